@@ -1,0 +1,1 @@
+"""Automated evidence: homepage licence-display crawler, inventory and scope reconciliation."""

@@ -1,0 +1,112 @@
+"""The `vats` entry point: a click group that imports each sub-command only when it is invoked."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from vats.model.errors import ExitCode, VatsError
+
+# name -> (module, attribute, one-line help). The attribute is a Typer app (a group) or a
+# Typer-decorated function / click command. Help lives here so `vats --help` imports nothing.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "parse": ("vats.cli.parse", "parse_command", "读取许可证文件并输出结构化数据 / Parse a licence document"),
+    "audit": ("vats.cli.audit", "audit_command", "校验许可证并列出问题 / Validate a licence, list findings"),
+    "schema": ("vats.cli.schema", "app", "输出 JSON Schema / Print the published JSON Schemas"),
+    "number": ("vats.cli.number", "app", "许可证号与备案号 / Parse and find licence and ICP numbers"),
+    "calendar": ("vats.cli.calendar", "app", "工作日日历与 ICS / Working-day calendar and ICS export"),
+    "rules": ("vats.cli.rules", "app", "规则库 / The rules library and its coverage of provisions"),
+    "obligations": ("vats.cli.obligations", "obligations_command", "义务与期限 / Obligations and due dates"),
+    "db": ("vats.cli.db", "app", "数据库迁移 / Database migrations"),
+    "licence": ("vats.cli.licence", "app", "许可证档案 / Stored licences, revisions and diffs"),
+    "org": ("vats.cli.org", "app", "组织 / Organisations"),
+    "status": ("vats.cli.status", "status_command", "每日概览 / Portfolio at a glance"),
+    "export": ("vats.cli.portfolio", "export_command", "导出全部数据 / Export the whole portfolio"),
+    "import": ("vats.cli.portfolio", "import_command", "导入全部数据 / Import a portfolio export"),
+    "auditlog": ("vats.cli.auditlog", "app", "审计日志 / Tamper-evident audit log"),
+    "case": ("vats.registers.cases.cli", "app", "违法信息处置 / Illegal-information disposal cases"),
+    "complaint": ("vats.registers.complaints.cli", "app", "用户投诉 / Complaints register"),
+    "incident": ("vats.registers.incidents.cli", "app", "网络安全事件 / Incidents register"),
+    "assessment": ("vats.registers.assessments.cli", "app", "安全评估 / Security assessments"),
+    "change": ("vats.registers.changes.cli", "app", "公司变更 / Corporate changes"),
+    "filing": ("vats.registers.filings.cli", "app", "申报材料 / Annual reports and applications"),
+    "sites": ("vats.cli.sites", "app", "网站首页检查 / Homepage licence-display checks"),
+    "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),
+    "user": ("vats.cli.user", "app", "用户与令牌 / Users and API tokens"),
+    "serve": ("vats.cli.serve", "serve_command", "启动网页与 API / Run the web UI and REST API"),
+    "demo": ("vats.cli.demo", "demo_command", "演示 / Run the demo on the bundled example"),
+}
+
+
+def _load(name: str) -> click.Command:
+    module_name, attr, _help = COMMANDS[name]
+    target: Any = getattr(importlib.import_module(module_name), attr)
+    if isinstance(target, click.Command):
+        return target
+    import typer.main
+
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_command(target)
+    else:  # a plain function: wrap it as a single Typer command
+        single = typer.Typer(add_completion=False)
+        single.command(name=name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LazyGroup(click.Group):
+    """Lists every command from `COMMANDS` but imports a command's module only when it runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        return _load(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vats-compliance", prog_name="vats")
+def cli() -> None:
+    """vats — 增值电信业务合规运营 / compliance operations for VATS licence holders."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI, turning `VatsError` into a one-line message and its exit code (no traceback)."""
+    try:
+        cli.main(args=argv, prog_name="vats", standalone_mode=False)
+    except VatsError as exc:
+        click.echo(f"vats: error: {exc.describe()}", err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("vats: aborted", err=True)
+        sys.exit(ExitCode.REFUSED)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # last resort: never show a traceback unless asked
+        if os.environ.get("VATS_DEBUG"):
+            raise
+        click.echo(f"vats: internal error: {type(exc).__name__}: {exc} (set VATS_DEBUG=1 for details)", err=True)
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

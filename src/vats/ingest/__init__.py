@@ -1,0 +1,1 @@
+"""Documents -> model: decoding, normalisation, field extraction, number grammar, PDF/OCR adapters."""

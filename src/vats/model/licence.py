@@ -1,0 +1,141 @@
+"""The licence document as structured data: main page, appendix pages and special provisions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+from vats.model.numbers import LicenceNumber
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """Inclusive 1-based line range in the original document that a value was read from."""
+
+    first_line: int
+    last_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Text that could not be placed, or a value that looks wrong (e.g. an OCR slip)."""
+
+    code: str
+    message: str
+    line: int | None = None
+    raw: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    """The issuing authority and whether the document states it or vats inferred it from the number."""
+
+    name: str
+    stated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One licensed business type with its qualifiers and its own coverage."""
+
+    code: str  # catalogue code: B25, B21, B11, B24-1 …
+    name: str  # as printed, e.g. 信息服务业务
+    limited_to: tuple[str, ...] = ()  # 仅限… qualifiers
+    includes: tuple[str, ...] = ()  # 含… sub-types or sectors
+    excludes: tuple[str, ...] = ()  # 不含… sub-types or sectors
+    coverage: tuple[str, ...] = ()  # region names (重庆市, 全国 …)
+    coverage_stated: bool = True  # False when inferred from a provincial number
+    notes: tuple[str, ...] = ()  # bracketed notes such as 【依法须经批准的项目…】
+
+
+class SiteKind(StrEnum):
+    WEBSITE = "website"
+    APP = "app"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A website or app the licence lists; merged across business types (`services` lists each)."""
+
+    kind: SiteKind
+    name: str
+    domain: str
+    server_location: str | None = None
+    access_providers: tuple[str, ...] = ()
+    app_stores: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionItem:
+    """A numbered sub-item (一)…(十三) of a special provision."""
+
+    number: int
+    text: str
+    applies_to: str | None = None  # e.g. 信息发布平台及递送服务 from "(适用于…)"
+
+
+@dataclass(frozen=True, slots=True)
+class Provision:
+    """An article 一…十六 of the special provisions (特别规定事项)."""
+
+    number: int
+    text: str
+    items: tuple[ProvisionItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSource:
+    """Which file a licence was read from and how it was decoded."""
+
+    path: str | None
+    encoding: str
+    sha256: str
+    media_type: str = "text/plain"
+
+
+class LicenceTitle(StrEnum):
+    PROVINCIAL = "增值电信业务经营许可证"
+    CROSS_REGIONAL = "跨地区增值电信业务经营许可证"
+    ICP = "中华人民共和国电信与信息服务业务经营许可证"
+
+
+@dataclass(frozen=True, slots=True)
+class Licence:
+    """A whole licence. Dates are as printed; nothing is derived from anything else here."""
+
+    number: str
+    number_info: LicenceNumber
+    company: str
+    title: str = LicenceTitle.PROVINCIAL.value
+    legal_representative: str | None = None
+    issuer: Issuer | None = None
+    issue_date: date | None = None
+    expiry_date: date | None = None
+    services: tuple[Service, ...] = ()
+    sites: tuple[Site, ...] = ()
+    provisions: tuple[Provision, ...] = ()
+    copy_restriction: str | None = None
+    warnings: tuple[ParseWarning, ...] = ()
+    provenance: Mapping[str, SourceSpan] = field(default_factory=lambda: MappingProxyType({}))
+    source: DocumentSource | None = None
+
+    def service(self, code: str) -> Service | None:
+        """The business type with this catalogue code, if the licence holds it."""
+        return next((s for s in self.services if s.code == code), None)
+
+    def provision(self, number: int) -> Provision | None:
+        return next((p for p in self.provisions if p.number == number), None)
+
+    @property
+    def coverage(self) -> tuple[str, ...]:
+        """Union of every business type's coverage, in first-seen order."""
+        seen: dict[str, None] = {}
+        for svc in self.services:
+            for region in svc.coverage:
+                seen.setdefault(region, None)
+        return tuple(seen)

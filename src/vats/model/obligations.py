@@ -1,0 +1,66 @@
+"""Obligations derived from rules, and the events that trigger them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from vats.model.sources import SourceRef
+
+
+class ObligationStatus(StrEnum):
+    UPCOMING = "upcoming"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    SATISFIED = "satisfied"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class RuleKind(StrEnum):
+    DEADLINE = "deadline"  # one date derived from the licence (e.g. renewal before expiry)
+    RECURRING = "recurring"  # a calendar window each period (annual report in Q1)
+    EVENT = "event"  # N days after/before a recorded event (disposal, change decision)
+    CONTINUOUS = "continuous"  # always in force (display the number, keep logs)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened to a licensee: plain data so the engine needs no database."""
+
+    type: str
+    date: date
+    licence: str | None = None  # canonical licence number; None = every licence of the holder
+    id: str | None = None
+    fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One dated (or continuous) duty of one licence, with its status and a readable derivation."""
+
+    rule_id: str
+    licence: str
+    title_zh: str
+    title_en: str
+    kind: RuleKind
+    status: ObligationStatus
+    due_date: date | None
+    window_start: date | None = None
+    subject: str | None = None  # site domain, event id, reporting year …
+    provisional: bool = False
+    provisional_reason: str | None = None
+    conditional: str | None = None  # e.g. "only if the licence is renewed"
+    explanation: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    evidence_required: str | None = None
+    satisfied_by: str | None = None  # event id or evidence reference
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs: used for ICS UIDs and notification de-duplication."""
+        return f"{self.licence}|{self.rule_id}|{self.subject or ''}"

@@ -1,0 +1,1 @@
+"""Obligations engine: rules + licence + events + date -> obligations and findings (pure, no I/O)."""

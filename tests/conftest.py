@@ -1,0 +1,84 @@
+"""Fixtures shared by the whole suite: the reference licence and real databases.
+
+Storage tests take the `db_url` fixture, which runs each test once on SQLite and once on a real
+PostgreSQL server (a fresh database per test). When PostgreSQL is unreachable the PostgreSQL
+variants fail — they never skip — because `.ci/run` is responsible for starting the server.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEED_PATH = REPO_ROOT.parent / "shared" / "seeds" / "000_7a435923dd1aee64.txt"
+PG_ADMIN_URL = os.environ.get("VATS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """Path of the reference licence (渝B2-20210467). Fails loudly in CI when it is missing."""
+    override = os.environ.get("VATS_SEED")
+    path = Path(override) if override else SEED_PATH
+    if not path.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"reference licence missing at {path} (CI must provide ../shared)")
+        pytest.skip(f"reference licence not present at {path} (outside CI only)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path: Path) -> str:
+    return seed_path.read_text(encoding="utf-8")
+
+
+def _create_pg_database() -> tuple[str, str]:
+    import psycopg
+
+    name = f"vats_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:  # never skip: CI must start PostgreSQL
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return name, f"{base}/{name}"
+
+
+def _drop_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    name, url = _create_pg_database()
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'vats.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database URL: the same test runs unchanged on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'vats.db'}"
+        return
+    name, url = _create_pg_database()
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)
