@@ -59,6 +59,8 @@ class Obligation:
     sources: tuple[SourceRef, ...] = ()
     evidence_required: str | None = None
     satisfied_by: str | None = None  # event id or evidence reference
+    completed_on: date | None = None  # when the satisfying event happened
+    late: bool = False  # satisfied, but after the due date (a finding in its own right)
 
     @property
     def key(self) -> str:
