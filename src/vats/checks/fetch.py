@@ -1,0 +1,221 @@
+"""Polite, bounded homepage fetching: HTTPS then HTTP, redirects hop by hop, retries, a body cap.
+
+Bounds everywhere, because the input is a user-supplied list of domains: a global and a per-host
+semaphore (no unbounded queues: a caller awaits a slot), per-attempt deadlines, retries only where a
+retry can help (5xx and timeouts), a streamed body cap, and a redirect limit. Every hop goes through
+`VettingTransport`, so a redirect cannot lead the crawler to a forbidden address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from types import TracebackType
+
+import httpx
+
+from vats.checks.net import NetPolicy, RefusedAddressError
+from vats.checks.results import Fetched, Hop
+from vats.checks.transport import ADDRESS_EXTENSION, VettingTransport
+
+USER_AGENT = "vats/0.1 (+licence display check)"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Failures of the HTTPS attempt after which the plain-HTTP homepage is tried.
+FALLBACK_ERRORS = frozenset({"connect_error", "timeout", "transport_error"})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Limits of one crawl; the defaults suit a compliance officer's daily run."""
+
+    timeout: float = 10.0  # per network operation (connect, read …)
+    attempt_deadline: float = 30.0  # whole attempt, so a server dripping bytes cannot hold a slot
+    max_redirects: int = 5
+    retries: int = 2  # extra attempts after a 5xx or a timeout
+    backoff: float = 0.5  # seconds before the first retry, doubled each time
+    max_bytes: int = 5 * 1024 * 1024
+    concurrency: int = 20
+    per_host: int = 2
+    user_agent: str = USER_AGENT
+
+
+class _HostSlots:
+    """Per-host semaphores that disappear when unused, so thousands of hosts cost nothing at rest."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._slots: dict[str, tuple[asyncio.Semaphore, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, host: str) -> AsyncIterator[None]:
+        sem, users = self._slots.get(host, (asyncio.Semaphore(self._size), 0))
+        self._slots[host] = (sem, users + 1)
+        try:
+            async with sem:
+                yield
+        finally:
+            sem, users = self._slots[host]
+            if users == 1:
+                del self._slots[host]
+            else:
+                self._slots[host] = (sem, users - 1)
+
+
+class _Failure(Exception):
+    """An attempt that produced no usable response, with the evidence code to report."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+class Fetcher:
+    """Use as `async with Fetcher(settings, policy) as f: await f.homepage("example.com")`."""
+
+    def __init__(self, settings: FetchSettings | None = None, policy: NetPolicy | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        self.policy = policy or NetPolicy()
+        self._global = asyncio.Semaphore(self.settings.concurrency)
+        self._hosts = _HostSlots(self.settings.per_host)
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Fetcher:
+        transport = VettingTransport(
+            self.policy, resolve_timeout=self.settings.timeout, max_connections=self.settings.concurrency
+        )
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(self.settings.timeout),
+            headers={"User-Agent": self.settings.user_agent, "Accept": "text/html,*/*;q=0.5"},
+            follow_redirects=False,
+            trust_env=False,  # a proxy would defeat address vetting
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def homepage(self, domain: str) -> Fetched:
+        """Fetch `https://domain/`, falling back to `http://domain/` when HTTPS cannot be reached."""
+        secure = await self.fetch(f"https://{domain}/")
+        if secure.error not in FALLBACK_ERRORS:
+            return secure
+        plain = await self.fetch(f"http://{domain}/")
+        note = f"https: {secure.error}: {secure.error_detail}"
+        detail = f"{plain.error_detail}; {note}" if plain.error else note
+        return replace(plain, attempts=plain.attempts + secure.attempts, error_detail=detail)
+
+    async def fetch(self, url: str) -> Fetched:
+        """Follow redirects hop by hop from `url`; never raises for network trouble (see `error`)."""
+        started = time.perf_counter()
+        fetched_at = datetime.now(UTC)
+        hops: list[Hop] = []
+        attempts = 0
+        current = httpx.URL(url)
+        try:
+            for _ in range(self.settings.max_redirects + 1):
+                hop, body, ctype, truncated, tries = await self._with_retries(current)
+                attempts += tries
+                hops.append(hop)
+                if hop.status in REDIRECT_STATUSES and hop.location:
+                    current = current.join(hop.location)
+                    if current.scheme not in ("http", "https"):
+                        raise _Failure("bad_redirect", f"redirect to unsupported scheme: {current}")
+                    continue
+                return Fetched(
+                    requested_url=url,
+                    final_url=str(current),
+                    status=hop.status,
+                    body=body,
+                    content_type=ctype,
+                    truncated=truncated,
+                    elapsed_ms=_ms(started),
+                    hops=tuple(hops),
+                    attempts=attempts,
+                    fetched_at=fetched_at,
+                )
+            raise _Failure("too_many_redirects", f"more than {self.settings.max_redirects} redirects")
+        except _Failure as failure:
+            return Fetched(
+                requested_url=url,
+                final_url=str(current),
+                status=hops[-1].status if hops else None,
+                elapsed_ms=_ms(started),
+                hops=tuple(hops),
+                attempts=max(attempts, 1),
+                fetched_at=fetched_at,
+                error=failure.code,
+                error_detail=failure.detail,
+            )
+
+    async def _with_retries(self, url: httpx.URL) -> tuple[Hop, bytes, str | None, bool, int]:
+        """One hop, retried with exponential backoff on 5xx answers and timeouts only."""
+        settings = self.settings
+        for attempt in range(settings.retries + 1):
+            last = attempt == settings.retries
+            try:
+                hop, body, ctype, truncated = await self._attempt(url)
+            except _Failure as failure:
+                if failure.code != "timeout" or last:
+                    if failure.code == "timeout" and attempt:
+                        failure.detail += f" (after {attempt + 1} attempts)"
+                    raise
+            else:
+                if hop.status is None or hop.status < 500 or last:
+                    return hop, body, ctype, truncated, attempt + 1
+            await asyncio.sleep(settings.backoff * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _attempt(self, url: httpx.URL) -> tuple[Hop, bytes, str | None, bool]:
+        assert self._client is not None, "use Fetcher as an async context manager"
+        started = time.perf_counter()
+        try:
+            async with (
+                self._global,
+                self._hosts.hold(url.host),
+                asyncio.timeout(self.settings.attempt_deadline),
+                self._client.stream("GET", url) as response,
+            ):
+                body, truncated = await self._read_capped(response)
+                hop = Hop(
+                    url=str(url),
+                    status=response.status_code,
+                    address=response.extensions.get(ADDRESS_EXTENSION),
+                    elapsed_ms=_ms(started),
+                    location=response.headers.get("location"),
+                )
+                return hop, body, response.headers.get("content-type"), truncated
+        except RefusedAddressError as exc:
+            raise _Failure("refused_address", exc.message) from None
+        except (httpx.TimeoutException, TimeoutError):
+            raise _Failure("timeout", f"no answer within {self.settings.timeout:g} s from {url}") from None
+        except httpx.ConnectError as exc:
+            raise _Failure("connect_error", f"{url}: {exc}") from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _Failure("transport_error", f"{url}: {type(exc).__name__}: {exc}") from None
+
+    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
+        """Read at most `max_bytes` (decoded); stop and report truncation instead of buffering more."""
+        cap = self.settings.max_bytes
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                chunks.append(chunk[: len(chunk) - (size - cap)])
+                return b"".join(chunks), True
+            chunks.append(chunk)
+        return b"".join(chunks), False
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,386 @@
+"""The homepage licence-display check: fetch each listed website, then judge what a visitor sees.
+
+Judging is a pure function of (target, fetched page) so it is tested on real pages and reused by the
+benchmark; crawling many sites runs a fixed pool of workers over an iterator, so memory stays flat
+however long the list is (no queue grows with the input).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from vats.checks import legal
+from vats.checks.fetch import Fetcher
+from vats.checks.page import PageText, decode, extract
+from vats.checks.results import (
+    CheckEvidence,
+    CheckKind,
+    CheckResult,
+    Fetched,
+    Outcome,
+    SiteReport,
+    SiteTarget,
+    Snippet,
+)
+from vats.ingest.numbers import Found, find, parse
+from vats.model.errors import VatsError
+from vats.model.licence import Licence, SiteKind
+from vats.model.numbers import LicenceNumber, NumberKind
+from vats.model.sources import SourceRef
+
+MIIT_FILING_HOST = "beian.miit.gov.cn"
+SNIPPET_CONTEXT = 30
+DISPLAY_SOURCES = (legal.HOMEPAGE_DISPLAY, legal.LICENCE_DISPLAY, legal.DISPLAY_PENALTY)
+FILING_SOURCES = (legal.FILING_LINK, legal.FILING_PENALTY)
+
+
+def normalise_domain(text: str) -> str:
+    """`https://WWW.Example.com/x` → `www.example.com`: the host part, lower case, no trailing dot."""
+    text = text.strip()
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or text
+    return host.lower().rstrip(".")
+
+
+def covers(listed: str, host: str) -> bool:
+    """A listed domain covers itself and its sub-domains (www.dongchedi.com is dongchedi.com's)."""
+    return host == listed or host.endswith("." + listed)
+
+
+def targets_for(licence: Licence) -> list[SiteTarget]:
+    """One target per distinct website domain of the licence (app API domains have no homepage)."""
+    listed = frozenset(normalise_domain(s.domain) for s in licence.sites if s.domain)
+    seen: dict[str, SiteTarget] = {}
+    for site in licence.sites:
+        domain = normalise_domain(site.domain) if site.domain else ""
+        if site.kind is SiteKind.WEBSITE and domain and domain not in seen:
+            seen[domain] = SiteTarget(domain, licence.number, listed, site.name)
+    return list(seen.values())
+
+
+@lru_cache(maxsize=1024)
+def _expected(number: str) -> LicenceNumber | None:
+    try:
+        return parse(number)
+    except VatsError:
+        return None
+
+
+def classify_number(found: LicenceNumber, expected: LicenceNumber) -> str:
+    """exact | variant_format | wrong_region | other_number — how a displayed number relates to ours."""
+    if found.base == expected.base or found.canonical == expected.canonical:
+        return "exact"
+    same_serial = found.year == expected.year and found.serial == expected.serial
+    if not same_serial:
+        return "other_number"
+    if found.region_char != expected.region_char and found.region_char and expected.region_char:
+        return "wrong_region"
+    return "variant_format"
+
+
+def _snippet(text: str, hit: Found, page: PageText | None, where: str) -> Snippet:
+    lo = max(0, hit.start - SNIPPET_CONTEXT)
+    context = " ".join(text[lo : hit.end + SNIPPET_CONTEXT].split())
+    segment = page.context(hit.start) if page is not None and where == "visible" else None
+    in_footer = bool(segment and segment.in_footer) or (
+        page is not None and where == "visible" and page.in_tail(hit.start)
+    )
+    return Snippet(
+        text=context,
+        number=hit.canonical,
+        start=hit.start,
+        end=hit.end,
+        in_footer=in_footer,
+        link=segment.link if segment else None,
+        where=where,
+    )
+
+
+def _result(
+    target: SiteTarget,
+    check: CheckKind,
+    outcome: Outcome,
+    code: str,
+    zh: str,
+    en: str,
+    evidence: CheckEvidence,
+    snippets: Iterable[Snippet] = (),
+    sources: tuple[SourceRef, ...] = (),
+) -> CheckResult:
+    return CheckResult(
+        domain=target.domain,
+        check=check,
+        outcome=outcome,
+        code=code,
+        message_zh=zh,
+        message_en=en,
+        evidence=replace(evidence, snippets=tuple(snippets)),
+        licence=target.licence,
+        sources=sources,
+    )
+
+
+def evaluate(target: SiteTarget, fetched: Fetched) -> SiteReport:
+    """Every check result for one fetched homepage."""
+    text, encoding = decode(fetched.body, fetched.content_type) if fetched.body else ("", None)
+    evidence = CheckEvidence(
+        requested_url=fetched.requested_url,
+        final_url=fetched.final_url,
+        status=fetched.status,
+        elapsed_ms=fetched.elapsed_ms,
+        fetched_at=fetched.fetched_at,
+        body_sm3=hashlib.new("sm3", fetched.body).hexdigest() if fetched.status is not None else None,
+        body_bytes=len(fetched.body),
+        truncated=fetched.truncated,
+        encoding=encoding,
+        hops=fetched.hops,
+        error=fetched.error,
+        error_detail=fetched.error_detail,
+    )
+    results = [_reachable(target, fetched, evidence), _redirect(target, fetched, evidence)]
+    if fetched.ok:
+        page = extract(text)
+        found = find(page.visible)
+        if target.licence:
+            results.append(_licence_number(target, page, found, evidence))
+        results.append(_filing(target, page, found, evidence))
+    return SiteReport(target, tuple(results))
+
+
+def _reachable(target: SiteTarget, fetched: Fetched, ev: CheckEvidence) -> CheckResult:
+    kind = CheckKind.REACHABLE
+    if fetched.error:
+        return _result(
+            target,
+            kind,
+            Outcome.ERROR,
+            fetched.error,
+            f"首页无法获取（{fetched.error}）：{fetched.error_detail}",
+            f"homepage could not be fetched ({fetched.error}): {fetched.error_detail}",
+            ev,
+        )
+    if not fetched.ok:
+        return _result(
+            target,
+            kind,
+            Outcome.FAIL,
+            f"http_{fetched.status}",
+            f"首页返回 HTTP {fetched.status}",
+            f"homepage answered HTTP {fetched.status}",
+            ev,
+        )
+    if fetched.truncated:
+        return _result(
+            target,
+            kind,
+            Outcome.WARN,
+            "truncated",
+            f"首页超过 {ev.body_bytes} 字节，仅检查了前部分",
+            f"homepage larger than {ev.body_bytes} bytes; only the start was checked",
+            ev,
+        )
+    return _result(target, kind, Outcome.PASS, "ok", "首页可访问", "homepage reachable", ev)
+
+
+def _redirect(target: SiteTarget, fetched: Fetched, ev: CheckEvidence) -> CheckResult:
+    kind = CheckKind.REDIRECT
+    hosts = [normalise_domain(h.url) for h in fetched.hops[1:]]
+    if fetched.hops and fetched.final_url and fetched.error:
+        hosts.append(normalise_domain(fetched.final_url))  # e.g. a refused redirect target
+    allowed = target.listed_domains | {target.domain}
+    outside = [h for h in dict.fromkeys(hosts) if not any(covers(d, h) for d in allowed)]
+    if outside:
+        return _result(
+            target,
+            kind,
+            Outcome.FAIL,
+            "redirect_unlisted",
+            f"首页跳转至许可证未载明的域名：{', '.join(outside)}",
+            f"homepage redirects to a domain the licence does not list: {', '.join(outside)}",
+            ev,
+            sources=(legal.SITE_CHANGE, legal.LICENCE_SCOPE),
+        )
+    if len(fetched.hops) > 1:
+        return _result(
+            target,
+            kind,
+            Outcome.PASS,
+            "redirect_listed",
+            "跳转目标在许可证载明的域名内",
+            "redirects stay within the licence's domains",
+            ev,
+        )
+    return _result(target, kind, Outcome.PASS, "no_redirect", "无跳转", "no redirect", ev)
+
+
+def _licence_number(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence) -> CheckResult:
+    kind = CheckKind.LICENCE_NUMBER
+    expected = _expected(target.licence or "")
+    number = target.licence
+    shown = [f for f in found if f.kind in (NumberKind.VATS_LICENCE, NumberKind.ICP_LICENCE)]
+    by_class: dict[str, list[Snippet]] = {}
+    for hit in shown:
+        cls = (
+            classify_number(hit.number, expected)
+            if expected
+            else ("exact" if hit.canonical == number else "other_number")
+        )
+        by_class.setdefault(cls, []).append(_snippet(page.visible, hit, page, "visible"))
+    if exact := by_class.get("exact"):
+        where_zh = "页脚" if any(s.in_footer for s in exact) else "页面正文"
+        where_en = "footer" if any(s.in_footer for s in exact) else "page body"
+        return _result(
+            target,
+            kind,
+            Outcome.PASS,
+            "displayed",
+            f"首页{where_zh}显示许可证编号 {number}",
+            f"licence number {number} is displayed ({where_en})",
+            ev,
+            exact,
+            DISPLAY_SOURCES,
+        )
+    if wrong := by_class.get("wrong_region"):
+        return _result(
+            target,
+            kind,
+            Outcome.FAIL,
+            "wrong_region",
+            f"首页显示的编号 {wrong[0].number} 省份简称有误，应为 {number}",
+            f"the page shows {wrong[0].number} with the wrong province character; expected {number}",
+            ev,
+            wrong,
+            DISPLAY_SOURCES,
+        )
+    if variant := by_class.get("variant_format"):
+        return _result(
+            target,
+            kind,
+            Outcome.WARN,
+            "variant_format",
+            f"首页显示 {variant[0].number}，格式与许可证编号 {number} 不一致",
+            f"the page shows {variant[0].number}, a different format of {number}",
+            ev,
+            variant,
+            DISPLAY_SOURCES,
+        )
+    if other := by_class.get("other_number"):
+        return _result(
+            target,
+            kind,
+            Outcome.FAIL,
+            "other_number",
+            f"首页显示的是其他许可证编号 {other[0].number}，未显示 {number}",
+            f"the page shows another licence number ({other[0].number}), not {number}",
+            ev,
+            other,
+            DISPLAY_SOURCES,
+        )
+    alt_hits = [
+        _snippet(alt, hit, None, "alt")
+        for alt, _link in page.alt
+        for hit in find(alt)
+        if hit.kind is NumberKind.VATS_LICENCE
+        and (hit.canonical == number or (expected and hit.number.base == expected.base))
+    ]
+    if alt_hits:
+        return _result(
+            target,
+            kind,
+            Outcome.FAIL,
+            "alt_text_only",
+            f"许可证编号 {number} 仅出现在图片的替代文本中，访问者看不到",
+            f"licence number {number} appears only in an image's alt text, which visitors do not see",
+            ev,
+            alt_hits,
+            DISPLAY_SOURCES,
+        )
+    hidden_hits = [
+        _snippet(page.hidden, h, None, "hidden") for h in find(page.hidden) if h.canonical == number
+    ]
+    if hidden_hits:
+        return _result(
+            target,
+            kind,
+            Outcome.FAIL,
+            "hidden_only",
+            f"许可证编号 {number} 仅出现在隐藏元素中",
+            f"licence number {number} is only in hidden elements",
+            ev,
+            hidden_hits,
+            DISPLAY_SOURCES,
+        )
+    return _result(
+        target,
+        kind,
+        Outcome.FAIL,
+        "missing",
+        f"首页未显示许可证编号 {number}",
+        f"licence number {number} is not displayed on the homepage",
+        ev,
+        (),
+        DISPLAY_SOURCES,
+    )
+
+
+def _filing(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence) -> CheckResult:
+    kind = CheckKind.FILING_NUMBER
+    hits = [_snippet(page.visible, f, page, "visible") for f in found if f.kind is NumberKind.ICP_FILING]
+    if not hits:
+        return _result(
+            target,
+            kind,
+            Outcome.WARN,
+            "filing_missing",
+            "首页未显示ICP备案号",
+            "no ICP filing number is displayed",
+            ev,
+            (),
+            FILING_SOURCES,
+        )
+    linked = [s for s in hits if s.link and covers(MIIT_FILING_HOST, normalise_domain(s.link))]
+    if linked:
+        return _result(
+            target,
+            kind,
+            Outcome.PASS,
+            "filing_linked",
+            f"备案号 {linked[0].number} 已显示并链接至工信部备案系统",
+            f"filing number {linked[0].number} is shown and linked to the MIIT filing system",
+            ev,
+            linked,
+            FILING_SOURCES,
+        )
+    return _result(
+        target,
+        kind,
+        Outcome.FAIL,
+        "filing_not_linked",
+        f"备案号 {hits[0].number} 未链接至工信部备案系统（{MIIT_FILING_HOST}）",
+        f"filing number {hits[0].number} is not linked to the MIIT filing system ({MIIT_FILING_HOST})",
+        ev,
+        hits,
+        FILING_SOURCES,
+    )
+
+
+async def check_sites(
+    targets: Iterable[SiteTarget], fetcher: Fetcher, *, on_report: Callable[[SiteReport], None] | None = None
+) -> list[SiteReport]:
+    """Check every target with `fetcher.settings.concurrency` workers sharing one iterator."""
+    reports: list[SiteReport] = []
+    pending: Iterator[SiteTarget] = iter(targets)
+
+    async def worker() -> None:
+        for target in pending:
+            report = evaluate(target, await fetcher.homepage(target.domain))
+            reports.append(report)
+            if on_report is not None:
+                on_report(report)
+
+    await asyncio.gather(*(worker() for _ in range(fetcher.settings.concurrency)))
+    return reports

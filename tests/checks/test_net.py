@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from vats.checks.net import NetPolicy, classify, parse_resolve
+from vats.model.errors import InputError
+
+
+@pytest.mark.parametrize(
+    ("addr", "kind"),
+    [
+        ("93.184.216.34", "public"),
+        ("127.0.0.1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("100.64.1.1", "private"),
+        ("169.254.169.254", "link_local"),
+        ("100.100.100.200", "metadata"),
+        ("::1", "loopback"),
+        ("fe80::1", "link_local"),
+        ("::ffff:169.254.169.254", "link_local"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+    ],
+)
+def test_classify(addr: str, kind: str) -> None:
+    assert classify(ipaddress.ip_address(addr)) == kind
+
+
+def test_metadata_refused_even_with_allow_private_and_mapping() -> None:
+    policy = NetPolicy(allow_private=True)
+    assert policy.vet(ipaddress.ip_address("169.254.169.254"), mapped=True) == "link_local"
+    assert policy.vet(ipaddress.ip_address("100.100.100.200"), mapped=True) == "metadata"
+
+
+def test_private_needs_flag_or_mapping() -> None:
+    loopback = ipaddress.ip_address("127.0.0.1")
+    assert NetPolicy().vet(loopback, mapped=False) == "loopback"
+    assert NetPolicy().vet(loopback, mapped=True) is None
+    assert NetPolicy(allow_private=True).vet(loopback, mapped=False) is None
+    assert NetPolicy().vet(ipaddress.ip_address("8.8.8.8"), mapped=False) is None
+
+
+def test_parse_resolve_forms() -> None:
+    rule = parse_resolve("DongCheDi.com:80:127.0.0.1")
+    assert (rule.host, rule.port, str(rule.address), rule.target_port) == (
+        "dongchedi.com",
+        80,
+        "127.0.0.1",
+        None,
+    )
+    rule = parse_resolve("dongchedi.com:80:127.0.0.1:8123")
+    assert rule.target_port == 8123
+    rule = parse_resolve("example.com:443:[::1]:9443")
+    assert (str(rule.address), rule.target_port) == ("::1", 9443)
+    rule = parse_resolve("example.com:*:[::1]")
+    assert rule.port is None and str(rule.address) == "::1"
+
+
+@pytest.mark.parametrize(
+    "bad", ["example.com", "example.com:80", "example.com:x:1.2.3.4", "e.com:80:not-an-ip"]
+)
+def test_parse_resolve_rejects(bad: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_resolve(bad)
+    assert err.value.field == "--resolve"
+
+
+def test_exact_port_rule_beats_wildcard() -> None:
+    policy = NetPolicy(resolve=(parse_resolve("a.test:*:127.0.0.2"), parse_resolve("a.test:80:127.0.0.3")))
+    assert str(policy.mapped("A.test.", 80).address) == "127.0.0.3"  # type: ignore[union-attr]
+    assert str(policy.mapped("a.test", 443).address) == "127.0.0.2"  # type: ignore[union-attr]
+    assert policy.mapped("b.test", 80) is None
