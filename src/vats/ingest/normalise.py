@@ -1,0 +1,124 @@
+"""Normalisation: turn noisy licence text (scans, PDF text layers, pasted copies) into clean lines.
+
+Its own stage so it can be tested alone, and so the extractor can assume tidy input. Every output
+line keeps the range of original line numbers it came from (the line map), which is what makes
+provenance of extracted values possible. What it removes is recorded, never silently lost:
+page furniture (repeated number/title headers, 附页 marks, page numbers) in `dropped` with a
+reason, duplicated fragments additionally flagged by the extractor as warnings.
+
+Steps, in order, per line:
+1. width: full-width ASCII forms (U+FF01–FF5E) and the ideographic space become half-width;
+2. markdown-ish headings lose their `#` marks;
+3. spaces next to Chinese characters or structural punctuation are removed (`(附 页)` -> `(附页)`),
+   other runs of spaces collapse to one (`App Store` stays);
+4. page furniture is dropped (the first number header and title are kept as content);
+5. a line that starts nothing new (see `extract_vocab.STARTER`) is either a duplicate of the end
+   of the previous line (a fragment repeated by a page break: dropped) or, when the previous line
+   is not a closed sentence, the rest of a broken line (joined with no separator, as a break in the
+   middle of a Chinese word or name such as `万国` / `6号数据中心` or `o` / `ppo应用商店` needs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vats.ingest.extract_vocab import (
+    CLOSERS,
+    NUMBER_HEADER,
+    PAGE_MARK,
+    PROVISIONS_HEADING,
+    STARTER,
+    TITLE_LINE,
+)
+
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20, 0x09: 0x20}
+# Characters next to which a space is noise: CJK ideographs and punctuation, full-width forms,
+# general punctuation (quotes), and the structural ASCII punctuation of labels and lists.
+_TIGHT = "\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef:;,()\\[\\]"
+_SPACE_NEAR_TIGHT = re.compile(rf"(?<=[{_TIGHT}]) +| +(?=[{_TIGHT}])")
+_SPACES = re.compile(r" {2,}")
+_HEADING = re.compile(r"^#{1,6} *")
+#: A repeated fragment must be at least this long to be dropped as a duplicate; shorter tails
+#: (one or two characters) are too likely to repeat by chance.
+MIN_DUPLICATE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedLine:
+    """An original line the normaliser removed, and why (`page_header`, `page_mark`, `duplicate`)."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """Clean lines, and for each the inclusive original 1-based line range it was built from."""
+
+    lines: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    dropped: tuple[DroppedLine, ...]
+
+
+def clean_line(raw: str) -> str:
+    """Steps 1–3 for one line: width, heading marks, spaces."""
+    line = raw.translate(_WIDTH).strip()
+    if line.startswith("#"):
+        line = _HEADING.sub("", line)
+    if " " in line:
+        line = _SPACES.sub(" ", _SPACE_NEAR_TIGHT.sub("", line))
+    return line
+
+
+def is_duplicate_fragment(previous: str, line: str) -> bool:
+    """A stray repeat of the end of the previous line, as a page break leaves it."""
+    return len(line) >= MIN_DUPLICATE and len(line) < len(previous) and previous.endswith(line)
+
+
+def is_continuation(previous: str, line: str) -> bool:
+    """The rest of a broken line: it starts nothing new and the previous line is still open."""
+    return bool(previous) and previous[-1] not in CLOSERS and not STARTER.match(line)
+
+
+def _header_key(line: str) -> str | None:
+    """Lines repeated as page headers: keep the first of each, drop identical repeats."""
+    if NUMBER_HEADER.match(line):
+        return line
+    if TITLE_LINE.match(line) or PROVISIONS_HEADING.match(line):
+        return line
+    return None
+
+
+def normalise(text: str) -> Normalised:
+    """Run every step over `text` (see the module docstring)."""
+    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    dropped: list[DroppedLine] = []
+    headers: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = clean_line(raw)
+        if not line:
+            continue
+        if PAGE_MARK.match(line):
+            dropped.append(DroppedLine(number, raw, "page_mark"))
+            continue
+        key = _header_key(line)
+        if key is not None:
+            if key in headers:
+                dropped.append(DroppedLine(number, raw, "page_header"))
+                continue
+            headers.add(key)
+        elif lines and not STARTER.match(line):
+            previous = lines[-1]
+            if is_duplicate_fragment(previous, line):
+                dropped.append(DroppedLine(number, raw, "duplicate"))
+                continue
+            if previous[-1] not in CLOSERS:
+                lines[-1] = previous + line
+                spans[-1] = (spans[-1][0], number)
+                continue
+        lines.append(line)
+        spans.append((number, number))
+    return Normalised(tuple(lines), tuple(spans), tuple(dropped))
