@@ -29,3 +29,8 @@ ORDER_292_SCOPE_PENALTY = SourceRef(ORDER_292, Reliability.OFFICIAL, article="�
 EDI_FACILITIES = SourceRef(
     LICENCE, Reliability.LICENCE, article="十六", item="(四)", note="在覆盖范围内组建平台设施"
 )
+ACCESS_PROVIDER_RECORDED = SourceRef(
+    "经营许可证附页",
+    Reliability.PRACTICE,
+    note="附页载明网站接入服务提供单位；更换接入商按许可证变更办理（实务做法）",
+)
