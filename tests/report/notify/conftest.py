@@ -65,11 +65,10 @@ class Mailbox:
 
 @pytest.fixture
 def smtp_server() -> Iterator[Mailbox]:
+    import socket
     from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
-
-    import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
