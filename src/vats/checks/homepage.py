@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from vats.checks import legal
-from vats.checks.fetch import Fetcher
+from vats.checks.fetch import Fetcher, FetchSettings
+from vats.checks.net import NetPolicy
 from vats.checks.page import PageText, decode, extract
 from vats.checks.results import (
     CheckEvidence,
@@ -384,3 +385,20 @@ async def check_sites(
 
     await asyncio.gather(*(worker() for _ in range(fetcher.settings.concurrency)))
     return reports
+
+
+def run_checks(
+    targets: Sequence[SiteTarget],
+    *,
+    settings: FetchSettings | None = None,
+    policy: NetPolicy | None = None,
+    on_report: Callable[[SiteReport], None] | None = None,
+) -> list[SiteReport]:
+    """Synchronous entry point (CLI, watch loop): crawl and judge every target, in input order."""
+
+    async def crawl() -> list[SiteReport]:
+        async with Fetcher(settings, policy) as fetcher:
+            return await check_sites(targets, fetcher, on_report=on_report)
+
+    order = {t.domain: i for i, t in enumerate(targets)}
+    return sorted(asyncio.run(crawl()), key=lambda r: order.get(r.target.domain, 0))

@@ -1,0 +1,312 @@
+"""Stored homepage-check evidence and the declared inventory.
+
+`check_runs` / `check_results` are evidence: written once, never changed or deleted (mapper hooks
+refuse updates and deletes), so "did the homepage display the number on 3 March?" is answered from
+what was recorded that day. They do not mix in `Audited`: each row already carries its own SM3 body
+digest, and the `site_check_passed` / `site_check_failed` events written with every run go through
+the audited `events` table, which chains the evidence reference into the tamper-evident log.
+`inventory_items` is ordinary mutable data (re-imported, edited) and is audited and versioned.
+
+Licences are referenced by their canonical number (a string), so evidence survives a licence record
+being re-imported and checks of a licence FILE can be stored without importing the licence first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
+
+from vats.checks.inventory import InventoryItem
+from vats.checks.results import CheckResult, SiteReport
+from vats.model.errors import RefusedError
+from vats.model.licence import SiteKind
+from vats.model.obligations import Event
+from vats.model.serialise import to_jsonable
+from vats.store.audit import Audited
+from vats.store.base import Base
+
+# A regulator's "on 3 March" means Beijing time.
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+class CheckRun(Base):
+    """One invocation of the crawler: when, by whom, with which limits, and the totals."""
+
+    __tablename__ = "check_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(500))  # licence number(s), file name or "all"
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sites: Mapped[int] = mapped_column(Integer)
+    sites_passed: Mapped[int] = mapped_column(Integer)
+    sites_failed: Mapped[int] = mapped_column(Integer)
+
+
+class CheckResultRow(Base):
+    """One check of one homepage with its evidence (URLs, status, timing, snippet, SM3 body digest)."""
+
+    __tablename__ = "check_results"
+    __table_args__ = (Index("ix_check_results_domain_checked_at", "domain", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("check_runs.id", ondelete="RESTRICT"), index=True)
+    licence: Mapped[str | None] = mapped_column(String(64), index=True)
+    domain: Mapped[str] = mapped_column(String(253))
+    check: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(40))
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    requested_url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    elapsed_ms: Mapped[float] = mapped_column(Float)
+    body_sm3: Mapped[str | None] = mapped_column(String(64))
+    body_bytes: Mapped[int] = mapped_column(Integer)
+    truncated: Mapped[bool] = mapped_column(Boolean)
+    snippet: Mapped[str | None] = mapped_column(Text)
+    snippet_start: Mapped[int | None] = mapped_column(Integer)
+    in_footer: Mapped[bool | None] = mapped_column(Boolean)
+    link: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)  # the full CheckEvidence and sources
+
+
+class InventoryItemRow(Audited, Base):
+    """One declared site or app of an organisation (`organisation` is "" when none was given)."""
+
+    __tablename__ = "inventory_items"
+    __table_args__ = (
+        UniqueConstraint("organisation", "kind", "key", name="uq_inventory_items_org_kind_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(253))  # domain, or name for apps without one (lower case)
+    name: Mapped[str] = mapped_column(String(200))
+    domain: Mapped[str | None] = mapped_column(String(253))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    features: Mapped[list[str]] = mapped_column(JSON)
+    server_location: Mapped[str | None] = mapped_column(Text)
+    access_provider: Mapped[str | None] = mapped_column(Text)
+    licence: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(Text)  # file:line it was imported from
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def to_item(self) -> InventoryItem:
+        return InventoryItem(
+            kind=SiteKind(self.kind),
+            name=self.name,
+            domain=self.domain,
+            owner=self.owner,
+            features=tuple(self.features or ()),
+            server_location=self.server_location,
+            access_provider=self.access_provider,
+            licence=self.licence,
+        )
+
+
+def _refuse(action: str) -> Any:
+    def hook(_mapper: Mapper[Any], _conn: Any, target: Any) -> None:
+        raise RefusedError(
+            f"检查证据不可{action} / check evidence is insert-only ({type(target).__tablename__})"
+        )
+
+    return hook
+
+
+for _model in (CheckRun, CheckResultRow):
+    event.listen(_model, "before_update", _refuse("修改"))
+    event.listen(_model, "before_delete", _refuse("删除"))
+
+
+def _row(run: CheckRun, result: CheckResult) -> CheckResultRow:
+    ev = result.evidence
+    first = ev.snippets[0] if ev.snippets else None
+    return CheckResultRow(
+        run_id=run.id,
+        licence=result.licence,
+        domain=result.domain,
+        check=result.check.value,
+        outcome=result.outcome.value,
+        code=result.code,
+        message_zh=result.message_zh,
+        message_en=result.message_en,
+        requested_url=ev.requested_url,
+        final_url=ev.final_url,
+        status_code=ev.status,
+        elapsed_ms=ev.elapsed_ms,
+        body_sm3=ev.body_sm3,
+        body_bytes=ev.body_bytes,
+        truncated=ev.truncated,
+        snippet=first.text if first else None,
+        snippet_start=first.start if first else None,
+        in_footer=first.in_footer if first else None,
+        link=first.link if first else None,
+        checked_at=ev.fetched_at or run.finished_at,
+        evidence={"evidence": to_jsonable(ev), "sources": to_jsonable(result.sources)},
+    )
+
+
+def record_run(
+    session: Session,
+    *,
+    reports: Sequence[SiteReport],
+    scope: str,
+    options: dict[str, Any],
+    started_at: datetime,
+    finished_at: datetime | None = None,
+) -> CheckRun:
+    """Store a run, its results, and one `site_check_passed`/`site_check_failed` event per site."""
+    from vats.store.events import record_event
+
+    finished = finished_at or datetime.now(UTC)
+    passed = sum(1 for r in reports if r.passed)
+    run = CheckRun(
+        started_at=started_at,
+        finished_at=finished,
+        actor=str(session.info.get("actor", "system")),
+        scope=scope[:500],
+        options=to_jsonable(options),
+        sites=len(reports),
+        sites_passed=passed,
+        sites_failed=len(reports) - passed,
+    )
+    session.add(run)
+    session.flush()
+    for report in reports:
+        rows = [_row(run, result) for result in report.results]
+        session.add_all(rows)
+        session.flush()
+        digest = next((r.body_sm3 for r in rows if r.body_sm3), None)
+        checked = (report.results[0].evidence.fetched_at if report.results else None) or finished
+        record_event(
+            session,
+            event=Event(
+                type="site_check_passed" if report.passed else "site_check_failed",
+                date=checked.astimezone(CHINA_TZ).date(),
+                licence=report.target.licence,
+                fields={
+                    "domain": report.target.domain,
+                    "evidence": f"check_run:{run.id} check_results:{rows[0].id}-{rows[-1].id}"
+                    + (f" sm3:{digest}" if digest else ""),
+                    "failed": sorted({r.code for r in report.results if r.outcome.failed}),
+                },
+            ),
+        )
+    return run
+
+
+def history(
+    session: Session, *, domain: str, on: date | None = None, limit: int = 500
+) -> list[CheckResultRow]:
+    """Stored results for a domain (newest first); `on` selects one calendar day in Beijing time."""
+    query = select(CheckResultRow).where(CheckResultRow.domain == domain.lower().rstrip("."))
+    if on is not None:
+        start = datetime.combine(on, time.min, CHINA_TZ)
+        query = query.where(
+            CheckResultRow.checked_at >= start, CheckResultRow.checked_at < start + timedelta(days=1)
+        )
+    query = query.order_by(CheckResultRow.checked_at.desc(), CheckResultRow.id).limit(limit)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class InventorySync:
+    """What an import changed."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+
+
+def _key(item: InventoryItem) -> str:
+    return (item.domain or item.name).lower()
+
+
+def import_inventory(
+    session: Session, *, items: Sequence[InventoryItem], organisation: str = "", source: str | None = None
+) -> InventorySync:
+    """Make the stored inventory of `organisation` equal to `items` (the file is the declaration)."""
+    now = datetime.now(UTC)
+    existing = {
+        (row.kind, row.key): row
+        for row in session.scalars(
+            select(InventoryItemRow).where(InventoryItemRow.organisation == organisation)
+        )
+    }
+    added = updated = unchanged = 0
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        key = (item.kind.value, _key(item))
+        seen.add(key)
+        values = {
+            "name": item.name,
+            "domain": item.domain,
+            "owner": item.owner,
+            "features": list(item.features),
+            "server_location": item.server_location,
+            "access_provider": item.access_provider,
+            "licence": item.licence,
+        }
+        row = existing.get(key)
+        if row is None:
+            where = f"{source}:{item.line}" if source and item.line else source
+            session.add(
+                InventoryItemRow(
+                    organisation=organisation, kind=key[0], key=key[1], source=where, updated_at=now, **values
+                )
+            )
+            added += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.updated_at = now
+            updated += 1
+        else:
+            unchanged += 1
+    removed = 0
+    for key, row in existing.items():
+        if key not in seen:
+            session.delete(row)
+            removed += 1
+    session.flush()
+    return InventorySync(added, updated, removed, unchanged)
+
+
+def list_inventory(session: Session, *, organisation: str | None = None) -> list[InventoryItemRow]:
+    """Stored inventory rows, optionally of one organisation, ordered by organisation, kind and key."""
+    query = select(InventoryItemRow)
+    if organisation is not None:
+        query = query.where(InventoryItemRow.organisation == organisation)
+    return list(
+        session.scalars(
+            query.order_by(InventoryItemRow.organisation, InventoryItemRow.kind, InventoryItemRow.key)
+        )
+    )
