@@ -41,10 +41,15 @@ class PreconditionRequired(InputError):
     """A write to a versioned record came without If-Match or a version field (HTTP 428)."""
 
 
+class TooManyRequests(RefusedError):
+    """Rate limit hit, e.g. repeated failed logins (HTTP 429)."""
+
+
 # Most specific first: the first isinstance match wins.
 STATUS_OF: tuple[tuple[type[VatsError], int, str], ...] = (
     (NotAuthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
+    (TooManyRequests, 429, "too-many-requests"),
     (PreconditionFailed, 412, "precondition-failed"),
     (PreconditionRequired, 428, "precondition-required"),
     (NotFoundError, 404, "not-found"),

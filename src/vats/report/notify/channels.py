@@ -31,7 +31,8 @@ class Message:
 
 
 class Channel(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, message: Message) -> None: ...
 
