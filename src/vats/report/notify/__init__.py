@@ -70,16 +70,20 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
 
 
 def _failing_checks(session: Session) -> list[Notice]:
-    from vats.checks.store import latest_failures
+    from vats.report.notify.sites import latest_failures
 
-    return [
-        Notice(
-            key=f"check:{f.subject}",
-            status="failed",
-            line=f"- **检查失败 check failed** {f.subject}: {f.summary}",
+    seen: dict[str, Notice] = {}
+    for f in latest_failures(session):
+        seen.setdefault(
+            f.domain,
+            Notice(
+                key=f"check:{f.domain}",
+                status="failed",
+                line=f"- **检查失败 check failed** {f.domain} ({f.licence or '—'}): "
+                f"{f.message_zh} / {f.message_en}",
+            ),
         )
-        for f in latest_failures(session)
-    ]
+    return list(seen.values())
 
 
 def deliver(
