@@ -118,18 +118,19 @@ class NetPolicy:
 
     allow_private: bool = False
     resolve: tuple[ResolveRule, ...] = field(default=())
+    _index: dict[tuple[str, int | None], ResolveRule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # First rule for a (host, port) wins, as in curl; indexed because a fleet may map thousands.
+        index: dict[tuple[str, int | None], ResolveRule] = {}
+        for rule in self.resolve:
+            index.setdefault((rule.host, rule.port), rule)
+        object.__setattr__(self, "_index", index)
 
     def mapped(self, host: str, port: int) -> ResolveRule | None:
         """The `--resolve` rule for this host and port (exact port wins over `*`)."""
         host = host.lower().rstrip(".")
-        wildcard = None
-        for rule in self.resolve:
-            if rule.host == host:
-                if rule.port == port:
-                    return rule
-                if rule.port is None:
-                    wildcard = rule
-        return wildcard
+        return self._index.get((host, port)) or self._index.get((host, None))
 
     def vet(self, addr: IPAddress, *, mapped: bool) -> str | None:
         """None when allowed, else the refused address class (`link_local`, `private` …)."""

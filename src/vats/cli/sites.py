@@ -302,7 +302,7 @@ def history_command(
                 "checked_at": r.checked_at.astimezone(CHINA_TZ).isoformat(),
                 "run_id": r.run_id,
                 "licence": r.licence,
-                "check": r.check,
+                "check": r.check_kind,
                 "outcome": r.outcome,
                 "code": r.code,
                 "message_zh": r.message_zh,

@@ -73,7 +73,7 @@ class CheckResultRow(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("check_runs.id", ondelete="RESTRICT"), index=True)
     licence: Mapped[str | None] = mapped_column(String(64), index=True)
     domain: Mapped[str] = mapped_column(String(253))
-    check: Mapped[str] = mapped_column(String(40))
+    check_kind: Mapped[str] = mapped_column(String(40))
     outcome: Mapped[str] = mapped_column(String(10))
     code: Mapped[str] = mapped_column(String(40))
     message_zh: Mapped[str] = mapped_column(Text)
@@ -152,7 +152,7 @@ def _row(run: CheckRun, result: CheckResult) -> CheckResultRow:
         run_id=run.id,
         licence=result.licence,
         domain=result.domain,
-        check=result.check.value,
+        check_kind=result.check.value,
         outcome=result.outcome.value,
         code=result.code,
         message_zh=result.message_zh,
