@@ -82,6 +82,29 @@ def is_continuation(previous: str, line: str) -> bool:
     return bool(previous) and previous[-1] not in CLOSERS and not STARTER.match(line)
 
 
+def survives_break(first: str, rest: str) -> bool:
+    """True when a line split into `first` + `rest` is re-joined exactly by `normalise`.
+
+    The renderer's noise uses it, so synthetic broken lines are exactly the ones this stage
+    promises to repair (and the property test can demand an exact round trip).
+    """
+    return (
+        bool(first)
+        and bool(rest)
+        and first == first.strip()
+        and rest == rest.strip()
+        and clean_line(first) == first
+        and clean_line(rest) == rest
+        and first[-1] not in CLOSERS
+        and STARTER.match(first) is not None  # else `first` could itself glue onto an open line
+        and not STARTER.match(rest)
+        and not PAGE_MARK.match(rest)
+        and not PAGE_MARK.match(first)
+        and _header_key(rest) is None
+        and not is_duplicate_fragment(first, rest)
+    )
+
+
 def _header_key(line: str) -> str | None:
     """Lines repeated as page headers: keep the first of each, drop identical repeats."""
     if NUMBER_HEADER.match(line):

@@ -1,7 +1,20 @@
-"""The licence document as structured data: main page, appendix pages and special provisions."""
+"""The licence document as structured data: main page, appendix pages and special provisions.
+
+Every type is a frozen dataclass of plain values (strings, dates, tuples), so a `Licence` is
+immutable, hashable where it matters, and serialises with `vats.model.serialise.to_jsonable`; the
+published JSON Schema (`vats schema licence`) is generated from these same classes.
+
+Conventions the parser guarantees (and `vats.ingest.render` relies on):
+- text values are normalised: half-width ASCII punctuation (`:` `(` `)` `,` `;`), Chinese
+  punctuation such as `、` and `。` kept, no spaces next to Chinese characters;
+- values are as printed: a suspected OCR slip is kept raw and reported in `warnings`;
+- `provenance` maps a field path (`company`, `services[0]`, `sites[3].app_stores`,
+  `provisions[14].items[5]`) to the original line range it was read from.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +66,8 @@ class Service:
 
 
 class SiteKind(StrEnum):
+    """A licence lists websites (网站名称) and apps (APP名称) in separate blocks."""
+
     WEBSITE = "website"
     APP = "app"
 
@@ -99,6 +114,8 @@ class DocumentSource:
 
 
 class LicenceTitle(StrEnum):
+    """The printed title, which also tells the layout family apart."""
+
     PROVINCIAL = "增值电信业务经营许可证"
     CROSS_REGIONAL = "跨地区增值电信业务经营许可证"
     ICP = "中华人民共和国电信与信息服务业务经营许可证"
@@ -129,7 +146,15 @@ class Licence:
         return next((s for s in self.services if s.code == code), None)
 
     def provision(self, number: int) -> Provision | None:
+        """The special-provision article with this number (1 for 一 …), if printed."""
         return next((p for p in self.provisions if p.number == number), None)
+
+    def essentials(self) -> Licence:
+        """The same licence without parse by-products (warnings, provenance, document source).
+
+        Two readings of the same licence (clean text and a noisy scan) compare equal this way.
+        """
+        return dataclasses.replace(self, warnings=(), provenance=MappingProxyType({}), source=None)
 
     @property
     def coverage(self) -> tuple[str, ...]:
