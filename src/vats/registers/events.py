@@ -1,0 +1,102 @@
+"""The registers' only link to deadlines: they record domain events, and read obligations back.
+
+Registers never compute a due date. A state change records an `Event` (vocabulary in
+`reference/rules/event_types.yaml`) through the store, with `fields["subject"]` naming the record
+("case:42"); the rules engine turns events into obligations, and `obligations_for` hands each record
+the obligations whose subject is that record. One calendar, one rules library, one answer everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from vats.model.obligations import Event, Obligation, ObligationStatus
+
+
+def emit(session: Session, *, type: str, on: date, licence: str, subject: str, **fields: Any) -> Event:
+    """Record one domain event about a register record (in the caller's transaction)."""
+    from vats.store.events import record_event
+
+    clean = {k: v for k, v in fields.items() if v is not None}
+    event = Event(type=type, date=on, licence=licence, fields={"subject": subject, **clean})
+    record_event(session, event=event)
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class DueSummary:
+    """The headline obligation of a record for list views: the most urgent one the engine derived."""
+
+    rule_id: str
+    due_date: date | None
+    status: ObligationStatus
+    late: bool
+    completed_on: date | None
+    provisional: bool
+
+    @property
+    def label(self) -> str:
+        """Short status for tables: overdue / late / satisfied / upcoming …"""
+        if self.late:
+            return "late"
+        return self.status.value
+
+    @classmethod
+    def of(cls, obligations: Iterable[Obligation]) -> DueSummary | None:
+        """Prefer an open obligation (the engine already sorts overdue first, then by due date)."""
+        items = list(obligations)
+        if not items:
+            return None
+        closed = (ObligationStatus.SATISFIED, ObligationStatus.WAIVED, ObligationStatus.NOT_APPLICABLE)
+        open_items = [o for o in items if o.status not in closed]
+        late = [o for o in items if o.late]
+        top = (open_items or late or items)[0]
+        return cls(
+            rule_id=top.rule_id,
+            due_date=top.due_date,
+            status=top.status,
+            late=top.late,
+            completed_on=top.completed_on,
+            provisional=top.provisional,
+        )
+
+
+def obligations_for(
+    session: Session, *, subjects: Mapping[str, str], as_of: date
+) -> dict[str, list[Obligation]]:
+    """Obligations per record subject. `subjects` maps subject ("case:42") to its licence number.
+
+    Only the licences involved are evaluated, so listing one page of a register costs one engine run
+    over a handful of licences, not the whole portfolio.
+    """
+    if not subjects:
+        return {}
+    from vats.rules.engine import evaluate
+    from vats.store.events import list_events
+    from vats.store.licences import load_domain_licences
+
+    numbers = set(subjects.values())
+    licences = [lic for lic in load_domain_licences(session) if lic.number in numbers]
+    events: list[Event] = []
+    for number in sorted(numbers):
+        events.extend(list_events(session, licence=number))
+    evaluation = evaluate(licences, events, as_of)
+    found: dict[str, list[Obligation]] = defaultdict(list)
+    for obligation in evaluation.obligations:
+        if obligation.subject in subjects and obligation.licence == subjects[obligation.subject]:
+            found[obligation.subject].append(obligation)
+    return dict(found)
+
+
+def due_summaries(
+    session: Session, *, subjects: Mapping[str, str], as_of: date
+) -> dict[str, DueSummary | None]:
+    """`DueSummary` per subject (None when no obligation applies, e.g. a case not yet disposed)."""
+    found = obligations_for(session, subjects=subjects, as_of=as_of)
+    return {subject: DueSummary.of(found.get(subject, ())) for subject in subjects}

@@ -1,0 +1,102 @@
+"""Pydantic pieces every register's schemas share: the common output fields and the due summary.
+
+Concept schemas follow one family — `<X>Create`, one model per transition (`<X>Dispose` …),
+`<X>Filters` and `<X>Out` — so the API, the CLI's `--json` and the web UI see the same shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from sqlalchemy.orm import Session
+
+from vats.registers.base import RegisterColumns, china_today
+from vats.registers.events import DueSummary, due_summaries
+from vats.registers.states import StateMachine
+from vats.registers.vocab import ListName, code_of
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+LicenceNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64)]
+
+
+def Code(name: ListName) -> Any:  # noqa: N802 - reads like a type in schema declarations
+    """A string restricted to one vocabulary list, e.g. `category: Code("categories")`."""
+    return Annotated[str, AfterValidator(code_of(name))]
+
+
+class InputModel(BaseModel):
+    """Input schemas refuse unknown fields so a typo in an API body is an error, not silence."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DueOut(BaseModel):
+    """The headline obligation of a record, as computed by the rules engine."""
+
+    rule_id: str
+    due_date: date | None
+    status: str
+    late: bool
+    completed_on: date | None
+    provisional: bool
+
+    @classmethod
+    def of(cls, due: DueSummary | None) -> DueOut | None:
+        if due is None:
+            return None
+        return cls(
+            rule_id=due.rule_id,
+            due_date=due.due_date,
+            status=due.label,
+            late=due.late,
+            completed_on=due.completed_on,
+            provisional=due.provisional,
+        )
+
+
+class RecordOut(BaseModel):
+    """Fields every register record shows, plus what may be done next and what is due."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    subject: str
+    licence: str
+    organisation_id: int | None
+    status: str
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    actions: list[str] = []
+    due: DueOut | None = None
+
+
+OutT = TypeVar("OutT", bound=RecordOut)
+
+
+def to_out(
+    session: Session,
+    schema: type[OutT],
+    records: Sequence[RegisterColumns],
+    *,
+    machine: StateMachine,
+    as_of: date | None = None,
+    with_due: bool = True,
+) -> list[OutT]:
+    """Output models for records, with allowed actions and (one engine run for all) their due summary."""
+    dues: dict[str, DueSummary | None] = {}
+    if with_due and records:
+        subjects = {r.subject: r.licence for r in records}
+        dues = due_summaries(session, subjects=subjects, as_of=as_of or china_today())
+    out: list[OutT] = []
+    for record in records:
+        item = schema.model_validate(record, from_attributes=True)
+        item.actions = list(machine.actions_from(record.status))
+        item.due = DueOut.of(dues.get(record.subject))
+        out.append(item)
+    return out

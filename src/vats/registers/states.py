@@ -1,0 +1,127 @@
+"""A small, declarative state machine shared by every register.
+
+Each register declares its states and the actions allowed from each state once; services call
+`machine.apply(record_state, action)` and get the next state or a `TransitionError` whose message says
+what the record's state is and which actions are possible from there (in Chinese and English).
+The table is also what the web UI reads to decide which buttons to show.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from vats.model.errors import RefusedError
+
+
+class TransitionError(RefusedError):
+    """The requested action is not allowed in the record's current state (exit 4, HTTP 403)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StateMachine:
+    """States, the actions allowed from each, and which states still count as open work."""
+
+    name: str
+    initial: str
+    transitions: Mapping[tuple[str, str], str]  # (state, action) -> next state
+    open_states: frozenset[str]
+    labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        states = self.states
+        if self.initial not in states:
+            raise ValueError(f"{self.name}: initial state {self.initial!r} has no transition")
+        unknown = self.open_states - states
+        if unknown:
+            raise ValueError(f"{self.name}: open states {sorted(unknown)} are not states")
+
+    @property
+    def states(self) -> frozenset[str]:
+        return frozenset(src for src, _ in self.transitions) | frozenset(self.transitions.values())
+
+    def actions_from(self, state: str) -> tuple[str, ...]:
+        """Actions that may be applied in `state`, in declaration order."""
+        return tuple(action for (src, action) in self.transitions if src == state)
+
+    def can(self, state: str, action: str) -> bool:
+        return (state, action) in self.transitions
+
+    def label(self, state: str) -> str:
+        return self.labels.get(state, state)
+
+    def apply(self, state: str, action: str, *, subject: str) -> str:
+        """The state after `action`, or TransitionError naming the subject, state and allowed actions."""
+        try:
+            return self.transitions[(state, action)]
+        except KeyError:
+            allowed = ", ".join(self.actions_from(state)) or "无 / none"
+            raise TransitionError(
+                f"{subject} 当前状态为「{self.label(state)}」，不能执行 {action} / "
+                f"{subject} is {state}; cannot {action} (allowed: {allowed})",
+                field="status",
+            ) from None
+
+
+def machine(
+    name: str,
+    *,
+    initial: str,
+    edges: list[tuple[str, str, str]],
+    open_states: tuple[str, ...],
+    labels: dict[str, str] | None = None,
+) -> StateMachine:
+    """Build a machine from `(state, action, next_state)` edges, refusing duplicate edges."""
+    table: dict[tuple[str, str], str] = {}
+    for src, action, dst in edges:
+        if (src, action) in table:
+            raise ValueError(f"{name}: duplicate transition {src} --{action}-->")
+        table[(src, action)] = dst
+    return StateMachine(
+        name=name,
+        initial=initial,
+        transitions=MappingProxyType(table),
+        open_states=frozenset(open_states),
+        labels=MappingProxyType(labels or {}),
+    )
+
+
+# --- the register registry --------------------------------------------------------------------------
+# Kept here (no SQLAlchemy) so listing the registers — CLI help, web navigation — stays cheap.
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterInfo:
+    """How other layers see a register: its names, model (imported lazily), machine and URL slug."""
+
+    key: str  # CLI command and subject prefix: "case"
+    plural: str  # API prefix and web slug: "cases"
+    title_zh: str
+    title_en: str
+    model: str  # "module:Class", imported only when a database is in play
+    machine: StateMachine
+
+    def load_model(self) -> Any:
+        module, _, name = self.model.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+_REGISTRY: dict[str, RegisterInfo] = {}
+ORDER = ("case", "complaint", "incident", "assessment", "change", "filing")
+PACKAGES = ("cases", "complaints", "incidents", "assessments", "changes", "filings")
+
+
+def register(info: RegisterInfo) -> RegisterInfo:
+    """Add a register to the registry (idempotent for the same key)."""
+    _REGISTRY[info.key] = info
+    return info
+
+
+def registers() -> tuple[RegisterInfo, ...]:
+    """Every register in a stable order (importing each concept package registers it)."""
+    for package in PACKAGES:
+        importlib.import_module(f"vats.registers.{package}")
+    return tuple(_REGISTRY[key] for key in ORDER)
