@@ -9,6 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from vats.model.findings import Finding
 from vats.model.sources import SourceRef
 
 
@@ -61,8 +62,20 @@ class Obligation:
     satisfied_by: str | None = None  # event id or evidence reference
     completed_on: date | None = None  # when the satisfying event happened
     late: bool = False  # satisfied, but after the due date (a finding in its own right)
+    anchor_date: date | None = None  # the date the period is counted from (expiry, event, window end)
+    event_id: str | None = None  # the triggering event, for event-driven obligations
 
     @property
     def key(self) -> str:
         """Stable identity across runs: used for ICS UIDs and notification de-duplication."""
         return f"{self.licence}|{self.rule_id}|{self.subject or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What `vats.rules.engine.evaluate` returns: obligations (overdue first, then by due date) and the
+    findings derived from them."""
+
+    obligations: list[Obligation]
+    findings: list[Finding]
+    as_of: date | None = None

@@ -1,0 +1,479 @@
+"""The rules library: YAML rule files, the event vocabulary and the provisions map, schema-checked.
+
+Rules are data so compliance staff can review and extend them without reading Python. The loader is
+strict: an unknown field, a rule that names an event type or catalogue code that does not exist, or a
+provisions entry that points at a missing rule is an `InputError` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from vats.model.errors import InputError
+from vats.model.obligations import RuleKind
+from vats.model.sources import Reliability, SourceRef
+from vats.reference.marked_yaml import Marked, load_marked, validation_error
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+EVENT_TYPES_FILE = "event_types.yaml"
+PROVISIONS_FILE = "provisions.yaml"
+_NOT_RULE_FILES = {EVENT_TYPES_FILE, PROVISIONS_FILE}
+
+# Used only until `vats.reference.catalogue` (NUMBERS) is importable: the 2015 catalogue's B codes.
+_FALLBACK_CODES = frozenset(
+    [
+        "B1",
+        "B11",
+        "B12",
+        "B13",
+        "B14",
+        "B2",
+        "B21",
+        "B22",
+        "B23",
+        "B24",
+        "B24-1",
+        "B24-2",
+        "B25",
+        "B26",
+        "B26-1",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A citation plus the period in which that article number is the right one to cite."""
+
+    ref: SourceRef
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        return (self.valid_from is None or on >= self.valid_from) and (
+            self.valid_until is None or on <= self.valid_until
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Applicability:
+    services: tuple[str, ...] = ()  # any of these catalogue codes (empty = every licence)
+    subtypes: tuple[str, ...] = ()  # a qualifier that must appear in limited_to/includes, not excludes
+    site_kinds: tuple[str, ...] = ()  # one obligation per site of these kinds
+    scope: str = "any"  # provincial | cross_regional | any
+    conditions: tuple[str, ...] = ()  # named conditions, e.g. holds_cross_regional
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start_month: int
+    end_month: int
+    year_offset: int = 0  # 1 = the window falls in the year after the reporting year (annual report)
+    eligibility: str | None = None  # held_by_year_end
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    type: str  # licence_expiry | licence_issue | calendar_window | event | always
+    event: str | None = None
+    per: str = "licence"  # licence | site
+    when: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    anchor_field: str | None = None  # event field holding the date to count from (e.g. effective_date)
+    subject_field: str | None = None  # event field naming the subject (default: fields.subject or id)
+    window: Window | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineSpec:
+    unit: str
+    direction: str
+    offset: int | None = None
+    setting: str | None = None  # name of the EngineSettings override for `offset`
+    period_by_level: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    roll: str = "default"  # default (EngineSettings policy) | none
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    offset: int
+    unit: str = "days"
+    setting: str | None = None
+    period: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: Text
+    explanation: Text
+    kind: RuleKind
+    sources: tuple[SourceSpec, ...]
+    applies: Applicability
+    trigger: Trigger
+    deadline: DeadlineSpec | None = None
+    satisfied_by: tuple[str, ...] = ()
+    violated_by: tuple[str, ...] = ()
+    evidence_max_age: Period | None = None
+    retention: Period | None = None
+    unconfirmed: bool = False
+    condition_note: Text | None = None
+    file: str = ""
+    line: int | None = None
+
+    def sources_on(self, on: date) -> tuple[SourceRef, ...]:
+        """The citations valid on `on` (e.g. Cybersecurity Law art. 21 before 2026, art. 23 after)."""
+        return tuple(s.ref for s in self.sources if s.in_force(on))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    required: bool = False
+    type: str = "str"  # str | int | date
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    type: str
+    title: Text
+    fields: Mapping[str, FieldSpec]
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionEntry:
+    """One article (item None) or item of the standard special provisions and what covers it."""
+
+    article: int
+    item: int | None
+    fingerprint: tuple[str, ...]
+    rules: tuple[str, ...] = ()
+    informational: Text | None = None
+    line: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.article}" if self.item is None else f"{self.article}({self.item})"
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    rules: tuple[Rule, ...]
+    event_types: Mapping[str, EventType]
+    provisions: tuple[ProvisionEntry, ...]
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema (pydantic, built lazily)
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, type[Any]]:
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class TextSpec(Strict):
+        zh: str = Field(min_length=1)
+        en: str = Field(min_length=1)
+
+    class SourceModel(Strict):
+        instrument: str = Field(min_length=1)
+        reliability: Reliability
+        article: str | None = None
+        item: str | None = None
+        url: str | None = None
+        note: str | None = None
+        valid_from: date | None = None
+        valid_until: date | None = None
+
+    class AppliesModel(Strict):
+        services: list[str] = Field(default_factory=list)
+        subtypes: list[str] = Field(default_factory=list)
+        site_kinds: list[Literal["website", "app"]] = Field(default_factory=list)
+        scope: Literal["any", "provincial", "cross_regional"] = "any"
+        conditions: list[Literal["holds_cross_regional"]] = Field(default_factory=list)
+
+    class WindowModel(Strict):
+        start_month: int = Field(ge=1, le=12)
+        end_month: int = Field(ge=1, le=12)
+        year_offset: int = Field(default=0, ge=0, le=1)
+        eligibility: Literal["held_by_year_end"] | None = None
+
+    class TriggerModel(Strict):
+        type: Literal["licence_expiry", "licence_issue", "calendar_window", "event", "always"]
+        event: str | None = None
+        per: Literal["licence", "site"] = "licence"
+        when: dict[str, list[str]] = Field(default_factory=dict)
+        anchor_field: str | None = None
+        subject_field: str | None = None
+        window: WindowModel | None = None
+
+    class DeadlineModel(Strict):
+        unit: Literal["days", "working_days", "months", "hours"]
+        direction: Literal["after", "before"]
+        offset: int | None = Field(default=None, ge=0)
+        setting: str | None = None
+        period_by_level: dict[int, int] = Field(default_factory=dict)
+        roll: Literal["default", "none"] = "default"
+
+    class PeriodModel(Strict):
+        offset: int | None = Field(default=None, ge=0)
+        period: int | None = Field(default=None, ge=0)
+        unit: Literal["days", "months", "years"] = "days"
+        setting: str | None = None
+
+    class RuleModel(Strict):
+        id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+        title: TextSpec
+        explanation: TextSpec
+        kind: RuleKind
+        sources: list[SourceModel] = Field(min_length=1)
+        applies: AppliesModel = Field(default_factory=AppliesModel)
+        trigger: TriggerModel
+        deadline: DeadlineModel | None = None
+        satisfied_by: list[str] = Field(default_factory=list)
+        violated_by: list[str] = Field(default_factory=list)
+        evidence_max_age: PeriodModel | None = None
+        retention: PeriodModel | None = None
+        unconfirmed: bool = False
+        condition_note: TextSpec | None = None
+
+    class RuleFile(Strict):
+        rules: list[RuleModel]
+
+    class FieldModel(Strict):
+        required: bool = False
+        type: Literal["str", "int", "date"] = "str"
+        values: list[str] = Field(default_factory=list)
+
+    class EventTypeModel(Strict):
+        type: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+        title: TextSpec
+        fields: dict[str, FieldModel] = Field(default_factory=dict)
+
+    class EventTypesFile(Strict):
+        event_types: list[EventTypeModel]
+
+    class ProvisionModel(Strict):
+        article: int = Field(ge=1)
+        item: int | None = Field(default=None, ge=1)
+        fingerprint: list[str] = Field(min_length=1)
+        rules: list[str] = Field(default_factory=list)
+        informational: TextSpec | None = None
+
+    class ProvisionsFile(Strict):
+        provisions: list[ProvisionModel]
+
+    return {"rules": RuleFile, "event_types": EventTypesFile, "provisions": ProvisionsFile}
+
+
+def _validate(marked: Marked, kind: str) -> Any:
+    from pydantic import ValidationError
+
+    if not isinstance(marked.data, dict):
+        raise InputError(
+            f"应为含 {kind} 键的映射 / expected a mapping with a '{kind}' key", source=marked.source
+        )
+    try:
+        return _schema()[kind].model_validate(marked.data)
+    except ValidationError as exc:
+        raise validation_error(exc, marked) from None
+
+
+def _known_code(code: str) -> bool:
+    """Whether the catalogue (NUMBERS' `vats.reference.catalogue`, else the 2015 B codes) has `code`."""
+    try:
+        catalogue = importlib.import_module("vats.reference.catalogue")
+    except ModuleNotFoundError:
+        return code in _FALLBACK_CODES
+    return catalogue.entry(code) is not None
+
+
+def _text(spec: Any) -> Text:
+    return Text(spec.zh, spec.en)
+
+
+def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
+    t = m.trigger
+    d = m.deadline
+    return Rule(
+        id=m.id,
+        title=_text(m.title),
+        explanation=_text(m.explanation),
+        kind=RuleKind(m.kind),
+        sources=tuple(
+            SourceSpec(
+                SourceRef(s.instrument, Reliability(s.reliability), s.article, s.item, s.url, s.note),
+                s.valid_from,
+                s.valid_until,
+            )
+            for s in m.sources
+        ),
+        applies=Applicability(
+            tuple(m.applies.services),
+            tuple(m.applies.subtypes),
+            tuple(m.applies.site_kinds),
+            m.applies.scope,
+            tuple(m.applies.conditions),
+        ),
+        trigger=Trigger(
+            type=t.type,
+            event=t.event,
+            per=t.per,
+            when=MappingProxyType({k: tuple(v) for k, v in t.when.items()}),
+            anchor_field=t.anchor_field,
+            subject_field=t.subject_field,
+            window=None
+            if t.window is None
+            else Window(t.window.start_month, t.window.end_month, t.window.year_offset, t.window.eligibility),
+        ),
+        deadline=None
+        if d is None
+        else DeadlineSpec(
+            d.unit, d.direction, d.offset, d.setting, MappingProxyType(dict(d.period_by_level)), d.roll
+        ),
+        satisfied_by=tuple(m.satisfied_by),
+        violated_by=tuple(m.violated_by),
+        evidence_max_age=None
+        if m.evidence_max_age is None
+        else Period(m.evidence_max_age.offset or 0, m.evidence_max_age.unit, m.evidence_max_age.setting),
+        retention=None
+        if m.retention is None
+        else Period(m.retention.offset or 0, m.retention.unit, m.retention.setting, m.retention.period),
+        unconfirmed=m.unconfirmed,
+        condition_note=None if m.condition_note is None else _text(m.condition_note),
+        file=marked.source,
+        line=marked.line(("rules", index)),
+    )
+
+
+def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[str, EventType]) -> None:
+    base = ("rules", index)
+    for i, code in enumerate(rule.applies.services):
+        if not _known_code(code):
+            raise marked.error(
+                (*base, "applies", "services", i), f"目录中没有业务代码 / unknown catalogue code {code!r}"
+            )
+    names: list[tuple[tuple[Any, ...], str]] = []
+    if rule.trigger.event:
+        names.append((("trigger", "event"), rule.trigger.event))
+    names += [(("satisfied_by", i), n) for i, n in enumerate(rule.satisfied_by)]
+    names += [(("violated_by", i), n) for i, n in enumerate(rule.violated_by)]
+    for path, name in names:
+        if name not in events:
+            raise marked.error((*base, *path), f"未知事件类型 / unknown event type {name!r}")
+    if rule.trigger.type == "event" and not rule.trigger.event:
+        raise marked.error((*base, "trigger"), "event 触发器须指明 event / an event trigger needs 'event'")
+    if rule.trigger.type == "calendar_window" and rule.trigger.window is None:
+        raise marked.error(
+            (*base, "trigger"), "calendar_window 须有 window / a calendar window needs 'window'"
+        )
+    if rule.trigger.type in ("licence_expiry", "licence_issue", "event") and rule.deadline is None:
+        raise marked.error(base, "该触发器须有 deadline / this trigger needs a 'deadline'")
+    dl = rule.deadline
+    if dl is not None and dl.offset is None and not dl.period_by_level:
+        raise marked.error(
+            (*base, "deadline"), "须有 offset 或 period_by_level / needs 'offset' or 'period_by_level'"
+        )
+    if rule.trigger.event:
+        etype = events[rule.trigger.event]
+        for f in (*rule.trigger.when, rule.trigger.anchor_field, rule.trigger.subject_field):
+            if f is not None and f not in etype.fields:
+                raise marked.error(
+                    (*base, "trigger"), f"事件 {etype.type} 没有字段 / event has no field {f!r}"
+                )
+
+
+def _load_event_types(path: Path) -> Mapping[str, EventType]:
+    marked = load_marked(path)
+    spec = _validate(marked, "event_types")
+    out: dict[str, EventType] = {}
+    for i, e in enumerate(spec.event_types):
+        if e.type in out:
+            raise marked.error(("event_types", i, "type"), f"事件类型重复 / duplicate event type {e.type!r}")
+        out[e.type] = EventType(
+            e.type,
+            _text(e.title),
+            MappingProxyType(
+                {k: FieldSpec(f.required, f.type, tuple(f.values)) for k, f in e.fields.items()}
+            ),
+        )
+    return MappingProxyType(out)
+
+
+def _load_provisions(path: Path, rule_ids: set[str]) -> tuple[ProvisionEntry, ...]:
+    marked = load_marked(path)
+    spec = _validate(marked, "provisions")
+    out: list[ProvisionEntry] = []
+    seen: set[tuple[int, int | None]] = set()
+    for i, p in enumerate(spec.provisions):
+        base = ("provisions", i)
+        if (p.article, p.item) in seen:
+            raise marked.error(base, f"条款重复 / duplicate entry for {p.article}({p.item})")
+        seen.add((p.article, p.item))
+        if bool(p.rules) == (p.informational is not None):
+            raise marked.error(
+                base, "须列出 rules 或 informational 之一 / give either rules or informational"
+            )
+        for j, rid in enumerate(p.rules):
+            if rid not in rule_ids:
+                raise marked.error((*base, "rules", j), f"规则不存在 / unknown rule {rid!r}")
+        out.append(
+            ProvisionEntry(
+                p.article,
+                p.item,
+                tuple(p.fingerprint),
+                tuple(p.rules),
+                None if p.informational is None else _text(p.informational),
+                marked.line(base),
+            )
+        )
+    return tuple(out)
+
+
+def load_library(directory: str | Path | None = None) -> Library:
+    """Load and cross-check every rule file, the event vocabulary and the provisions map."""
+    root = Path(directory) if directory is not None else RULES_DIR
+    events = _load_event_types(root / EVENT_TYPES_FILE)
+    rules: list[Rule] = []
+    where: dict[str, str] = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name in _NOT_RULE_FILES:
+            continue
+        marked = load_marked(path)
+        spec = _validate(marked, "rules")
+        for i, m in enumerate(spec.rules):
+            rule = _build_rule(m, marked, i)
+            if rule.id in where:
+                raise marked.error(
+                    ("rules", i, "id"), f"规则编号重复 / duplicate rule id (also in {where[rule.id]})"
+                )
+            _check_rule(rule, m, marked, i, events)
+            where[rule.id] = f"{path.name}:{rule.line}"
+            rules.append(rule)
+    provisions_path = root / PROVISIONS_FILE
+    provisions = _load_provisions(provisions_path, set(where)) if provisions_path.is_file() else ()
+    return Library(tuple(rules), events, provisions)
+
+
+@lru_cache(maxsize=1)
+def default_library() -> Library:
+    """The bundled library (cached)."""
+    return load_library()

@@ -1,0 +1,702 @@
+"""The obligations engine: licences + events + a date -> dated obligations with status and derivation.
+
+`evaluate` is pure and deterministic: the same inputs give the same list in the same order. It never
+reads the clock or a database; the calendar and rules come from data files (cached). Events are indexed
+once by licence and type, so each licence only looks at its own events (the naive approach of scanning
+every event for every licence is the baseline in benchmarks/bench_engine.py).
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from vats.model.errors import InputError
+from vats.model.licence import Licence, Site
+from vats.model.obligations import Evaluation, Event, Obligation, ObligationStatus
+from vats.reference.rules_library import Library, Rule, default_library
+from vats.rules.calendar import Calendar, DeadlineResult, RollPolicy, Step, add_months, default_calendar
+from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
+from vats.rules.settings import EngineSettings
+
+_NO_ROLL = RollPolicy(roll_forward=False, before_rule="keep")
+
+
+# ---------------------------------------------------------------------------------------------
+# Event index
+
+
+def event_subject(event: Event, field: str | None = None) -> str:
+    """The subject linking a trigger to the event that satisfies it (fields.subject, else the id)."""
+    if field is not None and event.fields.get(field) is not None:
+        return str(event.fields[field])
+    subject = event.fields.get("subject")
+    if subject is not None:
+        return str(subject)
+    return event.id or f"{event.type}@{event.date.isoformat()}"
+
+
+class EventIndex:
+    """Events grouped by licence number (None = every licence of the holder) and type, sorted by date."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        grouped: dict[str | None, dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
+        for e in events:
+            grouped[e.licence][e.type].append(e)
+        self._by: dict[str | None, dict[str, list[Event]]] = {}
+        for lic, types in grouped.items():
+            self._by[lic] = {t: sorted(evs, key=lambda e: (e.date, e.id or "")) for t, evs in types.items()}
+        self._shared = self._by.get(None, {})
+
+    def for_licence(self, licence: Licence) -> LicenceEvents:
+        keys = {licence.number, licence.number_info.base} if licence.number_info else {licence.number}
+        own: dict[str, list[Event]] = {}
+        for key in keys:
+            for t, evs in self._by.get(key, {}).items():
+                own.setdefault(t, []).extend(evs)
+        if self._shared:
+            for t, evs in self._shared.items():
+                own.setdefault(t, []).extend(evs)
+            for t in own:
+                own[t].sort(key=lambda e: (e.date, e.id or ""))
+        return LicenceEvents(own)
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceEvents:
+    by_type: Mapping[str, list[Event]]
+
+    def of(self, types: Iterable[str]) -> list[Event]:
+        out: list[Event] = []
+        for t in types:
+            out.extend(self.by_type.get(t, ()))
+        if len(out) > 1:
+            out.sort(key=lambda e: (e.date, e.id or ""))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _applies(rule: Rule, licence: Licence) -> bool:
+    a = rule.applies
+    if a.scope == "provincial" and licence.number_info is not None and licence.number_info.cross_regional:
+        return False
+    if a.scope == "cross_regional" and (
+        licence.number_info is None or not licence.number_info.cross_regional
+    ):
+        return False
+    services = licence.services
+    if a.services:
+        services = tuple(
+            s for s in services if any(s.code == c or s.code.startswith(c + "-") for c in a.services)
+        )
+        if not services:
+            return False
+    if a.subtypes:
+        return any(
+            st in (*s.limited_to, *s.includes) and st not in s.excludes for s in services for st in a.subtypes
+        )
+    return True
+
+
+def _sites(rule: Rule, licence: Licence) -> list[Site]:
+    kinds = rule.applies.site_kinds
+    return [s for s in licence.sites if not kinds or s.kind.value in kinds]
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, _stdcal.monthrange(year, month)[1])
+
+
+@dataclass(slots=True)
+class _Ctx:
+    as_of: date
+    settings: EngineSettings
+    cal: Calendar
+    waivers: Mapping[tuple[str, str | None], Event]
+
+    def deadline(self, anchor: date, n: int, unit: str, direction: str, roll: str) -> DeadlineResult:
+        """Civil-Code deadline; outside the calendar's range fall back to plain arithmetic, provisional."""
+        policy = self.settings.roll if roll == "default" else _NO_ROLL
+        try:
+            return self.cal.add_period(anchor, n, unit, direction, policy)
+        except InputError:
+            sign = 1 if direction == "after" else -1
+            if unit == "months":
+                raw = add_months(anchor, sign * n)
+            elif unit == "hours":
+                raw = anchor + timedelta(days=sign * -(-n // 24))
+            else:  # working days outside the data: approximate with calendar days, flagged
+                raw = anchor + timedelta(days=sign * n)
+            reason = "日期超出节假日数据范围（2024 年起）/ date outside the holiday data (from 2024)"
+            step = Step(
+                f"{anchor} 起 {n} {unit} {direction} → {raw}（未按节假日调整）",
+                f"{n} {unit} {direction} {anchor} -> {raw} (not adjusted for holidays)",
+            )
+            return DeadlineResult(raw, True, reason, (step,))
+
+    def roll_due(self, day: date) -> DeadlineResult:
+        """A window's last day, moved to the next working day when it is a rest day (art. 203 policy)."""
+        return self.deadline(day, 0, "days", "after", "default")
+
+    def status(self, due: date | None) -> ObligationStatus:
+        if due is None:
+            return ObligationStatus.UPCOMING
+        if self.as_of > due:
+            return ObligationStatus.OVERDUE
+        if (due - self.as_of).days <= self.settings.due_soon_days:
+            return ObligationStatus.DUE_SOON
+        return ObligationStatus.UPCOMING
+
+    def waiver(self, rule: Rule, subject: str | None) -> Event | None:
+        return self.waivers.get((rule.id, subject)) or self.waivers.get((rule.id, None))
+
+
+def _make(
+    ctx: _Ctx,
+    rule: Rule,
+    licence: Licence,
+    *,
+    subject: str | None,
+    due: date | None,
+    steps: list[Pair],
+    window_start: date | None = None,
+    satisfying: Event | None = None,
+    provisional: DeadlineResult | None = None,
+    conditional: str | None = None,
+    status: ObligationStatus | None = None,
+    anchor: date | None = None,
+    event: Event | None = None,
+    cite_on: date | None = None,
+) -> Obligation:
+    """Assemble one obligation: status from evidence, waivers and dates; explanation from the steps."""
+    evidence = rule.satisfied_by
+    late = False
+    completed_on = None
+    satisfied_by = None
+    waiver = ctx.waiver(rule, subject)
+    if status is None:
+        if satisfying is not None:
+            status = ObligationStatus.SATISFIED
+            completed_on = satisfying.date
+            satisfied_by = satisfying.id or satisfying.type
+            late = due is not None and satisfying.date > due
+        elif waiver is not None:
+            status = ObligationStatus.WAIVED
+            satisfied_by = waiver.id or waiver.type
+            completed_on = waiver.date
+        else:
+            status = ctx.status(due)
+    lines = [rule_line(rule), applicability_line(rule, licence, subject), *steps]
+    if status is ObligationStatus.WAIVED and waiver is not None:
+        reason = str(waiver.fields.get("reason", ""))
+        lines.append(
+            (f"状态：已豁免（{waiver.date}，理由：{reason}）", f"status: waived on {waiver.date} ({reason})")
+        )
+    elif status is not ObligationStatus.NOT_APPLICABLE:
+        lines.append(
+            status_line(
+                status,
+                as_of=ctx.as_of,
+                due=due,
+                evidence=evidence,
+                completed_on=completed_on,
+                satisfied_by=satisfied_by,
+                late=late,
+            )
+        )
+    if conditional:
+        lines.append((f"条件：{conditional.split(' / ')[0]}", f"condition: {conditional.split(' / ')[-1]}"))
+    prov = provisional is not None and provisional.provisional
+    if prov and provisional is not None:
+        lines.append((f"暂定：{provisional.reason}", f"provisional: {provisional.reason}"))
+    return Obligation(
+        rule_id=rule.id,
+        licence=licence.number,
+        title_zh=rule.title.zh,
+        title_en=rule.title.en,
+        kind=rule.kind,
+        status=status,
+        due_date=due,
+        window_start=window_start,
+        subject=subject,
+        provisional=prov,
+        provisional_reason=provisional.reason if prov and provisional is not None else None,
+        conditional=conditional,
+        explanation=flatten(lines),
+        sources=rule.sources_on(cite_on or ctx.as_of),
+        evidence_required=" | ".join(evidence) or None,
+        satisfied_by=satisfied_by,
+        completed_on=completed_on,
+        late=late,
+        anchor_date=anchor,
+        event_id=None if event is None else event.id,
+    )
+
+
+def _renewed_note(licence: Licence, on: date) -> str | None:
+    """Obligations after the expiry date only apply if the licence is renewed."""
+    if licence.expiry_date is not None and on > licence.expiry_date:
+        return (
+            f"仅在许可证续期后适用（有效期至 {licence.expiry_date}）"
+            f" / applies only if the licence is renewed (it expired on {licence.expiry_date})"
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Trigger handlers
+
+
+def _licence_dates(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+    dl = rule.deadline
+    assert dl is not None
+    anchor = licence.expiry_date if rule.trigger.type == "licence_expiry" else licence.issue_date
+    label = (
+        ("有效期届满日", "expiry date")
+        if rule.trigger.type == "licence_expiry"
+        else ("发证日期", "issue date")
+    )
+    if anchor is None:
+        return [
+            _make(
+                ctx,
+                rule,
+                licence,
+                subject=None,
+                due=None,
+                status=ObligationStatus.NOT_APPLICABLE,
+                steps=[
+                    (
+                        f"许可证未载明{label[0]}，无法计算期限",
+                        f"the licence shows no {label[1]}; no date can be computed",
+                    )
+                ],
+            )
+        ]
+    n = ctx.settings.number(dl.setting, dl.offset or 0)
+    res = ctx.deadline(anchor, n, dl.unit, dl.direction, dl.roll)
+    steps: list[Pair] = [(f"{label[0]}：{anchor}", f"{label[1]}: {anchor}"), *from_steps(res.steps)]
+    since = licence.issue_date or date.min
+    satisfying = next((e for e in events.of(rule.satisfied_by) if e.date >= since), None)
+    return [
+        _make(
+            ctx,
+            rule,
+            licence,
+            subject=None,
+            due=res.date,
+            steps=steps,
+            satisfying=satisfying,
+            provisional=res,
+            anchor=anchor,
+        )
+    ]
+
+
+def held_since(licence: Licence) -> tuple[date | None, list[Pair]]:
+    """When the holder first held this licence: the number's year can predate a re-issued copy."""
+    issue = licence.issue_date
+    year = licence.number_info.year if licence.number_info is not None else None
+    if year is not None and (issue is None or year < issue.year):
+        start = date(year, 1, 1)
+        if issue is None:
+            return start, [
+                (
+                    f"许可证编号 {licence.number} 中的年份 {year} 表明许可证自 {year} 年起持有",
+                    f"the year {year} in number {licence.number} shows the licence dates from {year}",
+                )
+            ]
+        return start, [
+            (
+                f"许可证编号 {licence.number} 中的年份为 {year}，说明该许可证自 {year} 年起即已持有；"
+                f"本件发证日期 {issue} 应为续期或变更后重新核发，因此 {year} 年以来各年度均需年报",
+                f"the number {licence.number} carries the year {year}, so the licence has been held "
+                f"since {year}; this copy's issue date {issue} reflects a re-issue (renewal or change), "
+                f"so every year since {year} needs an annual report",
+            )
+        ]
+    return issue, []
+
+
+def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+    w = rule.trigger.window
+    assert w is not None
+    lo = ctx.as_of - timedelta(days=ctx.settings.lookback_days)
+    hi = ctx.as_of + timedelta(days=ctx.settings.horizon_days)
+    since, since_steps = held_since(licence)
+    evidence = events.of(rule.satisfied_by)
+    out: list[Obligation] = []
+    for window_year in range(lo.year, hi.year + 1):
+        start = date(window_year, w.start_month, 1)
+        end = _month_end(window_year, w.end_month)
+        if end < lo or start > hi:
+            continue
+        year = window_year - w.year_offset  # the reporting year
+        subject = str(year)
+        steps: list[Pair] = [*since_steps] if w.eligibility == "held_by_year_end" else []
+        if w.year_offset:
+            steps.append(
+                (
+                    f"报告年度 {year}：报送窗口 {start} 至 {end}",
+                    f"reporting year {year}: window {start} to {end}",
+                )
+            )
+        else:
+            steps.append(
+                (
+                    f"{year} 年度：须在 {start} 至 {end} 之间完成",
+                    f"year {year}: to be done between {start} and {end}",
+                )
+            )
+        if w.eligibility == "held_by_year_end":
+            cutoff = date(year, 12, 31)
+            if since is None or since > cutoff:
+                steps.append(
+                    (
+                        f"许可证取得于 {since}，晚于 {cutoff}，{year} 年度无需报送",
+                        f"licence obtained on {since}, after {cutoff}: no report for {year}",
+                    )
+                )
+                out.append(
+                    _make(
+                        ctx,
+                        rule,
+                        licence,
+                        subject=subject,
+                        due=None,
+                        window_start=start,
+                        steps=steps,
+                        status=ObligationStatus.NOT_APPLICABLE,
+                        anchor=end,
+                    )
+                )
+                continue
+            steps.append(
+                (
+                    f"{cutoff} 前已持有许可证（自 {since}），须报送",
+                    f"licence held by {cutoff} (since {since}): must file",
+                )
+            )
+        elif since is not None and since > end:
+            continue
+        res = ctx.roll_due(end)
+        steps.extend(from_steps(res.steps[1:]) if res.date != end else [])
+        steps.append((f"期限：{res.date}", f"due: {res.date}"))
+        satisfying = next(
+            (
+                e
+                for e in evidence
+                if (int(e.fields["year"]) == year if "year" in e.fields else start <= e.date <= end)
+            ),
+            None,
+        )
+        out.append(
+            _make(
+                ctx,
+                rule,
+                licence,
+                subject=subject,
+                due=res.date,
+                window_start=start,
+                steps=steps,
+                satisfying=satisfying,
+                provisional=res,
+                conditional=_renewed_note(licence, start),
+                anchor=end,
+            )
+        )
+    return out
+
+
+def _matches_when(rule: Rule, event: Event) -> bool:
+    return all(str(event.fields.get(k)) in allowed for k, allowed in rule.trigger.when.items())
+
+
+def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+    dl = rule.deadline
+    assert dl is not None and rule.trigger.event is not None
+    triggers = [e for e in events.of((rule.trigger.event,)) if _matches_when(rule, e)]
+    if not triggers:
+        return []
+    sfield = rule.trigger.subject_field
+    answers = events.of(rule.satisfied_by)
+    lo = ctx.as_of - timedelta(days=ctx.settings.lookback_days)
+    out: list[Obligation] = []
+    if dl.period_by_level:  # cyclic assessments: only the latest grading of each unit counts
+        latest: dict[str, Event] = {}
+        for e in triggers:
+            latest[event_subject(e, sfield)] = e
+        triggers = list(latest.values())
+    for trig in triggers:
+        subject = event_subject(trig, sfield)
+        matching = [a for a in answers if a.date >= trig.date and event_subject(a, sfield) == subject]
+        head: list[Pair] = [
+            (
+                f"触发事件：{trig.type}（{trig.id or subject}）发生于 {trig.date}",
+                f"trigger: {trig.type} ({trig.id or subject}) on {trig.date}",
+            )
+        ]
+        if dl.period_by_level:
+            out.append(_cycle(ctx, rule, licence, trig, subject, matching, head))
+            continue
+        anchor = trig.date
+        if rule.trigger.anchor_field:
+            raw = trig.fields.get(rule.trigger.anchor_field)
+            if raw is None:
+                head.append(
+                    (
+                        f"事件未登记 {rule.trigger.anchor_field}，无法计算“提前”期限",
+                        f"no {rule.trigger.anchor_field} on the event; the 'before' deadline has no date",
+                    )
+                )
+                out.append(
+                    _make(
+                        ctx,
+                        rule,
+                        licence,
+                        subject=subject,
+                        due=None,
+                        steps=head,
+                        event=trig,
+                        satisfying=matching[0] if matching else None,
+                        cite_on=trig.date,
+                        conditional=f"需登记 {rule.trigger.anchor_field} 才能确定日期 / "
+                        f"record {rule.trigger.anchor_field} to date this obligation",
+                    )
+                )
+                continue
+            anchor = raw
+            head.append(
+                (
+                    f"计算基准：{rule.trigger.anchor_field} = {anchor}",
+                    f"counted from {rule.trigger.anchor_field} = {anchor}",
+                )
+            )
+        n = ctx.settings.number(dl.setting, dl.offset or 0)
+        res = ctx.deadline(anchor, n, dl.unit, dl.direction, dl.roll)
+        satisfying = matching[0] if matching else None
+        if satisfying is not None and res.date < lo:
+            continue  # long settled: outside the look-back window
+        out.append(
+            _make(
+                ctx,
+                rule,
+                licence,
+                subject=subject,
+                due=res.date,
+                window_start=trig.date,
+                steps=[*head, *from_steps(res.steps)],
+                satisfying=satisfying,
+                provisional=res,
+                anchor=anchor,
+                event=trig,
+                cite_on=trig.date,
+            )
+        )
+    return out
+
+
+def _cycle(
+    ctx: _Ctx, rule: Rule, licence: Licence, trig: Event, subject: str, done: list[Event], head: list[Pair]
+) -> Obligation:
+    """Next due date of a periodic assessment, from the last one done (or the grading)."""
+    dl = rule.deadline
+    assert dl is not None
+    try:
+        level = int(trig.fields.get("level", 0))
+    except (TypeError, ValueError):
+        level = 0
+    months = dl.period_by_level.get(level)
+    if months is None:
+        head.append((f"定级为第 {level} 级，无固定周期要求", f"graded level {level}: no fixed cycle"))
+        return _make(
+            ctx,
+            rule,
+            licence,
+            subject=subject,
+            due=None,
+            steps=head,
+            status=ObligationStatus.NOT_APPLICABLE,
+            event=trig,
+        )
+    last = done[-1] if done else None
+    anchor = last.date if last else trig.date
+    head.append((f"第 {level} 级：每 {months} 个月一次", f"level {level}: every {months} months"))
+    if last:
+        head.append(
+            (
+                f"上次完成于 {last.date}，下一周期自此起算",
+                f"last done on {last.date}; next cycle counted from it",
+            )
+        )
+    res = ctx.deadline(anchor, months, "months", "after", dl.roll)
+    return _make(
+        ctx,
+        rule,
+        licence,
+        subject=subject,
+        due=res.date,
+        window_start=anchor,
+        steps=[*head, *from_steps(res.steps)],
+        provisional=res,
+        anchor=anchor,
+        event=trig,
+    )
+
+
+def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+    conditional = _renewed_note(licence, ctx.as_of)
+    if rule.condition_note is not None:
+        note = f"{rule.condition_note.zh} / {rule.condition_note.en}"
+        conditional = f"{conditional}; {note}" if conditional else note
+    steps: list[Pair] = []
+    if rule.retention is not None:
+        r = rule.retention
+        amount = ctx.settings.number(r.setting, r.period if r.period is not None else r.offset)
+        unit_zh = {"days": "日", "months": "个月", "years": "年"}[r.unit]
+        steps.append((f"保存期限：不少于 {amount}{unit_zh}", f"retention: at least {amount} {r.unit}"))
+    if rule.trigger.per != "site":
+        satisfying = (
+            events.of(rule.satisfied_by)[-1] if rule.satisfied_by and events.of(rule.satisfied_by) else None
+        )
+        return [
+            _make(
+                ctx,
+                rule,
+                licence,
+                subject=None,
+                due=None,
+                steps=steps,
+                satisfying=satisfying,
+                conditional=conditional,
+            )
+        ]
+    out: list[Obligation] = []
+    checks = events.of((*rule.satisfied_by, *rule.violated_by))
+    age = rule.evidence_max_age
+    max_age = ctx.settings.number(age.setting, age.offset) if age is not None else None
+    for site in _sites(rule, licence):
+        mine = [
+            e
+            for e in checks
+            if str(e.fields.get("domain", "")).lower() == site.domain.lower() and e.date <= ctx.as_of
+        ]
+        last = mine[-1] if mine else None
+        site_steps = [*steps, (f"网站：{site.name}（{site.domain}）", f"site: {site.name} ({site.domain})")]
+        if last is not None and last.type in rule.violated_by:
+            site_steps.append(
+                (
+                    f"{last.date} 检查未通过（{last.fields.get('evidence', '')}）",
+                    f"check failed on {last.date} ({last.fields.get('evidence', '')})",
+                )
+            )
+            out.append(
+                _make(
+                    ctx,
+                    rule,
+                    licence,
+                    subject=site.domain,
+                    due=last.date,
+                    steps=site_steps,
+                    status=ObligationStatus.OVERDUE,
+                    conditional=conditional,
+                    event=last,
+                )
+            )
+            continue
+        fresh = last is not None and (max_age is None or (ctx.as_of - last.date).days <= max_age)
+        if not fresh:
+            site_steps.append(
+                (
+                    f"近 {max_age} 天内没有通过的首页检查记录",
+                    f"no passed homepage check in the last {max_age} days",
+                )
+            )
+        out.append(
+            _make(
+                ctx,
+                rule,
+                licence,
+                subject=site.domain,
+                due=None,
+                steps=site_steps,
+                satisfying=last if fresh else None,
+                conditional=conditional,
+            )
+        )
+    return out
+
+
+_HANDLERS = {
+    "licence_expiry": _licence_dates,
+    "licence_issue": _licence_dates,
+    "calendar_window": _windows,
+    "event": _events,
+    "always": _continuous,
+}
+
+
+def _sort_key(o: Obligation) -> tuple[Any, ...]:
+    return (
+        o.status is not ObligationStatus.OVERDUE,
+        o.due_date or date.max,
+        o.licence,
+        o.rule_id,
+        o.subject or "",
+    )
+
+
+def obligations_for(
+    licences: Sequence[Licence],
+    events: Sequence[Event],
+    as_of: date,
+    *,
+    settings: EngineSettings | None = None,
+    library: Library | None = None,
+    calendar: Calendar | None = None,
+) -> list[Obligation]:
+    """All obligations, sorted: overdue first, then by due date (undated last)."""
+    settings = settings or EngineSettings()
+    library = library or default_library()
+    index = EventIndex(events)
+    waivers: dict[tuple[str, str | None], Event] = {}
+    for e in events:
+        if e.type == "obligation_waived" and e.date <= as_of:
+            subject = e.fields.get("subject")
+            waivers[(str(e.fields["rule"]), None if subject is None else str(subject))] = e
+    ctx = _Ctx(as_of, settings, calendar or default_calendar(), waivers)
+    rules = [r for r in library.rules if r.id not in settings.disabled_rules]
+    out: list[Obligation] = []
+    for licence in licences:
+        mine = index.for_licence(licence)
+        for rule in rules:
+            if _applies(rule, licence):
+                out.extend(_HANDLERS[rule.trigger.type](ctx, rule, licence, mine))
+    out.sort(key=_sort_key)
+    return out
+
+
+def evaluate(
+    licences: Sequence[Licence],
+    events: Sequence[Event],
+    as_of: date,
+    *,
+    settings: EngineSettings | None = None,
+    library: Library | None = None,
+    calendar: Calendar | None = None,
+) -> Evaluation:
+    """Contract entry point: obligations (overdue first, then by due date) and the findings they imply."""
+    from vats.rules.findings import obligation_findings
+
+    obligations = obligations_for(
+        licences, events, as_of, settings=settings, library=library, calendar=calendar
+    )
+    settings = settings or EngineSettings()
+    return Evaluation(obligations=obligations, findings=obligation_findings(obligations), as_of=as_of)

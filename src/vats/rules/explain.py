@@ -1,0 +1,117 @@
+"""Readable derivations: each obligation carries numbered steps a compliance officer can check by hand.
+
+Explanations are stored as a flat tuple of lines, Chinese first then English for each step, so every
+output (text table, JSON, ICS description, web page) can print them without knowing their structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from vats.model.licence import Licence
+from vats.model.obligations import ObligationStatus
+from vats.reference.rules_library import Rule
+from vats.rules.calendar import Step
+
+Pair = tuple[str, str]
+
+STATUS_TEXT: dict[ObligationStatus, Pair] = {
+    ObligationStatus.UPCOMING: ("未到期", "upcoming"),
+    ObligationStatus.DUE_SOON: ("即将到期", "due soon"),
+    ObligationStatus.OVERDUE: ("已逾期", "overdue"),
+    ObligationStatus.SATISFIED: ("已满足", "satisfied"),
+    ObligationStatus.WAIVED: ("已豁免", "waived"),
+    ObligationStatus.NOT_APPLICABLE: ("不适用", "not applicable"),
+}
+
+
+def flatten(pairs: Iterable[Pair]) -> tuple[str, ...]:
+    """Number the steps and interleave the languages: `1. 中文`, `   1. English`, `2. …`."""
+    out: list[str] = []
+    for i, (zh, en) in enumerate(pairs, start=1):
+        out.append(f"{i}. {zh}")
+        out.append(f"   {i}. {en}")
+    return tuple(out)
+
+
+def from_steps(steps: Sequence[Step]) -> list[Pair]:
+    return [(s.zh, s.en) for s in steps]
+
+
+def rule_line(rule: Rule) -> Pair:
+    """What the rule says, with its sources (reliability shown, UNCONFIRMED called out)."""
+    cites = "；".join(f"{s.ref.label()}〔{s.ref.reliability.value}〕" for s in rule.sources)
+    zh = f"规则 {rule.id}：{rule.explanation.zh}（依据：{cites}）"
+    en = f"rule {rule.id}: {rule.explanation.en} (sources: {cites})"
+    if rule.unconfirmed:
+        zh += " 注意：该期限来源未经核实，数字可配置。"
+        en += " Note: this number is UNCONFIRMED and configurable."
+    return zh, en
+
+
+def applicability_line(rule: Rule, licence: Licence, subject: str | None) -> Pair:
+    """Why the rule applies to this licence."""
+    a = rule.applies
+    held = ", ".join(
+        s.code + (f"（仅限{'、'.join(s.limited_to)}）" if s.limited_to else "") for s in licence.services
+    )
+    if a.services:
+        zh = f"适用原因：许可证 {licence.number} 含业务 {held}，本规则适用于 {'、'.join(a.services)}"
+        en = (
+            f"applies because licence {licence.number} holds {held}; this rule covers {', '.join(a.services)}"
+        )
+    else:
+        zh = f"适用原因：本规则适用于所有增值电信业务许可证（{licence.number}）"
+        en = f"applies to every VATS licence, including {licence.number}"
+    if a.subtypes:
+        zh += f"，且业务限于/包含 {'、'.join(a.subtypes)}"
+        en += f", and the licence covers {', '.join(a.subtypes)}"
+    if a.scope != "any":
+        zh += "，且为省级许可证" if a.scope == "provincial" else "，且为跨地区许可证"
+        en += f", and it is a {a.scope.replace('_', '-')} licence"
+    if subject:
+        zh += f"；对象：{subject}"
+        en += f"; subject: {subject}"
+    return zh, en
+
+
+def status_line(
+    status: ObligationStatus,
+    *,
+    as_of: date,
+    due: date | None,
+    evidence: Sequence[str],
+    completed_on: date | None = None,
+    satisfied_by: str | None = None,
+    late: bool = False,
+) -> Pair:
+    """The status and the evidence it rests on (or the evidence still needed)."""
+    zh_s, en_s = STATUS_TEXT[status]
+    wanted = " / ".join(evidence) or "-"
+    if status is ObligationStatus.SATISFIED:
+        lateness = ""
+        lateness_en = ""
+        if late and due is not None and completed_on is not None:
+            days = (completed_on - due).days
+            lateness, lateness_en = f"，晚于期限 {days} 天", f", {days} days after the due date"
+        return (
+            f"状态：{zh_s}——{completed_on} 的 {satisfied_by or wanted} 为证据{lateness}",
+            f"status: {en_s} by {satisfied_by or wanted} on {completed_on}{lateness_en}",
+        )
+    if status is ObligationStatus.OVERDUE and due is not None:
+        days = (as_of - due).days
+        return (
+            f"状态：截至 {as_of} 未见证据（{wanted}），自 {due} 起已逾期 {days} 天",
+            f"status: as of {as_of} no evidence ({wanted}); overdue since {due} ({days} days)",
+        )
+    if due is None:
+        return (
+            f"状态：{zh_s}（持续有效）；证据：{wanted}",
+            f"status: {en_s} (continuous); evidence: {wanted}",
+        )
+    days = (due - as_of).days
+    return (
+        f"状态：{zh_s}，截至 {as_of} 距期限 {due} 还有 {days} 天；所需证据：{wanted}",
+        f"status: {en_s}; {days} days left until {due} as of {as_of}; evidence needed: {wanted}",
+    )

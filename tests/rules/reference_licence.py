@@ -1,0 +1,61 @@
+"""A hand-built copy of the reference licence 渝B2-20210467 (independent of the ingest parser)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from vats.model.licence import Licence, Provision, ProvisionItem, Service, Site, SiteKind
+from vats.model.numbers import LicenceNumber, NumberKind
+
+NUMBER = "渝B2-20210467"
+
+
+def make_number(canonical: str = NUMBER, *, year: int = 2021, cross_regional: bool = False) -> LicenceNumber:
+    return LicenceNumber(
+        kind=NumberKind.VATS_LICENCE,
+        canonical=canonical,
+        region_char=None if cross_regional else "渝",
+        region=None if cross_regional else "CQ",
+        region_name=None if cross_regional else "重庆市",
+        classes=("B2",),
+        foreign_invested=False,
+        year=year,
+        serial=canonical[-4:],
+        site_suffix=None,
+        filing_target=None,
+        cross_regional=cross_regional,
+        issuer="中华人民共和国工业和信息化部" if cross_regional else "重庆市通信管理局",
+    )
+
+
+def make_reference(provisions: tuple[Provision, ...] = ()) -> Licence:
+    return Licence(
+        number=NUMBER,
+        number_info=make_number(),
+        company="重庆万象优车科技有限公司",
+        legal_representative="马骏",
+        issue_date=date(2026, 5, 20),
+        expiry_date=date(2026, 10, 20),
+        services=(
+            Service(
+                "B25",
+                "信息服务业务",
+                limited_to=("互联网信息服务",),
+                excludes=("信息搜索查询服务", "信息即时交互服务"),
+                coverage=("重庆市",),
+            ),
+            Service(
+                "B21", "在线数据处理与交易处理业务", limited_to=("经营类电子商务",), coverage=("重庆市",)
+            ),
+        ),
+        sites=(
+            Site(SiteKind.WEBSITE, "卖车通", "maichetong.com.cn", services=("B25", "B21")),
+            Site(SiteKind.WEBSITE, "巨懂车", "autoengine.com", services=("B25", "B21")),
+            Site(SiteKind.WEBSITE, "懂车帝网站", "dongchedi.com", services=("B25", "B21")),
+            Site(SiteKind.APP, "懂车帝", "dcarapi.com", services=("B25", "B21")),
+        ),
+        provisions=provisions,
+    )
+
+
+__all__ = ["NUMBER", "Provision", "ProvisionItem", "make_number", "make_reference"]
