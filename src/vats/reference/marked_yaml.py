@@ -70,7 +70,10 @@ class _Builder(yaml.constructor.SafeConstructor):
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.construct_object(node, deep=True)
+        try:
+            return self.construct_object(node, deep=True)
+        except ValueError:  # e.g. 2026-02-30 looks like a date but is none: keep the text for the validator
+            return node.value
 
 
 def load_marked_text(text: str, *, source: str) -> Marked:

@@ -83,7 +83,8 @@ class LicenceEvents:
 # Helpers
 
 
-def _applies(rule: Rule, licence: Licence) -> bool:
+def rule_applies(rule: Rule, licence: Licence) -> bool:
+    """Whether a rule applies to a licence (services, sub-types, provincial/cross-regional scope)."""
     a = rule.applies
     if a.scope == "provincial" and licence.number_info is not None and licence.number_info.cross_regional:
         return False
@@ -677,7 +678,7 @@ def obligations_for(
     for licence in licences:
         mine = index.for_licence(licence)
         for rule in rules:
-            if _applies(rule, licence):
+            if rule_applies(rule, licence):
                 out.extend(_HANDLERS[rule.trigger.type](ctx, rule, licence, mine))
     out.sort(key=_sort_key)
     return out

@@ -1,0 +1,100 @@
+"""Questions asked of the rules library: which rules apply, and how a licence's provisions are covered.
+
+Coverage answers "does every article and item of this licence's 特别规定事项 lead to a rule (or is it
+knowingly informational)?". Entries in provisions.yaml are matched by number AND text fingerprint, so a
+licence with the same standard wording is covered automatically, while a non-standard provision shows
+up as unmapped instead of being silently matched by its number alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vats.model.licence import Licence, Provision
+from vats.reference.rules_library import Library, ProvisionEntry, Rule, Text, default_library
+
+_SPACE = re.compile(r"\s+")
+ZH_NUMERALS = "一二三四五六七八九十"
+
+
+def zh_number(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 16 -> 十六 (article numbers as printed)."""
+    if n <= 10:
+        return ZH_NUMERALS[n - 1]
+    if n < 20:
+        return "十" + ZH_NUMERALS[n - 11]
+    tens, ones = divmod(n, 10)
+    return ZH_NUMERALS[tens - 1] + "十" + (ZH_NUMERALS[ones - 1] if ones else "")
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    """One article or item of a licence and what covers it (entry None = unmapped)."""
+
+    article: int
+    item: int | None
+    text: str
+    entry: ProvisionEntry | None
+
+    @property
+    def label(self) -> str:
+        head = f"{zh_number(self.article)}、"
+        return head if self.item is None else f"{zh_number(self.article)}({zh_number(self.item)})"
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return self.entry.rules if self.entry else ()
+
+    @property
+    def informational(self) -> Text | None:
+        return self.entry.informational if self.entry else None
+
+    @property
+    def mapped(self) -> bool:
+        return self.entry is not None
+
+
+def match_entry(
+    article: int, item: int | None, text: str, library: Library | None = None
+) -> ProvisionEntry | None:
+    """The provisions.yaml entry with this number whose fingerprints all occur in `text`."""
+    body = _norm(text)
+    for entry in (library or default_library()).provisions:
+        if (
+            entry.article == article
+            and entry.item == item
+            and all(_norm(f) in body for f in entry.fingerprint)
+        ):
+            return entry
+    return None
+
+
+def coverage(provisions: Sequence[Provision], library: Library | None = None) -> list[CoverageRow]:
+    """Every article and item of `provisions`, each matched to its rules (or left unmapped)."""
+    rows: list[CoverageRow] = []
+    for p in provisions:
+        rows.append(CoverageRow(p.number, None, p.text, match_entry(p.number, None, p.text, library)))
+        for it in p.items:
+            rows.append(
+                CoverageRow(p.number, it.number, it.text, match_entry(p.number, it.number, it.text, library))
+            )
+    return rows
+
+
+def standard_coverage(library: Library | None = None) -> list[CoverageRow]:
+    """The map itself, for `vats rules coverage` without a licence file."""
+    lib = library or default_library()
+    return [CoverageRow(e.article, e.item, " / ".join(e.fingerprint), e) for e in lib.provisions]
+
+
+def applicable_rules(licence: Licence, library: Library | None = None) -> list[Rule]:
+    """Rules whose applicability (services, sub-types, scope) matches the licence."""
+    from vats.rules.engine import rule_applies
+
+    return [r for r in (library or default_library()).rules if rule_applies(r, licence)]
