@@ -23,6 +23,7 @@ class ApiToken(Audited, Base):
     """A bearer token for scripts; it acts with its owner's role and organisation grants."""
 
     __tablename__ = "api_tokens"
+    __audit_redact__ = frozenset({"token_hash"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
@@ -52,6 +53,7 @@ class CalendarFeed(Audited, Base):
     """A secret per-user URL (`/calendar/<token>.ics`) that calendar apps can subscribe to."""
 
     __tablename__ = "calendar_feeds"
+    __audit_redact__ = frozenset({"token_hash"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
