@@ -40,6 +40,7 @@ class LicenceNumber:
     cross_regional: bool  # issued by MIIT, coverage may span provinces
     issuer: str  # authority implied by the number: a province's 通信管理局 or 工业和信息化部
     legacy: bool = False  # an older format (辽B-2-4-…, 8-digit filing numbers, ICP证)
+    notes: tuple[str, ...] = ()  # low-confidence readings, e.g. 蜀 used as a licence prefix
 
     @property
     def base(self) -> str:
@@ -47,3 +48,30 @@ class LicenceNumber:
         if self.site_suffix is None:
             return self.canonical
         return self.canonical[: -(len(self.site_suffix) + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A number found in free text or HTML by `vats.ingest.numbers.find`.
+
+    `start`/`end` index the ORIGINAL input (tags and entities included), so callers can quote or
+    highlight the exact source; `raw` is that slice. `label` is the caption the number sat under
+    (e.g. "ICP证" even when the value is a filing number); the kind always comes from the value.
+    """
+
+    kind: NumberKind
+    canonical: str
+    number: LicenceNumber
+    start: int
+    end: int
+    label: str | None
+    raw: str
+    qualifier: str | None = None  # a trailing note such as 全网
+
+    @property
+    def base(self) -> str:
+        return self.number.base
+
+    @property
+    def region_char(self) -> str | None:
+        return self.number.region_char
