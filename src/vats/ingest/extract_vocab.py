@@ -99,7 +99,9 @@ TITLE_LINE = re.compile(
     r"^(?:中华人民共和国)?(?P<title>跨地区增值电信业务经营许可证|增值电信业务经营许可证|电信与信息服务业务经营许可证)$"
 )
 #: Printed on every licence, carries nothing the model keeps.
-BOILERPLATE = re.compile(r"^(?:根据《中华人民共和国电信条例》|业务种类见附页|\(?正文和附件\)?$)")
+BOILERPLATE = re.compile(
+    r"^(?:根据《中华人民共和国电信条例》|业务种类见附页|\(?正文和附件\)?$|\(?服务项目\)?$|及覆盖范围;?$)"
+)
 
 #: Lines that start something new: a broken line is never glued onto one of these.
 STARTER = re.compile(

@@ -14,8 +14,9 @@ Steps, in order, per line:
 4. page furniture is dropped (the first number header and title are kept as content);
 5. a line that starts nothing new (see `extract_vocab.STARTER`) is either a duplicate of the end
    of the previous line (a fragment repeated by a page break: dropped) or, when the previous line
-   is not a closed sentence, the rest of a broken line (joined with no separator, as a break in the
-   middle of a Chinese word or name such as `万国` / `6号数据中心` or `o` / `ppo应用商店` needs).
+   is not a closed sentence and is long enough to have wrapped (`MIN_WRAP`), the rest of a broken
+   line, joined with no separator (a break in the middle of a Chinese word or name such as
+   `万国` / `6号数据中心` or `o` / `ppo应用商店` needs none).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ _TIGHT = "\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef:;,()
 _SPACE_NEAR_TIGHT = re.compile(rf"(?<=[{_TIGHT}]) +| +(?=[{_TIGHT}])")
 _SPACES = re.compile(r" {2,}")
 _HEADING = re.compile(r"^#{1,6} *")
+#: A line is only continued when its last physical piece is at least this long: text wraps near
+#: the page width, so a short line followed by stray text is a separate line, not a broken one
+#: (the stray text then surfaces as an "unplaced" warning instead of being glued onto a value).
+MIN_WRAP = 16
 #: A repeated fragment must be at least this long to be dropped as a duplicate; shorter tails
 #: (one or two characters) are too likely to repeat by chance.
 MIN_DUPLICATE = 3
@@ -77,11 +82,6 @@ def is_duplicate_fragment(previous: str, line: str) -> bool:
     return len(line) >= MIN_DUPLICATE and len(line) < len(previous) and previous.endswith(line)
 
 
-def is_continuation(previous: str, line: str) -> bool:
-    """The rest of a broken line: it starts nothing new and the previous line is still open."""
-    return bool(previous) and previous[-1] not in CLOSERS and not STARTER.match(line)
-
-
 def survives_break(first: str, rest: str) -> bool:
     """True when a line split into `first` + `rest` is re-joined exactly by `normalise`.
 
@@ -96,6 +96,7 @@ def survives_break(first: str, rest: str) -> bool:
         and clean_line(first) == first
         and clean_line(rest) == rest
         and first[-1] not in CLOSERS
+        and len(first) >= MIN_WRAP
         and STARTER.match(first) is not None  # else `first` could itself glue onto an open line
         and not STARTER.match(rest)
         and not PAGE_MARK.match(rest)
@@ -120,6 +121,7 @@ def normalise(text: str) -> Normalised:
     spans: list[tuple[int, int]] = []
     dropped: list[DroppedLine] = []
     headers: set[str] = set()
+    piece = 0  # length of the last physical line kept or joined
     for number, raw in enumerate(text.splitlines(), start=1):
         line = clean_line(raw)
         if not line:
@@ -138,10 +140,12 @@ def normalise(text: str) -> Normalised:
             if is_duplicate_fragment(previous, line):
                 dropped.append(DroppedLine(number, raw, "duplicate"))
                 continue
-            if previous[-1] not in CLOSERS:
+            if previous[-1] not in CLOSERS and piece >= MIN_WRAP:
                 lines[-1] = previous + line
                 spans[-1] = (spans[-1][0], number)
+                piece = len(line)
                 continue
+        piece = len(line)
         lines.append(line)
         spans.append((number, number))
     return Normalised(tuple(lines), tuple(spans), tuple(dropped))

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from vats.ingest import numbers
 from vats.ingest.extract_slips import KNOWN_APP_STORES
 from vats.ingest.extract_vocab import STARTER
-from vats.ingest.normalise import clean_line, is_duplicate_fragment, survives_break
+from vats.ingest.normalise import MIN_WRAP, clean_line, is_duplicate_fragment, survives_break
 from vats.model.errors import InputError
 from vats.model.licence import (
     Issuer,
@@ -237,8 +237,8 @@ def _noisy_line(line: str, rng: random.Random) -> list[str]:
     if _is_header_like(line) or line.startswith(("仅供", "再次复印")):
         return [line]
     pieces = [line]
-    if len(line) > 8 and rng.random() < 0.3:
-        cut = rng.randrange(3, len(line) - 2)
+    if len(line) > MIN_WRAP + 2 and rng.random() < 0.3:
+        cut = rng.randrange(MIN_WRAP, len(line) - 1)
         if survives_break(line[:cut], line[cut:]):
             pieces = [line[:cut] + "  ", line[cut:]]
     elif len(line) > 12 and rng.random() < 0.15:
@@ -445,7 +445,7 @@ def synthetic_licence(seed: int, **overrides: object) -> Licence:
     codes: tuple[str, ...] = ()
     if kind == "icp_certificate":
         issued = date(2001, 1, 1) + timedelta(days=rng.randrange(0, 3000))
-        number_text = f"{region.licence_char}ICP证{rng.randrange(0, 1000000):06d}号"
+        number_text = f"{region.licence_char}ICP证{issued.year % 100:02d}{serial}号"  # YY + 4-digit serial
         codes = ("B25",)
     elif kind == "cross_regional":
         number_text = f"{rng.choice(('B2', 'B1.B2', 'B1'))}-{issued.year}{serial}"
