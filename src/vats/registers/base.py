@@ -43,6 +43,11 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def aware(value: datetime) -> datetime:
+    """Make a user-entered time aware: a time without a zone is Beijing time (what staff type)."""
+    return value.replace(tzinfo=CHINA) if value.tzinfo is None else value
+
+
 def china_date(value: datetime) -> date:
     """The Beijing calendar date of an instant (what an event's date means legally)."""
     return as_utc(value).astimezone(CHINA).date()

@@ -89,8 +89,9 @@ def obligations_for(
     evaluation = evaluate(licences, events, as_of)
     found: dict[str, list[Obligation]] = defaultdict(list)
     for obligation in evaluation.obligations:
-        if obligation.subject in subjects and obligation.licence == subjects[obligation.subject]:
-            found[obligation.subject].append(obligation)
+        subject = obligation.subject
+        if subject is not None and subject in subjects and obligation.licence == subjects[subject]:
+            found[subject].append(obligation)
     return dict(found)
 
 

@@ -1,0 +1,52 @@
+"""Request and response shapes of the security-assessment register."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from vats.registers.schemas import Code, InputModel, LicenceNo, RecordOut, Text
+from vats.registers.vocab import vocabulary
+
+
+class AssessmentCreate(InputModel):
+    licence: LicenceNo
+    kind: Code("assessment_kinds")  # type: ignore[valid-type]
+    scope: Text
+    unit: Text | None = None
+    level: int | None = Field(default=None, ge=1, le=5)  # Order 11 grades network units 1–5
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _grading_needs_unit_and_level(self) -> AssessmentCreate:
+        term = vocabulary().term("assessment_kinds", self.kind, field="kind")
+        if term.needs_level and (self.level is None or not self.unit):
+            raise ValueError("grading needs --unit and --level (1–5) / 定级需填写网络单元和级别")
+        return self
+
+
+class AssessmentComplete(InputModel):
+    completed_at: date
+
+
+class AssessmentReport(InputModel):
+    reported_at: date
+    report_ref: Text | None = None
+
+
+class AssessmentFilters(InputModel):
+    licence: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    open_only: bool = False
+
+
+class AssessmentOut(RecordOut):
+    kind: str
+    scope: str
+    unit: str | None
+    level: int | None
+    completed_at: date | None
+    reported_at: date | None
+    report_ref: str | None

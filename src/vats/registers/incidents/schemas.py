@@ -1,0 +1,53 @@
+"""Request and response shapes of the incidents register. Times without a zone are Beijing time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from vats.registers.schemas import Code, InputModel, LicenceNo, LongText, RecordOut, Text
+
+
+class IncidentCreate(InputModel):
+    licence: LicenceNo
+    kind: Code("incident_kinds")  # type: ignore[valid-type]
+    severity: Code("incident_severities")  # type: ignore[valid-type]
+    title: Text
+    started_at: datetime
+    affected_users: int | None = Field(default=None, ge=0)
+    note: str | None = None
+
+
+class IncidentContain(InputModel):
+    contained_at: datetime
+
+
+class IncidentReport(InputModel):
+    reported_at: datetime
+    report_ref: Text | None = None
+
+
+class IncidentFollowUp(InputModel):
+    at: datetime
+    note: LongText
+
+
+class IncidentFilters(InputModel):
+    licence: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    open_only: bool = False
+
+
+class IncidentOut(RecordOut):
+    kind: str
+    severity: str
+    title: str
+    affected_users: int | None
+    started_at: datetime
+    contained_at: datetime | None
+    reported_at: datetime | None
+    report_ref: str | None
+    follow_ups: list[dict[str, Any]]

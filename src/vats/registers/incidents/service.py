@@ -1,0 +1,193 @@
+"""Incidents: the start records `incident_occurred`, the first report `incident_reported`; the rules
+engine decides what "immediately" means (a configurable number of hours). Containment and follow-up
+reports are kept on the record for the inspector; they trigger no deadline of their own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from vats.registers.base import (
+    ListResult,
+    Page,
+    aware,
+    china_date,
+    china_today,
+    common_filters,
+    get_or_raise,
+    list_records,
+    next_state,
+    not_before,
+    not_future,
+    parse_input,
+    resolve_licence,
+)
+from vats.registers.events import emit
+from vats.registers.incidents import MACHINE
+from vats.registers.incidents.models import Incident
+from vats.registers.incidents.schemas import (
+    IncidentContain,
+    IncidentCreate,
+    IncidentFilters,
+    IncidentFollowUp,
+    IncidentReport,
+)
+from vats.registers.states import TransitionError
+
+
+def add_incident(
+    session: Session,
+    *,
+    licence: str,
+    kind: str,
+    severity: str,
+    title: str,
+    started_at: datetime,
+    affected_users: int | None = None,
+    note: str | None = None,
+    today: date | None = None,
+) -> Incident:
+    """Register an incident (emits `incident_occurred` on its Beijing start date)."""
+    data = parse_input(
+        IncidentCreate,
+        dict(
+            licence=licence,
+            kind=kind,
+            severity=severity,
+            title=title,
+            started_at=started_at,
+            affected_users=affected_users,
+            note=note,
+        ),
+    )
+    started = aware(data.started_at)
+    not_future(started, field="started_at", today=today or china_today())
+    ref = resolve_licence(session, data.licence)
+    incident = Incident(
+        licence=ref.number,
+        organisation_id=ref.organisation_id,
+        status=MACHINE.initial,
+        kind=data.kind,
+        severity=data.severity,
+        title=data.title,
+        affected_users=data.affected_users,
+        started_at=started,
+        follow_ups=[],
+        note=data.note,
+    )
+    session.add(incident)
+    session.flush()
+    emit(
+        session,
+        type="incident_occurred",
+        on=china_date(started),
+        licence=incident.licence,
+        subject=incident.subject,
+        severity=data.severity,
+    )
+    return incident
+
+
+def get_incident(session: Session, *, incident_id: int) -> Incident:
+    return get_or_raise(session, Incident, incident_id)
+
+
+def contain_incident(
+    session: Session,
+    *,
+    incident_id: int,
+    contained_at: datetime,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Incident:
+    """Record when the incident was brought under control (once)."""
+    data = parse_input(IncidentContain, dict(contained_at=contained_at))
+    incident = get_incident(session, incident_id=incident_id)
+    status = next_state(incident, MACHINE, "contain", expected_version=expected_version)
+    if incident.contained_at is not None:
+        raise TransitionError("事件已登记控制时间 / containment already recorded", field="contained_at")
+    when = aware(data.contained_at)
+    not_future(when, field="contained_at", today=today or china_today())
+    not_before(when, incident.started_at, field="contained_at", earlier_name="发生时间 start")
+    incident.status = status
+    incident.contained_at = when
+    session.flush()
+    return incident
+
+
+def report_incident(
+    session: Session,
+    *,
+    incident_id: int,
+    reported_at: datetime,
+    report_ref: str | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Incident:
+    """Record the first report to the telecom authority (emits `incident_reported`)."""
+    data = parse_input(IncidentReport, dict(reported_at=reported_at, report_ref=report_ref))
+    incident = get_incident(session, incident_id=incident_id)
+    status = next_state(incident, MACHINE, "report", expected_version=expected_version)
+    when = aware(data.reported_at)
+    not_future(when, field="reported_at", today=today or china_today())
+    not_before(when, incident.started_at, field="reported_at", earlier_name="发生时间 start")
+    incident.status = status
+    incident.reported_at = when
+    incident.report_ref = data.report_ref
+    emit(
+        session,
+        type="incident_reported",
+        on=china_date(when),
+        licence=incident.licence,
+        subject=incident.subject,
+    )
+    session.flush()
+    return incident
+
+
+def follow_up_incident(
+    session: Session,
+    *,
+    incident_id: int,
+    at: datetime,
+    note: str,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Incident:
+    """Append a follow-up report (the authority may ask for progress until the incident is closed)."""
+    data = parse_input(IncidentFollowUp, dict(at=at, note=note))
+    incident = get_incident(session, incident_id=incident_id)
+    status = next_state(incident, MACHINE, "follow_up", expected_version=expected_version)
+    when = aware(data.at)
+    not_future(when, field="at", today=today or china_today())
+    assert incident.reported_at is not None  # the machine allows follow-ups only once reported
+    not_before(when, incident.reported_at, field="at", earlier_name="首次报告 first report")
+    incident.status = status
+    # a new list, so SQLAlchemy sees the change (JSON columns are not mutation-tracked)
+    incident.follow_ups = [*incident.follow_ups, {"at": when.isoformat(), "note": data.note}]
+    session.flush()
+    return incident
+
+
+def close_incident(session: Session, *, incident_id: int, expected_version: int | None = None) -> Incident:
+    """Close a reported incident; refused until containment is recorded."""
+    incident = get_incident(session, incident_id=incident_id)
+    status = next_state(incident, MACHINE, "close", expected_version=expected_version)
+    if incident.contained_at is None:
+        raise TransitionError("请先登记控制时间 / record containment before closing", field="contained_at")
+    incident.status = status
+    session.flush()
+    return incident
+
+
+def list_incidents(
+    session: Session, *, filters: IncidentFilters | None = None, page: Page | None = None
+) -> ListResult[Incident]:
+    f = filters or IncidentFilters()
+    where = common_filters(
+        Incident, licence=f.licence, status=f.status, open_only=f.open_only, machine=MACHINE
+    )
+    if f.kind:
+        where.append(Incident.kind == f.kind)
+    return list_records(session, Incident, where=where, page=page, order_by=[Incident.started_at.desc()])
