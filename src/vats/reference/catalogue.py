@@ -89,15 +89,21 @@ def _check_links(doc: Document, entries: list[CatalogueEntry]) -> None:
     for i, e in enumerate(entries):
         if e.parent is not None and e.parent not in codes:
             raise doc.error(("entries", i, "parent"), f"未知上级代码 / unknown parent {e.parent!r}")
+    for i, e in enumerate(entries):
         for sub in e.subtypes:
             if sub not in codes or entries[codes[sub]].parent != e.code:
                 raise doc.error(("entries", i, "subtypes"), f"子类 {sub!r} 不存在或上级不符 / bad sub-type")
 
 
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Read and validate a catalogue file (errors name file, line and key)."""
+    return _build(load_yaml(path))
+
+
 @cache
 def catalogue() -> Catalogue:
     """The bundled catalogue, validated once per process."""
-    return _build(load_yaml(DATA_PATH))
+    return load_catalogue(DATA_PATH)
 
 
 def entry(code: str) -> CatalogueEntry | None:

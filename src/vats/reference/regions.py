@@ -68,10 +68,15 @@ def _build(doc: Document) -> tuple[Region, ...]:
     return tuple(regions)
 
 
+def load_regions(path: str | Path) -> tuple[Region, ...]:
+    """Read and validate a regions file (errors name file, line and key)."""
+    return _build(load_yaml(path))
+
+
 @cache
 def all_regions() -> tuple[Region, ...]:
     """Every region in the file's order (the conventional MIIT order: 京津冀晋蒙…)."""
-    return _build(load_yaml(DATA_PATH))
+    return load_regions(DATA_PATH)
 
 
 @cache
