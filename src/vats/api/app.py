@@ -1,0 +1,130 @@
+"""The application factory: one FastAPI app serving the REST API (/api/v1), the web UI (/), the
+calendar feeds, health probes and the in-process scheduler.
+
+Every router is imported explicitly below — a missing module is an import error at start-up, not
+a silently absent feature.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+
+from vats.api import problems
+from vats.api.deps import Principal
+from vats.api.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
+from vats.api.settings import Settings
+
+
+def _api_routers() -> list[APIRouter]:
+    """Every /api/v1 router: this package's and the register teams' (explicit imports)."""
+    from vats.api.routes import auditlog, licences, me, obligations, organisations
+    from vats.registers.assessments.api import router as assessments
+    from vats.registers.cases.api import router as cases
+    from vats.registers.changes.api import router as changes
+    from vats.registers.complaints.api import router as complaints
+    from vats.registers.filings.api import router as filings
+    from vats.registers.incidents.api import router as incidents
+
+    return [
+        me.router,
+        organisations.router,
+        licences.router,
+        obligations.router,
+        auditlog.router,
+        cases,
+        complaints,
+        incidents,
+        assessments,
+        changes,
+        filings,
+    ]
+
+
+def create_app(*, database_url: str | None = None, settings: Settings | None = None) -> FastAPI:
+    """Build the app. The database must already be migrated (`vats db upgrade`, or `vats serve`)."""
+    from vats.store.all_models import load_all
+    from vats.store.db import database_url as resolve_url
+    from vats.store.db import make_engine
+
+    load_all()  # every mapped table, so foreign keys across teams' models resolve
+
+    settings = settings or Settings.from_env()
+    engine = make_engine(resolve_url(database_url))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from vats.api.scheduler import Scheduler
+
+        scheduler = Scheduler(engine, settings) if settings.scheduler else None
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                await scheduler.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="vats",
+        version="1",
+        description="增值电信业务合规运营 API / Compliance operations for VATS licence holders",
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    app.state.authenticate = _authenticator(engine)
+    problems.install(app)
+    app.add_middleware(SecurityHeadersMiddleware, secure_cookies=settings.secure_cookies)
+    app.add_middleware(RequestLogMiddleware)
+
+    api = APIRouter(prefix="/api/v1")
+    for router in _api_routers():
+        api.include_router(router)
+    app.include_router(api)
+
+    from vats.api.routes import feeds, health
+    from vats.web import routes as web
+
+    app.include_router(health.router)
+    app.include_router(feeds.router)
+    web.install(app)
+    return app
+
+
+def _authenticator(engine: Any) -> Any:
+    """Resolve a request to a Principal: `Authorization: Bearer <token>` first, then the session cookie."""
+    from sqlalchemy.orm import Session
+
+    from vats.api import accounts
+    from vats.api.settings import SESSION_COOKIE
+
+    def authenticate(request: Request) -> Principal | None:
+        header = request.headers.get("authorization", "")
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not header and not cookie:
+            return None
+        with Session(engine) as session:
+            if header.lower().startswith("bearer "):
+                return accounts.principal_from_token(session, header[7:].strip())
+            if cookie:
+                found = accounts.web_session(session, cookie)
+                if found is not None:
+                    request.state.csrf_token = found[1]
+                    return found[0]
+        return None
+
+    return authenticate
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (several workers): reads VATS_DATABASE_URL."""
+    return create_app(database_url=os.environ.get("VATS_DATABASE_URL"))

@@ -1,0 +1,112 @@
+"""GET /api/v1/obligations and /findings: the rules engine's view of the visible portfolio."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from vats.api import views
+from vats.api.clock import today
+from vats.api.deps import DbSession, Reader
+from vats.api.listing import Paged, Paging, paged
+from vats.model.findings import Severity
+from vats.model.obligations import Obligation, ObligationStatus
+from vats.model.serialise import to_jsonable
+
+router = APIRouter(tags=["obligations"])
+
+
+class SourceOut(BaseModel):
+    instrument: str
+    reliability: str
+    article: str | None = None
+    item: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class ObligationOut(BaseModel):
+    key: str
+    rule_id: str
+    licence: str
+    title_zh: str
+    title_en: str
+    kind: str
+    status: ObligationStatus
+    due_date: date | None
+    window_start: date | None = None
+    subject: str | None = None
+    provisional: bool = False
+    provisional_reason: str | None = None
+    conditional: str | None = None
+    explanation: list[str] = []
+    sources: list[SourceOut] = []
+    satisfied_by: str | None = None
+    completed_on: date | None = None
+    late: bool = False
+
+    @classmethod
+    def of(cls, ob: Obligation) -> ObligationOut:
+        data: dict[str, Any] = to_jsonable(ob)
+        data.pop("evidence_required", None)
+        return cls(key=ob.key, **data)
+
+
+class FindingOut(BaseModel):
+    id: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+    licence: str | None = None
+    subject: str | None = None
+    evidence: list[dict[str, Any]] = []
+    sources: list[SourceOut] = []
+    tags: list[str] = []
+
+
+@router.get("/obligations", summary="Obligations of the visible licences, filtered")
+def list_obligations(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    actor: Reader,
+    paging: Paging,
+    status: ObligationStatus | None = None,
+    licence: Annotated[str | None, Query(max_length=64)] = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    as_of: date | None = None,
+) -> Paged[ObligationOut]:
+    p = views.portfolio(session, actor, as_of=as_of or today())
+    items = views.filter_obligations(
+        p.obligations,
+        views.ObligationFilter(status=status, licence=licence, due_from=due_from, due_to=due_to),
+    )
+    return paged(request, response, [ObligationOut.of(o) for o in paging.slice(items)], len(items), paging)
+
+
+@router.get("/findings", summary="Findings of the visible licences, most serious first", tags=["findings"])
+def list_findings(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    actor: Reader,
+    paging: Paging,
+    licence: Annotated[str | None, Query(max_length=64)] = None,
+    severity: Severity | None = None,
+    as_of: date | None = None,
+) -> Paged[FindingOut]:
+    p = views.portfolio(session, actor, as_of=as_of or today())
+    items = [
+        f
+        for number, found in sorted(p.findings_by_licence.items())
+        if licence is None or number == licence
+        for f in found
+        if severity is None or f.severity is severity
+    ]
+    items.sort(key=lambda f: f.severity.rank)
+    out = [FindingOut(**to_jsonable(f)) for f in paging.slice(items)]
+    return paged(request, response, out, len(items), paging)

@@ -1,0 +1,45 @@
+"""`vats serve`: migrate the database, then run the web UI and REST API under uvicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="监听地址 / address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL / database URL")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="进程数 / worker processes")] = 1,
+    scheduler: Annotated[
+        bool, typer.Option("--scheduler/--no-scheduler", help="进程内定时任务 / in-process scheduled jobs")
+    ] = True,
+    log_level: Annotated[str, typer.Option(help="日志级别 / log level")] = "info",
+) -> None:
+    """启动网页与 API / Run the web UI and REST API (JSON logs on stderr)."""
+    import uvicorn
+
+    from vats.api.middleware import configure_logging
+    from vats.store.db import database_url, make_engine, upgrade
+
+    url = database_url(db)
+    engine = make_engine(url)
+    upgrade(engine)  # once, before workers start: they must not race on migrations
+    engine.dispose()
+    os.environ["VATS_DATABASE_URL"] = url
+    # With several workers only the first process's scheduler should run; the simplest safe rule
+    # is: the scheduler runs when there is one worker, or when explicitly forced on by env.
+    os.environ.setdefault("VATS_SCHEDULER", "1" if scheduler and workers == 1 else "0")
+    uvicorn.run(
+        "vats.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=configure_logging(log_level),
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+    )

@@ -1,0 +1,113 @@
+"""`vats user …`: local users, organisation grants and API tokens (run on the server host)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+
+from vats.model.errors import InputError
+
+app = typer.Typer(help="用户与令牌 / Users and API tokens", no_args_is_help=True, add_completion=False)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL / database URL")]
+ROLES = ("admin", "officer", "viewer", "auditor")
+
+
+def _read_password(stdin: bool) -> str:
+    if stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("密码 / password: ")
+        if getpass.getpass("再次输入 / repeat: ") != password:
+            raise InputError("passwords differ / 两次输入的密码不一致", field="password")
+    if not password:
+        raise InputError("empty password / 密码为空", field="password")
+    return password
+
+
+def _session(db: str | None):  # type: ignore[no-untyped-def]
+    from vats.store.db import database_url, make_engine, session_scope
+
+    engine = make_engine(database_url(db))
+    return session_scope(engine, actor="cli:user")
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r} (admin, officer, viewer, auditor)", field="--role")
+    return role
+
+
+@app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="用户名 / user name")],
+    role: Annotated[str, typer.Option(help="admin | officer | viewer | auditor")] = "viewer",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+    db: DbOption = None,
+) -> None:
+    """创建用户 / Create a local user (the first one should be an admin)."""
+    from vats.api.accounts import create_user
+
+    role = _role(role)
+    password = _read_password(password_stdin)
+    with _session(db) as session:
+        create_user(session, name=name, role=role, password=password)
+    typer.echo(f"已创建用户 / created user {name} ({role})")
+
+
+@app.command("password")
+def password(
+    name: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+    db: DbOption = None,
+) -> None:
+    """修改密码 / Set a user's password."""
+    from vats.api.accounts import set_password
+
+    secret = _read_password(password_stdin)
+    with _session(db) as session:
+        set_password(session, name=name, password=secret)
+    typer.echo(f"已更新密码 / password updated for {name}")
+
+
+@app.command("grant")
+def grant(
+    name: str,
+    organisation: Annotated[int, typer.Argument(help="组织 ID / organisation id")],
+    db: DbOption = None,
+) -> None:
+    """授权查看组织 / Let a user see an organisation's data."""
+    from vats.api.accounts import grant as do_grant
+
+    with _session(db) as session:
+        do_grant(session, name=name, organisation_id=organisation)
+    typer.echo(f"{name} → organisation {organisation}")
+
+
+@app.command("token")
+def token(
+    name: str,
+    label: Annotated[str, typer.Option("--name", help="令牌名称 / token label")] = "cli",
+    db: DbOption = None,
+) -> None:
+    """创建 API 令牌（只显示一次）/ Create an API token; it is printed once and stored hashed."""
+    from vats.api.accounts import create_token
+
+    with _session(db) as session:
+        issued = create_token(session, user=name, name=label)
+    typer.echo(issued.secret)
+
+
+@app.command("list")
+def list_users(db: DbOption = None) -> None:
+    """列出用户 / List users and their roles."""
+    from sqlalchemy import select
+
+    from vats.store.models import Actor
+
+    with _session(db) as session:
+        for actor in session.scalars(select(Actor).order_by(Actor.name)):
+            typer.echo(f"{actor.name}\t{actor.role}")

@@ -1,0 +1,182 @@
+"""Login, logout, language choice and the account page (API tokens, calendar feed)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from vats.api import accounts
+from vats.api.deps import DbSession, Principal, current_actor
+from vats.api.settings import CSRF_FIELD, LANG_COOKIE, SESSION_COOKIE
+from vats.web.i18n import normalise, translations
+from vats.web.security import LoginLimiter, TooManyAttempts, check_csrf
+from vats.web.templating import render, request_lang
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF_COOKIE = "vats_login_csrf"
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths: an open redirect would make the login page a phishing aid."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        return "/"
+    return target
+
+
+def _secure(request: Request) -> bool:
+    return bool(request.app.state.settings.secure_cookies or request.url.scheme == "https")
+
+
+def _limiter(request: Request) -> LoginLimiter:
+    limiter = getattr(request.app.state, "login_limiter", None)
+    if limiter is None:
+        s = request.app.state.settings
+        limiter = request.app.state.login_limiter = LoginLimiter(s.login_attempts, s.login_window_s)
+    return limiter
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", login_csrf=token, next=safe_next(next), name="", error=None)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request))
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    _ = translations(request_lang(request)).gettext
+    cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie_token or not secrets.compare_digest(cookie_token, csrf_token):
+        from vats.api.deps import Forbidden
+
+        raise Forbidden("login form expired / 登录表单已过期，请刷新")
+    client = request.client.host if request.client else "?"
+    limiter = _limiter(request)
+    try:
+        limiter.check(client, name)
+    except TooManyAttempts:
+        return render(
+            request,
+            "login.html",
+            status_code=429,
+            login_csrf=csrf_token,
+            next=safe_next(next),
+            name=name,
+            error=_("登录失败次数过多，请稍后再试"),
+        )
+    engine = request.app.state.engine
+    from vats.store.db import session_scope
+
+    with session_scope(engine, actor=name) as session:
+        actor = accounts.authenticate_password(session, name=name, password=password)
+        if actor is None:
+            limiter.failed(client, name)
+            failed = True
+        else:
+            limiter.succeeded(client, name)
+            cookie, _csrf = accounts.open_web_session(session, actor)
+            failed = False
+    if failed:
+        return render(
+            request,
+            "login.html",
+            status_code=401,
+            login_csrf=csrf_token,
+            next=safe_next(next),
+            name=name,
+            error=_("用户名或密码不正确"),
+        )
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+def web_principal(request: Request) -> Principal:
+    """The page user: API tokens are not accepted for pages (cookies only)."""
+    return current_actor(request)
+
+
+WebUser = Annotated[Principal, Depends(web_principal)]
+
+
+@router.post("/logout")
+def logout(
+    request: Request, user: WebUser, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = ""
+) -> Response:
+    check_csrf(request, csrf_token)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        with Session(request.app.state.engine) as session, session.begin():
+            accounts.close_web_session(session, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/lang")
+def set_language(
+    request: Request,
+    lang: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Language is a preference, not a privilege: CSRF is checked only when a session exists."""
+    if getattr(request.state, "csrf_token", None):
+        check_csrf(request, csrf_token)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        LANG_COOKIE, normalise(lang), samesite="lax", max_age=365 * 86400, secure=_secure(request)
+    )
+    return response
+
+
+@router.get("/account")
+def account(request: Request, user: WebUser) -> Response:
+    return render(request, "account.html", nav="account", token=None, feed_url=None)
+
+
+@router.post("/account/token")
+def new_token(
+    request: Request,
+    user: WebUser,
+    session: DbSession,
+    name: Annotated[str, Form(max_length=100)] = "web",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    check_csrf(request, csrf_token)
+    issued = accounts.create_token(session, user=user.name, name=name or "web")
+    return render(request, "account.html", nav="account", token=issued.secret, feed_url=None)
+
+
+@router.post("/account/feed")
+def new_feed(
+    request: Request,
+    user: WebUser,
+    session: DbSession,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    check_csrf(request, csrf_token)
+    assert user.actor_id is not None
+    secret = accounts.create_calendar_feed(session, actor_id=user.actor_id)
+    url = str(request.base_url).rstrip("/") + f"/calendar/{secret}.ics"
+    return render(request, "account.html", nav="account", token=None, feed_url=url)

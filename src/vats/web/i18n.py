@@ -1,0 +1,88 @@
+"""Message catalogues: Chinese is the source language (msgids), English comes from a gettext .po
+file read directly with babel's parser — no compile step, so a fresh checkout works as is.
+
+`translations(lang)` returns a gettext-compatible object Jinja's i18n extension installs.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "vats"
+DEFAULT_LANG = "zh-CN"
+LANGUAGES = {"zh-CN": "中文", "en": "English"}
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def _code_values() -> tuple[str, ...]:
+    """Messages the templates translate from data (`_(ob.status.value)`): codes and weekday names.
+
+    Code values (latin) need a Chinese label too, so both catalogues list them.
+    """
+    from vats.api.views import VALIDITY
+    from vats.model.findings import Severity
+    from vats.model.licence import SiteKind
+    from vats.model.obligations import ObligationStatus
+    from vats.model.sources import Reliability
+
+    roles = ("admin", "officer", "viewer", "auditor")
+    enums = [*ObligationStatus, *Severity, *Reliability, *SiteKind]
+    return (*roles, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)
+
+
+CODE_VALUES = _code_values()
+
+
+class Catalogue:
+    """gettext/ngettext over a dict; missing entries fall back to the (Chinese) msgid.
+
+    zh-CN's catalogue only holds labels for code values (`overdue` → 已逾期); en translates all.
+    """
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        self.messages = messages
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message) or message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_po(path: Path) -> dict[str, str]:
+    """msgid → msgstr for every translated, non-fuzzy entry of a .po file."""
+    from babel.messages.pofile import read_po as babel_read_po
+
+    with path.open("rb") as fh:
+        catalog = babel_read_po(fh)
+    out: dict[str, str] = {}
+    for message in catalog:
+        text = message.string
+        if (
+            isinstance(message.id, str)
+            and message.id
+            and isinstance(text, str)
+            and text
+            and not message.fuzzy
+        ):
+            out[message.id] = text
+    return out
+
+
+def normalise(lang: str | None) -> str:
+    """A supported language code from a cookie or Accept-Language value (zh-CN when unsure)."""
+    if not lang:
+        return DEFAULT_LANG
+    lang = lang.strip().lower()
+    return "en" if lang.startswith("en") else DEFAULT_LANG
+
+
+@cache
+def translations(lang: str) -> Catalogue:
+    return Catalogue(read_po(po_path(normalise(lang))))

@@ -1,0 +1,411 @@
+"""The web pages: dashboard, licences (list, detail, upload → preview → confirm), obligations,
+calendar, site checks and the audit log. Each handler is a thin call into the same services and
+read models the REST API uses (`vats.api.views`, `vats.store.*`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar as pycal
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from vats.api import views
+from vats.api.clock import today
+from vats.api.deps import AUDIT_READERS, WRITERS, DbSession, Principal, require_role
+from vats.api.settings import CSRF_FIELD
+from vats.model.errors import InputError, NotFoundError
+from vats.model.obligations import ObligationStatus
+from vats.web.auth import WebUser
+from vats.web.i18n import WEEKDAYS
+from vats.web.security import check_csrf
+from vats.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+MAX_UPLOAD = 10 * 1024 * 1024
+
+WebWriter = Annotated[Principal, Depends(require_role(*WRITERS))]
+WebAuditor = Annotated[Principal, Depends(require_role(*AUDIT_READERS))]
+Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
+
+
+def _query(request: Request):  # type: ignore[no-untyped-def]
+    """`query(page=2)`: the current query string with some parameters replaced (for pager links)."""
+
+    def build(**changes: Any) -> str:
+        params = dict(request.query_params)
+        params.update({k: str(v) for k, v in changes.items()})
+        return urlencode(params)
+
+    return build
+
+
+def _page(items: list[Any], page: int) -> list[Any]:
+    start = (max(page, 1) - 1) * PER_PAGE
+    return items[start : start + PER_PAGE]
+
+
+@router.get("/")
+def dashboard_page(request: Request, user: WebUser, session: DbSession) -> Response:
+    as_of = today()
+    numbers, p = views.dashboard(session, user, as_of=as_of)
+    rows = sorted(
+        (_summary(lic, as_of) for lic in p.licences),
+        key=lambda r: r["expiry_date"] or date.max,
+    )
+    urgent = [o for o in p.obligations if o.status in (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)]
+    return render(
+        request,
+        "dashboard.html",
+        nav="dashboard",
+        d=numbers,
+        as_of=as_of,
+        licences=rows[:20],
+        more_licences=len(rows) > 20,
+        expired=[r for r in rows if r["validity"] == "expired"][:10],
+        obligations=urgent[:50],
+    )
+
+
+def _summary(lic: Any, as_of: date) -> dict[str, Any]:
+    return {
+        "number": lic.number,
+        "company": lic.company,
+        "issue_date": lic.issue_date,
+        "expiry_date": lic.expiry_date,
+        "validity": views.validity(lic.expiry_date, as_of),
+    }
+
+
+@router.get("/licences")
+def licences_page(
+    request: Request,
+    user: WebUser,
+    session: DbSession,
+    q: str | None = None,
+    validity: str | None = None,
+    page: int = 1,
+) -> Response:
+    as_of = today()
+    p = views.portfolio(session, user, as_of=as_of)
+    rows = [_summary(lic, as_of) for lic in p.licences]
+    if q:
+        rows = [r for r in rows if q in r["number"] or q in r["company"]]
+    if validity in views.VALIDITY:
+        rows = [r for r in rows if r["validity"] == validity]
+    rows.sort(key=lambda r: r["number"])
+    return render(
+        request,
+        "licences.html",
+        nav="licences",
+        rows=_page(rows, page),
+        total=len(rows),
+        page=page,
+        per_page=PER_PAGE,
+        query=_query(request),
+        filters={"q": q, "validity": validity},
+    )
+
+
+@router.get("/licences/upload")
+def upload_form(request: Request, user: WebWriter, session: DbSession) -> Response:
+    return render(
+        request, "upload.html", nav="licences", organisations=_organisations(session, user), error=None
+    )
+
+
+def _organisations(session: Any, user: Principal) -> list[Any]:
+    from vats.store.organisations import list_organisations
+
+    return [o for o in list_organisations(session) if user.can_see(o.id)]
+
+
+def _parse(raw: bytes, filename: str) -> Any:
+    """Parse uploaded bytes with the same reader as `vats parse` (text or PDF, encoding detection)."""
+    import tempfile
+    from pathlib import Path
+
+    from vats.ingest.document import read_licence
+
+    suffix = Path(filename).suffix.lower() if filename else ".txt"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix if suffix in ('.txt', '.pdf') else '.txt'}"
+        path.write_bytes(raw)
+        licence = read_licence(path)
+    return licence
+
+
+def _document_lines(raw: bytes) -> list[str]:
+    from vats.ingest.decode import decode_bytes
+
+    try:
+        return decode_bytes(raw).text.splitlines()
+    except Exception:  # a PDF or undecodable file: show no side-by-side text
+        return []
+
+
+@router.post("/licences/upload")
+async def upload(
+    request: Request,
+    user: WebWriter,
+    session: DbSession,
+    document: Annotated[UploadFile, File()],
+    csrf_token: Csrf = "",
+    organisation_id: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf_token)
+    raw = await document.read(MAX_UPLOAD + 1)
+    if len(raw) > MAX_UPLOAD:
+        raise InputError("file too large (10 MB max) / 文件过大", field="document")
+    return _preview(request, session, user, raw, document.filename or "upload.txt", organisation_id)
+
+
+def _preview(
+    request: Request, session: Any, user: Principal, raw: bytes, filename: str, organisation_id: str
+) -> Response:
+    from vats.rules.audit import audit_licence
+
+    try:
+        licence = _parse(raw, filename)
+    except InputError as exc:
+        return render(
+            request,
+            "upload.html",
+            status_code=400,
+            nav="licences",
+            organisations=_organisations(session, user),
+            error=exc.describe(),
+        )
+    return render(
+        request,
+        "preview.html",
+        nav="licences",
+        licence=licence,
+        findings=audit_licence(licence, as_of=today()),
+        document_lines=_document_lines(raw),
+        document_b64=base64.b64encode(raw).decode("ascii"),
+        filename=filename,
+        organisation_id=organisation_id,
+    )
+
+
+@router.post("/licences/confirm")
+def confirm(
+    request: Request,
+    user: WebWriter,
+    session: DbSession,
+    document: Annotated[str, Form()],
+    filename: Annotated[str, Form()] = "upload.txt",
+    organisation_id: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    check_csrf(request, csrf_token)
+    try:
+        raw = base64.b64decode(document, validate=True)
+    except binascii.Error:
+        raise InputError("document field is not base64", field="document") from None
+    org = int(organisation_id) if organisation_id.strip().isdigit() else None
+    if org is not None:
+        user.check_visible(org, what="organisation")
+    licence = _parse(raw, filename)
+    from vats.store.licences import import_licence
+
+    record = import_licence(session, data=licence, organisation_id=org, document=raw)
+    return RedirectResponse(f"/licences/{record.number}", status_code=303)
+
+
+@router.get("/licences/{number}")
+def licence_page(request: Request, number: str, user: WebUser, session: DbSession) -> Response:
+    from vats.store.licences import get_licence, list_revisions
+
+    record = get_licence(session, number=number)
+    user.check_visible(record.organisation_id, what="licence")
+    as_of = today()
+    p = views.portfolio(session, user, as_of=as_of)
+    licence = next((lic for lic in p.licences if lic.number == record.number), None)
+    if licence is None:
+        raise NotFoundError(f"licence {number} not found / 未找到许可证")
+    revisions = list_revisions(session, number=record.number)
+    raw = getattr(revisions[-1], "document", None) if revisions else None
+    return render(
+        request,
+        "licence.html",
+        nav="licences",
+        licence=licence,
+        validity=views.validity(licence.expiry_date, as_of),
+        findings=p.findings_by_licence.get(licence.number, ()),
+        obligations=[o for o in p.obligations if o.licence == licence.number],
+        revisions=revisions,
+        document_lines=_document_lines(raw) if raw else [],
+    )
+
+
+@router.get("/obligations")
+def obligations_page(
+    request: Request,
+    user: WebUser,
+    session: DbSession,
+    status: str | None = None,
+    licence: str | None = None,
+    due_from: str | None = None,
+    due_to: str | None = None,
+    due_within: int | None = None,
+    page: int = 1,
+) -> Response:
+    as_of = today()
+    f = views.ObligationFilter(
+        status=ObligationStatus(status) if status in ObligationStatus._value2member_map_ else None,
+        licence=licence or None,
+        due_from=_date(due_from, "due_from") or (as_of if due_within is not None else None),
+        due_to=_date(due_to, "due_to")
+        or (as_of + timedelta(days=due_within) if due_within is not None else None),
+    )
+    items = views.filter_obligations(views.portfolio(session, user, as_of=as_of).obligations, f)
+    return render(
+        request,
+        "obligations.html",
+        nav="obligations",
+        obligations=_page(items, page),
+        total=len(items),
+        page=page,
+        per_page=PER_PAGE,
+        query=_query(request),
+        filters=f,
+        statuses=[s.value for s in ObligationStatus],
+    )
+
+
+def _date(text: str | None, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"not an ISO date: {text!r}", field=field) from None
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, user: WebUser, session: DbSession, month: str | None = None) -> Response:
+    as_of = today()
+    first = date.fromisoformat(f"{month}-01") if month and len(month) == 7 else as_of.replace(day=1)
+    weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    days = [d for week in weeks for d in week]
+    obligations = [
+        o
+        for o in views.portfolio(session, user, as_of=as_of).obligations
+        if o.due_date is not None and days[0] <= o.due_date <= days[-1]
+    ]
+    by_day: dict[date, list[Any]] = defaultdict(list)
+    for ob in obligations:
+        by_day[ob.due_date].append(ob)  # type: ignore[index]
+    prev_month = (first - timedelta(days=1)).strftime("%Y-%m")
+    next_month = (first + timedelta(days=32)).strftime("%Y-%m")
+    return render(
+        request,
+        "calendar.html",
+        nav="calendar",
+        month=first,
+        days=days,
+        by_day=by_day,
+        today=as_of,
+        weekdays=WEEKDAYS,
+        prev_month=prev_month,
+        next_month=next_month,
+        obligations=[o for o in obligations if o.due_date and o.due_date.month == first.month],
+    )
+
+
+@router.get("/calendar.ics")
+def calendar_download(user: WebUser, session: DbSession) -> Response:
+    from vats.api.routes.feeds import ics_response
+
+    return ics_response(session, user)
+
+
+@router.get("/checks")
+def checks_page(request: Request, user: WebUser, session: DbSession) -> Response:
+    from sqlalchemy import select
+
+    from vats.report.notify.sites import latest_failures
+    from vats.store.checks import CheckRun
+
+    p = views.portfolio(session, user, as_of=today())
+    numbers = {lic.number for lic in p.licences}
+    runs = list(session.scalars(select(CheckRun).order_by(CheckRun.id.desc()).limit(20)))
+    return render(
+        request, "checks.html", nav="checks", failures=latest_failures(session, licences=numbers), runs=runs
+    )
+
+
+@router.get("/checks/results/{result_id}")
+def check_result_page(request: Request, result_id: int, user: WebUser, session: DbSession) -> Response:
+    from vats.store.checks import CheckResultRow
+
+    row = session.get(CheckResultRow, result_id)
+    if row is None:
+        raise NotFoundError(f"check result {result_id} not found / 未找到")
+    if row.licence:
+        p = views.portfolio(session, user, as_of=today())
+        if row.licence not in {lic.number for lic in p.licences}:
+            raise NotFoundError(f"check result {result_id} not found / 未找到")
+    return render(request, "check_result.html", nav="checks", r=row)
+
+
+@router.get("/auditlog")
+def auditlog_page(request: Request, user: WebAuditor, session: DbSession, page: int = 1) -> Response:
+    entries, total = _audit_entries(session, page)
+    return render(
+        request,
+        "auditlog.html",
+        nav="auditlog",
+        entries=entries,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        query=_query(request),
+        verify=None,
+    )
+
+
+def _audit_entries(session: Any, page: int) -> tuple[list[Any], int]:
+    from sqlalchemy import func, select
+
+    from vats.store.auditlog import AuditEntry
+
+    total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    rows = session.scalars(
+        select(AuditEntry)
+        .order_by(AuditEntry.id.desc())
+        .offset((max(page, 1) - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    return list(rows), total
+
+
+@router.post("/auditlog/verify")
+def auditlog_verify(
+    request: Request, user: WebAuditor, session: DbSession, csrf_token: Csrf = ""
+) -> Response:
+    from vats.store.auditlog import verify
+
+    check_csrf(request, csrf_token)
+    result = verify(session)
+    entries, total = _audit_entries(session, 1)
+    return render(
+        request,
+        "auditlog.html",
+        nav="auditlog",
+        entries=entries,
+        total=total,
+        page=1,
+        per_page=PER_PAGE,
+        query=_query(request),
+        verify={"ok": result.ok, "summary": str(result)},
+    )

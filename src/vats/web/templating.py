@@ -1,0 +1,57 @@
+"""The Jinja2 environment: autoescaping on, gettext installed per request language."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from vats.api.settings import CSRF_FIELD, LANG_COOKIE
+from vats.web.i18n import LANGUAGES, normalise, translations
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
+    return env
+
+
+def request_lang(request: Request) -> str:
+    """Cookie first (the user's explicit choice), else zh-CN: the product is Chinese first."""
+    return normalise(request.cookies.get(LANG_COOKIE))
+
+
+def render(
+    request: Request, template_name: str, /, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    lang = request_lang(request)
+    catalogue = translations(lang)
+    env = environment()
+    template = env.get_template(template_name)
+    html = template.render(
+        request=request,
+        lang=lang,
+        languages=LANGUAGES,
+        principal=getattr(request.state, "principal", None),
+        csrf_field=CSRF_FIELD,
+        csrf_token=getattr(request.state, "csrf_token", ""),
+        gettext=catalogue.gettext,
+        ngettext=catalogue.ngettext,
+        _=catalogue.gettext,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code)
