@@ -85,7 +85,9 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning `VatsError` into a one-line message and its exit code (no traceback)."""
     try:
-        cli.main(args=argv, prog_name="vats", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="vats", standalone_mode=False)
+        if isinstance(code, int) and code:  # click returns (not raises) Exit codes without standalone mode
+            sys.exit(code)
     except VatsError as exc:
         click.echo(f"vats: error: {exc.describe()}", err=True)
         sys.exit(int(exc.exit_code))
