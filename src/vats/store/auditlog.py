@@ -1,0 +1,248 @@
+"""The audit log table, its SM3 hash chain, and verification.
+
+Each row's `hash` = SM3(`prev_hash` + canonical JSON of the row's content), where the content includes
+the row's sequence number (`id`), so an altered, deleted or reordered row breaks the chain at that row
+and `verify` names it. Sequence numbers are assigned by the appender (head + 1), never by the database,
+and appends are serialised so two writers can never both extend the same head (a forked chain):
+
+* PostgreSQL: `pg_advisory_xact_lock(AUDIT_LOCK_KEY)` held until the transaction ends;
+* SQLite: the appending transaction has already written the audited rows, so it holds SQLite's single
+  write lock (the effect of BEGIN IMMEDIATE) until commit; no other writer can append in between.
+
+Archival (`archive`) removes entries past their retention period from the table but appends an
+`archive` entry recording how many rows left and the hash of the last one, so the remaining chain
+still verifies from a known anchor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Connection, DateTime, String, func, insert, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from vats.store.audit import sm3_hex
+from vats.store.base import Base
+
+GENESIS = "0" * 64
+AUDIT_LOCK_KEY = 0x7A75_4154  # arbitrary constant: "vats audit" advisory lock id
+
+
+class AuditEntry(Base):
+    """One logged change. `id` is the position in the chain (1, 2, 3 …), not a surrogate key."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(64), index=True)
+    entity_id: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What the flush hook (or an explicit service) asks to be logged."""
+
+    entity: str
+    entity_id: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def utc_text(at: datetime) -> str:
+    """The one textual form of a timestamp inside hashes (aware UTC, microseconds always shown)."""
+    if at.tzinfo is None:  # SQLite returns naive values; vats only ever stores UTC
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_of(
+    *, seq: int, at: datetime, actor: str, entity: str, entity_id: str, action: str, before: Any, after: Any
+) -> str:
+    """Canonical JSON of everything a row asserts (the hashed part)."""
+    return canonical(
+        {
+            "seq": seq,
+            "at": utc_text(at),
+            "actor": actor,
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "before": before,
+            "after": after,
+        }
+    )
+
+
+def chain_hash(prev_hash: str, content: str) -> str:
+    return sm3_hex((prev_hash + content).encode("utf-8"))
+
+
+def _lock(conn: Connection) -> None:
+    """Serialise appenders (see module docstring); a no-op where the write lock is already held."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    """(last sequence number, its hash), or (0, GENESIS) for an empty log."""
+    row = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+
+def append(conn: Connection, *, actor: str, changes: Sequence[Change]) -> int:
+    """Append `changes` to the chain inside the caller's transaction; returns the new head sequence."""
+    _lock(conn)
+    seq, prev = head(conn)
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    for change in changes:
+        seq += 1
+        content = content_of(
+            seq=seq,
+            at=now,
+            actor=actor,
+            entity=change.entity,
+            entity_id=change.entity_id,
+            action=change.action,
+            before=change.before,
+            after=change.after,
+        )
+        digest = chain_hash(prev, content)
+        rows.append(
+            {
+                "id": seq,
+                "at": now,
+                "actor": actor,
+                "entity": change.entity,
+                "entity_id": change.entity_id,
+                "action": change.action,
+                "before": change.before,
+                "after": change.after,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    conn.execute(insert(AuditEntry), rows)
+    return seq
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """Outcome of re-computing the chain. `broken_at` is the sequence number of the first bad entry."""
+
+    ok: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    broken_at: int | None = None
+    reason: str | None = None
+
+    def describe(self) -> str:
+        if self.ok:
+            return (
+                f"审计链完整：{self.entries} 条，链头 #{self.head_seq} {self.head_hash} / "
+                f"audit chain intact: {self.entries} entries, head #{self.head_seq} {self.head_hash}"
+            )
+        return (
+            f"审计链在第 #{self.broken_at} 条断裂 / audit chain broken at entry #{self.broken_at}: "
+            f"{self.reason}"
+        )
+
+
+def _iter_rows(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
+    """Stream the log in sequence order by keyset pages (flat memory for millions of entries)."""
+    last = None
+    while True:
+        query = select(AuditEntry).order_by(AuditEntry.id).limit(batch)
+        if last is not None:
+            query = query.where(AuditEntry.id > last)
+        page = list(session.scalars(query))
+        if not page:
+            return
+        yield from page
+        last = page[-1].id
+        session.expunge_all()
+
+
+def verify(session: Session) -> VerifyResult:
+    """Re-compute every hash; report the first entry whose content, position or link is wrong."""
+    expected_seq: int | None = None
+    prev = GENESIS
+    count = 0
+    last_hash = GENESIS
+    anchor: tuple[int, str] | None = None
+    for row in _iter_rows(session):
+        count += 1
+        if expected_seq is None:
+            # The first remaining entry: 1 on an unarchived log, else it must follow an archived range,
+            # whose last hash an `archive` entry later in the chain vouches for (checked below).
+            expected_seq = row.id
+            prev = row.prev_hash if row.id != 1 else GENESIS
+            anchor = (row.id, row.prev_hash) if row.id != 1 else None
+        if row.id != expected_seq:
+            return _broken(count, row.id, f"sequence gap: expected #{expected_seq} (entry missing or moved)")
+        if row.prev_hash != prev:
+            return _broken(
+                count, row.id, "prev_hash does not match the previous entry (deleted or reordered)"
+            )
+        content = content_of(
+            seq=row.id,
+            at=row.at,
+            actor=row.actor,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            action=row.action,
+            before=row.before,
+            after=row.after,
+        )
+        if chain_hash(prev, content) != row.hash:
+            return _broken(count, row.id, "content does not match its hash (entry altered)")
+        if anchor is not None and row.action == "archive" and _vouches(row.after, anchor):
+            anchor = None
+        prev = last_hash = row.hash
+        expected_seq += 1
+    if anchor is not None:
+        return _broken(count, anchor[0], "log starts mid-chain with no archive entry vouching for the gap")
+    return VerifyResult(ok=True, entries=count, head_seq=(expected_seq or 1) - 1, head_hash=last_hash)
+
+
+def _vouches(after: dict[str, Any] | None, anchor: tuple[int, str]) -> bool:
+    """Whether an `archive` entry records the archived range that ends right before `anchor`."""
+    return bool(after) and after.get("last_seq") == anchor[0] - 1 and after.get("last_hash") == anchor[1]  # type: ignore[union-attr]
+
+
+def _broken(count: int, seq: int, reason: str) -> VerifyResult:
+    return VerifyResult(ok=False, entries=count, head_seq=seq, head_hash="", broken_at=seq, reason=reason)
+
+
+def list_entries(
+    session: Session, *, entity: str | None = None, entity_id: str | None = None, limit: int = 50
+) -> list[AuditEntry]:
+    """Newest first."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    return list(session.scalars(query))
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)

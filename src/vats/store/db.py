@@ -1,0 +1,138 @@
+"""Engines, sessions and migrations: the one place that knows how vats talks to its database.
+
+SQLite (the default, a file in the user's data directory) gets WAL journaling, enforced foreign keys
+and a busy timeout on every connection; PostgreSQL is used through psycopg 3 (`postgresql+psycopg://`).
+Stale optimistic-concurrency writes surface as `ConflictError`, unreachable servers as
+`UnavailableError`, so the CLI maps them to exit codes 3 and 5.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+
+from vats.model.errors import ConflictError, UnavailableError
+
+ENV_URL = "VATS_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def data_dir() -> Path:
+    """`$XDG_DATA_HOME/vats` (default `~/.local/share/vats`)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "vats"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: `--db` argument > `VATS_DATABASE_URL` > SQLite file in the data dir."""
+    url = explicit or os.environ.get(ENV_URL)
+    if url:
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    return f"sqlite:///{data_dir() / 'vats.db'}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An Engine for `url` (resolved with `database_url`); SQLite files get their directory created."""
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1] if ":///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply every migration (idempotent); `UnavailableError` when the server is unreachable."""
+    from alembic import command
+
+    cfg = _alembic_config(engine)
+    with _reachable(engine), engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def current(engine: Engine) -> list[str]:
+    """The revision(s) the database is at (empty for an unmigrated database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with _reachable(engine), engine.connect() as conn:
+        return sorted(MigrationContext.configure(conn).get_current_heads())
+
+
+def head_revisions(engine: Engine) -> list[str]:
+    """The newest revision(s) the code ships."""
+    from alembic.script import ScriptDirectory
+
+    return sorted(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+
+
+@contextmanager
+def _reachable(engine: Engine) -> Iterator[None]:
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as exc:
+        if engine.dialect.name == "sqlite" and "locked" in str(exc):
+            raise
+        raise UnavailableError(
+            f"数据库不可用 / database unavailable ({engine.url.render_as_string()}): "
+            f"{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}"
+        ) from None
+
+
+@contextmanager
+def session_scope(engine: Engine, *, actor: str) -> Iterator[Session]:
+    """A Session that commits on success and rolls back on error; `actor` is written to the audit log.
+
+    A stale versioned write (someone else committed first) becomes `ConflictError` (exit 3).
+    """
+    from sqlalchemy.orm.exc import StaleDataError
+
+    session = Session(engine, expire_on_commit=False)
+    session.info["actor"] = actor
+    try:
+        with _reachable(engine):
+            yield session
+            session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise ConflictError(
+            "记录已被他人修改，请重新读取后重试 / the record was changed by someone else since it was read; "
+            f"re-read and retry ({exc})"
+        ) from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,87 @@
+"""Stored events: the domain `Event` in, the domain `Event` out.
+
+`subject` (fields["subject"], e.g. "case:42") is copied into its own indexed column, and
+`source_register` / `source_record` are derived from it, so "which events belong to this record" is
+one indexed query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from vats.model.obligations import Event
+from vats.store.audit import plain
+from vats.store.models import EventRow, LicenceRecord
+
+
+def record_event(session: Session, *, event: Event, organisation_id: int | None = None) -> EventRow:
+    """Persist one event (in the caller's transaction; audited like every other write)."""
+    fields = plain(dict(event.fields))
+    subject = fields.get("subject")
+    register, _, record = str(subject).partition(":") if subject else (None, None, None)
+    if organisation_id is None and event.licence is not None:
+        organisation_id = session.scalar(
+            select(LicenceRecord.organisation_id).where(LicenceRecord.number == event.licence)
+        )
+    row = EventRow(
+        type=event.type,
+        date=event.date,
+        licence=event.licence,
+        organisation_id=organisation_id,
+        event_key=event.id,
+        subject=str(subject)[:200] if subject is not None else None,
+        fields=fields,
+        source_register=register[:40] if register and record else None,
+        source_record=record[:64] if record else None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def to_event(row: EventRow | Any) -> Event:
+    """The domain event of a stored row (or of a Core row with the same columns)."""
+    fields: dict[str, Any] = dict(row.fields or {})
+    return Event(
+        type=row.type,
+        date=row.date if isinstance(row.date, date) else date.fromisoformat(str(row.date)),
+        licence=row.licence,
+        id=row.event_key or f"event:{row.id}",
+        fields=MappingProxyType(fields),
+    )
+
+
+def events_query(*, licences: Collection[str] | None = None, include_shared: bool = True) -> Select[Any]:
+    """Core query over `events` columns; `licences` restricts to those numbers (plus holder-wide ones)."""
+    t = EventRow.__table__
+    query = select(t.c.id, t.c.type, t.c.date, t.c.licence, t.c.event_key, t.c.fields).order_by(
+        t.c.date, t.c.id
+    )
+    if licences is not None:
+        cond = t.c.licence.in_(sorted(licences))
+        query = query.where(or_(cond, t.c.licence.is_(None)) if include_shared else cond)
+    return query
+
+
+def list_events(
+    session: Session, *, licence: str | None = None, type: str | None = None, subject: str | None = None
+) -> list[Event]:
+    """Events, oldest first. With `licence`, that licence's events plus its holder's licence-wide ones."""
+    query = select(EventRow).order_by(EventRow.date, EventRow.id)
+    if licence is not None:
+        org = session.scalar(select(LicenceRecord.organisation_id).where(LicenceRecord.number == licence))
+        shared: Any = EventRow.licence.is_(None)
+        if org is not None:
+            shared = shared & ((EventRow.organisation_id == org) | EventRow.organisation_id.is_(None))
+        query = query.where((EventRow.licence == licence) | shared)
+    if type is not None:
+        query = query.where(EventRow.type == type)
+    if subject is not None:
+        query = query.where(EventRow.subject == subject)
+    return [to_event(row) for row in session.scalars(query)]

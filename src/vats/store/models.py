@@ -1,0 +1,133 @@
+"""Core tables (STORE): organisations, licences with their document revisions, actors and events.
+
+Licences keep every imported document as a `LicenceRevision` (original bytes, SM3 digest, parsed JSON);
+`LicenceRecord.data` is a copy of the current revision's parsed JSON so loading the portfolio for the
+rules engine reads one table. Events are the domain `vats.model.obligations.Event`, persisted; registers
+and checks write them, the rules engine reads them back.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vats.store.audit import Audited
+from vats.store.base import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Organisation(Audited, Base):
+    """A licence holder. `uscc` is the 18-character unified social credit code (GB 32100)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True, default=None)
+    region: Mapped[str | None] = mapped_column(String(8), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LicenceRecord(Audited, Base):
+    """One licence (by canonical number) and a copy of its current revision's parsed data."""
+
+    __tablename__ = "licences"
+    __audit_digest__: ClassVar[frozenset[str]] = frozenset({"data"})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True, default=None
+    )
+    company: Mapped[str] = mapped_column(String(200))
+    issue_date: Mapped[date | None] = mapped_column(Date, default=None)
+    expiry_date: Mapped[date | None] = mapped_column(Date, index=True, default=None)
+    current_revision: Mapped[int] = mapped_column(Integer, default=1)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LicenceRevision(Audited, Base):
+    """One imported document of a licence: the original bytes, their SM3 digest and the parse."""
+
+    __tablename__ = "licence_revisions"
+    __table_args__ = (
+        UniqueConstraint("licence_id", "revision", name="uq_licence_revisions_licence_revision"),
+    )
+    __audit_digest__: ClassVar[frozenset[str]] = frozenset({"data", "content"})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    licence_id: Mapped[int] = mapped_column(ForeignKey("licences.id", ondelete="RESTRICT"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    source_name: Mapped[str | None] = mapped_column(String(500), default=None)
+    media_type: Mapped[str] = mapped_column(String(100), default="text/plain")
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sm3: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(200), default="system")
+
+
+class Actor(Audited, Base):
+    """Someone or something that changes data: a person, a scheduled job, or an API client."""
+
+    __tablename__ = "actors"
+    __audit_redact__: ClassVar[frozenset[str]] = frozenset({"password_hash"})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="human")  # human | system | api
+    role: Mapped[str] = mapped_column(String(10), default="viewer")  # admin | officer | viewer | auditor
+    password_hash: Mapped[str | None] = mapped_column(Text, default=None)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class EventRow(Audited, Base):
+    """A stored `Event`. `licence` NULL means it concerns every licence of the holder."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_licence_date", "licence", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    licence: Mapped[str | None] = mapped_column(String(64), default=None)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True, default=None
+    )
+    event_key: Mapped[str | None] = mapped_column(String(200), default=None)  # Event.id as given
+    subject: Mapped[str | None] = mapped_column(String(200), index=True, default=None)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source_register: Mapped[str | None] = mapped_column(String(40), default=None)
+    source_record: Mapped[str | None] = mapped_column(String(64), default=None)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
