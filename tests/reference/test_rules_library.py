@@ -95,7 +95,7 @@ def test_duplicate_rule_id(rules_dir: Path) -> None:
 def test_provision_pointing_at_missing_rule(rules_dir: Path) -> None:
     path = rules_dir / "provisions.yaml"
     _edit(path, "rules: [conduct.general_compliance]", "rules: [conduct.nope]")
-    with pytest.raises(InputError, match="conduct.nope") as exc:
+    with pytest.raises(InputError, match=r"conduct\.nope") as exc:
         load_library(rules_dir)
     assert exc.value.line == _line_of(path, "conduct.nope")
 

@@ -21,7 +21,8 @@ def test_loads_events_with_shorthand_subject(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         "events:\n"
-        "  - {type: illegal_info_disposed, date: 2026-09-28, licence: 渝B2-20210467, id: c1, subject: 'case:42'}\n"
+        "  - {type: illegal_info_disposed, date: 2026-09-28, licence: 渝B2-20210467, id: c1,"
+        " subject: 'case:42'}\n"
         "  - type: annual_report_filed\n    date: '2026-03-10'\n    fields: {year: '2025'}\n",
     )
     first, second = load_events(path)
@@ -49,7 +50,8 @@ def test_loads_events_with_shorthand_subject(tmp_path: Path) -> None:
             "unknown event type",
         ),
         (
-            "events:\n  - type: registration_changed\n    date: 2026-02-03\n    fields: {change_kind: colour}\n",
+            "events:\n  - type: registration_changed\n    date: 2026-02-03\n"
+            "    fields: {change_kind: colour}\n",
             4,
             "events.0.fields.change_kind",
             "not one of",
@@ -74,7 +76,8 @@ def test_loads_events_with_shorthand_subject(tmp_path: Path) -> None:
         ),
         ("events:\n  - {date: 2026-02-03}\n", 2, "events.0", "missing required field 'type'"),
         (
-            "events:\n  - type: network_unit_graded\n    date: 2026-02-03\n    fields: {unit: web, level: high}\n",
+            "events:\n  - type: network_unit_graded\n    date: 2026-02-03\n"
+            "    fields: {unit: web, level: high}\n",
             4,
             "events.0.fields.level",
             "whole number",

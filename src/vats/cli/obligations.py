@@ -1,0 +1,181 @@
+"""`vats obligations FILE... [--events EVENTS.yaml] [--as-of DATE] [--format json|text]`.
+
+Reads licences (documents through the ingest parser, or JSON from `vats parse --format json`), evaluates
+the rules engine and prints obligations: overdue first, then by due date. Text mode is a coloured Rich
+table; `--explain` adds each obligation's step-by-step derivation.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+import typer
+
+from vats.cli.common import OutputFormat, parse_date, print_json
+from vats.model.errors import ExitCode, InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from vats.model.licence import Licence
+    from vats.model.obligations import Evaluation, Event
+    from vats.rules.settings import EngineSettings
+
+STATUS_STYLE = {
+    "overdue": "bold red",
+    "due_soon": "yellow",
+    "upcoming": "",
+    "satisfied": "green",
+    "waived": "dim",
+    "not_applicable": "dim",
+}
+STATUS_ZH = {
+    "overdue": "已逾期",
+    "due_soon": "即将到期",
+    "upcoming": "未到期",
+    "satisfied": "已满足",
+    "waived": "已豁免",
+    "not_applicable": "不适用",
+}
+
+
+def _read_json_licence(path: Path) -> Licence:
+    from vats.model.licence import Licence
+    from vats.model.serialise import from_jsonable
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return from_jsonable(Licence, data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"无法读取许可证 JSON / cannot read licence JSON: {exc}", source=str(path)) from None
+    except ValueError as exc:  # pydantic ValidationError
+        raise InputError(
+            f"许可证 JSON 不符合结构 / licence JSON does not match the schema: {exc}", source=str(path)
+        ) from None
+
+
+def load_licences(paths: Sequence[Path]) -> list[Licence]:
+    """Licences from documents (ingest parser) or from `vats parse` JSON output."""
+    if not paths:
+        raise InputError("至少需要一个许可证文件 / give at least one licence file", field="FILE")
+    out: list[Licence] = []
+    for path in paths:
+        if not path.is_file():
+            raise InputError("文件不存在 / no such file", source=str(path))
+        if path.suffix.lower() == ".json":
+            out.append(_read_json_licence(path))
+            continue
+        from vats.ingest.document import read_licence
+
+        out.append(read_licence(path))
+    return out
+
+
+def load_inputs(events: Sequence[Path], settings: Path | None) -> tuple[list[Event], EngineSettings | None]:
+    from vats.rules.events import load_many
+    from vats.rules.settings import load_settings
+
+    return load_many(list(events)), (load_settings(settings) if settings is not None else None)
+
+
+def evaluate_files(
+    files: Sequence[Path], events: Sequence[Path], as_of: date, settings: Path | None = None
+) -> Evaluation:
+    """The service behind `vats obligations` and `vats calendar ics`."""
+    from vats.rules.engine import evaluate
+
+    licences = load_licences(files)
+    event_list, engine_settings = load_inputs(events, settings)
+    return evaluate(licences, event_list, as_of, settings=engine_settings)
+
+
+def wide_console() -> Console:
+    """A Rich console; when piped (no terminal) use a wide fixed width so rows stay readable."""
+    from rich.console import Console
+
+    probe = Console()
+    return Console(highlight=False, width=None if probe.is_terminal else 160)
+
+
+def render_text(evaluation: Evaluation, *, explain: bool = False, include_continuous: bool = True) -> None:
+    """A Rich table (colours only on a terminal); explanations under it when asked."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = wide_console()
+    table = Table(title=f"义务与期限 / Obligations (截至 as of {evaluation.as_of})", show_lines=False)
+    for head in (
+        "状态 / Status",
+        "期限 / Due",
+        "许可证 / Licence",
+        "义务 / Obligation",
+        "对象 / Subject",
+        "备注 / Notes",
+    ):
+        table.add_column(head, overflow="fold")
+    shown = [o for o in evaluation.obligations if include_continuous or o.due_date is not None]
+    for o in shown:
+        style = STATUS_STYLE[o.status.value]
+        notes = []
+        if o.late:
+            notes.append(f"逾期完成 late ({o.completed_on})")
+        elif o.completed_on:
+            notes.append(f"完成 done {o.completed_on}")
+        if o.provisional:
+            notes.append(f"暂定 provisional: {o.provisional_reason}")
+        if o.conditional:
+            notes.append(o.conditional)
+        table.add_row(
+            f"{STATUS_ZH[o.status.value]} {o.status.value}",
+            str(o.due_date) if o.due_date else "持续 continuous",
+            o.licence,
+            escape(f"{o.title_zh}\n{o.title_en}"),
+            escape(o.subject or ""),
+            escape("\n".join(notes)),
+            style=style,
+        )
+    console.print(table)
+    overdue = sum(1 for o in evaluation.obligations if o.status.value == "overdue")
+    console.print(f"共 {len(shown)} 项，逾期 {overdue} 项 / {len(shown)} obligations, {overdue} overdue")
+    if explain:
+        for o in shown:
+            console.print(f"\n[bold]{o.rule_id}[/bold] {o.licence} {o.subject or ''}")
+            for line in o.explanation:
+                console.print(line, markup=False)
+
+
+def obligations_command(
+    files: list[Path] = typer.Argument(
+        ..., help="许可证文件（文本/PDF/JSON）/ licence files", show_default=False
+    ),
+    events: list[Path] = typer.Option([], "--events", "-e", help="事件 YAML / events file (repeatable)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="基准日 / evaluation date (default today)"),
+    output: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", help="json | text"),
+    settings: Path | None = typer.Option(None, "--settings", help="引擎设置覆盖 YAML / engine overrides"),
+    explain: bool = typer.Option(False, "--explain", help="显示推导过程 / show each derivation"),
+    dated_only: bool = typer.Option(
+        False, "--dated-only", help="只显示有期限的义务 / hide continuous duties"
+    ),
+    fail_on_overdue: bool = typer.Option(
+        False, "--fail-on-overdue", help="有逾期时退出码 1 / exit 1 if overdue"
+    ),
+) -> None:
+    """义务与期限 / Obligations and due dates (overdue first, then by due date)."""
+    day = parse_date(as_of, field="--as-of")
+    evaluation = evaluate_files(files, events, day, settings)
+    if output is OutputFormat.JSON:
+        obligations = [o for o in evaluation.obligations if not dated_only or o.due_date is not None]
+        print_json({"as_of": day, "obligations": obligations, "findings": evaluation.findings})
+    else:
+        render_text(evaluation, explain=explain, include_continuous=not dated_only)
+    sys.stdout.flush()
+    if fail_on_overdue and any(
+        o.status.value == "overdue" and not o.conditional for o in evaluation.obligations
+    ):
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))

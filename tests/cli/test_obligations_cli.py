@@ -1,0 +1,113 @@
+"""`vats obligations` on licence files (JSON from `vats parse`) with an events file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from vats.cli.main import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
+from reference_licence import make_reference
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+        raise SystemExit(0)
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+@pytest.fixture
+def licence_file(tmp_path: Path) -> Path:
+    from vats.model.serialise import dumps
+
+    path = tmp_path / "licence.json"
+    path.write_text(dumps(make_reference()), encoding="utf-8")
+    return path
+
+
+def test_json_output_sorted_overdue_first(
+    licence_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "- {type: illegal_info_disposed, date: 2026-09-28, subject: 'case:42'}\n", encoding="utf-8"
+    )
+    code, out, _ = run(
+        [
+            "obligations",
+            str(licence_file),
+            "--events",
+            str(events),
+            "--as-of",
+            "2026-11-28",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    data = json.loads(out)
+    assert code == 0 and data["as_of"] == "2026-11-28"
+    rows = data["obligations"]
+    overdue = [r for r in rows if r["status"] == "overdue"]
+    assert rows[: len(overdue)] == overdue
+    assert [r["due_date"] for r in overdue] == sorted(r["due_date"] for r in overdue)
+    by_rule = {(r["rule_id"], r["subject"]): r for r in rows}
+    assert by_rule[("licence.renewal", None)]["due_date"] == "2026-07-22"
+    assert by_rule[("illegal_info.report", "case:42")]["due_date"] == "2026-10-16"
+    assert any(f["severity"] == "high" for f in data["findings"])
+
+
+def test_text_table(licence_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["obligations", str(licence_file), "--as-of", "2026-11-28", "--dated-only", "--explain"], capsys
+    )
+    assert code == 0 and "2026-07-22" in out and "已逾期" in out and "art. 201" in out
+
+
+def test_fail_on_overdue(licence_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        run(["obligations", str(licence_file), "--as-of", "2026-11-28", "--fail-on-overdue"], capsys)[0] == 1
+    )
+
+
+def test_bad_events_file_exit_2(
+    licence_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events.yaml"
+    events.write_text("events:\n  - {type: illegal_info_disposed, date: 2026-13-01}\n", encoding="utf-8")
+    code, out, err = run(["obligations", str(licence_file), "--events", str(events)], capsys)
+    assert code == 2 and f"{events}:2: events.0.date" in err and out == ""
+
+
+def test_missing_licence_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["obligations", str(tmp_path / "nope.txt")], capsys)
+    assert code == 2 and "nope.txt" in err
+
+
+def test_settings_override(licence_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("numbers: {renewal_days_before: 120}\n", encoding="utf-8")
+    code, out, _ = run(
+        [
+            "obligations",
+            str(licence_file),
+            "--as-of",
+            "2026-11-28",
+            "-f",
+            "json",
+            "--settings",
+            str(settings),
+        ],
+        capsys,
+    )
+    renewal = next(r for r in json.loads(out)["obligations"] if r["rule_id"] == "licence.renewal")
+    assert code == 0 and renewal["due_date"] == "2026-06-22"
+    settings.write_text("numbers: {renewal_dayz: 120}\n", encoding="utf-8")
+    code, _, err = run(["obligations", str(licence_file), "--settings", str(settings)], capsys)
+    assert code == 2 and "renewal_dayz" in err and "settings.yaml:1" in err
