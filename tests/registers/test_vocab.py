@@ -37,9 +37,17 @@ def test_every_event_named_in_the_vocabulary_exists_in_the_rules_event_types() -
 def test_change_kinds_cover_the_brief_and_name_their_date_basis() -> None:
     codes = set(vocabulary().change_kinds.codes())
     assert codes == {
-        "merger", "split", "shareholder", "name", "legal_representative", "capital", "address",
-        "scope", "coverage", "local_org",
-    }  # fmt: skip
+        "merger",
+        "split",
+        "shareholder",
+        "name",
+        "legal_representative",
+        "capital",
+        "address",
+        "scope",
+        "coverage",
+        "local_org",
+    }
     assert all(t.date_basis for t in vocabulary().change_kinds.items)
 
 

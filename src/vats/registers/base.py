@@ -110,10 +110,7 @@ def resolve_licence(session: Session, number: str) -> LicenceRef:
     rules engine can only derive deadlines for licences it knows."""
     from vats.store.licences import get_licence
 
-    try:
-        record = get_licence(session, number=number.strip())
-    except NotFoundError:
-        record = None
+    record = get_licence(session, number=number.strip())
     if record is None:
         raise NotFoundError(
             f"许可证 {number} 未导入，请先 vats licence import / licence {number} is not in the database; "

@@ -82,7 +82,7 @@ def obligations_for(
     from vats.store.licences import load_domain_licences
 
     numbers = set(subjects.values())
-    licences = [lic for lic in load_domain_licences(session) if lic.number in numbers]
+    licences = load_domain_licences(session, numbers=numbers)
     events: list[Event] = []
     for number in sorted(numbers):
         events.extend(list_events(session, licence=number))
