@@ -111,3 +111,14 @@ def test_settings_override(licence_file: Path, tmp_path: Path, capsys: pytest.Ca
     settings.write_text("numbers: {renewal_dayz: 120}\n", encoding="utf-8")
     code, _, err = run(["obligations", str(licence_file), "--settings", str(settings)], capsys)
     assert code == 2 and "renewal_dayz" in err and "settings.yaml:1" in err
+
+
+def test_reads_licence_document(seed_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["obligations", str(seed_path), "--as-of", "2026-11-28", "-f", "json"], capsys)
+    renewal = next(r for r in json.loads(out)["obligations"] if r["rule_id"] == "licence.renewal")
+    assert code == 0 and renewal["licence"] == "渝B2-20210467" and renewal["status"] == "overdue"
+
+
+def test_coverage_of_licence_document(seed_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rules", "coverage", str(seed_path)], capsys)
+    assert code == 0 and "36/36" in out

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from provisions_text import split_provisions
 
 from vats.model.licence import Provision, ProvisionItem
@@ -31,7 +29,6 @@ def test_reference_licence_fully_covered(seed_text: str) -> None:
         assert row.rules or (row.informational and row.informational.zh and row.informational.en)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("vats.ingest.numbers") is None, reason="needs the INGEST parser")
 def test_reference_licence_covered_through_read_licence(seed_path: Path) -> None:
     from vats.ingest.document import read_licence
 

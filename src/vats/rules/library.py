@@ -81,8 +81,10 @@ def coverage(provisions: Sequence[Provision], library: Library | None = None) ->
     for p in provisions:
         rows.append(CoverageRow(p.number, None, p.text, match_entry(p.number, None, p.text, library)))
         for it in p.items:
+            # the parser may lift "(适用于…)" out of the text; put it back so fingerprints see it
+            text = f"（适用于{it.applies_to}）{it.text}" if it.applies_to else it.text
             rows.append(
-                CoverageRow(p.number, it.number, it.text, match_entry(p.number, it.number, it.text, library))
+                CoverageRow(p.number, it.number, text, match_entry(p.number, it.number, text, library))
             )
     return rows
 
