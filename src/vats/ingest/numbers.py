@@ -80,7 +80,7 @@ def _grammar(region: str, *, loose: bool) -> str:
     )
     icp = (
         rf"{icp_region}{s}[Ii][Cc][Pp]{s}(?P<ik>[证备]){s}(?:字{s})?(?:第{s})?(?P<id>{digits})"
-        rf"(?:{s}(?P<ih>号))?(?:{s}-(?P<is>{filing_suffix}))?(?![0-9A-Za-z])"
+        rf"(?![0-9A-Za-z])(?:{s}(?P<ih>号))?(?:{s}-(?P<is>{filing_suffix})(?![0-9A-Za-z]))?"
     )
     return f"(?:{vats})|(?:{icp})"
 
