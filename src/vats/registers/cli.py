@@ -131,7 +131,10 @@ def print_list(items: Sequence[RecordOut], *, columns: Sequence[str], total: int
     for item in items:
         data = item.model_dump()
         table.add_row(*(_cell(data[c]) for c in ("id", "licence", "status", *columns)), *due_cells(item))
-    Console(soft_wrap=True).print(table)
+    console = Console()
+    if not console.is_terminal:  # pipes and files get whole values, never "2026-…"
+        console = Console(width=400)
+    console.print(table)
     typer.echo(f"{len(items)} / {total}")
 
 
