@@ -19,7 +19,7 @@ from vats.model.errors import InputError
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 # Control characters other than tab, LF, CR and form feed never appear in a text licence.
-_CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
+_CONTROL = bytes(sorted(frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}))
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 (BOM)"),
@@ -42,7 +42,7 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b in _CONTROL)
+    controls = len(head) - len(head.translate(None, _CONTROL))  # C speed: delete, then compare
     return controls > max(4, len(head) // 100)
 
 

@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from vats.ingest import numbers
 from vats.ingest.extract_services import ServiceText, parse_service_text, split_list
-from vats.ingest.extract_slips import store_slip, traditional_slips
+from vats.ingest.extract_slips import has_traditional, store_slip, traditional_slips
 from vats.ingest.extract_vocab import (
     ARTICLE_LINE,
     BOILERPLATE,
@@ -608,6 +608,8 @@ class _Extractor:
                     (dropped.line, dropped.line),
                     raw=dropped.text.strip(),
                 )
+        if not has_traditional("\n".join(self.doc.lines)):
+            return
         texts: list[tuple[str, SourceSpan | None]] = [(v, _span(s)) for v, s in self.values.values()]
         texts += [(s.name, prov.get(f"services[{i}]")) for i, s in enumerate(services)]
         texts += [(s.name, prov.get(f"sites[{i}]")) for i, s in enumerate(sites)]

@@ -61,6 +61,11 @@ def store_slip(name: str) -> str | None:
     return best if best_ratio >= STORE_SIMILARITY else None
 
 
+def has_traditional(text: str) -> bool:
+    """Cheap pre-check over a whole document before looking value by value."""
+    return _TRADITIONAL.search(text) is not None
+
+
 def traditional_slips(text: str) -> list[tuple[str, str]]:
     """(raw, suggested) snippets around each traditional character in otherwise simplified text."""
     found: list[tuple[str, str]] = []

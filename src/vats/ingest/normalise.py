@@ -34,6 +34,7 @@ from vats.ingest.extract_vocab import (
 )
 
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20, 0x09: 0x20}
+_WIDE_RUN = re.compile("[\uff01-\uff5e\u3000\xa0\t]+")
 # Characters next to which a space is noise: CJK ideographs and punctuation, full-width forms,
 # general punctuation (quotes), and the structural ASCII punctuation of labels and lists.
 _TIGHT = "\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef:;,()\\[\\]"
@@ -69,7 +70,12 @@ class Normalised:
 
 def clean_line(raw: str) -> str:
     """Steps 1–3 for one line: width, heading marks, spaces."""
-    line = raw.translate(_WIDTH).strip()
+    return _clean_spaces(raw.translate(_WIDTH))
+
+
+def _clean_spaces(line: str) -> str:
+    """Steps 2–3 (the caller has already made the line half-width)."""
+    line = line.strip()
     if line.startswith("#"):
         line = _HEADING.sub("", line)
     if " " in line:
@@ -106,13 +112,23 @@ def survives_break(first: str, rest: str) -> bool:
     )
 
 
+def _half_width(match: re.Match[str]) -> str:
+    return match.group().translate(_WIDTH)
+
+
+def _bare(pattern: re.Pattern[str]) -> str:
+    return re.sub(r"\?P<\w+>", "", pattern.pattern)
+
+
+# One match per line tells page marks (always dropped) from page headers (repeats dropped).
+_HEADERS = "|".join(_bare(p) for p in (NUMBER_HEADER, TITLE_LINE, PROVISIONS_HEADING))
+_FURNITURE = re.compile(f"(?P<mark>{_bare(PAGE_MARK)})|(?P<header>{_HEADERS})", re.IGNORECASE)
+
+
 def _header_key(line: str) -> str | None:
     """Lines repeated as page headers: keep the first of each, drop identical repeats."""
-    if NUMBER_HEADER.match(line):
-        return line
-    if TITLE_LINE.match(line) or PROVISIONS_HEADING.match(line):
-        return line
-    return None
+    match = _FURNITURE.match(line)
+    return line if match is not None and match["header"] is not None else None
 
 
 def normalise(text: str) -> Normalised:
@@ -122,19 +138,22 @@ def normalise(text: str) -> Normalised:
     dropped: list[DroppedLine] = []
     headers: set[str] = set()
     piece = 0  # length of the last physical line kept or joined
+    # Width is fixed for the whole text at once; it never changes line breaks.
+    # Only the runs that need it are translated: str.translate over a whole CJK text is slow.
+    text = _WIDE_RUN.sub(_half_width, text)
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = clean_line(raw)
-        if not line:
+        if not raw or raw.isspace():
             continue
-        if PAGE_MARK.match(line):
-            dropped.append(DroppedLine(number, raw, "page_mark"))
-            continue
-        key = _header_key(line)
-        if key is not None:
-            if key in headers:
+        line = _clean_spaces(raw)
+        furniture = _FURNITURE.match(line)
+        if furniture is not None:
+            if furniture["mark"] is not None:
+                dropped.append(DroppedLine(number, raw, "page_mark"))
+                continue
+            if line in headers:
                 dropped.append(DroppedLine(number, raw, "page_header"))
                 continue
-            headers.add(key)
+            headers.add(line)
         elif lines and not STARTER.match(line):
             previous = lines[-1]
             if is_duplicate_fragment(previous, line):
