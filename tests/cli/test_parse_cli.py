@@ -173,3 +173,21 @@ def test_parse_output_matches_the_licence_schema(seed_path: Path) -> None:
 
     data = json.loads(vats("parse", str(seed_path)).stdout)
     assert from_jsonable(Licence, data) == read_licence(seed_path)
+
+
+def test_parse_pdf_with_a_text_layer() -> None:
+    result = vats("parse", str(FIXTURES / "multi_service_coverage.pdf"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["source"]["media_type"] == "application/pdf"
+    assert [s["code"] for s in data["services"]] == ["B25", "B21", "B24"]
+
+
+def test_bom_and_crlf_are_detected_and_reported(seed_text: str, tmp_path: Path) -> None:
+    path = tmp_path / "windows.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + seed_text.replace("\n", "\r\n").encode("utf-8"))
+    data = json.loads(vats("parse", str(path)).stdout)
+    assert data["source"]["encoding"] == "utf-8-sig"
+    assert data["company"] == "重庆万象优车科技有限公司"
+    assert len(data["sites"]) == 5
+    assert data["provenance"]["company"] == {"first_line": 9, "last_line": 9}

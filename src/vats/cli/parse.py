@@ -62,7 +62,7 @@ def print_summary(licence: Licence) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{licence.title}[/bold]  {licence.number}")
+    console.print(f"{licence.title}  {licence.number}", style="bold", markup=False, highlight=False)
     issuer = "—"
     if licence.issuer:
         issuer = licence.issuer.name + (
@@ -76,7 +76,7 @@ def print_summary(licence: Licence) -> None:
         ("有效期至 / Expires", str(licence.expiry_date or "—")),
         ("复印限制 / Copy restriction", licence.copy_restriction or "—"),
     ):
-        console.print(f"  {label}: {value}")
+        console.print(f"  {label}: {value}", markup=False, highlight=False)
     services = Table(title="业务种类 / Business types")
     for column in ("代码 Code", "名称 Name", "仅限 Limited to", "不含 Excludes", "覆盖范围 Coverage"):
         services.add_column(column)

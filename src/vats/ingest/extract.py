@@ -5,6 +5,20 @@ provisions) keeps parsing linear in the document length, which is what lets a li
 re-parse thousands of licences per second. Every line is either placed (a field, a heading, known
 boilerplate) or reported as a `ParseWarning` with its original line number: nothing is dropped
 silently.
+
+Reading decisions (documented because a person may expect otherwise):
+- a site listed under several business types is one `Site` whose `services` lists each type, in
+  the order the site blocks appear; sites are keyed by (kind, name, domain), so the website and
+  the app of the same name stay two entries;
+- app-store lists are split on `、` `,` `;` only: `华为/鸿蒙` is one store (one store, two names)
+  and `oppo等应用商城` stays one entry as printed — "等" ("and others") names no further store
+  that could be listed, so splitting it would invent data;
+- the copy restriction (watermark) keeps its printed lines joined by one space and adds nothing:
+  `仅供懂车帝网站/APP 再次复印无效` (the print has no 使用);
+- coverage that is not printed is inferred only for provincial numbers (their own province,
+  `coverage_stated=False`); an issuer that is not printed is taken from the number
+  (`Issuer.stated=False`);
+- region names in coverage are normalised to full names (广东 -> 广东省); 全国 stays 全国.
 """
 
 from __future__ import annotations
