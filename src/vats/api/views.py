@@ -114,11 +114,21 @@ def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfol
 def _evaluate_all(session: Session, *, as_of: date) -> Portfolio:
     from vats.rules.audit import audit_licence
     from vats.rules.engine import evaluate
-    from vats.store.licences import LicenceRecord, list_events, load_domain_licences
+    from vats.store.events import list_events
+    from vats.store.licences import load_domain_licences
+    from vats.store.models import LicenceRecord
 
-    licences = tuple(load_domain_licences(session))
-    orgs = dict(session.execute(select(LicenceRecord.number, LicenceRecord.organisation_id)).tuples().all())
-    events = list_events(session)
+    # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
+    hidden = session.info.pop("visible_organisations", None)
+    try:
+        licences = tuple(load_domain_licences(session))
+        orgs = dict(
+            session.execute(select(LicenceRecord.number, LicenceRecord.organisation_id)).tuples().all()
+        )
+        events = list_events(session)
+    finally:
+        if hidden is not None:
+            session.info["visible_organisations"] = hidden
     evaluation = evaluate(licences, events, as_of)
     by_number: dict[str, list[Any]] = {}
     for finding in evaluation.findings:

@@ -11,7 +11,7 @@ import calendar as pycal
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -19,6 +19,8 @@ from fastapi.responses import RedirectResponse, Response
 from vats.api import views
 from vats.api.clock import today
 from vats.api.deps import AUDIT_READERS, WRITERS, DbSession, Principal, require_role
+from vats.api.listing import PageParams
+from vats.api.routes.licences import document_lines, import_document, parse_upload
 from vats.api.settings import CSRF_FIELD
 from vats.model.errors import InputError, NotFoundError
 from vats.model.obligations import ObligationStatus
@@ -127,30 +129,6 @@ def _organisations(session: Any, user: Principal) -> list[Any]:
     return [o for o in list_organisations(session) if user.can_see(o.id)]
 
 
-def _parse(raw: bytes, filename: str) -> Any:
-    """Parse uploaded bytes with the same reader as `vats parse` (text or PDF, encoding detection)."""
-    import tempfile
-    from pathlib import Path
-
-    from vats.ingest.document import read_licence
-
-    suffix = Path(filename).suffix.lower() if filename else ".txt"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix if suffix in ('.txt', '.pdf') else '.txt'}"
-        path.write_bytes(raw)
-        licence = read_licence(path)
-    return licence
-
-
-def _document_lines(raw: bytes) -> list[str]:
-    from vats.ingest.decode import decode_bytes
-
-    try:
-        return decode_bytes(raw).text.splitlines()
-    except Exception:  # a PDF or undecodable file: show no side-by-side text
-        return []
-
-
 @router.post("/licences/upload")
 async def upload(
     request: Request,
@@ -173,7 +151,7 @@ def _preview(
     from vats.rules.audit import audit_licence
 
     try:
-        licence = _parse(raw, filename)
+        licence = parse_upload(raw, filename)
     except InputError as exc:
         return render(
             request,
@@ -189,7 +167,7 @@ def _preview(
         nav="licences",
         licence=licence,
         findings=audit_licence(licence, as_of=today()),
-        document_lines=_document_lines(raw),
+        document_lines=document_lines(raw),
         document_b64=base64.b64encode(raw).decode("ascii"),
         filename=filename,
         organisation_id=organisation_id,
@@ -212,28 +190,23 @@ def confirm(
     except binascii.Error:
         raise InputError("document field is not base64", field="document") from None
     org = int(organisation_id) if organisation_id.strip().isdigit() else None
-    if org is not None:
-        user.check_visible(org, what="organisation")
-    licence = _parse(raw, filename)
-    from vats.store.licences import import_licence
-
-    record = import_licence(session, data=licence, organisation_id=org, document=raw)
-    return RedirectResponse(f"/licences/{record.number}", status_code=303)
+    record = import_document(session, user, raw, filename, org)
+    return RedirectResponse(f"/licences/{quote(record.number)}", status_code=303)
 
 
 @router.get("/licences/{number}")
 def licence_page(request: Request, number: str, user: WebUser, session: DbSession) -> Response:
-    from vats.store.licences import get_licence, list_revisions
+    from vats.store.licences import require_licence, revision, revisions
 
-    record = get_licence(session, number=number)
+    record = require_licence(session, number=number)
     user.check_visible(record.organisation_id, what="licence")
     as_of = today()
     p = views.portfolio(session, user, as_of=as_of)
     licence = next((lic for lic in p.licences if lic.number == record.number), None)
     if licence is None:
         raise NotFoundError(f"licence {number} not found / 未找到许可证")
-    revisions = list_revisions(session, number=record.number)
-    raw = getattr(revisions[-1], "document", None) if revisions else None
+    history = revisions(session, number=record.number)
+    raw = revision(session, f"{record.number}@{record.current_revision}").content if history else None
     return render(
         request,
         "licence.html",
@@ -242,8 +215,8 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         validity=views.validity(licence.expiry_date, as_of),
         findings=p.findings_by_licence.get(licence.number, ()),
         obligations=[o for o in p.obligations if o.licence == licence.number],
-        revisions=revisions,
-        document_lines=_document_lines(raw) if raw else [],
+        revisions=history,
+        document_lines=document_lines(raw) if raw else [],
     )
 
 
@@ -330,32 +303,18 @@ def calendar_download(user: WebUser, session: DbSession) -> Response:
 
 
 @router.get("/checks")
-def checks_page(request: Request, user: WebUser, session: DbSession) -> Response:
-    from sqlalchemy import select
+def checks_page(request: Request, user: WebUser, session: DbSession, failing: int = 0) -> Response:
+    from vats.api.routes import checks
 
-    from vats.report.notify.sites import latest_failures
-    from vats.store.checks import CheckRun
-
-    p = views.portfolio(session, user, as_of=today())
-    numbers = {lic.number for lic in p.licences}
-    runs = list(session.scalars(select(CheckRun).order_by(CheckRun.id.desc()).limit(20)))
-    return render(
-        request, "checks.html", nav="checks", failures=latest_failures(session, licences=numbers), runs=runs
-    )
+    runs = [] if failing else checks.list_runs(request, Response(), session, user, PageParams(1, 20)).items
+    return render(request, "checks.html", nav="checks", failures=checks.failures(session, user), runs=runs)
 
 
 @router.get("/checks/results/{result_id}")
 def check_result_page(request: Request, result_id: int, user: WebUser, session: DbSession) -> Response:
-    from vats.store.checks import CheckResultRow
+    from vats.api.routes.checks import get_result
 
-    row = session.get(CheckResultRow, result_id)
-    if row is None:
-        raise NotFoundError(f"check result {result_id} not found / 未找到")
-    if row.licence:
-        p = views.portfolio(session, user, as_of=today())
-        if row.licence not in {lic.number for lic in p.licences}:
-            raise NotFoundError(f"check result {result_id} not found / 未找到")
-    return render(request, "check_result.html", nav="checks", r=row)
+    return render(request, "check_result.html", nav="checks", r=get_result(result_id, session, user))
 
 
 @router.get("/auditlog")
@@ -407,5 +366,22 @@ def auditlog_verify(
         page=1,
         per_page=PER_PAGE,
         query=_query(request),
-        verify={"ok": result.ok, "summary": str(result)},
+        verify={"ok": result.ok, "summary": result.describe()},
+    )
+
+
+@router.get("/licences/{number}/diff")
+def licence_diff_page(
+    request: Request, number: str, a: int, b: int, user: WebUser, session: DbSession
+) -> Response:
+    from vats.api.routes.licences import revision_diff
+
+    return render(
+        request,
+        "diff.html",
+        nav="licences",
+        number=number,
+        a=a,
+        b=b,
+        d=revision_diff(session, user, number, a, b),
     )

@@ -1,0 +1,62 @@
+"""Background work the server runs: homepage checks and reminder dispatch.
+
+Both the scheduler and the API's "run checks now" call these, with their own database session
+(a check run can outlive the request that started it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from vats.api.clock import today
+
+log = logging.getLogger("vats.jobs")
+
+
+def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | None = None) -> int | None:
+    """Crawl the homepages of the given licences (all when None); store the run; return its id.
+
+    Network access goes through the checks package's vetted fetcher (private addresses refused),
+    so a user triggering a run cannot make the server probe the internal network.
+    """
+    from vats.checks.homepage import run_checks, targets_for
+    from vats.store.checks import record_run
+    from vats.store.db import session_scope
+    from vats.store.licences import load_domain_licences
+
+    with session_scope(engine, actor=actor) as session:
+        licences = load_domain_licences(session, numbers=numbers)
+    targets = [t for lic in licences for t in targets_for(lic)]
+    if not targets:
+        return None
+    started = datetime.now(UTC)
+    reports = run_checks(targets)
+    scope = "all" if numbers is None else ",".join(sorted(numbers))
+    with session_scope(engine, actor=actor) as session:
+        run = record_run(
+            session, reports=reports, scope=scope, options={"trigger": actor}, started_at=started
+        )
+        session.flush()
+        run_id = int(run.id)
+    log.info("site checks stored", extra={"fields": {"run": run_id, "sites": len(targets)}})
+    return run_id
+
+
+def dispatch_notifications(engine: Engine, *, config_path: str | None) -> Any:
+    """Send due-soon / overdue / failed-check notices once per state change."""
+    from vats.report.notify import dispatch, load_config
+    from vats.store.db import session_scope
+
+    config = load_config(config_path)
+    with session_scope(engine, actor="system:notify") as session:
+        report = dispatch(session, as_of=today(), config=config)
+    log.info(
+        "notifications dispatched",
+        extra={"fields": {"sent": len(report.sent), "skipped": report.skipped, "errors": report.errors}},
+    )
+    return report

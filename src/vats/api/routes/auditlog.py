@@ -1,0 +1,81 @@
+"""/api/v1/auditlog: read the tamper-evident trail and verify its SM3 hash chain (admin, auditor)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+
+from vats.api.deps import AuditReader, DbSession
+from vats.api.listing import Paged, Paging, paged
+
+router = APIRouter(prefix="/auditlog", tags=["audit log"])
+
+
+class AuditEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    prev_hash: str
+    hash: str
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    broken_at: int | None = None
+    reason: str | None = None
+
+
+@router.get("", summary="Audit entries, newest first")
+def list_entries(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    actor: AuditReader,
+    paging: Paging,
+    entity: Annotated[str | None, Query(max_length=64)] = None,
+    entity_id: Annotated[str | None, Query(max_length=200)] = None,
+    by: Annotated[str | None, Query(max_length=200, description="actor name")] = None,
+) -> Paged[AuditEntryOut]:
+    from vats.store.auditlog import AuditEntry as A
+
+    where: list[Any] = []
+    if entity:
+        where.append(A.entity == entity)
+    if entity_id:
+        where.append(A.entity_id == entity_id)
+    if by:
+        where.append(A.actor == by)
+    total = session.scalar(select(func.count()).select_from(A).where(*where)) or 0
+    rows = session.scalars(
+        select(A).where(*where).order_by(A.id.desc()).offset(paging.offset).limit(paging.per_page)
+    )
+    return paged(request, response, [AuditEntryOut.model_validate(r) for r in rows], total, paging)
+
+
+@router.get("/verify", summary="Recompute the hash chain; ok=false names the first broken entry")
+def verify(session: DbSession, actor: AuditReader) -> VerifyOut:
+    from vats.store.auditlog import verify as store_verify
+
+    result = store_verify(session)
+    return VerifyOut(
+        ok=result.ok,
+        entries=result.entries,
+        head_seq=result.head_seq,
+        head_hash=result.head_hash,
+        broken_at=result.broken_at,
+        reason=result.reason,
+    )

@@ -1,0 +1,145 @@
+"""/api/v1/checks: trigger homepage checks, read runs, failing sites and per-result evidence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from vats.api import views
+from vats.api.clock import today
+from vats.api.deps import DbSession, Principal, Reader, Writer
+from vats.api.listing import Paged, Paging, paged
+from vats.model.errors import NotFoundError
+
+router = APIRouter(prefix="/checks", tags=["checks"])
+
+
+class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    started_at: datetime
+    finished_at: datetime
+    actor: str
+    scope: str
+    sites: int
+    sites_passed: int
+    sites_failed: int
+
+
+class ResultOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    run_id: int
+    licence: str | None
+    domain: str
+    check: str
+    outcome: str
+    code: str
+    message_zh: str
+    message_en: str
+    requested_url: str
+    final_url: str | None
+    status_code: int | None
+    elapsed_ms: float
+    body_sm3: str | None
+    snippet: str | None
+    checked_at: datetime
+    evidence: dict[str, Any]
+
+
+class FailureOut(BaseModel):
+    domain: str
+    licence: str | None
+    code: str
+    message_zh: str
+    message_en: str
+    checked_at: datetime
+    result_id: int
+
+
+class RunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    licence: str = Field(min_length=3, max_length=64, description="check this licence's listed sites")
+
+
+def _visible_numbers(session: Any, actor: Principal) -> set[str]:
+    return {lic.number for lic in views.portfolio(session, actor, as_of=today()).licences}
+
+
+@router.get("/failures", summary="Sites whose latest check failed")
+def failures(session: DbSession, actor: Reader) -> list[FailureOut]:
+    from vats.report.notify.sites import latest_failures
+
+    found = latest_failures(session, licences=_visible_numbers(session, actor))
+    return [FailureOut.model_validate(f, from_attributes=True) for f in found]
+
+
+@router.get("/runs", summary="Check runs, newest first")
+def list_runs(
+    request: Request, response: Response, session: DbSession, actor: Reader, paging: Paging
+) -> Paged[RunOut]:
+    from vats.store.checks import CheckRun
+
+    total = session.scalar(select(func.count()).select_from(CheckRun)) or 0
+    rows = session.scalars(
+        select(CheckRun).order_by(CheckRun.id.desc()).offset(paging.offset).limit(paging.per_page)
+    )
+    return paged(request, response, [RunOut.model_validate(r) for r in rows], total, paging)
+
+
+@router.post("/runs", status_code=201, summary="Check one licence's homepages now and store the evidence")
+def trigger_run(
+    request: Request, session: DbSession, actor: Writer, body: Annotated[RunRequest, Body()]
+) -> RunOut:
+    from vats.api.jobs import run_site_checks
+    from vats.store.checks import CheckRun
+    from vats.store.licences import require_licence
+
+    record = require_licence(session, number=body.licence)
+    actor.check_visible(record.organisation_id, what="licence")
+    run_id = run_site_checks(request.app.state.engine, actor=actor.name, numbers=[record.number])
+    if run_id is None:
+        raise NotFoundError(f"licence {record.number} lists no sites / 许可证未列出网站", field="licence")
+    run = session.get(CheckRun, run_id)
+    return RunOut.model_validate(run)
+
+
+@router.get("/results", summary="Stored results of the visible licences' sites")
+def list_results(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    actor: Reader,
+    paging: Paging,
+    domain: Annotated[str | None, Query(max_length=253)] = None,
+    run_id: int | None = None,
+) -> Paged[ResultOut]:
+    from vats.store.checks import CheckResultRow as R
+
+    where: list[Any] = [R.licence.in_(sorted(_visible_numbers(session, actor)))]
+    if domain:
+        where.append(R.domain == domain.lower().rstrip("."))
+    if run_id is not None:
+        where.append(R.run_id == run_id)
+    total = session.scalar(select(func.count()).select_from(R).where(*where)) or 0
+    rows = session.scalars(
+        select(R).where(*where).order_by(R.id.desc()).offset(paging.offset).limit(paging.per_page)
+    )
+    return paged(request, response, [ResultOut.model_validate(r) for r in rows], total, paging)
+
+
+@router.get("/results/{result_id}", summary="One result with its full evidence")
+def get_result(result_id: int, session: DbSession, actor: Reader) -> ResultOut:
+    from vats.store.checks import CheckResultRow
+
+    row = session.get(CheckResultRow, result_id)
+    if row is None or (row.licence is not None and row.licence not in _visible_numbers(session, actor)):
+        raise NotFoundError(f"check result {result_id} not found / 未找到", field="id")
+    return ResultOut.model_validate(row)
