@@ -100,3 +100,13 @@ def test_gb18030_file_is_read_and_reported(tmp_path: Path) -> None:
     licence = read_licence(path)
     assert licence.source is not None and licence.source.encoding == "gb18030"
     assert licence.company == "深圳青禾智联科技有限公司"
+
+
+def test_a_garbled_article_numeral_is_reported_not_renumbered(seed_text: str) -> None:
+    text = seed_text.replace("十四、你公司应当在每年第一季度", "三一、你公司应当在每年第一季度")
+    licence = parse_licence_text(text)
+    assert [p.number for p in licence.provisions] == [*range(1, 14), 15, 16]
+    numbering = [(w.line, w.raw) for w in licence.warnings if w.code == "numbering"]
+    assert numbering == [(191, "三一、你公司应当在每年第"), (197, None)]
+    # The garbled article's text is not lost: it continues article 13 and is flagged by numbering.
+    assert "三一、你公司应当在每年第一季度" in licence.provision(13).text

@@ -103,3 +103,7 @@ def test_line_map_is_monotonic_and_in_range(text: str) -> None:
     for first, last in doc.spans:
         assert previous < first <= last <= total
         previous = last
+
+
+def test_a_bare_heading_mark_is_an_empty_line() -> None:
+    assert normalise("公司名称:甲公司\n#\n网站名称:某站\n").lines == ("公司名称:甲公司", "网站名称:某站")

@@ -66,6 +66,7 @@ from vats.reference import catalogue, regions
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _STORE_SPLIT = re.compile(r"[、,;]")
+_MALFORMED_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
 NATIONWIDE = "全国"
 
 
@@ -375,6 +376,13 @@ class _Extractor:
         if PROVISIONS_HEADING.match(line) or PROVISIONS_PREAMBLE.match(line) or not self.provisions:
             return PROVISIONS_HEADING.match(line) is not None or PROVISIONS_PREAMBLE.match(line) is not None
         # A paragraph that continues the current item or article after a closed sentence.
+        if _MALFORMED_MARKER.match(line):
+            self.warn(
+                "numbering",
+                "条款编号无法识别,并入上一条 / unreadable article or item number, kept with the previous one",
+                span,
+                raw=line[:12],
+            )
         last = self.provisions[-1]
         if last.items:
             num, text, applies, first = last.items[-1]

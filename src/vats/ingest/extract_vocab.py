@@ -83,9 +83,11 @@ def label_field(label: str) -> Field:
     return _LABEL_KEYS[label.casefold()]
 
 
-CN_DIGITS = "一二三四五六七八九十"
-ARTICLE_LINE = re.compile(rf"^(?P<num>[{CN_DIGITS}]{{1,3}})、(?P<text>.*)$")
-ITEM_LINE = re.compile(rf"^\((?P<num>[{CN_DIGITS}]{{1,3}})\)(?:\(适用于(?P<applies>[^()]*)\))?(?P<text>.*)$")
+#: Chinese numerals 一 … 九十九 as articles and items are numbered (十三, 二十一); nothing looser,
+#: so a garbled `三一、` is reported as unplaced text instead of becoming article 31.
+CN_NUMERAL = "(?:[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+ARTICLE_LINE = re.compile(rf"^(?P<num>{CN_NUMERAL})、(?P<text>.*)$")
+ITEM_LINE = re.compile(rf"^\((?P<num>{CN_NUMERAL})\)(?:\(适用于(?P<applies>[^()]*)\))?(?P<text>.*)$")
 #: A business-type line of the appendix: `信息服务业务(仅限…)不含…。【…】`.
 SERVICE_LINE = re.compile(
     r"^(?:第[一二]类增值电信业务中的)?(?P<name>[\u4e00-\u9fff]{2,30}?业务)(?P<rest>(?:[(【,;。]|不含|含|$).*)$"

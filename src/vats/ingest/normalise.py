@@ -145,6 +145,8 @@ def normalise(text: str) -> Normalised:
         if not raw or raw.isspace():
             continue
         line = _clean_spaces(raw)
+        if not line:  # e.g. a bare "#"
+            continue
         furniture = _FURNITURE.match(line)
         if furniture is not None:
             if furniture["mark"] is not None:
