@@ -44,8 +44,10 @@ def as_utc(value: datetime) -> datetime:
 
 
 def aware(value: datetime) -> datetime:
-    """Make a user-entered time aware: a time without a zone is Beijing time (what staff type)."""
-    return value.replace(tzinfo=CHINA) if value.tzinfo is None else value
+    """A user-entered time as aware UTC: without a zone it is Beijing time (what staff type).
+
+    Stored as UTC because SQLite keeps no zone: a UTC wall time read back naive is still right."""
+    return as_utc(value.replace(tzinfo=CHINA) if value.tzinfo is None else value)
 
 
 def china_date(value: datetime) -> date:
