@@ -100,10 +100,8 @@ def _after(obj: Audited) -> dict[str, Any]:
 
 
 def _entity_id(obj: Audited) -> str:
-    identity = inspect(obj).identity
-    if identity is None:
-        return "?"
-    return ",".join(str(part) for part in identity)
+    key = inspect(type(obj)).primary_key_from_instance(obj)  # identity is not set until after flush
+    return ",".join(str(part) for part in key)
 
 
 @event.listens_for(Session, "before_flush")
@@ -117,6 +115,9 @@ def _collect(session: Session, _ctx: UOWTransaction, _instances: Any) -> None:
             pending.append((obj, "update", _before(obj)))
     for obj in session.deleted:
         if isinstance(obj, Audited):
+            from vats.store.retention import check_delete
+
+            check_delete(type(obj).__tablename__, inspect(obj).dict)  # type: ignore[attr-defined]
             pending.append((obj, "delete", _before(obj)))
 
 

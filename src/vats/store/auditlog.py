@@ -19,12 +19,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Connection, DateTime, String, func, insert, select, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    DateTime,
+    String,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from vats.model.errors import RefusedError
 from vats.store.audit import sm3_hex
 from vats.store.base import Base
 
@@ -47,6 +61,17 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+def _refuse(_mapper: Any, _conn: Any, _target: Any) -> None:
+    raise RefusedError(
+        "审计日志只能追加 / the audit log is append-only (use `vats auditlog archive` past retention)",
+        field="audit_log",
+    )
+
+
+event.listen(AuditEntry, "before_update", _refuse)
+event.listen(AuditEntry, "before_delete", _refuse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,19 +191,20 @@ class VerifyResult:
         )
 
 
-def _iter_rows(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
-    """Stream the log in sequence order by keyset pages (flat memory for millions of entries)."""
+def _iter_rows(session: Session, batch: int = 5000) -> Iterator[Any]:
+    """Stream the log in sequence order by keyset pages of plain rows (flat memory, and the caller's
+    session identity map is left alone)."""
+    t = AuditEntry.__table__
     last = None
     while True:
-        query = select(AuditEntry).order_by(AuditEntry.id).limit(batch)
+        query = select(t).order_by(t.c.id).limit(batch)
         if last is not None:
-            query = query.where(AuditEntry.id > last)
-        page = list(session.scalars(query))
+            query = query.where(t.c.id > last)
+        page = session.execute(query).all()
         if not page:
             return
         yield from page
         last = page[-1].id
-        session.expunge_all()
 
 
 def verify(session: Session) -> VerifyResult:
@@ -246,3 +272,92 @@ def list_entries(
 
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveResult:
+    archived: int
+    first_seq: int | None
+    last_seq: int | None
+    last_hash: str | None
+    path: str
+
+
+def archive(session: Session, *, before: datetime, path: str, today: date | None = None) -> ArchiveResult:
+    """Move entries older than `before` to a JSON-lines file and out of the table, logging the move.
+
+    Refused when `before` reaches into the retention period (the rule is named). The chain stays
+    verifiable: the appended `archive` entry records the last archived sequence number and hash,
+    which is the anchor `verify` expects the first remaining entry to link to. Verification of the
+    whole chain runs first, so a tampered log is never archived (and the evidence never lost).
+    """
+    from vats.model.errors import IntegrityError
+    from vats.store.retention import retention_for
+
+    rule = retention_for("audit_log")
+    today = today or datetime.now(UTC).date()
+    if rule is not None and before.date() > (latest := _minus(rule, today)):
+        raise RefusedError(
+            f"{latest} 之后的审计记录仍在保存期内 / audit entries after {latest} are inside their "
+            f"retention period: {rule.describe()}",
+            field="--before",
+        )
+    result = verify(session)
+    if not result.ok:
+        raise IntegrityError(result.describe())
+    first = last = None
+    last_hash = None
+    n = 0
+    with Path(path).open("w", encoding="utf-8") as out:
+        for row in _iter_rows(session):
+            if utc_text(row.at) >= utc_text(before):
+                break
+            out.write(canonical(_row_dict(row)) + "\n")
+            first = row.id if first is None else first
+            last, last_hash, n = row.id, row.hash, n + 1
+    if n == 0:
+        return ArchiveResult(0, None, None, None, path)
+    session.execute(delete(AuditEntry).where(AuditEntry.id <= last))
+    append(
+        session.connection(),
+        actor=str(session.info.get("actor", "system")),
+        changes=[
+            Change(
+                entity="audit_log",
+                entity_id=f"{first}-{last}",
+                action="archive",
+                before=None,
+                after={
+                    "first_seq": first,
+                    "last_seq": last,
+                    "last_hash": last_hash,
+                    "count": n,
+                    "file": path,
+                },
+            )
+        ],
+    )
+    return ArchiveResult(n, first, last, last_hash, path)
+
+
+def _minus(rule: Any, today: date) -> date:
+    """The latest day whose entries are past retention (today minus the period)."""
+    probe = today
+    while rule.until(probe) > today:
+        probe -= timedelta(days=1)
+    return probe
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "at": utc_text(row.at),
+        "actor": row.actor,
+        "entity": row.entity,
+        "entity_id": row.entity_id,
+        "action": row.action,
+        "before": row.before,
+        "after": row.after,
+        "prev_hash": row.prev_hash,
+        "hash": row.hash,
+    }

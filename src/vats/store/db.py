@@ -111,6 +111,24 @@ def _reachable(engine: Engine) -> Iterator[None]:
         ) from None
 
 
+def default_actor() -> str:
+    """Who the CLI acts as: `VATS_ACTOR`, else `cli:<login name>`."""
+    return os.environ.get("VATS_ACTOR") or f"cli:{os.environ.get('USER', 'unknown')}"
+
+
+@contextmanager
+def cli_session(db: str | None, *, migrate: bool = True, actor: str | None = None) -> Iterator[Session]:
+    """What a CLI command uses: resolve `--db`, migrate if needed, one transaction, dispose after."""
+    engine = make_engine(database_url(db))
+    try:
+        if migrate:
+            upgrade(engine)
+        with session_scope(engine, actor=actor or default_actor()) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def session_scope(engine: Engine, *, actor: str) -> Iterator[Session]:
     """A Session that commits on success and rolls back on error; `actor` is written to the audit log.
