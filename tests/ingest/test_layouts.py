@@ -110,3 +110,11 @@ def test_a_garbled_article_numeral_is_reported_not_renumbered(seed_text: str) ->
     assert numbering == [(191, "三一、你公司应当在每年第"), (197, None)]
     # The garbled article's text is not lost: it continues article 13 and is flagged by numbering.
     assert "三一、你公司应当在每年第一季度" in licence.provision(13).text
+
+
+def test_coverage_label_variant_with_service_items() -> None:
+    text = (FIXTURES / "cross_regional_b1b2.txt").read_text(encoding="utf-8")
+    text = text.replace("业务覆盖范围：全国", "业务覆盖范围（服务项目）：全国")
+    licence = parse_licence_text(text)
+    assert licence.services[1].coverage == ("全国",)
+    assert licence.warnings == ()

@@ -50,6 +50,7 @@ LABELS: dict[str, Field] = {
     "有效期限至": Field.EXPIRY_DATE,
     "业务种类": Field.SERVICE,
     "业务覆盖范围": Field.COVERAGE,
+    "业务覆盖范围(服务项目)": Field.COVERAGE,
     "覆盖范围": Field.COVERAGE,
     "服务项目": Field.SERVICE_ITEMS,
     "网站名称": Field.SITE_NAME,
