@@ -59,9 +59,7 @@ def test_lifecycle_events_and_times(scope: Scope, licence: str) -> None:
         inc = service.get_incident(s, incident_id=iid)
         rows = s.execute(select(EventRow.type, EventRow.date).order_by(EventRow.id)).all()
         assert [f["note"] for f in inc.follow_ups] == ["root cause"]
-        assert as_utc(inc.started_at) == T0.replace(tzinfo=timezone(timedelta(hours=8))).astimezone(
-            UTC
-        )
+        assert as_utc(inc.started_at) == T0.replace(tzinfo=timezone(timedelta(hours=8))).astimezone(UTC)
     # 23:30 Beijing on 09-28 is 15:30 UTC the same day; reported 02:30 on 09-29 Beijing
     assert [tuple(r) for r in rows] == [
         ("incident_occurred", date(2026, 9, 28)),
