@@ -137,3 +137,11 @@ def test_provenance_points_at_original_lines(licence: Licence, seed_text: str) -
 def test_source_and_text_entry_point_agree(licence: Licence, seed_text: str) -> None:
     assert licence.source is not None and licence.source.encoding == "utf-8"
     assert parse_licence_text(seed_text).essentials() == licence.essentials()
+
+
+@pytest.mark.parametrize("noise_seed", [None, 0, 1, 2, 3])
+def test_rendering_the_reference_licence_parses_back_to_it(licence: Licence, noise_seed: int | None) -> None:
+    from vats.ingest.render import render_licence
+
+    text = render_licence(licence, noise=noise_seed is not None, seed=noise_seed or 0)
+    assert parse_licence_text(text).essentials() == licence.essentials()

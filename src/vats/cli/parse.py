@@ -75,6 +75,7 @@ def print_summary(licence: Licence) -> None:
         ("发证日期 / Issued", str(licence.issue_date or "—")),
         ("有效期至 / Expires", str(licence.expiry_date or "—")),
         ("复印限制 / Copy restriction", licence.copy_restriction or "—"),
+        ("来源 / Source", f"{licence.source.path} ({licence.source.encoding})" if licence.source else "—"),
     ):
         console.print(f"  {label}: {value}", markup=False, highlight=False)
     services = Table(title="业务种类 / Business types")
