@@ -107,3 +107,10 @@ def test_line_map_is_monotonic_and_in_range(text: str) -> None:
 
 def test_a_bare_heading_mark_is_an_empty_line() -> None:
     assert normalise("公司名称:甲公司\n#\n网站名称:某站\n").lines == ("公司名称:甲公司", "网站名称:某站")
+
+
+def test_page_numbers_in_common_forms_are_dropped() -> None:
+    text = "公司名称:甲公司\n第 1 页 共 3 页\n- 2 -\nPage 3 of 3\n2 / 3\n（附页）\n法定代表人:乙\n"
+    doc = normalise(text)
+    assert doc.lines == ("公司名称:甲公司", "法定代表人:乙")
+    assert [d.reason for d in doc.dropped] == ["page_mark"] * 5

@@ -131,7 +131,9 @@ STARTER = re.compile(
 # rest are dropped. PAGE_MARK lines (附页, page numbers) are always dropped.
 NUMBER_HEADER = re.compile(r"^(?:经营)?许可证编号:")
 PAGE_MARK = re.compile(
-    r"^(?:\(附页\)|附页|第\d+页(?:[,/]?共\d+页)?|-\d+-|\d+/\d+|page\d+(?:of\d+)?)$", re.IGNORECASE
+    r"^(?:\(附页\)|附页|第\d+页(?:[,/]?共\d+页)?|共\d+页第\d+页"
+    r"|- ?\d+ ?-|\d+ ?/ ?\d+|page ?\d+(?: ?of ?\d+)?)$",
+    re.IGNORECASE,
 )
 
 #: Line endings that close a sentence: the next line is never a continuation of such a line.

@@ -105,11 +105,15 @@ def survives_break(first: str, rest: str) -> bool:
         and len(first) >= MIN_WRAP
         and STARTER.match(first) is not None  # else `first` could itself glue onto an open line
         and not STARTER.match(rest)
-        and not PAGE_MARK.match(rest)
-        and not PAGE_MARK.match(first)
-        and _header_key(rest) is None
+        and not is_furniture(rest)
+        and not is_furniture(first)
         and not is_duplicate_fragment(first, rest)
     )
+
+
+def is_furniture(line: str) -> bool:
+    """A page mark or a page header: lines this stage may drop (the renderer must not fake them)."""
+    return _FURNITURE.match(line) is not None
 
 
 def _half_width(match: re.Match[str]) -> str:
@@ -123,12 +127,6 @@ def _bare(pattern: re.Pattern[str]) -> str:
 # One match per line tells page marks (always dropped) from page headers (repeats dropped).
 _HEADERS = "|".join(_bare(p) for p in (NUMBER_HEADER, TITLE_LINE, PROVISIONS_HEADING))
 _FURNITURE = re.compile(f"(?P<mark>{_bare(PAGE_MARK)})|(?P<header>{_HEADERS})", re.IGNORECASE)
-
-
-def _header_key(line: str) -> str | None:
-    """Lines repeated as page headers: keep the first of each, drop identical repeats."""
-    match = _FURNITURE.match(line)
-    return line if match is not None and match["header"] is not None else None
 
 
 def normalise(text: str) -> Normalised:

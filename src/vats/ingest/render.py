@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from vats.ingest import numbers
 from vats.ingest.extract_slips import KNOWN_APP_STORES
 from vats.ingest.extract_vocab import STARTER
-from vats.ingest.normalise import MIN_WRAP, clean_line, is_duplicate_fragment, survives_break
+from vats.ingest.normalise import MIN_WRAP, clean_line, is_duplicate_fragment, is_furniture, survives_break
 from vats.model.errors import InputError
 from vats.model.licence import (
     Issuer,
@@ -210,6 +210,8 @@ def _noisy(licence: Licence, pages: list[list[str]], rng: random.Random) -> str:
     for page_index, page in enumerate(pages):
         if page_index:
             out += ["", *header, ""]
+            if rng.random() < 0.5:
+                out += [f"第 {page_index + 1} 页", ""]
         since_header = 0
         for line in page:
             if since_header >= _PAGE_LINES and rng.random() < 0.5 and not _is_header_like(line):
@@ -243,7 +245,12 @@ def _noisy_line(line: str, rng: random.Random) -> list[str]:
             pieces = [line[:cut] + "  ", line[cut:]]
     elif len(line) > 12 and rng.random() < 0.15:
         tail = line[-rng.randrange(4, 8) :]
-        if is_duplicate_fragment(line, tail) and not STARTER.match(tail) and clean_line(tail) == tail:
+        if (
+            is_duplicate_fragment(line, tail)
+            and not STARTER.match(tail)
+            and not is_furniture(tail)
+            and clean_line(tail) == tail
+        ):
             pieces = [line, "", tail]
     if rng.random() < 0.3:
         pieces = [p.translate(_FULL_WIDTH) for p in pieces]
