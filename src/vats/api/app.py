@@ -98,7 +98,35 @@ def create_app(*, database_url: str | None = None, settings: Settings | None = N
     app.include_router(health.router)
     app.include_router(feeds.router)
     web.install(app)
+    _publish_roles(app)
     return app
+
+
+def _publish_roles(app: FastAPI) -> None:
+    """Document each operation's roles (`x-required-roles`) and the bearer scheme in the OpenAPI."""
+    from vats.api.deps import route_table
+
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = original()
+            roles = {(m.lower(), path): r for m, path, r in route_table(app)}
+            for path, operations in schema.get("paths", {}).items():
+                for method, operation in operations.items():
+                    admitted = roles.get((method, path))
+                    operation["x-required-roles"] = [r.value for r in admitted] if admitted else []
+                    if admitted:
+                        operation["security"] = [{"bearer": []}]
+            schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "API token from `vats user token NAME` or POST /api/v1/me/tokens",
+            }
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _authenticator(engine: Any) -> Any:

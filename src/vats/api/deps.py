@@ -19,10 +19,11 @@ before the response is sent, so a stale write becomes a 409 instead of a silent 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -79,6 +80,7 @@ class Principal:
         return self.role in WRITERS
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 Authenticator = Callable[[Request], Principal | None]
 
 
@@ -95,6 +97,16 @@ def current_actor(request: Request) -> Principal:
     principal = authenticate(request) if authenticate is not None else None
     if principal is None:
         raise NotAuthenticated("authentication required / 需要登录或 API 令牌")
+    if (
+        principal.via == "session"
+        and request.method not in SAFE_METHODS
+        and request.url.path.startswith("/api/")
+    ):
+        # Browser scripts calling the API with the session cookie must echo the CSRF token.
+        expected = getattr(request.state, "csrf_token", None)
+        sent = request.headers.get("x-csrf-token")
+        if not expected or not sent or not secrets.compare_digest(expected, sent):
+            raise Forbidden("missing or wrong X-CSRF-Token / 缺少 CSRF 令牌")
     request.state.principal = principal
     return principal
 
@@ -160,3 +172,37 @@ Writer = Annotated[Principal, Depends(require_role(*WRITERS))]
 AuditReader = Annotated[Principal, Depends(require_role(*AUDIT_READERS))]
 Admin = Annotated[Principal, Depends(require_role(*ADMINS))]
 ExpectedVersion = Annotated[int | None, Depends(if_match_version)]
+
+
+def route_roles(dependant: Any) -> tuple[Role, ...] | None:
+    """Roles a route admits, read from its dependency tree (None: public, no authentication).
+
+    A route that only needs an authenticated caller admits every role. This is what the OpenAPI
+    `x-required-roles` extension publishes and what the authorisation-matrix test checks.
+    """
+    found: tuple[Role, ...] | None = None
+    stack = [dependant]
+    while stack:
+        dep = stack.pop()
+        call = getattr(dep, "call", None)
+        if isinstance(call, RoleRequirement):
+            found = call.roles if found is None else tuple(r for r in found if r in call.roles)
+        elif call is current_actor and found is None:
+            found = READERS
+        stack.extend(getattr(dep, "dependencies", ()))
+    return found
+
+
+def route_table(app: Any) -> list[tuple[str, str, tuple[Role, ...] | None]]:
+    """(method, path, roles) for every API route of an app, flattened through included routers."""
+    from fastapi.routing import iter_route_contexts
+
+    table = []
+    for ctx in iter_route_contexts(app.routes):
+        dependant = getattr(ctx, "dependant", None)
+        methods = ctx.methods or set()
+        if dependant is None or ctx.path is None:
+            continue  # static mounts and plain Starlette routes
+        roles = route_roles(dependant)
+        table.extend((m, ctx.path, roles) for m in sorted(methods - {"HEAD"}))
+    return table

@@ -111,12 +111,7 @@ def login(
     return response
 
 
-def web_principal(request: Request) -> Principal:
-    """The page user: API tokens are not accepted for pages (cookies only)."""
-    return current_actor(request)
-
-
-WebUser = Annotated[Principal, Depends(web_principal)]
+WebUser = Annotated[Principal, Depends(current_actor)]
 
 
 @router.post("/logout")
