@@ -17,6 +17,7 @@ from functools import cache
 
 from vats.ingest.numbers import NumberError, parse
 from vats.ingest.render import cn_numeral
+from vats.model.errors import InputError
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.licence import Licence, LicenceTitle, Provision, ProvisionItem, Site
 from vats.model.numbers import NumberKind
@@ -160,11 +161,22 @@ def _renewal_rule() -> tuple[int, tuple[SourceRef, ...]]:
 
 
 def renewal_deadline(expiry: date) -> date:
-    """Last day to apply for renewal: `expiry` minus the rule's days, through the project calendar."""
-    from vats.rules.calendar import Direction, Unit, default_calendar
+    """Last day to apply for renewal: `expiry` minus the rule's days, through the project calendar.
+
+    The calendar's default policy moves a deadline that falls on a rest day to the previous working
+    day (as the rules engine does). Outside the years the holiday calendar covers, the plain
+    calendar-day date is used (no rest-day adjustment is possible there).
+    """
+    from vats.rules.calendar import Direction, RollPolicy, Unit, default_calendar
 
     days, _ = _renewal_rule()
-    return default_calendar().add_period(expiry, days, Unit.DAYS, Direction.BEFORE).date
+    calendar = default_calendar()
+    try:
+        return calendar.add_period(expiry, days, Unit.DAYS, Direction.BEFORE).date
+    except InputError:  # before the first supported calendar year
+        return calendar.add_period(
+            expiry, days, Unit.DAYS, Direction.BEFORE, RollPolicy(before_rule="keep")
+        ).date
 
 
 def _renewal(ctx: _Ctx) -> Iterator[Finding]:
