@@ -3,6 +3,7 @@ coverage, the old ICP certificate, a truncated document, text that is not a lice
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -117,4 +118,23 @@ def test_coverage_label_variant_with_service_items() -> None:
     text = text.replace("业务覆盖范围：全国", "业务覆盖范围（服务项目）：全国")
     licence = parse_licence_text(text)
     assert licence.services[1].coverage == ("全国",)
+    assert licence.warnings == ()
+
+
+def test_table_layout_rows_carry_coverage_in_a_column() -> None:
+    text = (
+        "跨地区增值电信业务经营许可证\n经营许可证编号:B2-20200123\n公司名称:上海启明数智科技有限公司\n"
+        "法定代表人:郭一鸣\n发证机关:中华人民共和国工业和信息化部\n"
+        "发证日期:二〇二〇年六月十八日\n有效期至:2025年06月18日\n"
+        "业务种类  服务项目  业务覆盖范围\n"
+        "在线数据处理与交易处理业务(仅限经营类电子商务)  上海、江苏、浙江\n"
+        "信息服务业务(不含互联网信息服务)  全国\n"
+        "一、你公司应当遵守电信管理法律法规。\n"
+    )
+    licence = parse_licence_text(text)
+    assert [(s.code, s.coverage) for s in licence.services] == [
+        ("B21", ("上海市", "江苏省", "浙江省")),
+        ("B25", ("全国",)),
+    ]
+    assert licence.issue_date == date(2020, 6, 18)
     assert licence.warnings == ()

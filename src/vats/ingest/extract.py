@@ -64,6 +64,11 @@ from vats.model.numbers import LicenceNumber, NumberKind
 from vats.reference import catalogue, regions
 
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})")
+# Seals and older certificates print dates in Chinese numerals: 二〇二一年五月二十日.
+_CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _STORE_SPLIT = re.compile(r"[、,;]")
 _MALFORMED_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
@@ -245,6 +250,9 @@ class _Extractor:
             )
         code = entry.code if entry is not None else svc.name
         for leftover in svc.leftover:
+            if _all_regions(leftover):  # a table row: `…业务(…) 北京、上海、广东` (coverage column)
+                svc.coverage.extend(split_list(leftover))
+                continue
             self.warn(
                 "unplaced", f"业务种类限定无法识别 / unrecognised qualifier of {svc.name}", span, raw=leftover
             )
@@ -499,12 +507,13 @@ class _Extractor:
         if key not in self.values:
             return None
         value, span = self.values[key]
-        match = _DATE.search(value)
         try:
-            if match is None:
-                raise ValueError(value)
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
+            if (match := _DATE.search(value)) is not None:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            if (match := _CN_DATE.search(value)) is not None:
+                return date(int(match[1].translate(_YEAR_DIGITS)), cn_number(match[2]), cn_number(match[3]))
+            raise ValueError(value)
+        except (ValueError, KeyError):
             self.warn("bad_date", f"{key}: 日期无法识别 / not a date", span, raw=value)
             return None
 
@@ -655,6 +664,12 @@ class _Extractor:
 _MAIN_FIELDS = frozenset(
     {Field.NUMBER, Field.COMPANY, Field.LEGAL_REP, Field.ISSUER, Field.ISSUE_DATE, Field.EXPIRY_DATE}
 )
+
+
+def _all_regions(text: str) -> bool:
+    """True when `text` is a list of region names only (北京、上海、广东 or 全国)."""
+    items = split_list(text)
+    return bool(items) and all(item == NATIONWIDE or regions.by_name(item) is not None for item in items)
 
 
 def _title_of(printed: str) -> str:

@@ -103,7 +103,8 @@ TITLE_LINE = re.compile(
 )
 #: Printed on every licence, carries nothing the model keeps.
 BOILERPLATE = re.compile(
-    r"^(?:根据《中华人民共和国电信条例》|业务种类见附页|\(?正文和附件\)?$|\(?服务项目\)?$|及覆盖范围;?$)"
+    r"^(?:根据《中华人民共和国电信条例》|业务种类见附页|\(?正文和附件\)?$|\(?服务项目\)?$|及覆盖范围;?$"
+    r"|业务种类(?:服务项目)?(?:业务)?覆盖范围$)"  # the last: column headings of a table layout
 )
 
 #: Lines that start something new: a broken line is never glued onto one of these.
