@@ -6,11 +6,11 @@ from datetime import date
 
 from vats.ingest.document import read_licence
 from vats.model.licence import LicenceTitle, SiteKind
-from vats.reference.examples import example_paths
+from vats.reference.examples import example_events_path, example_inventory_path, example_paths
 
 
 def test_every_example_licence_parses_without_surprises() -> None:
-    licences = [read_licence(path) for path in example_paths().licences]
+    licences = [read_licence(path) for path in example_paths()]
     assert [lic.number for lic in licences] == [
         "京B2-20230123",
         "B1.B2-20220088",
@@ -37,5 +37,4 @@ def test_every_example_licence_parses_without_surprises() -> None:
 
 
 def test_events_and_inventory_files_exist() -> None:
-    paths = example_paths()
-    assert paths.events.is_file() and paths.inventory.is_file()
+    assert example_events_path().is_file() and example_inventory_path().is_file()

@@ -8,7 +8,6 @@ and sites are invented (made with `vats.ingest.render`). The demo and the docs b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 EXAMPLES_DIR = Path(__file__).resolve().parent
@@ -20,19 +19,16 @@ LICENCE_FILES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ExamplePaths:
-    """Where the example files are: licences in a stable order, the events and inventory files."""
-
-    licences: tuple[Path, ...]
-    events: Path
-    inventory: Path
+def example_paths() -> tuple[Path, ...]:
+    """The example licence files, in a stable order (they ship inside the package)."""
+    return tuple(EXAMPLES_DIR / name for name in LICENCE_FILES)
 
 
-def example_paths() -> ExamplePaths:
-    """Paths of the bundled example portfolio (files ship inside the package)."""
-    return ExamplePaths(
-        licences=tuple(EXAMPLES_DIR / name for name in LICENCE_FILES),
-        events=EXAMPLES_DIR / "events.yaml",
-        inventory=EXAMPLES_DIR / "inventory.yaml",
-    )
+def example_events_path() -> Path:
+    """The example events file (format: `vats.rules.events.load_events`)."""
+    return EXAMPLES_DIR / "events.yaml"
+
+
+def example_inventory_path() -> Path:
+    """The example declared inventory (format: `vats.checks.inventory.load_inventory`)."""
+    return EXAMPLES_DIR / "inventory.yaml"
