@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,18 @@ def licence_json(licence: Licence) -> dict[str, Any]:
     return data
 
 
-def to_licence(data: dict[str, Any]) -> Licence:
-    """Rebuild the domain object from stored JSON."""
-    from vats.model.serialise import from_jsonable
+@cache
+def _adapter() -> Any:
+    from pydantic import TypeAdapter
 
-    return from_jsonable(Licence, data)
+    return TypeAdapter(Licence)
+
+
+def to_licence(data: dict[str, Any]) -> Licence:
+    """Rebuild the domain object from stored JSON (the same validation as `from_jsonable`, with the
+    adapter built once: building it costs far more than using it, and status loads 100,000)."""
+    licence: Licence = _adapter().validate_python(data)
+    return licence
 
 
 def import_licence(
