@@ -41,6 +41,13 @@ def test_find_reads_stdin_and_prints_json_lines() -> None:
     assert all(html[r["start"] : r["end"]] == r["raw"] for r in rows)
 
 
+def test_find_reads_gb18030_pages() -> None:
+    page = "<p>备案号：京ICP备11041704号</p>".encode("gb18030")
+    out = subprocess.run([*VATS, "number", "find"], input=page, capture_output=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["canonical"] == "京ICP备11041704号"
+
+
 def test_find_with_nothing_to_find_prints_nothing() -> None:
     out = _run("number", "find", stdin="nothing here")
     assert out.returncode == 0 and out.stdout == ""

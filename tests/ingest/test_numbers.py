@@ -354,6 +354,12 @@ def test_find_ignores_numbers_inside_longer_tokens_and_invalid_values() -> None:
     assert find("") == [] and find("no numbers here, only B2B and ICP talk") == []
 
 
+def test_find_skips_numbers_inside_tag_attributes() -> None:
+    padding = "x" * 300  # the attribute starts far before the number: the window must not cut the tag
+    page = f'<img alt="{padding} 京ICP备11041704号" src="a.png"><p>渝B2-20210467</p>'
+    assert [h.canonical for h in find(page)] == ["渝B2-20210467"]
+
+
 def test_find_full_width_and_label_variants() -> None:
     hits = find("ICP备案号：京ＩＣＰ备１１０４１７０４号－１５ ｜ ICP证合字B2-20070004号")
     assert [(h.canonical, h.label) for h in hits] == [

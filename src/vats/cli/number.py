@@ -22,12 +22,15 @@ def parse_command(number: str = typer.Argument(..., help="例如 / e.g. 渝B2-20
 
 @app.command("find")
 def find_command() -> None:
-    """从标准输入的文本或 HTML 中查找编号，每行一个 JSON / Find numbers in stdin, one JSON object per line."""
+    """从标准输入的文本或 HTML 中查找编号，每行一个 JSON / Find numbers in stdin, one JSON object per line.
+
+    `start`/`end` are character offsets into the decoded input.
+    """
+    from vats.ingest.decode import decode_bytes
     from vats.ingest.numbers import find
     from vats.model.serialise import dumps
 
-    data = sys.stdin.buffer.read()
-    text = data.decode("utf-8", errors="replace")
+    text = decode_bytes(sys.stdin.buffer.read(), source="<stdin>").text  # UTF-8, GB18030 or UTF-16
     out = sys.stdout
     for hit in find(text):
         out.write(dumps(hit, indent=None) + "\n")

@@ -276,6 +276,7 @@ def parse(text: str) -> LicenceNumber:
 # lack the following "-"/"."), so the whole document costs one C-level regex scan.
 _ANCHOR = re.compile(r"[Ii][Cc][Pp]|ＩＣＰ|ｉｃｐ|[ABＡＢ][12１２](?=[.\-．－\u2010-\u2015\ufe63\s&<])|B-2-")
 _BACK, _AHEAD = 160, 240  # raw characters kept before the first / after the last anchor of a cluster
+_TAG_REACH = 4096  # how far back a window start looks for the `<` of a tag it may have cut
 _MARKUP = re.compile(
     r"<!--.*?-->|<(?:/?[A-Za-z][^<>]*|![^<>]*)>|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?",
     re.S,
@@ -357,11 +358,19 @@ def _clean(text: str, lo: int, hi: int) -> tuple[str, list[int], list[int]]:
     return cleaned, starts, ends
 
 
+def _window_start(text: str, lo: int) -> int:
+    """Move a window start that falls inside a tag back to the tag's `<`, so attribute values
+    (alt, title, href) are stripped with their tag instead of leaking into the text."""
+    reach = max(0, lo - _TAG_REACH)
+    lt = text.rfind("<", reach, lo)
+    return lt if lt > text.rfind(">", reach, lo) else lo
+
+
 def _clusters(text: str) -> list[tuple[int, int]]:
     """Windows around anchors, merged when they would overlap."""
     windows: list[tuple[int, int]] = []
     for m in _ANCHOR.finditer(text):
-        lo, hi = max(0, m.start() - _BACK), min(len(text), m.end() + _AHEAD)
+        lo, hi = _window_start(text, max(0, m.start() - _BACK)), min(len(text), m.end() + _AHEAD)
         if windows and lo <= windows[-1][1]:
             windows[-1] = (windows[-1][0], hi)
         else:
