@@ -51,3 +51,5 @@ def test_find_reads_gb18030_pages() -> None:
 def test_find_with_nothing_to_find_prints_nothing() -> None:
     out = _run("number", "find", stdin="nothing here")
     assert out.returncode == 0 and out.stdout == ""
+    empty = _run("number", "find", stdin="")
+    assert empty.returncode == 0 and empty.stdout == ""

@@ -30,7 +30,10 @@ def find_command() -> None:
     from vats.ingest.numbers import find
     from vats.model.serialise import dumps
 
-    text = decode_bytes(sys.stdin.buffer.read(), source="<stdin>").text  # UTF-8, GB18030 or UTF-16
+    data = sys.stdin.buffer.read()
+    if not data.strip():  # nothing to search is not an error for a filter
+        return
+    text = decode_bytes(data, source="<stdin>").text  # UTF-8, GB18030 or UTF-16
     out = sys.stdout
     for hit in find(text):
         out.write(dumps(hit, indent=None) + "\n")
