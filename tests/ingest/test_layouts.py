@@ -138,3 +138,12 @@ def test_table_layout_rows_carry_coverage_in_a_column() -> None:
     ]
     assert licence.issue_date == date(2020, 6, 18)
     assert licence.warnings == ()
+
+
+def test_provisions_printed_before_the_appendix(seed_text: str) -> None:
+    lines = seed_text.splitlines()
+    reordered = lines[:26] + lines[154:] + lines[26:154]
+    licence = parse_licence_text("\n".join(reordered))
+    reference = parse_licence_text(seed_text)
+    assert licence.essentials() == reference.essentials()
+    assert not [w for w in licence.warnings if w.code in ("unplaced", "truncated")]

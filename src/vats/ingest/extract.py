@@ -71,6 +71,13 @@ _CN_DATE = re.compile(
 _YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _STORE_SPLIT = re.compile(r"[、,;]")
+#: Lines that cannot belong to a provision: a labelled field, an appendix or site heading, a title.
+_LEAVES_PROVISIONS = re.compile(
+    "|".join(
+        re.sub(r"\?P<\w+>", "", p.pattern) for p in (LABEL_LINE, SITES_HEADING, SERVICES_HEADING, TITLE_LINE)
+    ),
+    re.IGNORECASE,
+)
 _MALFORMED_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
 NATIONWIDE = "全国"
 
@@ -157,8 +164,11 @@ class _Extractor:
     # -- the walk ------------------------------------------------------------------------------
     def run(self) -> None:
         for line, span in zip(self.doc.lines, self.doc.spans, strict=True):
-            if self.section is _Section.PROVISIONS and self._on_provision_line(line, span):
-                continue
+            if self.section is _Section.PROVISIONS:
+                if _LEAVES_PROVISIONS.match(line):  # the appendix printed after the provisions
+                    self.section = _Section.MAIN
+                elif self._on_provision_line(line, span):
+                    continue
             label = LABEL_LINE.match(line)
             if label is not None:
                 self._on_label(label_field(label["label"]), label["label"], label["value"].strip(), span)
