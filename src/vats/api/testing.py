@@ -17,6 +17,7 @@ import httpx
 
 ROLES = ("admin", "officer", "viewer", "auditor")
 PASSWORD = "correct horse battery"
+ORGANISATION = "重庆万象优车科技有限公司"  # the reference licence's holder
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -57,17 +58,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def prepare_database(db_url: str, *, roles: tuple[str, ...] = ROLES) -> dict[str, str]:
-    """Migrate, create one user per role (named after the role) with an API token each."""
+def prepare_database(
+    db_url: str, *, roles: tuple[str, ...] = ROLES, organisation: str = ORGANISATION
+) -> dict[str, str]:
+    """Migrate; create one organisation and one user per role (named after the role) with an API
+    token each. Non-admin users are granted that organisation (admins see every organisation)."""
     from vats.api import accounts
     from vats.store.db import make_engine, session_scope, upgrade
+    from vats.store.organisations import add_organisation
 
     engine = make_engine(db_url)
     upgrade(engine)
     tokens: dict[str, str] = {}
     with session_scope(engine, actor="setup") as session:
+        org = add_organisation(session, name=organisation)
         for role in roles:
             accounts.create_user(session, name=role, role=role, password=PASSWORD)
+            if role != "admin":
+                accounts.grant(session, name=role, organisation_id=org.id)
             tokens[role] = accounts.create_token(session, user=role, name="test").secret
     engine.dispose()
     return tokens
