@@ -203,6 +203,22 @@ def test_stated_issuer_that_differs_from_the_number() -> None:
     )
 
 
+@pytest.mark.parametrize("stated", ["重庆市通信管理局", "重庆通信管理局", " 重庆市 通信管理局 "])
+def test_issuer_spellings_of_the_same_authority_match(stated: str) -> None:
+    findings = validate(reference_like(issuer=Issuer(stated, stated=True)), as_of=date(2026, 6, 1))
+    assert by_id(findings, "number.issuer_mismatch") == []
+
+
+def test_miit_spellings_match_a_cross_regional_number() -> None:
+    for stated in ("工业和信息化部", "中华人民共和国工业和信息化部", "工信部"):
+        licence = reference_like(
+            number="B2-20090059", number_info=parse("B2-20090059"), issuer=Issuer(stated, stated=True)
+        )
+        assert by_id(validate(licence, as_of=date(2026, 6, 1)), "number.issuer_mismatch") == []
+    provincial = reference_like(issuer=Issuer("工业和信息化部", stated=True))
+    assert len(by_id(validate(provincial, as_of=date(2026, 6, 1)), "number.issuer_mismatch")) == 1
+
+
 def test_provincial_number_with_coverage_outside_its_province() -> None:
     services = (Service("B25", "信息服务业务", coverage=("重庆市", "四川省")),)
     findings = validate(reference_like(services=services), as_of=date(2026, 6, 1))

@@ -271,6 +271,15 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
+def _issuer_key(name: str) -> str:
+    """One key per authority however it is written: 工信部 / 工业和信息化部 -> MIIT, 重庆通信管理局 -> CQ."""
+    compact = _compact(name).removeprefix("中华人民共和国")
+    if compact in ("工业和信息化部", "工信部"):
+        return "MIIT"
+    region = by_name(compact.removesuffix("通信管理局")) if compact.endswith("通信管理局") else None
+    return region.code if region is not None else compact
+
+
 def _number(ctx: _Ctx) -> Iterator[Finding]:
     lic = ctx.licence
     if not lic.number:
@@ -297,7 +306,11 @@ def _number(ctx: _Ctx) -> Iterator[Finding]:
             [ctx.evidence("number", lic.number)],
             [SRC_LICENCE_TEXT],
         )
-    if lic.issuer is not None and lic.issuer.stated and _compact(lic.issuer.name) != info.issuer:
+    if (
+        lic.issuer is not None
+        and lic.issuer.stated
+        and _issuer_key(lic.issuer.name) != _issuer_key(info.issuer)
+    ):
         yield ctx.finding(
             "number.issuer_mismatch",
             Severity.HIGH,
