@@ -20,7 +20,7 @@ import httpx
 
 from vats.checks.net import NetPolicy, RefusedAddressError
 from vats.checks.results import Fetched, Hop
-from vats.checks.transport import ADDRESS_EXTENSION, VettingTransport
+from vats.checks.transport import VettingTransport, peer_address
 
 USER_AGENT = "vats/0.1 (+licence display check)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -189,7 +189,7 @@ class Fetcher:
                 hop = Hop(
                     url=str(url),
                     status=response.status_code,
-                    address=response.extensions.get(ADDRESS_EXTENSION),
+                    address=peer_address(response),
                     elapsed_ms=_ms(started),
                     location=response.headers.get("location"),
                 )

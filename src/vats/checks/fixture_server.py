@@ -96,6 +96,13 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.user_agents: list[str] = []
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-response (the crawler's body cap) is expected, not an error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class FixtureServer:
     """`with FixtureServer({"example.com": Route(b"…")}) as srv: srv.resolve_args()`."""

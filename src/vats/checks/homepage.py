@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -370,15 +372,28 @@ def _filing(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvi
 
 
 async def check_sites(
-    targets: Iterable[SiteTarget], fetcher: Fetcher, *, on_report: Callable[[SiteReport], None] | None = None
+    targets: Iterable[SiteTarget],
+    fetcher: Fetcher,
+    *,
+    on_report: Callable[[SiteReport], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[SiteReport]:
-    """Check every target with `fetcher.settings.concurrency` workers sharing one iterator."""
+    """Check every target with `fetcher.settings.concurrency` workers sharing one iterator.
+
+    Judging a page (HTML parsing) is CPU work; with an `executor` (a process pool) it runs beside
+    the event loop instead of stalling it, so a large page cannot make other fetches time out.
+    At most `concurrency` pages wait for judging at any time: each worker awaits its own."""
     reports: list[SiteReport] = []
     pending: Iterator[SiteTarget] = iter(targets)
+    loop = asyncio.get_running_loop()
 
     async def worker() -> None:
         for target in pending:
-            report = evaluate(target, await fetcher.homepage(target.domain))
+            fetched = await fetcher.homepage(target.domain)
+            if executor is None:
+                report = evaluate(target, fetched)
+            else:
+                report = await loop.run_in_executor(executor, evaluate, target, fetched)
             reports.append(report)
             if on_report is not None:
                 on_report(report)
@@ -387,18 +402,30 @@ async def check_sites(
     return reports
 
 
+POOL_THRESHOLD = 32  # below this many sites, starting a worker process costs more than it saves
+
+
 def run_checks(
     targets: Sequence[SiteTarget],
     *,
     settings: FetchSettings | None = None,
     policy: NetPolicy | None = None,
     on_report: Callable[[SiteReport], None] | None = None,
+    judge_workers: int = 1,
 ) -> list[SiteReport]:
-    """Synchronous entry point (CLI, watch loop): crawl and judge every target, in input order."""
+    """Synchronous entry point (CLI, watch loop): crawl and judge every target, in input order.
 
-    async def crawl() -> list[SiteReport]:
+    `judge_workers` processes parse pages for runs of at least `POOL_THRESHOLD` sites (0: inline)."""
+
+    async def crawl(executor: Executor | None) -> list[SiteReport]:
         async with Fetcher(settings, policy) as fetcher:
-            return await check_sites(targets, fetcher, on_report=on_report)
+            return await check_sites(targets, fetcher, on_report=on_report, executor=executor)
 
+    if judge_workers > 0 and len(targets) >= POOL_THRESHOLD:
+        context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
+        with ProcessPoolExecutor(max_workers=judge_workers, mp_context=context) as pool:
+            done = asyncio.run(crawl(pool))
+    else:
+        done = asyncio.run(crawl(None))
     order = {t.domain: i for i, t in enumerate(targets)}
-    return sorted(asyncio.run(crawl()), key=lambda r: order.get(r.target.domain, 0))
+    return sorted(done, key=lambda r: order.get(r.target.domain, 0))

@@ -71,7 +71,7 @@ def _item(rec: Record, source: str, features: FeatureMap) -> InventoryItem:
         raise InputError(
             "应为 site 或 app / must be site or app", source=source, line=rec.line_of("kind"), field="kind"
         )
-    name = _text(rec, "name", source, required=True)
+    name = _text(rec, "name", source, required=True) or ""
     domain = _text(rec, "domain", source, required=kind is SiteKind.WEBSITE)
     if domain is not None:
         domain = _domain(domain, rec, source)
@@ -93,7 +93,6 @@ def _item(rec: Record, source: str, features: FeatureMap) -> InventoryItem:
                 field="features",
             )
         ids.append(feature.id)
-    assert name is not None
     return InventoryItem(
         kind=kind,
         name=name,

@@ -123,6 +123,9 @@ class _Frame:
     skipped: bool
 
 
+_ROOT = _Frame("#root", False, None, False, False)
+
+
 class _Extractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -133,33 +136,39 @@ class _Extractor(HTMLParser):
         self.hidden_parts: list[str] = []
 
     def _top(self) -> _Frame:
-        return self.stack[-1] if self.stack else _Frame("#root", False, None, False, False)
+        return self.stack[-1] if self.stack else _ROOT
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        top = self._top()
-        values = {k.lower(): (v or "") for k, v in attrs}
-        marker = f"{values.get('id', '')} {values.get('class', '')}".lower()
-        style = values.get("style", "").replace(" ", "").lower()
-        hidden = (
-            top.hidden
-            or "hidden" in values
-            or values.get("aria-hidden") == "true"
-            or "display:none" in style
-            or "visibility:hidden" in style
-        )
-        frame = _Frame(
-            tag=tag,
-            footer=top.footer or tag == "footer" or any(m in marker for m in FOOTER_MARKERS),
-            link=values.get("href") or top.link if tag == "a" else top.link,
-            hidden=hidden,
-            skipped=top.skipped or tag in SKIPPED,
-        )
-        if tag == "img" and values.get("alt", "").strip() and not frame.skipped:
-            self.page.alt.append((values["alt"].strip(), frame.link))
+        # Hot path (every tag of every page): plain loops, no per-tag dict.
+        top = self.stack[-1] if self.stack else _ROOT
+        if tag in VOID:
+            if tag == "img" and attrs and not top.skipped and not top.hidden:
+                alt = next((v for k, v in attrs if k == "alt"), None)
+                if alt and alt.strip():
+                    self.page.alt.append((alt.strip(), top.link))
+            elif tag in BLOCK:
+                self._emit("\n", top)
+            return
+        footer, link, hidden = top.footer or tag == "footer", top.link, top.hidden
+        skipped = top.skipped or tag in SKIPPED
+        if attrs and not skipped:
+            for name, value in attrs:
+                if name in ("id", "class"):
+                    if value and not footer:
+                        lowered = value.lower()
+                        footer = any(m in lowered for m in FOOTER_MARKERS)
+                elif name == "href":
+                    if tag == "a" and value:
+                        link = value
+                elif name == "style":
+                    compact = (value or "").replace(" ", "").lower()
+                    hidden = hidden or "display:none" in compact or "visibility:hidden" in compact
+                elif name == "hidden" or (name == "aria-hidden" and value == "true"):
+                    hidden = True
+        frame = _Frame(tag, footer, link, hidden, skipped)
         if tag in BLOCK:
             self._emit("\n", frame)
-        if tag not in VOID:
-            self.stack.append(frame)
+        self.stack.append(frame)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -168,10 +177,14 @@ class _Extractor(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         # Lenient like browsers: close up to the matching open tag; ignore stray end tags.
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                break
+        stack = self.stack
+        if stack and stack[-1].tag == tag:
+            stack.pop()
+        else:
+            for i in range(len(stack) - 2, -1, -1):
+                if stack[i].tag == tag:
+                    del stack[i:]
+                    break
         if tag in BLOCK:
             self._emit("\n", self._top())
 

@@ -45,7 +45,8 @@ def yaml_records(text: str, *, source: str, key: str | None) -> tuple[list[Recor
 
     Returns the records and the other top-level values (e.g. `version`)."""
     marked = load_marked_text(text, source=source)
-    data, base = marked.data, ()
+    data = marked.data
+    base: tuple[str, ...] = ()
     if data is None:
         return [], {}
     header: dict[str, Any] = {}

@@ -11,37 +11,53 @@ import asyncio
 import ipaddress
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import Iterable
+from typing import Any
 
+import httpcore
 import httpx
 
 from vats.checks.net import IPAddress, NetPolicy, RefusedAddressError
 
-ADDRESS_EXTENSION = "vats_address"
 
+class _VettingBackend(httpcore.AsyncNetworkBackend):
+    """Network backend for HTTPS: connects to the vetted address of the host it is asked for.
 
-class _ClosingStream(httpx.AsyncByteStream):
-    """Response body that closes its one-off transport when the body is closed."""
+    The connection pool stays keyed by host name, so a TLS connection is only ever reused for the
+    host it was negotiated with (a pool keyed by IP could hand one host's session to another)."""
 
-    def __init__(self, inner: httpx.AsyncByteStream, transport: httpx.AsyncHTTPTransport) -> None:
-        self._inner = inner
-        self._transport = transport
+    def __init__(self, owner: VettingTransport) -> None:
+        self._owner = owner
+        self._inner = httpcore.AnyIOBackend()
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            yield chunk
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addr, connect_port = await self._owner.resolve(host, port)
+        return await self._inner.connect_tcp(
+            str(addr),
+            connect_port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
+        )
 
-    async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()
-        finally:
-            await self._transport.aclose()
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
 
 
 class VettingTransport(httpx.AsyncBaseTransport):
-    """Resolve → vet → connect to the vetted IP. Plain HTTP shares one pooled transport; each HTTPS
-    request gets its own connection, because a pool keyed by IP could otherwise reuse a TLS session
-    negotiated for a different host name on the same address."""
+    """Resolve → vet → connect to the vetted IP.
+
+    Plain HTTP: the request URL is rewritten to the IP (the Host header keeps the name), so one pool
+    serves every site on an address. HTTPS: a pool keyed by host name whose network backend
+    resolves and vets (see `_VettingBackend`), so SNI, certificate checks and reuse stay per host.
+    """
 
     def __init__(
         self, policy: NetPolicy, *, resolve_timeout: float = 5.0, max_connections: int = 100
@@ -50,7 +66,14 @@ class VettingTransport(httpx.AsyncBaseTransport):
         self.resolve_timeout = resolve_timeout
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._plain = httpx.AsyncHTTPTransport(limits=limits)
-        self._ssl = ssl.create_default_context()
+        self._secure = httpx.AsyncHTTPTransport(limits=limits)
+        # httpx does not expose httpcore's `network_backend`; swap in an equivalent pool that has ours.
+        self._secure._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl.create_default_context(),
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            network_backend=_VettingBackend(self),
+        )
 
     async def resolve(self, host: str, port: int) -> tuple[IPAddress, int]:
         """The first allowed address for host:port (and the port to connect to), or refuse."""
@@ -90,26 +113,20 @@ class VettingTransport(httpx.AsyncBaseTransport):
         return list(seen)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
-        port = request.url.port or (443 if request.url.scheme == "https" else 80)
-        addr, connect_port = await self.resolve(host, port)
-        request.url = request.url.copy_with(host=str(addr), port=connect_port)
         if request.url.scheme == "https":
-            request.extensions = {**request.extensions, "sni_hostname": host}
-            one_off = httpx.AsyncHTTPTransport(
-                verify=self._ssl, limits=httpx.Limits(max_keepalive_connections=0)
-            )
-            try:
-                response = await one_off.handle_async_request(request)
-            except BaseException:
-                await one_off.aclose()
-                raise
-            assert isinstance(response.stream, httpx.AsyncByteStream)
-            response.stream = _ClosingStream(response.stream, one_off)
-        else:
-            response = await self._plain.handle_async_request(request)
-        response.extensions = {**response.extensions, ADDRESS_EXTENSION: str(addr)}
-        return response
+            return await self._secure.handle_async_request(request)
+        host = request.url.host
+        addr, connect_port = await self.resolve(host, request.url.port or 80)
+        request.url = request.url.copy_with(host=str(addr), port=connect_port)
+        return await self._plain.handle_async_request(request)
 
     async def aclose(self) -> None:
         await self._plain.aclose()
+        await self._secure.aclose()
+
+
+def peer_address(response: httpx.Response) -> str | None:
+    """The IP address that served a response (what the vetting allowed), from the network stream."""
+    stream = response.extensions.get("network_stream")
+    info = stream.get_extra_info("server_addr") if stream is not None else None
+    return str(info[0]) if info else None

@@ -6,17 +6,21 @@ configured database). Findings are printed Chinese first; exit 1 when any is hig
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
 import typer
 
 from vats.cli.common import OutputFormat, print_json
-from vats.model.errors import InputError
+from vats.model.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy.orm import Session
+
     from vats.checks.inventory import InventoryItem
     from vats.model.findings import Finding
     from vats.model.licence import Licence
@@ -26,14 +30,10 @@ app = typer.Typer(
 )
 
 
-def _actor() -> str:
-    return os.environ.get("VATS_ACTOR") or f"cli:{os.environ.get('USER', 'unknown')}"
+def _session(db: str | None) -> AbstractContextManager[Session]:
+    from vats.store.db import cli_session
 
-
-def _session(db: str | None):  # type: ignore[no-untyped-def]
-    from vats.store.db import database_url, make_engine, session_scope
-
-    return session_scope(make_engine(database_url(db)), actor=_actor())
+    return cli_session(db)
 
 
 @app.command("import")
@@ -144,4 +144,4 @@ def reconcile_command(
     else:
         _print_findings(findings)
     if any(f.severity.gates for f in findings):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))

@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
 import typer
 
 from vats.cli.common import OutputFormat, parse_date, print_json
-from vats.model.errors import InputError
+from vats.model.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from vats.checks.fetch import FetchSettings
@@ -61,16 +62,12 @@ def _policy(resolve: list[str], allow_private: bool) -> NetPolicy:
     return NetPolicy(allow_private=allow_private, resolve=tuple(parse_resolve(r) for r in resolve))
 
 
-def _db_url(db: str | None, store: bool) -> str | None:
-    """The database to store into: explicit `--db`, or configured, or the default with `--store`."""
-    if db or store or os.environ.get("VATS_DATABASE_URL"):
-        from vats.store.db import database_url
-
-        return database_url(db)
-    return None
+def _storing(db: str | None, store: bool) -> bool:
+    """Evidence is stored with `--db`, `--store`, or a configured VATS_DATABASE_URL."""
+    return bool(db or store or os.environ.get("VATS_DATABASE_URL"))
 
 
-def _targets(target: str | None, all_: bool, db_url: str | None) -> tuple[list[SiteTarget], str]:
+def _targets(target: str | None, all_: bool, db: str | None) -> tuple[list[SiteTarget], str]:
     """Targets and a scope label, from a licence file, a stored licence number, or everything stored."""
     from vats.checks.homepage import targets_for
 
@@ -82,21 +79,18 @@ def _targets(target: str | None, all_: bool, db_url: str | None) -> tuple[list[S
         from vats.ingest.document import read_licence
 
         return targets_for(read_licence(target)), str(target)
-    from vats.store.db import database_url
-
-    url = db_url or database_url(None)
-    return _stored_targets(url, None if all_ else target), "all" if all_ else str(target)
+    return _stored_targets(db, None if all_ else target), "all" if all_ else str(target)
 
 
-def _stored_targets(url: str, number: str | None) -> list[SiteTarget]:
+def _stored_targets(db: str | None, number: str | None) -> list[SiteTarget]:
     from vats.checks.homepage import normalise_domain, targets_for
     from vats.checks.results import SiteTarget
     from vats.model.errors import NotFoundError
     from vats.store.checks import list_inventory
-    from vats.store.db import make_engine, session_scope
+    from vats.store.db import cli_session
     from vats.store.licences import load_domain_licences
 
-    with session_scope(make_engine(url), actor=_actor()) as session:
+    with cli_session(db) as session:
         licences = load_domain_licences(session)
         if number is not None:
             licences = [lic for lic in licences if lic.number == number]
@@ -115,10 +109,6 @@ def _stored_targets(url: str, number: str | None) -> list[SiteTarget]:
     return targets
 
 
-def _actor() -> str:
-    return os.environ.get("VATS_ACTOR") or f"cli:{os.environ.get('USER', 'unknown')}"
-
-
 def _run(
     targets: list[SiteTarget], settings: FetchSettings, policy: NetPolicy, quiet: bool
 ) -> list[SiteReport]:
@@ -135,12 +125,12 @@ def _run(
 
 
 def _store(
-    url: str, reports: list[SiteReport], scope: str, options: dict[str, Any], started: datetime
+    db: str | None, reports: list[SiteReport], scope: str, options: dict[str, Any], started: datetime
 ) -> int:
     from vats.store.checks import record_run
-    from vats.store.db import make_engine, session_scope
+    from vats.store.db import cli_session
 
-    with session_scope(make_engine(url), actor=_actor()) as session:
+    with cli_session(db) as session:
         run = record_run(session, reports=reports, scope=scope, options=options, started_at=started)
         session.flush()
         return int(run.id)
@@ -201,14 +191,14 @@ def _check_once(
     settings: FetchSettings,
 ) -> bool:
     policy = _policy(resolve, allow_private)
-    url = _db_url(db, store)
-    targets, scope = _targets(target, all_, url)
+    storing = _storing(db, store)
+    targets, scope = _targets(target, all_, db)
     started = datetime.now(UTC)
     reports = _run(targets, settings, policy, quiet=fmt is OutputFormat.JSON)
     run_id = None
-    if url is not None:
+    if storing:
         options = {"settings": settings, "allow_private": allow_private, "resolve": resolve}
-        run_id = _store(url, reports, scope, options, started)
+        run_id = _store(db, reports, scope, options, started)
     if fmt is OutputFormat.JSON:
         print_json(_report_json(reports, run_id))
     else:
@@ -238,7 +228,7 @@ def check_command(
     """检查网站首页是否展示许可证编号 / Check homepages for the licence number (exit 1 on failure)."""
     settings = _settings(timeout, retries, concurrency, per_host, max_bytes)
     if not _check_once(target, all_, resolve, allow_private, fmt, db, store, settings):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -292,10 +282,10 @@ def history_command(
     """已存证的检查结果 / Stored check evidence for a domain, e.g. "was it displayed on 3 March?"."""
     from vats.checks.homepage import normalise_domain
     from vats.store.checks import CHINA_TZ, history
-    from vats.store.db import database_url, make_engine, session_scope
+    from vats.store.db import cli_session
 
     day = parse_date(on, field="--on") if on else None
-    with session_scope(make_engine(database_url(db)), actor=_actor()) as session:
+    with cli_session(db) as session:
         rows = history(session, domain=normalise_domain(domain), on=day)
         data = [
             {
@@ -327,7 +317,7 @@ def history_command(
         return
     for d in data:
         sys.stdout.write(
-            f"{d['checked_at']}  run {d['run_id']}  {MARK[d['outcome']]} {d['check']:<26} {d['code']}\n"
+            f"{d['checked_at']}  run {d['run_id']}  {MARK[str(d['outcome'])]} {d['check']:<26} {d['code']}\n"
         )
         sys.stdout.write(f"    {d['message_zh']} / {d['message_en']}\n")
         if d["snippet"]:
