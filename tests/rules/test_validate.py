@@ -269,6 +269,21 @@ def test_facility_rule_is_found_by_content_and_scoped_to_its_business_type() -> 
     assert by_id(validate(reference_like(provisions=without), as_of=AS_OF), "facility.outside_coverage") == []
 
 
+def test_facility_provision_governing_every_type_gives_one_finding_per_site() -> None:
+    general = (Provision(9, "你公司应当在许可的业务覆盖范围内组建业务平台设施。"),)
+    found = by_id(validate(reference_like(provisions=general), as_of=AS_OF), "facility.outside_coverage")
+    assert len(found) == 5
+    assert "B25：重庆市，据编号推定；B21：重庆市，据编号推定" in found[0].message_zh
+    assert found[0].sources[0].article == "九" and found[0].sources[0].item is None
+
+
+def test_unplaceable_server_address_is_info() -> None:
+    sites = (dataclasses.replace(reference_like().sites[0], server_location="万国6号数据中心"),)
+    findings = validate(reference_like(sites=sites), as_of=AS_OF)
+    assert [f.severity for f in by_id(findings, "facility.location_unknown")] == [Severity.INFO]
+    assert by_id(findings, "facility.outside_coverage") == []
+
+
 def test_site_listed_under_one_type_while_its_twin_is_under_another() -> None:
     sites = list(reference_like().sites)
     sites[3] = dataclasses.replace(sites[3], services=("B25",))  # the 巨懂车 app loses B21

@@ -17,9 +17,10 @@ from functools import cache
 
 from vats.ingest.numbers import NumberError, parse
 from vats.ingest.render import cn_numeral
+from vats.model.catalogue import Region
 from vats.model.errors import InputError
 from vats.model.findings import Evidence, Finding, Severity
-from vats.model.licence import Licence, LicenceTitle, Provision, ProvisionItem, Site
+from vats.model.licence import Licence, LicenceTitle, Provision, ProvisionItem, Service, Site
 from vats.model.numbers import NumberKind
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.catalogue import entry
@@ -446,38 +447,67 @@ def _facility_rules(licence: Licence) -> list[_FacilityRule]:
     return rules
 
 
+def _outside(svc: Service, region: Region) -> bool:
+    """True when a service's stated (or inferred) coverage excludes `region`."""
+    allowed, nationwide, _ = _coverage_regions(svc.coverage)
+    return bool(allowed) and not nationwide and region.code not in allowed
+
+
+def _coverage_label(svc: Service) -> tuple[str, str]:
+    zh = "、".join(svc.coverage)
+    en = ", ".join(svc.coverage)
+    if not svc.coverage_stated:
+        return zh + "，据编号推定", en + ", inferred from the number"
+    return zh, en
+
+
 def _facilities(ctx: _Ctx) -> Iterator[Finding]:
+    """One finding per site and facility provision: where the servers are vs the governed coverage."""
     lic = ctx.licence
-    for rule in _facility_rules(lic):
-        for code in rule.services or tuple(s.code for s in lic.services):
-            svc = lic.service(code)
-            if svc is None:
-                continue
-            allowed, nationwide, _ = _coverage_regions(svc.coverage)
-            if nationwide or not allowed:
-                continue
-            for i, site in enumerate(lic.sites):
-                if code not in site.services or not site.server_location:
-                    continue
-                where = region_of_address(site.server_location)
-                if where is not None and where.code not in allowed:
-                    yield _facility_finding(ctx, rule, svc.code, "、".join(svc.coverage), i, site, where.name)
+    rules = _facility_rules(lic)
+    if not rules:
+        return
+    for i, site in enumerate(lic.sites):
+        if not site.server_location:
+            continue
+        where = region_of_address(site.server_location)
+        if where is None:
+            yield ctx.finding(
+                "facility.location_unknown",
+                Severity.INFO,
+                f"无法确定“{site.name}”服务器地址“{site.server_location}”所在省份，未核对是否在覆盖范围内",
+                f"cannot place the server address of {site.name} ({site.server_location}) in a province; "
+                "not checked against the coverage",
+                [ctx.evidence(f"sites[{i}].server_location", site.server_location)],
+                [rules[0].source()],
+                subject=f"{site.kind.value}:{site.domain}",
+            )
+            continue
+        for rule in rules:
+            governed = rule.services or tuple(s.code for s in lic.services)
+            breached = [
+                svc
+                for code in governed
+                if code in site.services and (svc := lic.service(code)) is not None and _outside(svc, where)
+            ]
+            if breached:
+                yield _facility_finding(ctx, rule, breached, i, site, where.name)
 
 
 def _facility_finding(
-    ctx: _Ctx, rule: _FacilityRule, code: str, coverage: str, index: int, site: Site, region: str
+    ctx: _Ctx, rule: _FacilityRule, services: list[Service], index: int, site: Site, region: str
 ) -> Finding:
     label = f"{'APP' if site.kind.value == 'app' else '网站'}“{site.name}”（{site.domain}）"
     label_en = f"{site.kind.value} {site.name} ({site.domain})"
     zh_cite, en_cite = rule.cite()
+    scope_zh = "；".join(f"{s.code}：{_coverage_label(s)[0]}" for s in services)
+    scope_en = "; ".join(f"{s.code}: {_coverage_label(s)[1]}" for s in services)
     return ctx.finding(
         "facility.outside_coverage",
         Severity.HIGH,
-        f"{label}的服务器放置于{site.server_location}（属{region}），"
-        f"不在 {code} 的业务覆盖范围（{coverage}）内；"
+        f"{label}的服务器放置于{site.server_location}（属{region}），不在业务覆盖范围（{scope_zh}）内；"
         f"本许可证特别规定事项{zh_cite}要求在覆盖范围内组建平台设施（对此类业务的一般性规定未经证实）",
-        f"{label_en} is hosted at {site.server_location} ({region}), "
-        f"outside the {code} coverage ({coverage}); "
+        f"{label_en} is hosted at {site.server_location} ({region}), outside the coverage ({scope_en}); "
         f"special provision {en_cite} of this licence requires the platform facilities to be inside the "
         "coverage area (a general rule for this business type is UNCONFIRMED)",
         [
