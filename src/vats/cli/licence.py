@@ -27,7 +27,10 @@ def import_command(
     from vats.store.licences import import_licence
     from vats.store.organisations import find_organisation
 
-    parsed = [(path, path.read_bytes(), read_licence(path)) for path in files]  # all parsed before writing
+    parsed = []  # every file is parsed (and so validated) before anything is written
+    for path in files:
+        lic = read_licence(path)
+        parsed.append((path, path.read_bytes(), lic))
     with cli_session(db) as session:
         org_id = find_organisation(session, org).id if org else None
         for path, data, lic in parsed:

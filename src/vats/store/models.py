@@ -39,12 +39,16 @@ class Organisation(Audited, Base):
 
     __tablename__ = "organisations"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    uscc: Mapped[str | None] = mapped_column(String(18), unique=True, default=None)
-    region: Mapped[str | None] = mapped_column(String(8), default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"zh": "编号"})
+    name: Mapped[str] = mapped_column(String(200), unique=True, info={"zh": "名称"})
+    uscc: Mapped[str | None] = mapped_column(
+        String(18), unique=True, default=None, info={"zh": "统一社会信用代码"}
+    )
+    region: Mapped[str | None] = mapped_column(String(8), default=None, info={"zh": "地区"})
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, info={"zh": "创建时间"}
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, info={"zh": "版本"})
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -55,20 +59,24 @@ class LicenceRecord(Audited, Base):
     __tablename__ = "licences"
     __audit_digest__: ClassVar[frozenset[str]] = frozenset({"data"})
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[str] = mapped_column(String(64), unique=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"zh": "编号"})
+    number: Mapped[str] = mapped_column(String(64), unique=True, info={"zh": "许可证号"})
     organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True, default=None
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True, default=None, info={"zh": "组织"}
     )
-    company: Mapped[str] = mapped_column(String(200))
-    issue_date: Mapped[date | None] = mapped_column(Date, default=None)
-    expiry_date: Mapped[date | None] = mapped_column(Date, index=True, default=None)
-    current_revision: Mapped[int] = mapped_column(Integer, default=1)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    company: Mapped[str] = mapped_column(String(200), info={"zh": "公司名称"})
+    issue_date: Mapped[date | None] = mapped_column(Date, default=None, info={"zh": "发证日期"})
+    expiry_date: Mapped[date | None] = mapped_column(Date, index=True, default=None, info={"zh": "有效期至"})
+    current_revision: Mapped[int] = mapped_column(Integer, default=1, info={"zh": "当前修订"})
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, info={"zh": "许可证数据"})
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, info={"zh": "已归档"})
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, info={"zh": "创建时间"}
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, info={"zh": "更新时间"}
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, info={"zh": "版本"})
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -118,16 +126,20 @@ class EventRow(Audited, Base):
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_licence_date", "licence", "date"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    type: Mapped[str] = mapped_column(String(64), index=True)
-    date: Mapped[date] = mapped_column(Date)
-    licence: Mapped[str | None] = mapped_column(String(64), default=None)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"zh": "编号"})
+    type: Mapped[str] = mapped_column(String(64), index=True, info={"zh": "事件类型"})
+    date: Mapped[date] = mapped_column(Date, info={"zh": "日期"})
+    licence: Mapped[str | None] = mapped_column(String(64), default=None, info={"zh": "许可证号"})
     organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True, default=None
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True, default=None, info={"zh": "组织"}
     )
     event_key: Mapped[str | None] = mapped_column(String(200), default=None)  # Event.id as given
-    subject: Mapped[str | None] = mapped_column(String(200), index=True, default=None)
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    source_register: Mapped[str | None] = mapped_column(String(40), default=None)
-    source_record: Mapped[str | None] = mapped_column(String(64), default=None)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    subject: Mapped[str | None] = mapped_column(
+        String(200), index=True, default=None, info={"zh": "关联对象"}
+    )
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info={"zh": "字段"})
+    source_register: Mapped[str | None] = mapped_column(String(40), default=None, info={"zh": "来源登记簿"})
+    source_record: Mapped[str | None] = mapped_column(String(64), default=None, info={"zh": "来源记录"})
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, info={"zh": "记录时间"}
+    )

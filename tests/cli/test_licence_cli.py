@@ -1,0 +1,43 @@
+"""`vats licence import|list|show|diff` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from store_cli import vats
+
+
+def test_import_list_show_diff(db_url: str, seed_path: Path, tmp_path: Path) -> None:
+    first = vats("licence", "import", str(seed_path), "--db", db_url)
+    assert first.returncode == 0, first.stderr
+    assert "渝B2-20210467" in first.stdout
+    again = vats("licence", "import", str(seed_path), "--db", db_url)
+    assert "unchanged" in again.stdout
+    # A re-issued document: one site line removed, the expiry moved
+    text = seed_path.read_text(encoding="utf-8")
+    number = "渝B2-20210467"
+    listed = json.loads(vats("licence", "list", "--format", "json", "--db", db_url).stdout)
+    assert [r["number"] for r in listed] == [number]
+    shown = json.loads(vats("licence", "show", number, "--db", db_url).stdout)
+    domains = [s["domain"] for s in shown["licence"]["sites"]]
+    assert domains and shown["revision"] == 1
+    changed = tmp_path / "reissued.txt"
+    changed.write_text(text.replace(domains[0], "new-site.example.cn"), encoding="utf-8")
+    second = vats("licence", "import", str(changed), "--db", db_url)
+    assert "revision 2" in second.stdout, second.stdout + second.stderr
+    diff = vats("licence", "diff", f"{number}@1", f"{number}@2", "--db", db_url)
+    assert diff.returncode == 0, diff.stderr
+    assert "+ 网站 / site" in diff.stdout and "new-site.example.cn" in diff.stdout
+    assert "- 网站 / site" in diff.stdout and domains[0] in diff.stdout
+    as_json = json.loads(
+        vats("licence", "diff", f"{number}@1", f"{number}@2", "--format", "json", "--db", db_url).stdout
+    )
+    assert any("new-site.example.cn" in s for s in as_json["sites_added"])
+
+
+def test_errors_are_clear(sqlite_url: str, tmp_path: Path) -> None:
+    missing = vats("licence", "import", str(tmp_path / "nope.txt"), "--db", sqlite_url)
+    assert missing.returncode == 2 and "nope.txt" in missing.stderr and "Traceback" not in missing.stderr
+    unknown = vats("licence", "show", "京B2-20990001", "--db", sqlite_url)
+    assert unknown.returncode == 2 and "京B2-20990001" in unknown.stderr
