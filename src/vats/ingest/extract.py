@@ -137,6 +137,7 @@ class _Extractor:
         self.values: dict[str, tuple[str, tuple[int, int]]] = {}
         self.title: str | None = None
         self.services: list[_ServiceDraft] = []
+        self.services_by_code: dict[str, _ServiceDraft] = {}
         self.default_coverage: tuple[list[str], tuple[int, int]] | None = None
         self.current_service: str | None = None
         self.site: _SiteDraft | None = None
@@ -266,16 +267,17 @@ class _Extractor:
             self.warn(
                 "unplaced", f"业务种类限定无法识别 / unrecognised qualifier of {svc.name}", span, raw=leftover
             )
-        for existing in self.services:
-            if existing.code == code:  # printed twice (main page and appendix): merge
-                _extend_unique(existing.text.limited_to, svc.limited_to)
-                _extend_unique(existing.text.excludes, svc.excludes)
-                _extend_unique(existing.text.includes, svc.includes)
-                _extend_unique(existing.text.notes, svc.notes)
-                _extend_unique(existing.text.coverage, svc.coverage)
-                return existing
+        existing = self.services_by_code.get(code)
+        if existing is not None:  # printed twice (main page and appendix): merge
+            _extend_unique(existing.text.limited_to, svc.limited_to)
+            _extend_unique(existing.text.excludes, svc.excludes)
+            _extend_unique(existing.text.includes, svc.includes)
+            _extend_unique(existing.text.notes, svc.notes)
+            _extend_unique(existing.text.coverage, svc.coverage)
+            return existing
         draft = _ServiceDraft(code, svc, span, span if svc.coverage else None)
         self.services.append(draft)
+        self.services_by_code[code] = draft
         return draft
 
     def _on_sites_heading(self, company: str, service_text: str, span: tuple[int, int]) -> None:
@@ -292,9 +294,9 @@ class _Extractor:
             )
             self.current_service = None
             return
-        known = {d.code for d in self.services}
+        known = len(self.services)
         draft = self._add_service(svc, span)
-        if draft.code not in known:
+        if len(self.services) > known:  # the heading introduced a business type
             self.warn(
                 "service_only_in_sites",
                 f"{svc.name}: 仅见于网站/APP 信息页 / listed only above a site "
@@ -700,8 +702,11 @@ def _span(span: tuple[int, int]) -> SourceSpan:
 
 
 def _extend_unique(target: list[str], values: list[str]) -> None:
+    """Append values not yet present, keeping order (a set keeps huge lists linear)."""
+    seen = set(target)
     for value in values:
-        if value not in target:
+        if value not in seen:
+            seen.add(value)
             target.append(value)
 
 

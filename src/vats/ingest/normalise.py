@@ -130,12 +130,17 @@ _FURNITURE = re.compile(f"(?P<mark>{_bare(PAGE_MARK)})|(?P<header>{_HEADERS})", 
 
 
 def normalise(text: str) -> Normalised:
-    """Run every step over `text` (see the module docstring)."""
+    """Run every step over `text` (see the module docstring).
+
+    The line being built is kept as a list of pieces and joined once, so a document made of
+    thousands of continuation lines stays linear instead of re-copying an ever longer string.
+    """
     lines: list[str] = []
     spans: list[tuple[int, int]] = []
     dropped: list[DroppedLine] = []
     headers: set[str] = set()
-    piece = 0  # length of the last physical line kept or joined
+    pieces: list[str] = []  # the last line, still open to continuation
+    length = first = last = 0
     # Width is fixed for the whole text at once; it never changes line breaks.
     # Only the runs that need it are translated: str.translate over a whole CJK text is slow.
     text = _WIDE_RUN.sub(_half_width, text)
@@ -154,17 +159,30 @@ def normalise(text: str) -> Normalised:
                 dropped.append(DroppedLine(number, raw, "page_header"))
                 continue
             headers.add(line)
-        elif lines and not STARTER.match(line):
-            previous = lines[-1]
-            if is_duplicate_fragment(previous, line):
+        elif pieces and not STARTER.match(line):
+            if MIN_DUPLICATE <= len(line) < length and _tail(pieces, len(line)) == line:
                 dropped.append(DroppedLine(number, raw, "duplicate"))
                 continue
-            if previous[-1] not in CLOSERS and piece >= MIN_WRAP:
-                lines[-1] = previous + line
-                spans[-1] = (spans[-1][0], number)
-                piece = len(line)
+            if pieces[-1][-1] not in CLOSERS and len(pieces[-1]) >= MIN_WRAP:
+                pieces.append(line)
+                length += len(line)
+                last = number
                 continue
-        piece = len(line)
-        lines.append(line)
-        spans.append((number, number))
+        if pieces:
+            lines.append("".join(pieces))
+            spans.append((first, last))
+        pieces, length, first, last = [line], len(line), number, number
+    if pieces:
+        lines.append("".join(pieces))
+        spans.append((first, last))
     return Normalised(tuple(lines), tuple(spans), tuple(dropped))
+
+
+def _tail(pieces: list[str], size: int) -> str:
+    """The last `size` characters of the joined pieces, touching only the pieces needed."""
+    tail = ""
+    for piece in reversed(pieces):
+        tail = piece + tail
+        if len(tail) >= size:
+            break
+    return tail[-size:]
