@@ -38,3 +38,12 @@ def test_every_example_licence_parses_without_surprises() -> None:
 
 def test_events_and_inventory_files_exist() -> None:
     assert example_events_path().is_file() and example_inventory_path().is_file()
+
+
+def test_examples_survive_a_render_round_trip() -> None:
+    from vats.ingest.document import parse_licence_text
+    from vats.ingest.render import render_licence
+
+    for path in example_paths():
+        licence = read_licence(path)
+        assert parse_licence_text(render_licence(licence)).essentials() == licence.essentials()

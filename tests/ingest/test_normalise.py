@@ -114,3 +114,39 @@ def test_page_numbers_in_common_forms_are_dropped() -> None:
     doc = normalise(text)
     assert doc.lines == ("公司名称:甲公司", "法定代表人:乙")
     assert [d.reason for d in doc.dropped] == ["page_mark"] * 5
+
+
+_NOISY_LINES = st.lists(
+    st.sampled_from(
+        [
+            "",
+            "  ",
+            "#",
+            "经营许可证编号:渝B2-20210467",
+            "中华人民共和国 增值电信业务经营许可证",
+            "(附 页)",
+            "服务器放置地址: 河北省廊坊市安次区云起道与富文道交叉口万国",
+            "6号数据中心",
+            "国6号数据中心",
+            "一、第一条。",
+            "(一) 第一项",
+            "App Store",
+            "第 2 页",
+            "普通的一行文字",
+        ]
+    ),
+    max_size=40,
+)
+
+
+@given(_NOISY_LINES)
+def test_no_line_is_lost_silently(lines: list[str]) -> None:
+    """Every original line with text is in some normalised line's range or recorded as dropped."""
+    doc = normalise("\n".join(lines))
+    covered = {n for first, last in doc.spans for n in range(first, last + 1)}
+    covered |= {d.line for d in doc.dropped}
+    with_text = {n for n, line in enumerate(lines, start=1) if clean_line(line)}
+    assert with_text <= covered
+    joined = "".join(doc.lines) + "".join(d.text for d in doc.dropped)
+    for line in lines:
+        assert clean_line(line).replace(" ", "") in joined.replace(" ", "")
