@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from vats.api import accounts
-from vats.api.deps import DbSession, Principal, current_actor
+from vats.api.deps import AUDIT_READERS, WRITERS, DbSession, Principal, current_actor, require_role
 from vats.api.settings import CSRF_FIELD, LANG_COOKIE, SESSION_COOKIE
 from vats.web.i18n import normalise, translations
 from vats.web.security import LoginLimiter, TooManyAttempts, check_csrf
@@ -112,6 +112,8 @@ def login(
 
 
 WebUser = Annotated[Principal, Depends(current_actor)]
+WebWriter = Annotated[Principal, Depends(require_role(*WRITERS))]
+WebAuditor = Annotated[Principal, Depends(require_role(*AUDIT_READERS))]
 
 
 @router.post("/logout")

@@ -16,23 +16,20 @@ LANGUAGES = {"zh-CN": "中文", "en": "English"}
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
-def _code_values() -> tuple[str, ...]:
-    """Messages the templates translate from data (`_(ob.status.value)`): codes and weekday names.
-
-    Code values (latin) need a Chinese label too, so both catalogues list them.
-    """
+def code_values() -> tuple[str, ...]:
+    """Messages the templates translate from data (`_(ob.status.value)`): codes, weekday names, and
+    the registers' field and action names. Code values (latin) need a Chinese label too, so both
+    catalogues list them."""
     from vats.api.views import VALIDITY
     from vats.model.findings import Severity
     from vats.model.licence import SiteKind
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
+    from vats.web.registers import register_terms
 
     roles = ("admin", "officer", "viewer", "auditor")
     enums = [*ObligationStatus, *Severity, *Reliability, *SiteKind]
-    return (*roles, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)
-
-
-CODE_VALUES = _code_values()
+    return (*roles, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
 
 
 class Catalogue:

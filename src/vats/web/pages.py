@@ -13,18 +13,18 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from vats.api import views
 from vats.api.clock import today
-from vats.api.deps import AUDIT_READERS, WRITERS, DbSession, Principal, require_role
+from vats.api.deps import DbSession, Principal
 from vats.api.listing import PageParams
 from vats.api.routes.licences import document_lines, import_document, parse_upload
 from vats.api.settings import CSRF_FIELD
 from vats.model.errors import InputError, NotFoundError
 from vats.model.obligations import ObligationStatus
-from vats.web.auth import WebUser
+from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
 from vats.web.security import check_csrf
 from vats.web.templating import render
@@ -33,8 +33,6 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 MAX_UPLOAD = 10 * 1024 * 1024
 
-WebWriter = Annotated[Principal, Depends(require_role(*WRITERS))]
-WebAuditor = Annotated[Principal, Depends(require_role(*AUDIT_READERS))]
 Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
 
 

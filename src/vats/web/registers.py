@@ -1,0 +1,352 @@
+"""Register pages (cases, complaints, incidents, …) built from the registers' own API routes.
+
+Nothing here knows a register's fields: the list, the create form and every state-change form are
+derived from the request/response models of `vats.registers.<concept>.api`, and submissions call
+those same endpoint functions — so the web UI validates exactly as the API and the CLI do, and a
+new register or field appears here without web changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ValidationError
+
+from vats.api.deps import DbSession, Principal, Role
+from vats.api.listing import PageParams
+from vats.model.errors import NotFoundError, VatsError
+from vats.web.auth import WebUser, WebWriter
+from vats.web.security import check_csrf
+from vats.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+HIDDEN_FIELDS = {
+    "subject",
+    "organisation_id",
+    "created_at",
+    "updated_at",
+    "version",
+    "actions",
+    "due",
+    "note",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    kind: str  # text | date | datetime-local | number | checkbox | select | textarea
+    required: bool
+    options: tuple[tuple[str, str], ...] = ()
+    default: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    call: Any
+    body: type[BaseModel] | None
+    id_param: str | None
+
+
+def register_terms() -> set[str]:
+    """Field and action names the register pages show (each needs a label in both catalogues)."""
+    from vats.registers.states import registers
+
+    terms: set[str] = set()
+    for info in registers():
+        terms |= {action for (_state, action) in info.machine.transitions}
+        schemas = importlib.import_module(info.model.split(":")[0].rsplit(".", 1)[0] + ".schemas")
+        for obj in vars(schemas).values():
+            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == schemas.__name__:
+                terms |= set(obj.model_fields)
+    return terms - HIDDEN_FIELDS - {"actions", "filters"}
+
+
+def _registry() -> dict[str, Any]:
+    from vats.registers.states import registers
+
+    return {info.plural: info for info in registers()}
+
+
+def _info(plural: str) -> Any:
+    info = _registry().get(plural)
+    if info is None:
+        raise NotFoundError(f"no register {plural!r} / 登记簿不存在")
+    return info
+
+
+def _endpoint(request: Request, method: str, path: str) -> Endpoint:
+    """The API endpoint function serving `method path`, with its body model and id parameter."""
+    from fastapi.routing import iter_route_contexts
+
+    for ctx in iter_route_contexts(request.app.routes):
+        if ctx.path == path and method in (ctx.methods or ()):
+            call = ctx.endpoint
+            hints = typing.get_type_hints(call, include_extras=True)
+            body = None
+            for name, hint in hints.items():
+                base = typing.get_args(hint)[0] if typing.get_origin(hint) is Annotated else hint
+                if name == "body" and isinstance(base, type) and issubclass(base, BaseModel):
+                    body = base
+            id_param = next((p for p in inspect.signature(call).parameters if p.endswith("_id")), None)
+            return Endpoint(call=call, body=body, id_param=id_param)
+    raise NotFoundError(f"no API route {method} {path}")
+
+
+def _vocabulary_name(field: Any) -> str | None:
+    """The vocabulary list a `Code("…")` field is restricted to (read from its validator)."""
+    for meta in field.metadata:
+        func = getattr(meta, "func", None)
+        if func is not None:
+            name = inspect.getclosurevars(func).nonlocals.get("name")
+            if isinstance(name, str):
+                return name
+    return None
+
+
+def form_fields(model: type[BaseModel], lang: str) -> list[FormField]:
+    from vats.registers.vocab import vocabulary
+
+    out = []
+    for name, field in model.model_fields.items():
+        hint = field.annotation
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        base = args[0] if args and typing.get_origin(hint) is not None else hint
+        vocab = _vocabulary_name(field)
+        options: tuple[tuple[str, str], ...] = ()
+        if vocab:
+            terms = vocabulary().terms(vocab).items  # type: ignore[arg-type]
+            options = tuple((t.code, t.en if lang == "en" else t.zh) for t in terms)
+            kind = "select"
+        elif base is bool:
+            kind = "checkbox"
+        elif base is date:
+            kind = "date"
+        elif base is datetime:
+            kind = "datetime-local"
+        elif base is int:
+            kind = "number"
+        elif name in ("note", "description", "summary"):
+            kind = "textarea"
+        else:
+            kind = "text"
+        default = None if field.is_required() else field.default
+        out.append(FormField(name, kind, field.is_required(), options, default))
+    return out
+
+
+def _form_values(model: type[BaseModel], form: Any) -> dict[str, Any]:
+    """Form strings → model input: empty optional fields are omitted, checkboxes become booleans."""
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        hint = field.annotation
+        is_bool = hint is bool or bool in typing.get_args(hint)
+        if is_bool:
+            values[name] = form.get(name) in ("on", "true", "1")
+            continue
+        raw = form.get(name)
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            continue
+        values[name] = raw
+    return values
+
+
+def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, **given: Any) -> Any:
+    """Call an API endpoint function with what its signature asks for."""
+    supplied: dict[str, Any] = {}
+    for name, param in inspect.signature(endpoint.call).parameters.items():
+        if name in given:
+            supplied[name] = given[name]
+        elif name == "request":
+            supplied[name] = request
+        elif name == "response":
+            supplied[name] = Response()
+        elif name == "session":
+            supplied[name] = session
+        elif name == "actor":
+            supplied[name] = user
+        elif name == "paging":
+            supplied[name] = PageParams(
+                page=int(request.query_params.get("page", "1") or 1), per_page=PER_PAGE
+            )
+        elif name == "expected":
+            supplied[name] = None
+        elif name in request.query_params and request.query_params[name] != "":
+            raw = request.query_params[name]
+            supplied[name] = raw in ("1", "true", "on") if isinstance(param.default, bool) else raw
+        elif param.default is not inspect.Parameter.empty:
+            supplied[name] = None if hasattr(param.default, "default") else param.default
+    return endpoint.call(**supplied)
+
+
+def _writer(user: Principal) -> bool:
+    return user.role in (Role.ADMIN, Role.OFFICER)
+
+
+@router.get("/registers")
+def registers_index(request: Request, user: WebUser, session: DbSession) -> Response:
+    from vats.registers.base import open_counts
+
+    counts = open_counts(session)
+    rows = [(info, counts.get(info.key, 0)) for info in _registry().values()]
+    return render(request, "registers.html", nav="registers", rows=rows)
+
+
+@router.get("/registers/{plural}")
+def register_list(request: Request, plural: str, user: WebUser, session: DbSession) -> Response:
+    info = _info(plural)
+    listing = _call(_endpoint(request, "GET", f"/api/v1/{plural}"), request, session, user)
+    create = _endpoint(request, "POST", f"/api/v1/{plural}")
+    columns = _columns(listing.items)
+    return render(
+        request,
+        "register_list.html",
+        nav="registers",
+        info=info,
+        listing=listing,
+        columns=columns,
+        fields=form_fields(create.body, _lang(request)) if create.body and _writer(user) else [],
+        values={},
+        error=None,
+        statuses=sorted(info.machine.states),
+        filters=dict(request.query_params),
+        total=listing.total,
+        page=listing.page,
+        per_page=listing.per_page,
+        query=lambda **kw: _with_query(request, **kw),
+    )
+
+
+def _with_query(request: Request, **changes: Any) -> str:
+    from urllib.parse import urlencode
+
+    params = dict(request.query_params)
+    params.update({k: str(v) for k, v in changes.items()})
+    return urlencode(params)
+
+
+def _lang(request: Request) -> str:
+    from vats.web.templating import request_lang
+
+    return request_lang(request)
+
+
+def _columns(items: list[BaseModel]) -> list[str]:
+    if not items:
+        return []
+    names = [n for n in type(items[0]).model_fields if n not in HIDDEN_FIELDS]
+    return names[:8]
+
+
+@router.post("/registers/{plural}")
+async def register_create(request: Request, plural: str, session: DbSession, user: WebWriter) -> Response:
+    info = _info(plural)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    create = _endpoint(request, "POST", f"/api/v1/{plural}")
+    assert create.body is not None
+    values = _form_values(create.body, form)
+    try:
+        body = create.body.model_validate(values)
+        record = _call(create, request, session, user, body=body)
+    except (ValidationError, VatsError) as exc:
+        session.rollback()
+        listing = _call(_endpoint(request, "GET", f"/api/v1/{plural}"), request, session, user)
+        return render(
+            request,
+            "register_list.html",
+            status_code=400,
+            nav="registers",
+            info=info,
+            listing=listing,
+            columns=_columns(listing.items),
+            fields=form_fields(create.body, _lang(request)),
+            values=values,
+            error=_message(exc),
+            statuses=sorted(info.machine.states),
+            filters={},
+            total=listing.total,
+            page=listing.page,
+            per_page=listing.per_page,
+            query=lambda **kw: _with_query(request, **kw),
+        )
+    return RedirectResponse(f"/registers/{plural}/{record.id}", status_code=303)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg', '')}"
+    assert isinstance(exc, VatsError)
+    return exc.describe()
+
+
+def _record_page(
+    request: Request, plural: str, record_id: int, session: Any, user: Principal, *, error: str | None = None
+) -> Response:
+    info = _info(plural)
+    read = _endpoint(request, "GET", f"/api/v1/{plural}/{{{_id_name(request, plural)}}}")
+    record = _call(read, request, session, user, **{read.id_param or "id": record_id})
+    actions = []
+    for action in record.actions:
+        ep = _endpoint(request, "POST", f"/api/v1/{plural}/{{{read.id_param}}}/{action}")
+        fields = form_fields(ep.body, _lang(request)) if ep.body else []
+        actions.append((action, fields))
+    data = record.model_dump()
+    return render(
+        request,
+        "register_record.html",
+        status_code=400 if error else 200,
+        nav="registers",
+        info=info,
+        record=record,
+        data={k: v for k, v in data.items() if k not in ("actions", "due")},
+        actions=actions if _writer(user) else [],
+        error=error,
+    )
+
+
+def _id_name(request: Request, plural: str) -> str:
+    from fastapi.routing import iter_route_contexts
+
+    prefix = f"/api/v1/{plural}/{{"
+    for ctx in iter_route_contexts(request.app.routes):
+        if ctx.path and ctx.path.startswith(prefix) and ctx.path.count("/") == 4:
+            return ctx.path[len(prefix) : -1]
+    raise NotFoundError(f"no record route for {plural}")
+
+
+@router.get("/registers/{plural}/{record_id}")
+def register_record(
+    request: Request, plural: str, record_id: int, user: WebUser, session: DbSession
+) -> Response:
+    return _record_page(request, plural, record_id, session, user)
+
+
+@router.post("/registers/{plural}/{record_id}/{action}")
+async def register_action(
+    request: Request, plural: str, record_id: int, action: str, session: DbSession, user: WebWriter
+) -> Response:
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    id_name = _id_name(request, plural)
+    ep = _endpoint(request, "POST", f"/api/v1/{plural}/{{{id_name}}}/{action}")
+    version = str(form.get("version", ""))
+    given: dict[str, Any] = {id_name: record_id, "expected": int(version) if version.isdigit() else None}
+    try:
+        if ep.body is not None:
+            given["body"] = ep.body.model_validate(_form_values(ep.body, form))
+        _call(ep, request, session, user, **given)
+    except (ValidationError, VatsError) as exc:
+        session.rollback()
+        return _record_page(request, plural, record_id, session, user, error=_message(exc))
+    return RedirectResponse(f"/registers/{plural}/{record_id}", status_code=303)
