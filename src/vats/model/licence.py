@@ -34,7 +34,16 @@ class SourceSpan:
 
 @dataclass(frozen=True, slots=True)
 class ParseWarning:
-    """Text that could not be placed, or a value that looks wrong (e.g. an OCR slip)."""
+    """Text that could not be placed, or a value that looks wrong (e.g. an OCR slip).
+
+    `code` is one of: `unplaced` (text that fits no field), `duplicate_fragment` (a repeat left by
+    a page break, removed), `ocr_slip` (value kept raw; `suggestion` is the likely reading),
+    `truncated` (appendix or provisions missing), `missing_field`, `empty_field`, `conflict` (a
+    value printed twice differently; the first is kept), `bad_date`, `unknown_service`,
+    `service_only_in_sites`, `unknown_region`, `missing_coverage`, `unmodelled_field` (e.g.
+    注册资本), `numbering` (article/item numbers out of sequence or unreadable),
+    `unlabelled_number`. `line` is the original 1-based line number.
+    """
 
     code: str
     message: str
@@ -55,7 +64,7 @@ class Issuer:
 class Service:
     """One licensed business type with its qualifiers and its own coverage."""
 
-    code: str  # catalogue code: B25, B21, B11, B24-1 …
+    code: str  # catalogue code: B25, B21, B11, B24-1 … (the printed name if the catalogue has none)
     name: str  # as printed, e.g. 信息服务业务
     limited_to: tuple[str, ...] = ()  # 仅限… qualifiers
     includes: tuple[str, ...] = ()  # 含… sub-types or sectors
