@@ -66,3 +66,14 @@ def test_duplicate_alias_and_bad_reliability(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_features(path)
     assert err.value.field == "reliability" and err.value.line == 8
+
+
+def test_every_mapping_names_a_real_catalogue_entry() -> None:
+    from vats.reference.catalogue import entry, subtype_by_name
+
+    for feature in default_features():
+        if feature.service is not None:
+            assert entry(feature.service) is not None, feature.id
+        for name in (feature.subtype, *feature.not_subtypes):
+            if name is not None:
+                assert subtype_by_name(name) is not None, (feature.id, name)

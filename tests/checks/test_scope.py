@@ -85,9 +85,9 @@ def test_fully_matching_inventory_has_only_info_findings() -> None:
     ]
     findings = reconcile(licence(), items)
     # servers in Hebei are outside the (inferred) Chongqing coverage, but the licence itself lists them
-    assert {f.id for f in findings} == {"inventory.server_outside_coverage"}
+    assert {f.id for f in findings} == {"inventory.server_outside_coverage", "scope.feature_not_excluded"}
     assert all(f.severity is Severity.INFO for f in findings)
-    assert "inferred" in findings[0].message_en
+    assert "inferred" in by_id(findings, "inventory.server_outside_coverage")[0].message_en
 
 
 def test_dealer_chat_flagged_against_im_exclusion_but_own_site_search_is_not() -> None:
@@ -101,6 +101,11 @@ def test_dealer_chat_flagged_against_im_exclusion_but_own_site_search_is_not() -
     assert any(
         e.field == "inventory.features" and e.value == "dealer_chat" and e.line == 7 for e in chat.evidence
     )
+    definition = next(e for e in chat.evidence if e.field == "catalogue.definition")
+    assert "即时" in (definition.value or "") and "instant" in (definition.note or "")
+    search = by_id(reconcile(licence(("全国",)), items), "scope.feature_not_excluded")
+    assert len(search) == 1 and search[0].severity is Severity.INFO
+    assert "search engine" in search[0].message_en and "信息搜索查询服务" in search[0].message_zh
 
 
 def test_search_engine_and_p2p_and_unheld_type() -> None:

@@ -236,11 +236,34 @@ def _excluded_by(service: Service, feature: Feature) -> str | None:
     return None
 
 
-def _definition(subtype: str) -> str | None:
+def _definition(subtype: str) -> tuple[str, str] | None:
+    """The catalogue's (zh, en) definition of a sub-type, cited in findings where it decides them."""
     from vats.reference.catalogue import subtype_by_name
 
     entry = subtype_by_name(subtype)
-    return getattr(entry, "definition_zh", None) if entry is not None else None
+    return (entry.definition_zh, entry.definition_en) if entry is not None else None
+
+
+def _distinguished(
+    licence: Licence,
+    item: InventoryItem,
+    feature: Feature,
+    excluded: str,
+    subject: str,
+    evidence: list[Evidence],
+) -> Finding:
+    """An INFO finding saying why a feature that sounds excluded is not (e.g. search of own listings)."""
+    return _finding(
+        "scope.feature_not_excluded",
+        Severity.INFO,
+        f"{item.name} 的「{feature.name_zh}」不属于许可证排除的{excluded}：{feature.note_zh or ''}",
+        f"{item.name}'s {feature.name_en} is not the excluded {excluded}: {feature.note_en or ''}",
+        licence,
+        subject,
+        [*evidence, Evidence(field="services.excludes", value=excluded)],
+        [legal.LICENCE_SCOPE],
+        "scope",
+    )
 
 
 SCOPE_SOURCES = (legal.LICENCE_SCOPE, legal.UNLICENSED_PENALTY, legal.ORDER_292_SCOPE_PENALTY)
@@ -257,7 +280,8 @@ def _features(licence: Licence, item: InventoryItem, features: FeatureMap) -> li
         why = feature.note_en or ""
         definition = _definition(feature.subtype) if feature.subtype else None
         if definition:
-            evidence.append(Evidence(field="catalogue.definition", value=definition, note=feature.subtype))
+            zh, en = definition
+            evidence.append(Evidence(field="catalogue.definition", value=zh, note=f"{feature.subtype}: {en}"))
         service = licence.service(feature.service)
         if service is None:
             out.append(
@@ -279,6 +303,9 @@ def _features(licence: Licence, item: InventoryItem, features: FeatureMap) -> li
             )
             continue
         term = _excluded_by(service, feature)
+        near = next((t for t in service.excludes for n in feature.not_subtypes if _norm(n) in _norm(t)), None)
+        if term is None and near is not None:
+            out.append(_distinguished(licence, item, feature, near, subject, evidence))
         if term is not None:
             evidence.append(Evidence(field="services.excludes", value=term, note=service.name))
             out.append(
