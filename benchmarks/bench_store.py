@@ -1,0 +1,296 @@
+"""Store at portfolio scale: bulk load, then `vats status` against a plain SQL count (the floor).
+
+    .venv/bin/python -m benchmarks.bench_store [--scale 0.01] [--db sqlite|postgresql|both]
+
+Full size (--scale 1): 100,000 licences (each with its document revision: original bytes, SM3 and
+parsed JSON) and 1,000,000 register records (real `disposal_cases` rows), plus one disposal and one
+report event for every tenth case (the events the rules engine reads). Loaded with Core executemany
+in batches (no ORM objects, so the per-row audit hook is bypassed; bulk loads are not audited).
+
+Reported per database:
+  load       — seconds to bulk-load the licences (target < 60 s at full size) and the register rows;
+  floor      — a plain SQL pass over the same tables (counts of licences, events by type, cases by
+               status), run in a fresh child process: time and peak RSS;
+  status     — `vats.store.status.portfolio_status` for the whole portfolio in a fresh child process:
+               licence aggregates in SQL, rule evaluation streamed in chunks of 1,000 licences with
+               their events, top 20 kept; time, peak RSS and the ratio to the floor.
+Memory flatness: run two scales and compare status peak RSS (the chunking keeps it independent of
+the number of licences).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+AS_OF = date(2026, 11, 28)
+PG_ADMIN = os.environ.get("VATS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+BATCH = 5000
+TEMPLATES = 200
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _templates() -> list[tuple[dict[str, Any], bytes, str]]:
+    """A few hundred distinct synthetic licences (JSON, rendered document bytes, SM3), reused with
+    unique numbers: generating 100,000 different documents would benchmark the generator instead."""
+    from vats.ingest.render import render_licence, synthetic_licence
+    from vats.model.serialise import to_jsonable
+    from vats.store.audit import sm3_hex
+
+    out = []
+    for seed in range(TEMPLATES):
+        lic = synthetic_licence(seed)
+        lic = dataclasses.replace(lic, expiry_date=AS_OF + timedelta(days=(seed * 37) % 900 - 200))
+        content = render_licence(lic).encode("utf-8")
+        out.append((to_jsonable(lic), content, sm3_hex(content)))
+    return out
+
+
+def _licence_rows(n: int) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    templates = _templates()
+    now = datetime.now(UTC)
+    for start in range(0, n, BATCH):
+        lic_rows, rev_rows = [], []
+        for i in range(start, min(n, start + BATCH)):
+            data, content, digest = templates[i % TEMPLATES]
+            data = {**data, "number": f"BENCH-{i + 1:07d}"}
+            common = {"created_at": now, "updated_at": now, "version": 1}
+            lic_rows.append(
+                {
+                    "id": i + 1,
+                    "number": data["number"],
+                    "organisation_id": i // 10 + 1,
+                    "company": data["company"],
+                    "issue_date": date.fromisoformat(data["issue_date"]) if data.get("issue_date") else None,
+                    "expiry_date": date.fromisoformat(data["expiry_date"])
+                    if data.get("expiry_date")
+                    else None,
+                    "current_revision": 1,
+                    "data": data,
+                    "archived": False,
+                    **common,
+                }
+            )
+            rev_rows.append(
+                {
+                    "licence_id": i + 1,
+                    "revision": 1,
+                    "source_name": f"bench-{i + 1}.txt",
+                    "media_type": "text/plain",
+                    "content": content,
+                    "sm3": digest,
+                    "data": data,
+                    "imported_at": now,
+                    "imported_by": "bench",
+                }
+            )
+        yield lic_rows, rev_rows
+
+
+def load(url: str, licences: int, records: int) -> dict[str, float]:
+    from sqlalchemy import insert
+
+    from vats.registers.cases.models import DisposalCase
+    from vats.store.db import make_engine, upgrade
+    from vats.store.models import EventRow, LicenceRecord, LicenceRevision, Organisation
+
+    engine = make_engine(url)
+    upgrade(engine)
+    now = datetime.now(UTC)
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        orgs = [
+            {"id": k + 1, "name": f"基准公司{k + 1}", "created_at": now, "version": 1}
+            for k in range((licences + 9) // 10)
+        ]
+        for s in range(0, len(orgs), BATCH):
+            conn.execute(insert(Organisation), orgs[s : s + BATCH])
+        for lic_rows, rev_rows in _licence_rows(licences):
+            conn.execute(insert(LicenceRecord), lic_rows)
+            conn.execute(insert(LicenceRevision), rev_rows)
+    t_lic = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        for start in range(0, records, BATCH):
+            cases, events = [], []
+            for j in range(start, min(records, start + BATCH)):
+                number = f"BENCH-{j % licences + 1:07d}"
+                found = AS_OF - timedelta(days=j % 400)
+                reported = j % 10 == 0
+                cases.append(
+                    {
+                        "id": j + 1,
+                        "licence": number,
+                        "organisation_id": (j % licences) // 10 + 1,
+                        "status": "reported" if reported else "open",
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                        "site": f"s{j % 97}.example.cn",
+                        "content_ref": f"post {j}",
+                        "category": "rumours",
+                        "discovered_at": found,
+                        "disposed_at": found + timedelta(days=1) if reported else None,
+                        "action": "delete" if reported else None,
+                        "records_kept": True,
+                        "reported_at": found + timedelta(days=10 + j % 9) if reported else None,
+                    }
+                )
+                if reported:
+                    for kind, day in (
+                        ("illegal_info_disposed", found + timedelta(days=1)),
+                        ("illegal_info_reported", found + timedelta(days=10 + j % 9)),
+                    ):
+                        events.append(
+                            {
+                                "type": kind,
+                                "date": day,
+                                "licence": number,
+                                "organisation_id": (j % licences) // 10 + 1,
+                                "subject": f"case:{j + 1}",
+                                "fields": {"subject": f"case:{j + 1}"},
+                                "source_register": "case",
+                                "source_record": str(j + 1),
+                                "recorded_at": now,
+                            }
+                        )
+            conn.execute(insert(DisposalCase), cases)
+            if events:
+                conn.execute(insert(EventRow), events)
+    t_rec = time.perf_counter() - t0
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        with engine.begin() as conn:
+            for table in ("organisations", "licences", "disposal_cases"):
+                sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                conn.execute(text(sql))
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return {"load_licences_s": t_lic, "load_records_s": t_rec}
+
+
+def child_floor(url: str) -> dict[str, float]:
+    from sqlalchemy import text
+
+    from vats.store.db import make_engine
+
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    with engine.connect() as conn:
+        conn.execute(text("SELECT count(*) FROM licences WHERE archived = :f"), {"f": False}).scalar()
+        conn.execute(text("SELECT type, count(*) FROM events GROUP BY type")).all()
+        conn.execute(text("SELECT status, count(*) FROM disposal_cases GROUP BY status")).all()
+    return {"seconds": time.perf_counter() - t0, "maxrss_mb": _maxrss_mb()}
+
+
+def child_status(url: str) -> dict[str, float]:
+    from vats.registers.base import open_counts
+    from vats.store.db import make_engine, session_scope
+    from vats.store.status import portfolio_status
+
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    with session_scope(engine, actor="bench") as session:
+        status = portfolio_status(session, as_of=AS_OF, register_counts=open_counts)
+    elapsed = time.perf_counter() - t0
+    return {
+        "seconds": elapsed,
+        "maxrss_mb": _maxrss_mb(),
+        "obligations": float(sum(status.obligations_by_status.values())),
+        "licences": float(status.licences_total),
+    }
+
+
+def _in_child(kind: str, url: str) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_store", f"--child-{kind}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _database(kind: str, tmp: str) -> tuple[str, str | None]:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp}/bench.db", None
+    import psycopg
+
+    name = f"vats_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{name}", name
+
+
+def _drop(name: str | None) -> None:
+    if name is None:
+        return
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--scale", type=float, default=0.01, help="1 = 100,000 licences and 1,000,000 records"
+    )
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--child-floor")
+    parser.add_argument("--child-status")
+    args = parser.parse_args()
+    if args.child_floor:
+        print(json.dumps(child_floor(args.child_floor)))
+        return
+    if args.child_status:
+        print(json.dumps(child_status(args.child_status)))
+        return
+    licences = max(10, int(100_000 * args.scale))
+    records = max(100, int(1_000_000 * args.scale))
+    kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    print(f"bench_store: {licences:,} licences, {records:,} disposal cases, as of {AS_OF}")
+    for kind in kinds:
+        with tempfile.TemporaryDirectory() as tmp:
+            url, pg_name = _database(kind, tmp)
+            try:
+                loaded = load(url, licences, records)
+                floor = _in_child("floor", url)
+                status = _in_child("status", url)
+            finally:
+                _drop(pg_name)
+        ratio = status["seconds"] / max(floor["seconds"], 1e-9)
+        print(
+            f"[{kind}] load licences {loaded['load_licences_s']:.1f}s "
+            f"({licences / loaded['load_licences_s']:,.0f}/s; 100k extrapolated "
+            f"{loaded['load_licences_s'] * 100_000 / licences:.1f}s), "
+            f"records {loaded['load_records_s']:.1f}s\n"
+            f"[{kind}] floor  {floor['seconds']:.3f}s  maxrss {floor['maxrss_mb']:.0f} MB\n"
+            f"[{kind}] status {status['seconds']:.2f}s  maxrss {status['maxrss_mb']:.0f} MB  "
+            f"({status['obligations']:,.0f} obligations)  ratio status/floor {ratio:,.1f}x  "
+            f"memory ratio {status['maxrss_mb'] / floor['maxrss_mb']:.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
