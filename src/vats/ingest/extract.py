@@ -174,7 +174,10 @@ class _Extractor:
             if label is not None:
                 self._on_label(label_field(label["label"]), label["label"], label["value"].strip(), span)
             elif (title := TITLE_LINE.match(line)) is not None:
-                self.title = self.title or _title_of(title["title"])
+                printed = _title_of(title["title"])
+                if self.title and printed != self.title:
+                    self.warn("conflict", f"标题不一致 / a second title, kept {self.title}", span, raw=line)
+                self.title = self.title or printed
             elif (heading := SITES_HEADING.match(line)) is not None:
                 self._on_sites_heading(heading["company"], heading["service"], span)
             elif (heading := SERVICES_HEADING.match(line)) is not None:

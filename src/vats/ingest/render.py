@@ -205,7 +205,8 @@ _FULL_WIDTH = str.maketrans({":": "：", "(": "（", ")": "）", ",": "，", ";"
 
 
 def _noisy(licence: Licence, pages: list[list[str]], rng: random.Random) -> str:
-    header = [f"经营许可证编号:{licence.number}", "中华人民共和国增值电信业务经营许可证  ", "(附 页)"]
+    title = licence.title if licence.title.startswith("中华人民共和国") else "中华人民共和国" + licence.title
+    header = [f"经营许可证编号:{licence.number}", title + "  ", "(附 页)"]
     out: list[str] = []
     for page_index, page in enumerate(pages):
         if page_index:
