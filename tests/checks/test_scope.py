@@ -8,30 +8,15 @@ import pytest
 
 from vats.checks.inventory import InventoryItem
 from vats.checks.scope import reconcile
+from vats.ingest.numbers import parse
 from vats.model.findings import Finding, Severity
 from vats.model.licence import Licence, Service, Site, SiteKind
-from vats.model.numbers import LicenceNumber, NumberKind
 
 LANGFANG = "河北省廊坊市安次区云起道与富文道交叉口万国6号数据中心"
 VOLCANO = ("北京火山引擎科技有限公司",)
 
 
 def licence(coverage: tuple[str, ...] = ("重庆市",)) -> Licence:
-    number = LicenceNumber(
-        kind=NumberKind.VATS_LICENCE,
-        canonical="渝B2-20210467",
-        region_char="渝",
-        region="CQ",
-        region_name="重庆市",
-        classes=("B2",),
-        foreign_invested=False,
-        year=2021,
-        serial="0467",
-        site_suffix=None,
-        filing_target=None,
-        cross_regional=False,
-        issuer="重庆市通信管理局",
-    )
     b25 = Service(
         "B25",
         "信息服务业务",
@@ -58,7 +43,7 @@ def licence(coverage: tuple[str, ...] = ("重庆市",)) -> Licence:
     )
     return Licence(
         number="渝B2-20210467",
-        number_info=number,
+        number_info=parse("渝B2-20210467"),
         company="重庆万象优车科技有限公司",
         services=(b25, b21),
         sites=sites,

@@ -220,114 +220,91 @@ def _redirect(target: SiteTarget, fetched: Fetched, ev: CheckEvidence) -> CheckR
     return _result(target, kind, Outcome.PASS, "no_redirect", "无跳转", "no redirect", ev)
 
 
-def _licence_number(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence) -> CheckResult:
-    kind = CheckKind.LICENCE_NUMBER
+# code -> (outcome, zh, en); templates take {number} (expected), {shown} (seen) and {where_zh}/{where_en}.
+DISPLAY_VERDICTS: dict[str, tuple[Outcome, str, str]] = {
+    "displayed": (
+        Outcome.PASS,
+        "首页{where_zh}显示许可证编号 {number}",
+        "licence number {number} is displayed ({where_en})",
+    ),
+    "wrong_region": (
+        Outcome.FAIL,
+        "首页显示的编号 {shown} 省份简称有误，应为 {number}",
+        "the page shows {shown} with the wrong province character; expected {number}",
+    ),
+    "variant_format": (
+        Outcome.WARN,
+        "首页显示 {shown}，格式与许可证编号 {number} 不一致",
+        "the page shows {shown}, a different format of {number}",
+    ),
+    "other_number": (
+        Outcome.FAIL,
+        "首页显示的是其他许可证编号 {shown}，未显示 {number}",
+        "the page shows another licence number ({shown}), not {number}",
+    ),
+    "alt_text_only": (
+        Outcome.FAIL,
+        "许可证编号 {number} 仅出现在图片的替代文本中，访问者看不到",
+        "licence number {number} appears only in an image's alt text, which visitors do not see",
+    ),
+    "hidden_only": (
+        Outcome.FAIL,
+        "许可证编号 {number} 仅出现在隐藏元素中",
+        "licence number {number} is only in hidden elements",
+    ),
+    "missing": (
+        Outcome.FAIL,
+        "首页未显示许可证编号 {number}",
+        "licence number {number} is not displayed on the homepage",
+    ),
+}
+# When several kinds of number are shown, the best one decides (the right number anywhere passes).
+VISIBLE_PRECEDENCE = ("displayed", "wrong_region", "variant_format", "other_number")
+
+
+def _display_code(target: SiteTarget, page: PageText, found: list[Found]) -> tuple[str, list[Snippet]]:
+    """Which DISPLAY_VERDICTS code applies, and the snippets that show it."""
     expected = _expected(target.licence or "")
     number = target.licence
-    shown = [f for f in found if f.kind in (NumberKind.VATS_LICENCE, NumberKind.ICP_LICENCE)]
-    by_class: dict[str, list[Snippet]] = {}
-    for hit in shown:
-        cls = (
-            classify_number(hit.number, expected)
-            if expected
-            else ("exact" if hit.canonical == number else "other_number")
-        )
-        by_class.setdefault(cls, []).append(_snippet(page.visible, hit, page, "visible"))
-    if exact := by_class.get("exact"):
-        where_zh = "页脚" if any(s.in_footer for s in exact) else "页面正文"
-        where_en = "footer" if any(s.in_footer for s in exact) else "page body"
-        return _result(
-            target,
-            kind,
-            Outcome.PASS,
-            "displayed",
-            f"首页{where_zh}显示许可证编号 {number}",
-            f"licence number {number} is displayed ({where_en})",
-            ev,
-            exact,
-            DISPLAY_SOURCES,
-        )
-    if wrong := by_class.get("wrong_region"):
-        return _result(
-            target,
-            kind,
-            Outcome.FAIL,
-            "wrong_region",
-            f"首页显示的编号 {wrong[0].number} 省份简称有误，应为 {number}",
-            f"the page shows {wrong[0].number} with the wrong province character; expected {number}",
-            ev,
-            wrong,
-            DISPLAY_SOURCES,
-        )
-    if variant := by_class.get("variant_format"):
-        return _result(
-            target,
-            kind,
-            Outcome.WARN,
-            "variant_format",
-            f"首页显示 {variant[0].number}，格式与许可证编号 {number} 不一致",
-            f"the page shows {variant[0].number}, a different format of {number}",
-            ev,
-            variant,
-            DISPLAY_SOURCES,
-        )
-    if other := by_class.get("other_number"):
-        return _result(
-            target,
-            kind,
-            Outcome.FAIL,
-            "other_number",
-            f"首页显示的是其他许可证编号 {other[0].number}，未显示 {number}",
-            f"the page shows another licence number ({other[0].number}), not {number}",
-            ev,
-            other,
-            DISPLAY_SOURCES,
-        )
-    alt_hits = [
-        _snippet(alt, hit, None, "alt")
-        for alt, _link in page.alt
-        for hit in find(alt)
-        if hit.kind is NumberKind.VATS_LICENCE
-        and (hit.canonical == number or (expected and hit.number.base == expected.base))
-    ]
-    if alt_hits:
-        return _result(
-            target,
-            kind,
-            Outcome.FAIL,
-            "alt_text_only",
-            f"许可证编号 {number} 仅出现在图片的替代文本中，访问者看不到",
-            f"licence number {number} appears only in an image's alt text, which visitors do not see",
-            ev,
-            alt_hits,
-            DISPLAY_SOURCES,
-        )
-    hidden_hits = [
-        _snippet(page.hidden, h, None, "hidden") for h in find(page.hidden) if h.canonical == number
-    ]
-    if hidden_hits:
-        return _result(
-            target,
-            kind,
-            Outcome.FAIL,
-            "hidden_only",
-            f"许可证编号 {number} 仅出现在隐藏元素中",
-            f"licence number {number} is only in hidden elements",
-            ev,
-            hidden_hits,
-            DISPLAY_SOURCES,
-        )
-    return _result(
-        target,
-        kind,
-        Outcome.FAIL,
-        "missing",
-        f"首页未显示许可证编号 {number}",
-        f"licence number {number} is not displayed on the homepage",
-        ev,
-        (),
-        DISPLAY_SOURCES,
-    )
+
+    def ours(hit: Found) -> bool:
+        return hit.canonical == number or (expected is not None and hit.number.base == expected.base)
+
+    by_code: dict[str, list[Snippet]] = {}
+    for hit in found:
+        if hit.kind in (NumberKind.VATS_LICENCE, NumberKind.ICP_LICENCE):
+            cls = (
+                classify_number(hit.number, expected)
+                if expected
+                else ("exact" if ours(hit) else "other_number")
+            )
+            code = "displayed" if cls == "exact" else cls
+            by_code.setdefault(code, []).append(_snippet(page.visible, hit, page, "visible"))
+    for code in VISIBLE_PRECEDENCE:
+        if code in by_code:
+            return code, by_code[code]
+    alt = [_snippet(text, h, None, "alt") for text, _link in page.alt for h in find(text) if ours(h)]
+    if alt:
+        return "alt_text_only", alt
+    hidden = [_snippet(page.hidden, h, None, "hidden") for h in find(page.hidden) if ours(h)]
+    if hidden:
+        return "hidden_only", hidden
+    return "missing", []
+
+
+def _licence_number(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence) -> CheckResult:
+    code, snippets = _display_code(target, page, found)
+    outcome, zh, en = DISPLAY_VERDICTS[code]
+    footer = any(s.in_footer for s in snippets)
+    values = {
+        "number": target.licence,
+        "shown": snippets[0].number if snippets else "",
+        "where_zh": "页脚" if footer else "页面正文",
+        "where_en": "footer" if footer else "page body",
+    }
+    message_zh, message_en = zh.format(**values), en.format(**values)
+    kind = CheckKind.LICENCE_NUMBER
+    return _result(target, kind, outcome, code, message_zh, message_en, ev, snippets, DISPLAY_SOURCES)
 
 
 def _filing(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence) -> CheckResult:
