@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from vats.model.errors import InputError
 from vats.model.numbers import FilingTarget, Found, LicenceNumber, NumberKind
@@ -334,28 +336,61 @@ def _replacement(token: str) -> str:
     return "" if name is not None and name.group(1).lower() in _INLINE else " "
 
 
-def _clean(text: str, lo: int, hi: int) -> tuple[str, list[int], list[int]]:
-    """Markup-free, folded text of text[lo:hi] with each character's original start and end."""
+@dataclass(frozen=True, slots=True)
+class _Cleaned:
+    """Markup-free, folded text of a window and a segment map back to the original string.
+
+    Memory grows with the number of tags and entities, not characters: a plain-text run maps
+    linearly, and every character a tag or entity produced maps to that whole token.
+    """
+
+    text: str
+    clean_starts: list[int]  # where each segment starts in `text`
+    orig_starts: list[int]  # where it starts in the original
+    orig_ends: list[int | None]  # token end for replacements; None for linear text runs
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Original (start, end) of cleaned characters first..last inclusive."""
+        return self._start(first), self._end(last)
+
+    def _segment(self, i: int) -> int:
+        return bisect_right(self.clean_starts, i) - 1
+
+    def _start(self, i: int) -> int:
+        k = self._segment(i)
+        end = self.orig_ends[k]
+        return self.orig_starts[k] + (i - self.clean_starts[k]) if end is None else self.orig_starts[k]
+
+    def _end(self, i: int) -> int:
+        k = self._segment(i)
+        end = self.orig_ends[k]
+        return self.orig_starts[k] + (i - self.clean_starts[k]) + 1 if end is None else end
+
+
+def _clean(text: str, lo: int, hi: int) -> _Cleaned:
+    """Drop tags, decode entities and fold text[lo:hi], remembering where every piece came from."""
     parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    clean_starts: list[int] = []
+    orig_starts: list[int] = []
+    orig_ends: list[int | None] = []
+    size = 0
     pos = lo
+
+    def add(piece: str, start: int, end: int | None) -> None:
+        nonlocal size
+        if piece:
+            parts.append(piece)
+            clean_starts.append(size)
+            orig_starts.append(start)
+            orig_ends.append(end)
+            size += len(piece)
+
     for m in _MARKUP.finditer(text, lo, hi):
-        if m.start() > pos:
-            parts.append(text[pos : m.start()])
-            starts.extend(range(pos, m.start()))
-            ends.extend(range(pos + 1, m.start() + 1))
-        rep = _replacement(m.group(0))
-        parts.append(rep)
-        starts.extend([m.start()] * len(rep))
-        ends.extend([m.end()] * len(rep))
+        add(text[pos : m.start()], pos, None)
+        add(_replacement(m.group(0)), m.start(), m.end())
         pos = m.end()
-    if pos < hi:
-        parts.append(text[pos:hi])
-        starts.extend(range(pos, hi))
-        ends.extend(range(pos + 1, hi + 1))
-    cleaned = "".join(parts).translate(_FOLD)
-    return cleaned, starts, ends
+    add(text[pos:hi], pos, None)
+    return _Cleaned("".join(parts).translate(_FOLD), clean_starts, orig_starts, orig_ends)
 
 
 def _window_start(text: str, lo: int) -> int:
@@ -370,17 +405,35 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     """Windows around anchors, merged when they would overlap."""
     windows: list[tuple[int, int]] = []
     for m in _ANCHOR.finditer(text):
-        lo, hi = _window_start(text, max(0, m.start() - _BACK)), min(len(text), m.end() + _AHEAD)
+        lo, hi = max(0, m.start() - _BACK), min(len(text), m.end() + _AHEAD)
         if windows and lo <= windows[-1][1]:
             windows[-1] = (windows[-1][0], hi)
         else:
-            windows.append((lo, hi))
+            windows.append((_window_start(text, lo), hi))
     return windows
 
 
+_LABEL_LAST = frozenset("证号码案")  # every label ends in one of these: skip the regex otherwise
+
+
 def _label_before(cleaned: str, at: int) -> str | None:
-    m = _LABEL.search(cleaned[max(0, at - 40) : at].rstrip(" :"))
+    head = cleaned[max(0, at - 40) : at].rstrip(" :")
+    if not head or head[-1] not in _LABEL_LAST:
+        return None
+    m = _LABEL.search(head)
     return m.group(0) if m else None
+
+
+@lru_cache(maxsize=4096)
+def _number_for(matched: str) -> LicenceNumber | None:
+    """The validated number for a matched candidate (cached: pages repeat the same footer numbers)."""
+    m = _patterns()[0].fullmatch(" ".join(matched.split()))
+    if m is None:  # pragma: no cover - the text was matched by the same grammar
+        return None
+    try:
+        return _from_match(m)
+    except NumberError:
+        return None
 
 
 def find(text: str) -> list[Found]:
@@ -392,16 +445,16 @@ def find(text: str) -> list[Found]:
     strict, _ = _patterns()
     hits: list[Found] = []
     for lo, hi in _clusters(text):
-        cleaned, starts, ends = _clean(text, lo, hi)
+        window = _clean(text, lo, hi)
+        cleaned = window.text
         for m in strict.finditer(cleaned):
-            try:
-                number = _from_match(m)
-            except NumberError:
+            number = _number_for(m.group(0))
+            if number is None:
                 continue
             first, last = m.start(), m.end() - 1
             while cleaned[first] == " ":
                 first += 1
-            start, end = starts[first], ends[last]
+            start, end = window.span(first, last)
             qualifier = _QUALIFIER.match(cleaned, m.end())
             hits.append(
                 Found(
