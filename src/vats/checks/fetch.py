@@ -41,6 +41,7 @@ class FetchSettings:
     concurrency: int = 20
     per_host: int = 2
     user_agent: str = USER_AGENT
+    ca_file: str | None = None  # PEM roots to trust instead of the system's (TLS inspection, tests)
 
 
 class _HostSlots:
@@ -86,7 +87,10 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         transport = VettingTransport(
-            self.policy, resolve_timeout=self.settings.timeout, max_connections=self.settings.concurrency
+            self.policy,
+            resolve_timeout=self.settings.timeout,
+            max_connections=self.settings.concurrency,
+            ca_file=self.settings.ca_file,
         )
         self._client = httpx.AsyncClient(
             transport=transport,

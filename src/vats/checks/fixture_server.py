@@ -8,6 +8,7 @@ fleet. It is a real socket server (no mocked transport), threaded, HTTP/1.1 with
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Mapping
@@ -107,8 +108,10 @@ class _Server(ThreadingHTTPServer):
 class FixtureServer:
     """`with FixtureServer({"example.com": Route(b"…")}) as srv: srv.resolve_args()`."""
 
-    def __init__(self, routes: Mapping[str, Route]) -> None:
+    def __init__(self, routes: Mapping[str, Route], *, tls: ssl.SSLContext | None = None) -> None:
         self._server = _Server(routes)
+        if tls is not None:  # an HTTPS server: every accepted connection does the TLS handshake
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self.closed_port = free_port()  # nothing listens here: HTTPS attempts are refused
 

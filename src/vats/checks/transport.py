@@ -60,7 +60,12 @@ class VettingTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(
-        self, policy: NetPolicy, *, resolve_timeout: float = 5.0, max_connections: int = 100
+        self,
+        policy: NetPolicy,
+        *,
+        resolve_timeout: float = 5.0,
+        max_connections: int = 100,
+        ca_file: str | None = None,
     ) -> None:
         self.policy = policy
         self.resolve_timeout = resolve_timeout
@@ -69,7 +74,7 @@ class VettingTransport(httpx.AsyncBaseTransport):
         self._secure = httpx.AsyncHTTPTransport(limits=limits)
         # httpx does not expose httpcore's `network_backend`; swap in an equivalent pool that has ours.
         self._secure._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(),
+            ssl_context=ssl.create_default_context(cafile=ca_file),  # ca_file: trust exactly these roots
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             network_backend=_VettingBackend(self),

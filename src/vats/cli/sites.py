@@ -40,7 +40,9 @@ RESOLVE_HELP = (
 TargetArg = typer.Argument(None, help="许可证文件或编号 / licence file or number", show_default=False)
 
 
-def _settings(timeout: float, retries: int, concurrency: int, per_host: int, max_bytes: int) -> FetchSettings:
+def _settings(
+    timeout: float, retries: int, concurrency: int, per_host: int, max_bytes: int, ca_file: Path | None = None
+) -> FetchSettings:
     from vats.checks.fetch import FetchSettings
 
     if timeout <= 0 or retries < 0 or concurrency < 1 or per_host < 1 or max_bytes < 1:
@@ -53,6 +55,7 @@ def _settings(timeout: float, retries: int, concurrency: int, per_host: int, max
         per_host=per_host,
         max_bytes=max_bytes,
         backoff=min(0.5, timeout / 4),
+        ca_file=str(ca_file) if ca_file else None,
     )
 
 
@@ -224,9 +227,14 @@ def check_command(
     concurrency: int = typer.Option(20, "--concurrency"),
     per_host: int = typer.Option(2, "--per-host"),
     max_bytes: int = typer.Option(5 * 1024 * 1024, "--max-bytes", help="body size cap"),
+    ca_file: Path | None = typer.Option(
+        None, "--ca-file", help="只信任这些根证书 / trust only these PEM roots"
+    ),
 ) -> None:
     """检查网站首页是否展示许可证编号 / Check homepages for the licence number (exit 1 on failure)."""
-    settings = _settings(timeout, retries, concurrency, per_host, max_bytes)
+    if ca_file is not None and not ca_file.is_file():
+        raise InputError("文件不存在 / file not found", source=str(ca_file), field="--ca-file")
+    settings = _settings(timeout, retries, concurrency, per_host, max_bytes, ca_file)
     if not _check_once(target, all_, resolve, allow_private, fmt, db, store, settings):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
 
