@@ -59,10 +59,16 @@ def _adapter() -> Any:
 
 
 def to_licence(data: dict[str, Any]) -> Licence:
-    """Rebuild the domain object from stored JSON (the same validation as `from_jsonable`, with the
-    adapter built once: building it costs far more than using it, and status loads 100,000)."""
-    licence: Licence = _adapter().validate_python(data)
-    return licence
+    """Rebuild the domain object from stored JSON: the fast decoder for data the store wrote, and
+    pydantic validation (adapter built once) for anything it does not recognise."""
+    from vats.store.decode import decoder_for
+
+    try:
+        fast: Licence = decoder_for(Licence)(data)
+        return fast
+    except (TypeError, ValueError, KeyError):
+        licence: Licence = _adapter().validate_python(data)
+        return licence
 
 
 def import_licence(
