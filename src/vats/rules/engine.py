@@ -9,15 +9,19 @@ every event for every licence is the baseline in benchmarks/bench_engine.py).
 from __future__ import annotations
 
 import calendar as _stdcal
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from vats.model.errors import InputError
 from vats.model.licence import Licence, Site
 from vats.model.obligations import Evaluation, Event, Obligation, ObligationStatus
+from vats.model.sources import SourceRef
 from vats.reference.rules_library import Library, Rule, default_library
 from vats.rules.calendar import Calendar, DeadlineResult, RollPolicy, Step, add_months, default_calendar
 from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
@@ -49,34 +53,49 @@ class EventIndex:
             grouped[e.licence][e.type].append(e)
         self._by: dict[str | None, dict[str, list[Event]]] = {}
         for lic, types in grouped.items():
-            self._by[lic] = {t: sorted(evs, key=lambda e: (e.date, e.id or "")) for t, evs in types.items()}
+            self._by[lic] = {t: sorted(evs, key=_event_order) for t, evs in types.items()}
         self._shared = self._by.get(None, {})
 
     def for_licence(self, licence: Licence) -> LicenceEvents:
         keys = {licence.number, licence.number_info.base} if licence.number_info else {licence.number}
-        own: dict[str, list[Event]] = {}
-        for key in keys:
-            for t, evs in self._by.get(key, {}).items():
-                own.setdefault(t, []).extend(evs)
+        found = [self._by[k] for k in keys if k in self._by]
         if self._shared:
-            for t, evs in self._shared.items():
+            found.append(self._shared)
+        if not found:
+            return _NO_EVENTS
+        if len(found) == 1:  # the common case: one number, no holder-wide events — share the lists
+            return LicenceEvents(found[0])
+        own: dict[str, list[Event]] = {}
+        for group in found:
+            for t, evs in group.items():
                 own.setdefault(t, []).extend(evs)
-            for t in own:
-                own[t].sort(key=lambda e: (e.date, e.id or ""))
+        for evs in own.values():
+            evs.sort(key=_event_order)
         return LicenceEvents(own)
+
+
+def _event_order(e: Event) -> tuple[date, str]:
+    return (e.date, e.id or "")
 
 
 @dataclass(frozen=True, slots=True)
 class LicenceEvents:
     by_type: Mapping[str, list[Event]]
 
-    def of(self, types: Iterable[str]) -> list[Event]:
-        out: list[Event] = []
-        for t in types:
-            out.extend(self.by_type.get(t, ()))
-        if len(out) > 1:
-            out.sort(key=lambda e: (e.date, e.id or ""))
-        return out
+    def of(self, types: Sequence[str]) -> list[Event]:
+        """Events of these types, by date (callers must not modify the list)."""
+        if len(types) == 1:
+            return self.by_type.get(types[0], _EMPTY)
+        groups = [g for g in (self.by_type.get(t) for t in types) if g]
+        if len(groups) <= 1:
+            return groups[0] if groups else _EMPTY
+        merged = [e for g in groups for e in g]
+        merged.sort(key=_event_order)
+        return merged
+
+
+_EMPTY: list[Event] = []
+_NO_EVENTS = LicenceEvents({})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,13 +136,43 @@ def _month_end(year: int, month: int) -> date:
 
 @dataclass(slots=True)
 class _Ctx:
+    """Per-run state: inputs plus memo tables (many licences share due dates, rule heads and sources)."""
+
     as_of: date
     settings: EngineSettings
     cal: Calendar
     waivers: Mapping[tuple[str, str | None], Event]
+    deadlines: dict[tuple[Any, ...], DeadlineResult] = field(default_factory=dict)
+    heads: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict)
+    sources: dict[tuple[str, bool], tuple[SourceRef, ...]] = field(default_factory=dict)
+    tails: dict[tuple[Any, ...], tuple[str, ...]] = field(default_factory=dict)
+    sigs: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    notes: dict[tuple[date | None, date], str | None] = field(default_factory=dict)
+    frames: dict[str, list[_Frame]] = field(default_factory=dict)
+
+    def signature(self, licence: Licence) -> tuple[str, ...]:
+        """Services signature, memoised per licence object for this run."""
+        sig = self.sigs.get(id(licence.services))
+        if sig is None:
+            sig = self.sigs[id(licence.services)] = _signature(licence)
+        return sig
+
+    def renewed_note(self, licence: Licence, on: date | None = None) -> str | None:
+        """The 'only if renewed' condition for a duty in force on `on` (default today), memoised."""
+        key = (licence.expiry_date, on or self.as_of)
+        if key not in self.notes:
+            self.notes[key] = _renewed_note(licence, on or self.as_of)
+        return self.notes[key]
 
     def deadline(self, anchor: date, n: int, unit: str, direction: str, roll: str) -> DeadlineResult:
-        """Civil-Code deadline; outside the calendar's range fall back to plain arithmetic, provisional."""
+        """Civil-Code deadline (memoised); outside the calendar's range plain arithmetic, provisional."""
+        key = (anchor, n, unit, direction, roll)
+        hit = self.deadlines.get(key)
+        if hit is None:
+            hit = self.deadlines[key] = self._deadline(anchor, n, unit, direction, roll)
+        return hit
+
+    def _deadline(self, anchor: date, n: int, unit: str, direction: str, roll: str) -> DeadlineResult:
         policy = self.settings.roll if roll == "default" else _NO_ROLL
         try:
             return self.cal.add_period(anchor, n, unit, direction, policy)
@@ -156,7 +205,48 @@ class _Ctx:
         return ObligationStatus.UPCOMING
 
     def waiver(self, rule: Rule, subject: str | None) -> Event | None:
+        if not self.waivers:
+            return None
         return self.waivers.get((rule.id, subject)) or self.waivers.get((rule.id, None))
+
+    def head(self, rule: Rule, licence: Licence) -> tuple[str, ...]:
+        """Steps 1–2 (what the rule says, why it applies): shared by licences with the same services."""
+        key = (rule.id, self.signature(licence))
+        hit = self.heads.get(key)
+        if hit is None:
+            hit = self.heads[key] = flatten([rule_line(rule), applicability_line(rule, licence)])
+        return hit
+
+    def cite(self, rule: Rule, on: date) -> tuple[SourceRef, ...]:
+        """Sources valid on `on`; only rules with dated citations depend on the date."""
+        dated = any(s.valid_from or s.valid_until for s in rule.sources)
+        key = (rule.id, dated and on >= _RENUMBERING)
+        hit = self.sources.get(key)
+        if hit is None:
+            hit = self.sources[key] = rule.sources_on(on) if dated else rule.sources_on(self.as_of)
+        return hit
+
+
+# A mutable twin of Obligation with the identical slot layout. Building the twin and switching its
+# class yields a genuine, still-frozen Obligation ~7x faster than the frozen __init__ (which routes
+# every one of its 20 fields through object.__setattr__): on the 10,000-licence benchmark that was
+# over a second. tests/rules/test_engine_build.py checks the result equals the normal constructor.
+_Twin = make_dataclass("_Twin", [(f.name, f.type, f) for f in fields(Obligation)], slots=True)
+
+
+def _build(values: tuple[Any, ...]) -> Obligation:
+    """Construct an Obligation from its field values in declaration order."""
+    obj: Any = _Twin(*values)
+    obj.__class__ = Obligation
+    result: Obligation = obj
+    return result
+
+
+_RENUMBERING = date(2026, 1, 1)  # Cybersecurity Law amendment in force (the only dated citations so far)
+
+
+def _signature(licence: Licence) -> tuple[str, ...]:
+    return tuple(f"{s.code}:{'/'.join(s.limited_to)}:{'/'.join(s.includes)}" for s in licence.services)
 
 
 def _make(
@@ -194,7 +284,7 @@ def _make(
             completed_on = waiver.date
         else:
             status = ctx.status(due)
-    lines = [rule_line(rule), applicability_line(rule, licence, subject), *steps]
+    lines = list(steps)
     if status is ObligationStatus.WAIVED and waiver is not None:
         reason = str(waiver.fields.get("reason", ""))
         lines.append(
@@ -213,32 +303,49 @@ def _make(
             )
         )
     if conditional:
-        lines.append((f"条件：{conditional.split(' / ')[0]}", f"condition: {conditional.split(' / ')[-1]}"))
+        lines.append(_condition_line(conditional))
     prov = provisional is not None and provisional.provisional
     if prov and provisional is not None:
         lines.append((f"暂定：{provisional.reason}", f"provisional: {provisional.reason}"))
-    return Obligation(
-        rule_id=rule.id,
-        licence=licence.number,
-        title_zh=rule.title.zh,
-        title_en=rule.title.en,
-        kind=rule.kind,
-        status=status,
-        due_date=due,
-        window_start=window_start,
-        subject=subject,
-        provisional=prov,
-        provisional_reason=provisional.reason if prov and provisional is not None else None,
-        conditional=conditional,
-        explanation=flatten(lines),
-        sources=rule.sources_on(cite_on or ctx.as_of),
-        evidence_required=" | ".join(evidence) or None,
-        satisfied_by=satisfied_by,
-        completed_on=completed_on,
-        late=late,
-        anchor_date=anchor,
-        event_id=None if event is None else event.id,
+    head = ctx.head(rule, licence)
+    return _build(
+        (
+            rule.id,
+            licence.number,
+            rule.title.zh,
+            rule.title.en,
+            rule.kind,
+            status,
+            due,
+            window_start,
+            subject,
+            prov,
+            provisional.reason if prov and provisional is not None else None,
+            conditional,
+            head + flatten(lines, start=3),
+            ctx.cite(rule, cite_on or ctx.as_of),
+            " | ".join(evidence) or None,
+            satisfied_by,
+            completed_on,
+            late,
+            anchor,
+            None if event is None else event.id,
+        )
     )
+
+
+_RENEWAL_LINE: Pair = (
+    "条件：许可证已过有效期，仅在续期后适用",
+    "condition: the licence has expired; applies only if it is renewed",
+)
+
+
+def _condition_line(conditional: str) -> Pair:
+    if conditional.startswith("仅在许可证续期后适用") and ";" not in conditional:
+        return _RENEWAL_LINE
+    zh = "；".join(part.split(" / ")[0] for part in conditional.split("; "))
+    en = "; ".join(part.split(" / ")[-1] for part in conditional.split("; "))
+    return (f"条件：{zh}", f"condition: {en}")
 
 
 def _renewed_note(licence: Licence, on: date) -> str | None:
@@ -326,45 +433,75 @@ def held_since(licence: Licence) -> tuple[date | None, list[Pair]]:
     return issue, []
 
 
-def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """One calendar window of a recurring rule, the same for every licence in this run."""
+
+    year: int  # the reporting year (the window may fall in the next one)
+    start: date
+    end: date
+    due: DeadlineResult
+    steps: tuple[Pair, ...]  # window and due-date lines
+
+
+def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
+    """The rule's windows overlapping [as_of - lookback, as_of + horizon] (memoised per run)."""
+    hit = ctx.frames.get(rule.id)
+    if hit is not None:
+        return hit
     w = rule.trigger.window
     assert w is not None
     lo = ctx.as_of - timedelta(days=ctx.settings.lookback_days)
     hi = ctx.as_of + timedelta(days=ctx.settings.horizon_days)
-    since, since_steps = held_since(licence)
-    evidence = events.of(rule.satisfied_by)
-    out: list[Obligation] = []
+    frames: list[_Frame] = []
     for window_year in range(lo.year, hi.year + 1):
-        start = date(window_year, w.start_month, 1)
-        end = _month_end(window_year, w.end_month)
+        start, end = date(window_year, w.start_month, 1), _month_end(window_year, w.end_month)
         if end < lo or start > hi:
             continue
-        year = window_year - w.year_offset  # the reporting year
-        subject = str(year)
-        steps: list[Pair] = [*since_steps] if w.eligibility == "held_by_year_end" else []
+        year = window_year - w.year_offset
         if w.year_offset:
-            steps.append(
+            steps = [
                 (
                     f"报告年度 {year}：报送窗口 {start} 至 {end}",
                     f"reporting year {year}: window {start} to {end}",
                 )
-            )
+            ]
         else:
-            steps.append(
+            steps = [
                 (
                     f"{year} 年度：须在 {start} 至 {end} 之间完成",
                     f"year {year}: to be done between {start} and {end}",
                 )
-            )
-        if w.eligibility == "held_by_year_end":
-            cutoff = date(year, 12, 31)
+            ]
+        res = ctx.roll_due(end)
+        due_steps = from_steps(res.steps[1:]) if res.date != end else []
+        frames.append(
+            _Frame(year, start, end, res, (*steps, *due_steps, (f"期限：{res.date}", f"due: {res.date}")))
+        )
+    ctx.frames[rule.id] = frames
+    return frames
+
+
+def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+    w = rule.trigger.window
+    assert w is not None
+    eligibility = w.eligibility == "held_by_year_end"
+    since, since_steps = held_since(licence)
+    evidence = events.of(rule.satisfied_by) if rule.satisfied_by else []
+    out: list[Obligation] = []
+    for f in _frames(ctx, rule):
+        subject = str(f.year)
+        if eligibility:
+            cutoff = date(f.year, 12, 31)
             if since is None or since > cutoff:
-                steps.append(
+                steps = [
+                    *since_steps,
+                    f.steps[0],
                     (
-                        f"许可证取得于 {since}，晚于 {cutoff}，{year} 年度无需报送",
-                        f"licence obtained on {since}, after {cutoff}: no report for {year}",
-                    )
-                )
+                        f"许可证取得于 {since}，晚于 {cutoff}，{f.year} 年度无需报送",
+                        f"licence obtained on {since}, after {cutoff}: no report for {f.year}",
+                    ),
+                ]
                 out.append(
                     _make(
                         ctx,
@@ -372,29 +509,27 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
                         licence,
                         subject=subject,
                         due=None,
-                        window_start=start,
+                        window_start=f.start,
                         steps=steps,
                         status=ObligationStatus.NOT_APPLICABLE,
-                        anchor=end,
+                        anchor=f.end,
                     )
                 )
                 continue
-            steps.append(
-                (
-                    f"{cutoff} 前已持有许可证（自 {since}），须报送",
-                    f"licence held by {cutoff} (since {since}): must file",
-                )
+            held = (
+                f"{cutoff} 前已持有许可证（自 {since}），须报送",
+                f"licence held by {cutoff} (since {since}): must file",
             )
-        elif since is not None and since > end:
+            steps = [*since_steps, f.steps[0], held, *f.steps[1:]]
+        elif since is not None and since > f.end:
             continue
-        res = ctx.roll_due(end)
-        steps.extend(from_steps(res.steps[1:]) if res.date != end else [])
-        steps.append((f"期限：{res.date}", f"due: {res.date}"))
+        else:
+            steps = list(f.steps)
         satisfying = next(
             (
                 e
                 for e in evidence
-                if (int(e.fields["year"]) == year if "year" in e.fields else start <= e.date <= end)
+                if (int(e.fields["year"]) == f.year if "year" in e.fields else f.start <= e.date <= f.end)
             ),
             None,
         )
@@ -404,13 +539,13 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
                 rule,
                 licence,
                 subject=subject,
-                due=res.date,
-                window_start=start,
+                due=f.due.date,
+                window_start=f.start,
                 steps=steps,
                 satisfying=satisfying,
-                provisional=res,
-                conditional=_renewed_note(licence, start),
-                anchor=end,
+                provisional=f.due,
+                conditional=ctx.renewed_note(licence, f.start),
+                anchor=f.end,
             )
         )
     return out
@@ -552,21 +687,25 @@ def _cycle(
     )
 
 
+def _retention_steps(ctx: _Ctx, rule: Rule) -> list[Pair]:
+    r = rule.retention
+    if r is None:
+        return []
+    amount = ctx.settings.number(r.setting, r.period if r.period is not None else r.offset)
+    unit_zh = {"days": "日", "months": "个月", "years": "年"}[r.unit]
+    return [(f"保存期限：不少于 {amount}{unit_zh}", f"retention: at least {amount} {r.unit}")]
+
+
 def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
-    conditional = _renewed_note(licence, ctx.as_of)
+    conditional = ctx.renewed_note(licence)
     if rule.condition_note is not None:
         note = f"{rule.condition_note.zh} / {rule.condition_note.en}"
         conditional = f"{conditional}; {note}" if conditional else note
-    steps: list[Pair] = []
-    if rule.retention is not None:
-        r = rule.retention
-        amount = ctx.settings.number(r.setting, r.period if r.period is not None else r.offset)
-        unit_zh = {"days": "日", "months": "个月", "years": "年"}[r.unit]
-        steps.append((f"保存期限：不少于 {amount}{unit_zh}", f"retention: at least {amount} {r.unit}"))
     if rule.trigger.per != "site":
-        satisfying = (
-            events.of(rule.satisfied_by)[-1] if rule.satisfied_by and events.of(rule.satisfied_by) else None
-        )
+        found = events.of(rule.satisfied_by) if rule.satisfied_by else []
+        if not found and ctx.waiver(rule, None) is None:
+            return [_standing(ctx, rule, licence, conditional)]
+        steps = _retention_steps(ctx, rule)
         return [
             _make(
                 ctx,
@@ -575,10 +714,11 @@ def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) 
                 subject=None,
                 due=None,
                 steps=steps,
-                satisfying=satisfying,
+                satisfying=found[-1] if found else None,
                 conditional=conditional,
             )
         ]
+    steps = _retention_steps(ctx, rule)
     out: list[Obligation] = []
     checks = events.of((*rule.satisfied_by, *rule.violated_by))
     age = rule.evidence_max_age
@@ -635,6 +775,41 @@ def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) 
     return out
 
 
+def _standing(ctx: _Ctx, rule: Rule, licence: Licence, conditional: str | None) -> Obligation:
+    """A continuous duty with no evidence yet: identical for every licence with the same services and
+    renewal state except for the number, so its explanation is built once and shared."""
+    key = (rule.id, ctx.signature(licence), conditional is not None and licence.expiry_date is not None)
+    tail = ctx.tails.get(key)
+    if tail is None:
+        steps = _retention_steps(ctx, rule)
+        proto = _make(ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional)
+        tail = ctx.tails[key] = proto.explanation
+    return _build(
+        (
+            rule.id,
+            licence.number,
+            rule.title.zh,
+            rule.title.en,
+            rule.kind,
+            ObligationStatus.UPCOMING,
+            None,
+            None,
+            None,
+            False,
+            None,
+            conditional,
+            tail,
+            ctx.cite(rule, ctx.as_of),
+            " | ".join(rule.satisfied_by) or None,
+            None,
+            None,
+            False,
+            None,
+            None,
+        )
+    )
+
+
 _HANDLERS = {
     "licence_expiry": _licence_dates,
     "licence_issue": _licence_dates,
@@ -652,6 +827,22 @@ def _sort_key(o: Obligation) -> tuple[Any, ...]:
         o.rule_id,
         o.subject or "",
     )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a few hundred thousand acyclic objects.
+
+    Every obligation allocates tuples, which repeatedly triggers full collections that find nothing
+    (the objects hold no cycles); pausing saves ~20 % on the portfolio benchmark. Restored on exit.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def obligations_for(
@@ -674,14 +865,34 @@ def obligations_for(
             waivers[(str(e.fields["rule"]), None if subject is None else str(subject))] = e
     ctx = _Ctx(as_of, settings, calendar or default_calendar(), waivers)
     rules = [r for r in library.rules if r.id not in settings.disabled_rules]
+    # rules applicable to each (services, scope) shape, computed once per shape rather than per licence
+    shapes: dict[tuple[Any, ...], list[Rule]] = {}
     out: list[Obligation] = []
-    for licence in licences:
-        mine = index.for_licence(licence)
-        for rule in rules:
-            if rule_applies(rule, licence):
+    with _gc_paused():
+        for licence in licences:
+            info = licence.number_info
+            shape = (ctx.signature(licence), info is not None and info.cross_regional)
+            applicable = shapes.get(shape)
+            if applicable is None:
+                applicable = shapes[shape] = [r for r in rules if rule_applies(r, licence)]
+            mine = index.for_licence(licence)
+            present = mine.by_type
+            for rule in applicable:
+                event = rule.trigger.event
+                if event is not None and event not in present:
+                    continue  # an event-driven rule with no trigger for this licence
                 out.extend(_HANDLERS[rule.trigger.type](ctx, rule, licence, mine))
-    out.sort(key=_sort_key)
-    return out
+    overdue = [o for o in out if o.status is ObligationStatus.OVERDUE]
+    dated = [o for o in out if o.status is not ObligationStatus.OVERDUE and o.due_date is not None]
+    undated = [o for o in out if o.status is not ObligationStatus.OVERDUE and o.due_date is None]
+    try:  # C-speed keys; subjects are never mixed None/str within one licence+rule+date in practice
+        overdue.sort(key=attrgetter("due_date", "licence", "rule_id", "subject"))
+        dated.sort(key=attrgetter("due_date", "licence", "rule_id", "subject"))
+        undated.sort(key=attrgetter("licence", "rule_id", "subject"))
+        return overdue + dated + undated
+    except TypeError:
+        out.sort(key=_sort_key)
+        return out
 
 
 def evaluate(

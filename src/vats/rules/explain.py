@@ -26,10 +26,10 @@ STATUS_TEXT: dict[ObligationStatus, Pair] = {
 }
 
 
-def flatten(pairs: Iterable[Pair]) -> tuple[str, ...]:
+def flatten(pairs: Iterable[Pair], start: int = 1) -> tuple[str, ...]:
     """Number the steps and interleave the languages: `1. 中文`, `   1. English`, `2. …`."""
     out: list[str] = []
-    for i, (zh, en) in enumerate(pairs, start=1):
+    for i, (zh, en) in enumerate(pairs, start=start):
         out.append(f"{i}. {zh}")
         out.append(f"   {i}. {en}")
     return tuple(out)
@@ -50,8 +50,9 @@ def rule_line(rule: Rule) -> Pair:
     return zh, en
 
 
-def applicability_line(rule: Rule, licence: Licence, subject: str | None) -> Pair:
-    """Why the rule applies to this licence."""
+def applicability_line(rule: Rule, licence: Licence) -> Pair:
+    """Why the rule applies to a licence with these services (independent of number and subject, so
+    the engine can share it between licences)."""
     a = rule.applies
     held = ", ".join(
         s.code + (f"（仅限{'、'.join(s.limited_to)}）" if s.limited_to else "") for s in licence.services
@@ -70,9 +71,6 @@ def applicability_line(rule: Rule, licence: Licence, subject: str | None) -> Pai
     if a.scope != "any":
         zh += "，且为省级许可证" if a.scope == "provincial" else "，且为跨地区许可证"
         en += f", and it is a {a.scope.replace('_', '-')} licence"
-    if subject:
-        zh += f"；对象：{subject}"
-        en += f"; subject: {subject}"
     return zh, en
 
 

@@ -80,6 +80,8 @@ def finding_for(o: Obligation) -> Finding | None:
 
 def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
     """Findings for every obligation that needs attention, most serious first (stable order)."""
-    found = [f for f in (finding_for(o) for o in obligations) if f is not None]
+    attention = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
+    candidates = (o for o in obligations if o.status in attention or o.late)
+    found = [f for f in map(finding_for, candidates) if f is not None]
     found.sort(key=lambda f: (f.severity.rank, f.licence or "", f.id, f.subject or ""))
     return found
