@@ -37,14 +37,13 @@ from vats.ingest.extract_vocab import (
     BOILERPLATE,
     COPY_RESTRICTION,
     ITEM_LINE,
-    LABEL_LINE,
     PROVISIONS_HEADING,
     PROVISIONS_PREAMBLE,
     SERVICES_HEADING,
     SITES_HEADING,
     TITLE_LINE,
     Field,
-    label_field,
+    match_label,
 )
 from vats.ingest.normalise import Normalised
 from vats.model.errors import InputError
@@ -73,10 +72,7 @@ _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _STORE_SPLIT = re.compile(r"[、,;]")
 #: Lines that cannot belong to a provision: a labelled field, an appendix or site heading, a title.
 _LEAVES_PROVISIONS = re.compile(
-    "|".join(
-        re.sub(r"\?P<\w+>", "", p.pattern) for p in (LABEL_LINE, SITES_HEADING, SERVICES_HEADING, TITLE_LINE)
-    ),
-    re.IGNORECASE,
+    "|".join(re.sub(r"\?P<\w+>", "", p.pattern) for p in (SITES_HEADING, SERVICES_HEADING, TITLE_LINE))
 )
 _MALFORMED_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
 NATIONWIDE = "全国"
@@ -166,13 +162,15 @@ class _Extractor:
     def run(self) -> None:
         for line, span in zip(self.doc.lines, self.doc.spans, strict=True):
             if self.section is _Section.PROVISIONS:
-                if _LEAVES_PROVISIONS.match(line):  # the appendix printed after the provisions
+                if match_label(line) is not None or _LEAVES_PROVISIONS.match(
+                    line
+                ):  # the appendix printed after the provisions
                     self.section = _Section.MAIN
                 elif self._on_provision_line(line, span):
                     continue
-            label = LABEL_LINE.match(line)
+            label = match_label(line)
             if label is not None:
-                self._on_label(label_field(label["label"]), label["label"], label["value"].strip(), span)
+                self._on_label(label.field, label.label, label.value, span)
             elif (title := TITLE_LINE.match(line)) is not None:
                 printed = _title_of(title["title"])
                 if self.title and printed != self.title:

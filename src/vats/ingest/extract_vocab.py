@@ -9,6 +9,7 @@ punctuation, no stray spaces next to Chinese characters.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -73,15 +74,28 @@ LABELS: dict[str, Field] = {
     "注册住所": Field.UNMODELLED,
 }
 
-_LABEL_ALT = "|".join(re.escape(k) for k in sorted(LABELS, key=len, reverse=True))
-#: `标签:值` with a known label; the value may be empty (发证机关(盖章): left blank for a seal).
-LABEL_LINE = re.compile(rf"^(?P<label>{_LABEL_ALT}):(?P<value>.*)$", re.IGNORECASE)
 _LABEL_KEYS = {k.casefold(): v for k, v in LABELS.items()}
+# A label is looked up in a dict rather than matched by a regex alternation of every label:
+# the alternation costs milliseconds to compile at start-up and is slower per line.
+_LABEL_CANDIDATE = re.compile(r"([^:]{1,16}):")
 
 
-def label_field(label: str) -> Field:
-    """The field a matched label stands for (labels match case-insensitively: App名称)."""
-    return _LABEL_KEYS[label.casefold()]
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A labelled line `标签:值` with a known label."""
+
+    field: Field
+    label: str  # as printed (after normalisation), e.g. APP名称
+    value: str  # stripped; may be empty (发证机关(盖章): left blank for a seal)
+
+
+def match_label(line: str) -> Label | None:
+    """The known label a line starts with, or None (labels match case-insensitively: App名称)."""
+    match = _LABEL_CANDIDATE.match(line)
+    if match is None:
+        return None
+    field = _LABEL_KEYS.get(match[1].casefold())
+    return None if field is None else Label(field, match[1], line[match.end() :].strip())
 
 
 #: Chinese numerals 一 … 九十九 as articles and items are numbered (十三, 二十一); nothing looser,
@@ -107,12 +121,10 @@ BOILERPLATE = re.compile(
     r"|业务种类(?:服务项目)?(?:业务)?覆盖范围$)"  # the last: column headings of a table layout
 )
 
-#: Lines that start something new: a broken line is never glued onto one of these.
-STARTER = re.compile(
+_OTHER_STARTERS = re.compile(
     "|".join(
         re.sub(r"\?P<\w+>", "", p.pattern)
         for p in (
-            LABEL_LINE,
             ARTICLE_LINE,
             ITEM_LINE,
             SERVICES_HEADING,
@@ -124,9 +136,14 @@ STARTER = re.compile(
             SERVICE_LINE,
         )
     )
-    + r"|^仅供|^再次复印无效",
-    re.IGNORECASE,
+    + r"|^仅供|^再次复印无效"
 )
+
+
+def is_starter(line: str) -> bool:
+    """True for lines that start something new: a broken line is never glued onto one of these."""
+    return match_label(line) is not None or _OTHER_STARTERS.match(line) is not None
+
 
 # Page furniture. NUMBER_HEADER and the title repeat on every page: the first is content, the
 # rest are dropped. PAGE_MARK lines (附页, page numbers) are always dropped.

@@ -12,7 +12,7 @@ Steps, in order, per line:
 3. spaces next to Chinese characters or structural punctuation are removed (`(附 页)` -> `(附页)`),
    other runs of spaces collapse to one (`App Store` stays);
 4. page furniture is dropped (the first number header and title are kept as content);
-5. a line that starts nothing new (see `extract_vocab.STARTER`) is either a duplicate of the end
+5. a line that starts nothing new (see `extract_vocab.is_starter`) is either a duplicate of the end
    of the previous line (a fragment repeated by a page break: dropped) or, when the previous line
    is not a closed sentence and is long enough to have wrapped (`MIN_WRAP`), the rest of a broken
    line, joined with no separator (a break in the middle of a Chinese word or name such as
@@ -29,8 +29,8 @@ from vats.ingest.extract_vocab import (
     NUMBER_HEADER,
     PAGE_MARK,
     PROVISIONS_HEADING,
-    STARTER,
     TITLE_LINE,
+    is_starter,
 )
 
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20, 0x09: 0x20}
@@ -103,8 +103,8 @@ def survives_break(first: str, rest: str) -> bool:
         and clean_line(rest) == rest
         and first[-1] not in CLOSERS
         and len(first) >= MIN_WRAP
-        and STARTER.match(first) is not None  # else `first` could itself glue onto an open line
-        and not STARTER.match(rest)
+        and is_starter(first)  # else `first` could itself glue onto an open line
+        and not is_starter(rest)
         and not is_furniture(rest)
         and not is_furniture(first)
         and not is_duplicate_fragment(first, rest)
@@ -159,7 +159,7 @@ def normalise(text: str) -> Normalised:
                 dropped.append(DroppedLine(number, raw, "page_header"))
                 continue
             headers.add(line)
-        elif pieces and not STARTER.match(line):
+        elif pieces and not is_starter(line):
             if MIN_DUPLICATE <= len(line) < length and _tail(pieces, len(line)) == line:
                 dropped.append(DroppedLine(number, raw, "duplicate"))
                 continue

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from vats.ingest import numbers
 from vats.ingest.extract_slips import KNOWN_APP_STORES
-from vats.ingest.extract_vocab import STARTER
+from vats.ingest.extract_vocab import is_starter
 from vats.ingest.normalise import MIN_WRAP, clean_line, is_duplicate_fragment, is_furniture, survives_break
 from vats.model.errors import InputError
 from vats.model.licence import (
@@ -248,7 +248,7 @@ def _noisy_line(line: str, rng: random.Random) -> list[str]:
         tail = line[-rng.randrange(4, 8) :]
         if (
             is_duplicate_fragment(line, tail)
-            and not STARTER.match(tail)
+            and not is_starter(tail)
             and not is_furniture(tail)
             and clean_line(tail) == tail
         ):
