@@ -27,3 +27,18 @@ def test_upgrade_is_idempotent_and_reports_head(db_url: str) -> None:
     upgrade(engine)
     assert current(engine) == head_revisions(engine)
     engine.dispose()
+
+
+def test_every_table_module_is_listed_in_all_models() -> None:
+    """A team adding a table module must list it in all_models, or export and this test miss it."""
+    from pathlib import Path
+
+    from vats.store.all_models import MODEL_MODULES
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    declaring = {
+        ".".join(path.relative_to(src).with_suffix("").parts)
+        for path in (src / "vats").rglob("*.py")
+        if "__tablename__ = " in path.read_text(encoding="utf-8")
+    }
+    assert declaring <= set(MODEL_MODULES), sorted(declaring - set(MODEL_MODULES))
