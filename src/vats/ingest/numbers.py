@@ -284,37 +284,10 @@ _MARKUP = re.compile(
     re.S,
 )
 # Tags that do not break a word: their removal must not separate characters of a number.
-_INLINE = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "big",
-        "code",
-        "del",
-        "em",
-        "font",
-        "i",
-        "ins",
-        "kbd",
-        "label",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "tt",
-        "u",
-        "var",
-        "wbr",
-    ]
+_INLINE_TAGS = (
+    "a abbr b bdi bdo big code del em font i ins kbd label mark q s samp small span strong sub sup tt u"
 )
+_INLINE = frozenset(f"{_INLINE_TAGS} var wbr".split())
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
 # Captions printed before a number; matched only when they end right where the value starts.
 _LABEL = re.compile(
@@ -328,8 +301,7 @@ _QUALIFIER = re.compile(r" *\( *(全网) *\)")
 def _replacement(token: str) -> str:
     """What a tag, comment or entity stands for in the cleaned text."""
     if token.startswith("&"):
-        decoded = html.unescape(token)
-        return decoded if decoded != token else token
+        return html.unescape(token)  # unknown entities come back unchanged
     if token.startswith("<!--"):
         return ""
     name = _TAG_NAME.match(token)
