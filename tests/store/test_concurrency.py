@@ -36,3 +36,14 @@ def test_duplicate_name_is_a_conflict(engine: Engine) -> None:
         add_organisation(s, name="同名公司")
     with pytest.raises(ConflictError), session_scope(engine, actor="a") as s:
         add_organisation(s, name="同名公司")
+
+
+def test_concurrent_duplicate_insert_is_a_conflict(engine: Engine) -> None:
+    """Both writers pass the existence check; the database's unique key decides, the loser gets 409."""
+    from vats.store.models import Actor
+
+    with pytest.raises(ConflictError, match="already exists"), session_scope(engine, actor="a") as first:
+        first.add(Actor(name="同一人"))
+        with session_scope(engine, actor="b") as second:
+            second.add(Actor(name="同一人"))
+        first.flush()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError as DBIntegrityError
 from sqlalchemy.orm import Session
 
 from vats.model.errors import ConflictError, UnavailableError
@@ -149,8 +150,24 @@ def session_scope(engine: Engine, *, actor: str) -> Iterator[Session]:
             "记录已被他人修改，请重新读取后重试 / the record was changed by someone else since it was read; "
             f"re-read and retry ({exc})"
         ) from None
+    except DBIntegrityError as exc:
+        session.rollback()
+        if _is_unique_violation(exc):
+            raise ConflictError(
+                f"记录已存在 / a record with the same unique key already exists: {_first_line(exc)}"
+            ) from None
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _first_line(exc: DBIntegrityError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def _is_unique_violation(exc: DBIntegrityError) -> bool:
+    """Two writers inserting the same key: a conflict to retry, not a crash (SQLite and PostgreSQL)."""
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
