@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +107,19 @@ def test_find_never_crashes_and_spans_are_consistent(text: str) -> None:
 def test_find_never_crashes_on_number_like_soup(text: str) -> None:
     for hit in find(text):
         assert text[hit.start : hit.end] == hit.raw
+
+
+@settings(max_examples=200)
+@given(noise, numbers, noise, st.data())
+def test_find_sees_through_inline_tags_and_entities_inside_a_number(
+    before: str, number: str, after: str, data: st.DataObject
+) -> None:
+    # A tag splitting the anchor tokens themselves ("I<b>CP", "B<b>2") is a documented blind spot.
+    inside = {i for m in re.finditer(r"ICP|[AB][12]|B-2-", number) for i in range(m.start() + 1, m.end())}
+    cut = data.draw(st.sampled_from([i for i in range(1, len(number)) if i not in inside]))
+    tag = data.draw(st.sampled_from(["<span>", "</span>", "<b class='n'>", "<!-- x -->", "<a href='#'>"]))
+    marked = (number[:cut] + tag + number[cut:]).replace("号", "&#x53F7;")
+    text = before + marked + after
+    hits = [h for h in find(text) if h.canonical == number]
+    assert len(hits) == 1
+    assert (hits[0].start, hits[0].end) == (len(before), len(before) + len(marked))

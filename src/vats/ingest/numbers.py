@@ -413,6 +413,8 @@ def find(text: str) -> list[Found]:
 
     Spans index the original string; numbers glued to a longer alphanumeric token are ignored, and
     candidates that fail validation (bad year, wrong digit count) are skipped rather than reported.
+    Tags and entities may sit anywhere in a number except inside the anchor tokens themselves
+    ("ICP", "B2", "A1" …): "I<b>CP" is not seen, which keeps the whole-document pass a single regex.
     """
     strict, _ = _patterns()
     hits: list[Found] = []
