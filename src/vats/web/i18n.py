@@ -28,8 +28,9 @@ def code_values() -> tuple[str, ...]:
     from vats.web.registers import register_terms
 
     roles = ("admin", "officer", "viewer", "auditor")
+    extra = ("late",)  # register due summaries: satisfied after the deadline
     enums = [*ObligationStatus, *Severity, *Reliability, *SiteKind]
-    return (*roles, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
+    return (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
 
 
 class Catalogue:

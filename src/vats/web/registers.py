@@ -28,16 +28,10 @@ from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
-HIDDEN_FIELDS = {
-    "subject",
-    "organisation_id",
-    "created_at",
-    "updated_at",
-    "version",
-    "actions",
-    "due",
-    "note",
-}
+# Not shown as list columns (still in the API output); the record page hides fewer.
+HIDDEN_FIELDS = frozenset({"subject", "organisation_id", "created_at", "updated_at", "version", "actions"})
+HIDDEN_FIELDS |= {"due", "note"}
+RECORD_HIDDEN = frozenset({"subject", "organisation_id", "version", "actions", "due"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +61,7 @@ def register_terms() -> set[str]:
         for obj in vars(schemas).values():
             if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == schemas.__name__:
                 terms |= set(obj.model_fields)
-    return terms - HIDDEN_FIELDS - {"actions", "filters"}
+    return terms - RECORD_HIDDEN - {"filters"}
 
 
 def _registry() -> dict[str, Any]:
@@ -302,6 +296,7 @@ def _record_page(
         fields = form_fields(ep.body, _lang(request)) if ep.body else []
         actions.append((action, fields))
     data = record.model_dump()
+    labels = _code_labels(request, plural, sorted({a for (_s, a) in info.machine.transitions}))
     return render(
         request,
         "register_record.html",
@@ -309,10 +304,30 @@ def _record_page(
         nav="registers",
         info=info,
         record=record,
-        data={k: v for k, v in data.items() if k not in ("actions", "due")},
+        data={k: v for k, v in data.items() if k not in RECORD_HIDDEN},
+        labels=labels,
         actions=actions if _writer(user) else [],
         error=error,
     )
+
+
+def _code_labels(request: Request, plural: str, actions: list[str]) -> dict[str, dict[str, str]]:
+    """field → {code: label} for every vocabulary field of the register's input models, so stored
+    codes (`category: constitution`) display as their words."""
+    lang = _lang(request)
+    models = [_endpoint(request, "POST", f"/api/v1/{plural}").body]
+    id_name = _id_name(request, plural)
+    for action in actions:
+        try:
+            models.append(_endpoint(request, "POST", f"/api/v1/{plural}/{{{id_name}}}/{action}").body)
+        except NotFoundError:
+            continue
+    labels: dict[str, dict[str, str]] = {}
+    for model in models:
+        for f in form_fields(model, lang) if model else []:
+            if f.options:
+                labels[f.name] = dict(f.options)
+    return labels
 
 
 def _id_name(request: Request, plural: str) -> str:
