@@ -9,8 +9,8 @@ punctuation, no stray spaces next to Chinese characters.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Field(StrEnum):
@@ -80,9 +80,8 @@ _LABEL_KEYS = {k.casefold(): v for k, v in LABELS.items()}
 _LABEL_CANDIDATE = re.compile(r"([^:]{1,16}):")
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
-    """A labelled line `标签:值` with a known label."""
+class Label(NamedTuple):
+    """A labelled line `标签:值` with a known label (a tuple: built for every labelled line)."""
 
     field: Field
     label: str  # as printed (after normalisation), e.g. APP名称
@@ -142,7 +141,10 @@ _OTHER_STARTERS = re.compile(
 
 def is_starter(line: str) -> bool:
     """True for lines that start something new: a broken line is never glued onto one of these."""
-    return match_label(line) is not None or _OTHER_STARTERS.match(line) is not None
+    match = _LABEL_CANDIDATE.match(line)
+    if match is not None and match[1].casefold() in _LABEL_KEYS:
+        return True
+    return _OTHER_STARTERS.match(line) is not None
 
 
 # Page furniture. NUMBER_HEADER and the title repeat on every page: the first is content, the

@@ -147,7 +147,9 @@ def normalise(text: str) -> Normalised:
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw or raw.isspace():
             continue
-        line = _clean_spaces(raw)
+        line = raw.strip()
+        if " " in line or line[0] == "#":  # the common case (no spaces, no heading) costs nothing
+            line = _clean_spaces(line)
         if not line:  # e.g. a bare "#"
             continue
         furniture = _FURNITURE.match(line)
