@@ -7,11 +7,12 @@ audit means is decided here, in one place, and sorted most serious first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
-from vats.model.findings import Finding
+from vats.model.findings import Finding, Severity
 from vats.model.licence import Licence
-from vats.model.obligations import Event
+from vats.model.obligations import Event, ObligationStatus
 from vats.rules.validate import validate
 
 
@@ -20,9 +21,46 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.severity.rank)
 
 
+# Validation findings about a duty the obligations engine also tracks. With no event records the
+# validation finding stands (and the engine's duplicate is dropped); once events show the duty done
+# or waived, the validation finding gives way to the engine's verdict.
+SUPERSEDED_BY_RULE = {
+    "licence.renewal_deadline_passed": "licence.renewal",
+    "licence.renewal_deadline_near": "licence.renewal",
+}
+
+
+def _no_evidence(finding: Finding) -> Finding:
+    """Without any event records vats cannot know whether a periodic filing was made: ask for the
+    evidence (medium) instead of declaring the duty missed (high, which would fail every audit)."""
+    return replace(
+        finding,
+        severity=Severity.MEDIUM,
+        message_zh=f"未记录证据：{finding.message_zh}",
+        message_en=f"no evidence recorded: {finding.message_en}",
+        tags=(*finding.tags, "no_evidence"),
+    )
+
+
 def audit_licence(licence: Licence, *, as_of: date, events: Sequence[Event] = ()) -> list[Finding]:
     """Every finding for `licence` as of `as_of`, most severe first.
 
-    `events` (renewal applied, reports filed …) feed the obligation findings the rules engine adds.
+    Intrinsic validation plus the obligation-derived findings of the rules engine (overdue -> high,
+    reported late -> medium, due soon -> low). `events` (renewal applied, reports filed …) let the
+    engine see what has been done; without any events, "overdue" findings that only mean "no record
+    of it" are reported as medium requests for evidence.
     """
-    return sort_findings(validate(licence, as_of=as_of))
+    from vats.rules.engine import evaluate
+
+    evaluation = evaluate([licence], events, as_of)
+    done = {
+        o.rule_id
+        for o in evaluation.obligations
+        if o.status in (ObligationStatus.SATISFIED, ObligationStatus.WAIVED)
+    }
+    intrinsic = [f for f in validate(licence, as_of=as_of) if SUPERSEDED_BY_RULE.get(f.id) not in done]
+    covered = {SUPERSEDED_BY_RULE[f.id] for f in intrinsic if f.id in SUPERSEDED_BY_RULE}
+    derived = [f for f in evaluation.findings if f.id.split(".", 2)[-1] not in covered]
+    if not events:
+        derived = [_no_evidence(f) if f.severity is Severity.HIGH else f for f in derived]
+    return sort_findings([*intrinsic, *derived])
