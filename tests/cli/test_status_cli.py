@@ -5,22 +5,12 @@ reported late (due 2026-10-16) on 2026-11-28."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
+from store_cli import vats
+
 from vats.store.db import make_engine, session_scope, upgrade
-
-
-def vats(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vats.cli.main", *args],
-        capture_output=True,
-        timeout=120,
-        check=False,
-        text=True,
-    )
 
 
 def test_late_disposal_report_shows_in_status(db_url: str, seed_path: Path) -> None:

@@ -117,16 +117,7 @@ def test_archive_refuses_inside_retention_and_keeps_chain_verifiable(engine: Eng
         updates = []
         for row in rows:
             at = row.at - timedelta(days=400) if row.id <= 2 else row.at
-            content = content_of(
-                seq=row.id,
-                at=at,
-                actor=row.actor,
-                entity=row.entity,
-                entity_id=row.entity_id,
-                action=row.action,
-                before=row.before,
-                after=row.after,
-            )
+            content = content_of({**row.__dict__, "at": at})
             digest = chain_hash(prev, content)
             updates.append({"id": row.id, "at": at, "p": prev, "h": digest})
             prev = digest

@@ -17,7 +17,7 @@ still verifies from a known anchor.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -96,20 +96,13 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def content_of(
-    *, seq: int, at: datetime, actor: str, entity: str, entity_id: str, action: str, before: Any, after: Any
-) -> str:
-    """Canonical JSON of everything a row asserts (the hashed part)."""
+def content_of(entry: Mapping[str, Any]) -> str:
+    """Canonical JSON of everything a row asserts (the hashed part); `entry` has the column names."""
     return canonical(
         {
-            "seq": seq,
-            "at": utc_text(at),
-            "actor": actor,
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": action,
-            "before": before,
-            "after": after,
+            "seq": entry["id"],
+            "at": utc_text(entry["at"]),
+            **{key: entry[key] for key in ("actor", "entity", "entity_id", "action", "before", "after")},
         }
     )
 
@@ -138,32 +131,19 @@ def append(conn: Connection, *, actor: str, changes: Sequence[Change]) -> int:
     rows: list[dict[str, Any]] = []
     for change in changes:
         seq += 1
-        content = content_of(
-            seq=seq,
-            at=now,
-            actor=actor,
-            entity=change.entity,
-            entity_id=change.entity_id,
-            action=change.action,
-            before=change.before,
-            after=change.after,
-        )
-        digest = chain_hash(prev, content)
-        rows.append(
-            {
-                "id": seq,
-                "at": now,
-                "actor": actor,
-                "entity": change.entity,
-                "entity_id": change.entity_id,
-                "action": change.action,
-                "before": change.before,
-                "after": change.after,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
+        row: dict[str, Any] = {
+            "id": seq,
+            "at": now,
+            "actor": actor,
+            "entity": change.entity,
+            "entity_id": change.entity_id,
+            "action": change.action,
+            "before": change.before,
+            "after": change.after,
+            "prev_hash": prev,
+        }
+        row["hash"] = prev = chain_hash(prev, content_of(row))
+        rows.append(row)
     conn.execute(insert(AuditEntry), rows)
     return seq
 
@@ -228,16 +208,7 @@ def verify(session: Session) -> VerifyResult:
             return _broken(
                 count, row.id, "prev_hash does not match the previous entry (deleted or reordered)"
             )
-        content = content_of(
-            seq=row.id,
-            at=row.at,
-            actor=row.actor,
-            entity=row.entity,
-            entity_id=row.entity_id,
-            action=row.action,
-            before=row.before,
-            after=row.after,
-        )
+        content = content_of(row._mapping)
         if chain_hash(prev, content) != row.hash:
             return _broken(count, row.id, "content does not match its hash (entry altered)")
         if anchor is not None and row.action == "archive" and _vouches(row.after, anchor):
