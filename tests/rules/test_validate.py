@@ -230,6 +230,19 @@ def test_provincial_number_with_coverage_outside_its_province() -> None:
     assert len(by_id(nationwide, "coverage.outside_number_region")) == 1
 
 
+def test_coverage_missing_or_unrecognised_is_low() -> None:
+    services = (
+        Service("B25", "信息服务业务", coverage=()),
+        Service("B21", "在线数据处理与交易处理业务", coverage=("重庆市主城区", "火星")),
+    )
+    findings = validate(reference_like(services=services), as_of=date(2026, 6, 1))
+    assert [(f.id, f.subject) for f in findings if f.id.startswith("coverage.")] == [
+        ("coverage.missing", "B25"),
+        ("coverage.unrecognised", "B21"),
+    ]
+    assert all(f.severity is Severity.LOW for f in findings if f.id.startswith("coverage."))
+
+
 def test_cross_regional_number_with_nationwide_coverage_is_fine() -> None:
     licence = reference_like(
         number="B2-20090059",

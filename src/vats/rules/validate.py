@@ -335,6 +335,11 @@ def _number(ctx: _Ctx) -> Iterator[Finding]:
     yield from _company_region(ctx, info.region, info.region_name)
 
 
+def _coverage_region(name: str) -> Region | None:
+    """The region a coverage entry names (重庆市, 重庆, or a place inside one)."""
+    return by_name(name) or region_of_address(name)
+
+
 def _coverage_regions(names: Iterable[str]) -> tuple[set[str], bool, list[str]]:
     """(region codes, nationwide?, unrecognised names) for a coverage list."""
     codes: set[str] = set()
@@ -343,28 +348,51 @@ def _coverage_regions(names: Iterable[str]) -> tuple[set[str], bool, list[str]]:
     for name in names:
         if _compact(name) == NATIONWIDE:
             nationwide = True
-            continue
-        region = by_name(name) or region_of_address(name)
-        if region is None:
-            unknown.append(name)
-        else:
+        elif (region := _coverage_region(name)) is not None:
             codes.add(region.code)
+        else:
+            unknown.append(name)
     return codes, nationwide, unknown
 
 
 def _coverage(ctx: _Ctx, region: str | None, region_name: str | None, cross: bool) -> Iterator[Finding]:
     for i, svc in enumerate(ctx.licence.services):
-        codes, nationwide, _unknown = _coverage_regions(svc.coverage)
+        codes, nationwide, unknown = _coverage_regions(svc.coverage)
         key = f"services[{i}]"
+        evidence = [ctx.evidence(key, "、".join(svc.coverage))]
+        if not svc.coverage:
+            yield ctx.finding(
+                "coverage.missing",
+                Severity.LOW,
+                f"{svc.name}（{svc.code}）未载明业务覆盖范围",
+                f"no coverage is stated for {svc.code}",
+                evidence,
+                [SRC_ISSUER],
+                subject=svc.code,
+            )
+        if unknown:
+            yield ctx.finding(
+                "coverage.unrecognised",
+                Severity.LOW,
+                f"{svc.code} 的覆盖范围“{'、'.join(unknown)}”无法对应到省级行政区，请核对",
+                f"{svc.code} coverage {', '.join(unknown)} names no known province; check the reading",
+                evidence,
+                [SRC_LICENCE_TEXT],
+                subject=svc.code,
+            )
         if not cross and region is not None and (nationwide or codes - {region}):
-            outside = [c for c in svc.coverage if (r := by_name(c)) is None or r.code != region]
+            outside = [
+                c
+                for c in svc.coverage
+                if ((r := _coverage_region(c)) is not None and r.code != region) or _compact(c) == NATIONWIDE
+            ]
             yield ctx.finding(
                 "coverage.outside_number_region",
                 Severity.HIGH,
                 f"{svc.name}（{svc.code}）的覆盖范围含 {'、'.join(outside)}，超出省级编号所属的{region_name}",
                 f"{svc.code} coverage includes {', '.join(outside)}, outside {region_name} where the "
                 "provincial number was issued",
-                [ctx.evidence(key, "、".join(svc.coverage))],
+                evidence,
                 [SRC_ISSUER],
                 subject=svc.code,
             )
@@ -375,7 +403,7 @@ def _coverage(ctx: _Ctx, region: str | None, region_name: str | None, cross: boo
                 f"跨地区编号下的 {svc.code} 仅覆盖一个省份（{'、'.join(svc.coverage)}）",
                 f"{svc.code} under a cross-regional number covers a single province "
                 f"({', '.join(svc.coverage)})",
-                [ctx.evidence(key, "、".join(svc.coverage))],
+                evidence,
                 [SRC_ISSUER],
                 subject=svc.code,
             )
