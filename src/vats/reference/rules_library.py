@@ -7,7 +7,6 @@ provisions entry that points at a missing rule is an `InputError` naming the fil
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,27 +24,6 @@ RULES_DIR = Path(__file__).resolve().parent / "rules"
 EVENT_TYPES_FILE = "event_types.yaml"
 PROVISIONS_FILE = "provisions.yaml"
 _NOT_RULE_FILES = {EVENT_TYPES_FILE, PROVISIONS_FILE}
-
-# Used only until `vats.reference.catalogue` (NUMBERS) is importable: the 2015 catalogue's B codes.
-_FALLBACK_CODES = frozenset(
-    [
-        "B1",
-        "B11",
-        "B12",
-        "B13",
-        "B14",
-        "B2",
-        "B21",
-        "B22",
-        "B23",
-        "B24",
-        "B24-1",
-        "B24-2",
-        "B25",
-        "B26",
-        "B26-1",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,12 +276,10 @@ def _validate(marked: Marked, kind: str) -> Any:
 
 
 def _known_code(code: str) -> bool:
-    """Whether the catalogue (NUMBERS' `vats.reference.catalogue`, else the 2015 B codes) has `code`."""
-    try:
-        catalogue = importlib.import_module("vats.reference.catalogue")
-    except ModuleNotFoundError:
-        return code in _FALLBACK_CODES
-    return catalogue.entry(code) is not None
+    """Whether the service catalogue (`vats.reference.catalogue`) has `code`."""
+    from vats.reference.catalogue import entry
+
+    return entry(code) is not None
 
 
 def _text(spec: Any) -> Text:

@@ -21,59 +21,57 @@ def _evidence(o: Obligation) -> tuple[Evidence, ...]:
     )
 
 
+def _finding(o: Obligation, kind: str, severity: Severity, zh: str, en: str) -> Finding:
+    return Finding(
+        id=f"obligation.{kind}.{o.rule_id}",
+        severity=severity,
+        message_zh=zh,
+        message_en=en,
+        licence=o.licence,
+        subject=o.subject,
+        evidence=_evidence(o),
+        sources=o.sources,
+        tags=("obligation", kind),
+    )
+
+
 def finding_for(o: Obligation) -> Finding | None:
     """The finding one obligation implies, or None when it needs no attention."""
     subject = f"（{o.subject}）" if o.subject else ""
     subject_en = f" ({o.subject})" if o.subject else ""
+    title_zh, title_en = f"{o.title_zh}{subject}", f"{o.title_en}{subject_en}"
+    evidence = o.evidence_required or "-"
     if o.status is ObligationStatus.OVERDUE and o.conditional is None:
-        since = f"自 {o.due_date} 起" if o.due_date else ""
-        return Finding(
-            id=f"obligation.overdue.{o.rule_id}",
-            severity=Severity.HIGH,
-            message_zh=f"{o.title_zh}{subject}{since}已逾期，需提供证据：{o.evidence_required or '-'}",
-            message_en=f"{o.title_en}{subject_en} is overdue since {o.due_date}; evidence needed: "
-            f"{o.evidence_required or '-'}",
-            licence=o.licence,
-            subject=o.subject,
-            evidence=_evidence(o),
-            sources=o.sources,
-            tags=("obligation", "overdue"),
+        return _finding(
+            o,
+            "overdue",
+            Severity.HIGH,
+            f"{title_zh}自 {o.due_date} 起已逾期，需提供证据：{evidence}",
+            f"{title_en} is overdue since {o.due_date}; evidence needed: {evidence}",
         )
     if o.status is ObligationStatus.SATISFIED and o.late:
-        return Finding(
-            id=f"obligation.late.{o.rule_id}",
-            severity=Severity.MEDIUM,
-            message_zh=f"{o.title_zh}{subject}逾期完成：期限 {o.due_date}，完成于 {o.completed_on}",
-            message_en=f"{o.title_en}{subject_en} reported late: due {o.due_date}, done {o.completed_on}",
-            licence=o.licence,
-            subject=o.subject,
-            evidence=_evidence(o),
-            sources=o.sources,
-            tags=("obligation", "late"),
+        return _finding(
+            o,
+            "late",
+            Severity.MEDIUM,
+            f"{title_zh}逾期完成：期限 {o.due_date}，完成于 {o.completed_on}",
+            f"{title_en} reported late: due {o.due_date}, done {o.completed_on}",
         )
     if o.status is ObligationStatus.DUE_SOON:
-        return Finding(
-            id=f"obligation.due_soon.{o.rule_id}",
-            severity=Severity.LOW,
-            message_zh=f"{o.title_zh}{subject}将于 {o.due_date} 到期",
-            message_en=f"{o.title_en}{subject_en} is due on {o.due_date}",
-            licence=o.licence,
-            subject=o.subject,
-            evidence=_evidence(o),
-            sources=o.sources,
-            tags=("obligation", "due_soon"),
+        return _finding(
+            o,
+            "due_soon",
+            Severity.LOW,
+            f"{title_zh}将于 {o.due_date} 到期",
+            f"{title_en} is due on {o.due_date}",
         )
     if o.status is ObligationStatus.OVERDUE:  # overdue but conditional (e.g. only if renewed)
-        return Finding(
-            id=f"obligation.conditional.{o.rule_id}",
-            severity=Severity.INFO,
-            message_zh=f"{o.title_zh}{subject}期限 {o.due_date} 已过（{o.conditional}）",
-            message_en=f"{o.title_en}{subject_en} passed its date {o.due_date} ({o.conditional})",
-            licence=o.licence,
-            subject=o.subject,
-            evidence=_evidence(o),
-            sources=o.sources,
-            tags=("obligation", "conditional"),
+        return _finding(
+            o,
+            "conditional",
+            Severity.INFO,
+            f"{title_zh}期限 {o.due_date} 已过（{o.conditional}）",
+            f"{title_en} passed its date {o.due_date} ({o.conditional})",
         )
     return None
 
