@@ -19,7 +19,8 @@ def _by_id(findings: list, prefix: str) -> list:  # type: ignore[type-arg]
 
 def test_without_events_missing_records_are_requests_for_evidence() -> None:
     findings = audit_licence(make_reference(), as_of=AS_OF)
-    report = _by_id(findings, "obligation.overdue.licence.annual_report")
+    report = _by_id(findings, "obligation.no_evidence.licence.annual_report")
+    assert not _by_id(findings, "obligation.overdue.licence.annual_report")
     assert report and all(f.severity is Severity.MEDIUM and "no_evidence" in f.tags for f in report)
     # the renewal duty is reported once (by validation), not twice
     assert _by_id(findings, "licence.renewal_deadline_passed")

@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vats.model.errors import InputError
 from vats.rules.events import load_events
@@ -99,3 +101,28 @@ def test_bad_events_name_line_and_field(
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         load_events(tmp_path / "nope.yaml")
+
+
+_SUBJECTS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789:-_案件", min_size=1, max_size=12)
+_EVENT = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(
+            ["illegal_info_disposed", "complaint_received", "renewal_applied", "incident_reported"]
+        ),
+        "date": st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+        "subject": _SUBJECTS,
+    },
+    optional={"licence": st.sampled_from(["渝B2-20210467", "B2-20090059"]), "id": _SUBJECTS},
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=st.lists(_EVENT, max_size=6))
+def test_valid_events_round_trip_through_yaml(tmp_path: Path, items: list[dict[str, object]]) -> None:
+    import yaml
+
+    path = _write(tmp_path, yaml.safe_dump({"events": items}, allow_unicode=True))
+    loaded = load_events(path)
+    assert [(e.type, e.date, e.licence, e.id, e.fields["subject"]) for e in loaded] == [
+        (i["type"], i["date"], i.get("licence"), i.get("id"), i["subject"]) for i in items
+    ]

@@ -35,6 +35,7 @@ def _no_evidence(finding: Finding) -> Finding:
     evidence (medium) instead of declaring the duty missed (high, which would fail every audit)."""
     return replace(
         finding,
+        id=finding.id.replace("obligation.overdue.", "obligation.no_evidence.", 1),
         severity=Severity.MEDIUM,
         message_zh=f"未记录证据：{finding.message_zh}",
         message_en=f"no evidence recorded: {finding.message_en}",
