@@ -128,3 +128,10 @@ def test_loader_rejects_bad_parent_and_unknown_kind(tmp_path: Path) -> None:
     path.write_text(text.replace("    basic: true\n", "    basic: yes please\n", 1), encoding="utf-8")
     with pytest.raises(InputError, match="expected bool"):
         load_catalogue(path)
+
+
+def test_bundled_file_has_no_duplicate_keys() -> None:
+    """The fast loader keeps the last of two equal keys silently; the line-aware one refuses them."""
+    from vats.reference.marked_yaml import load_marked
+
+    assert load_marked(cat.DATA_PATH).data["edition"] == "2015"

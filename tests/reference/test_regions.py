@@ -149,3 +149,10 @@ def test_loader_reports_yaml_syntax_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_regions(_write(tmp_path, "schema: 1\nregions: [\n"))
     assert err.value.line is not None
+
+
+def test_bundled_file_has_no_duplicate_keys() -> None:
+    """The fast loader keeps the last of two equal keys silently; the line-aware one refuses them."""
+    from vats.reference.marked_yaml import load_marked
+
+    assert load_marked(regions.DATA_PATH).data["regions"][0]["code"] == "BJ"

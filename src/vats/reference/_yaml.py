@@ -102,13 +102,12 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
 def load_yaml_text(text: str, *, source: str) -> Document:
     """Parse YAML text with the fast loader; syntax errors name the file and line."""
     try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(f"YAML 语法错误 / invalid YAML: {exc.problem}", source=source, line=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"YAML 语法错误 / invalid YAML: {exc}", source=source) from None
+        data = yaml.load(text, Loader=_Loader)  # a safe loader: CSafeLoader or SafeLoader
+    except yaml.YAMLError:
+        from vats.reference.marked_yaml import load_marked_text
+
+        load_marked_text(text, source=source)  # the line-aware loader raises the located error
+        raise InputError("YAML 语法错误 / invalid YAML", source=source) from None
     return Document(data=data, source=source, text=text)
 
 
