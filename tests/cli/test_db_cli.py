@@ -43,3 +43,10 @@ def test_org_add_validates_credit_code(sqlite_url: str) -> None:
     assert dup.returncode == 3
     listed = json.loads(vats("org", "list", "--format", "json", "--db", sqlite_url).stdout)
     assert listed == [{"id": 1, "name": "甲公司", "uscc": "91350100M000100Y43", "region": "FJ"}]
+
+
+def test_reading_an_uninitialised_database_says_what_to_do(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    for args in (("status",), ("auditlog", "verify"), ("export", "-o", str(tmp_path / "x.json"))):
+        result = vats(*args, "--db", url)
+        assert result.returncode == 5 and "vats db upgrade" in result.stderr, (args, result.stderr)

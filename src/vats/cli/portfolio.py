@@ -20,7 +20,7 @@ def export_command(
 ) -> None:
     """导出全部数据 / Export the whole portfolio (JSON or zip), or one table as CSV/XLSX."""
     from vats.model.errors import InputError
-    from vats.store.db import cli_session, database_url, make_engine
+    from vats.store.db import cli_session, database_url, make_engine, require_schema
 
     if table is not None:
         from vats.report.tables import export_table
@@ -42,6 +42,7 @@ def export_command(
 
     engine = make_engine(database_url(db))
     try:
+        require_schema(engine)
         counts = export_portfolio(engine, output)
     finally:
         engine.dispose()

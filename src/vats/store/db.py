@@ -112,6 +112,15 @@ def _reachable(engine: Engine) -> Iterator[None]:
         ) from None
 
 
+def require_schema(engine: Engine) -> None:
+    """Refuse to read a database vats never set up (instead of failing on a missing table)."""
+    if not current(engine):
+        raise UnavailableError(
+            f"数据库尚未初始化，请先运行 vats db upgrade / {engine.url.render_as_string()} has no vats "
+            "tables; run `vats db upgrade` (or import a licence) first"
+        )
+
+
 def default_actor() -> str:
     """Who the CLI acts as: `VATS_ACTOR`, else `cli:<login name>`."""
     return os.environ.get("VATS_ACTOR") or f"cli:{os.environ.get('USER', 'unknown')}"
@@ -124,6 +133,8 @@ def cli_session(db: str | None, *, migrate: bool = True, actor: str | None = Non
     try:
         if migrate:
             upgrade(engine)
+        else:
+            require_schema(engine)
         with session_scope(engine, actor=actor or default_actor()) as session:
             yield session
     finally:
