@@ -215,7 +215,7 @@ def record_run(
                     "domain": report.target.domain,
                     "evidence": f"check_run:{run.id} check_results:{rows[0].id}-{rows[-1].id}"
                     + (f" sm3:{digest}" if digest else ""),
-                    "failed": sorted({r.code for r in report.results if r.outcome.failed}),
+                    "note": ", ".join(sorted({r.code for r in report.results if r.outcome.failed})) or "ok",
                 },
             ),
         )
