@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from vats.ingest.numbers import parse
 
 from vats.checks.fetch import FetchSettings
 from vats.checks.fixture_server import Route
 from vats.checks.homepage import classify_number, evaluate, run_checks, targets_for
 from vats.checks.net import NetPolicy, parse_resolve
 from vats.checks.results import CheckKind, Fetched, Outcome, SiteReport, SiteTarget
+from vats.ingest.numbers import parse
 
 LICENCE = "渝B2-20210467"
 FILING = "<a href='https://beian.miit.gov.cn/'>渝ICP备2021000001号-1</a>"
@@ -169,3 +169,19 @@ def test_targets_for_seed_licence(seed_path: Any) -> None:
     assert [t.domain for t in targets] == ["maichetong.com.cn", "autoengine.com", "dongchedi.com"]
     assert "dcarapi.com" in targets[0].listed_domains
     assert all(t.licence == LICENCE for t in targets)
+
+
+def test_judging_in_a_worker_process_matches_inline() -> None:
+    from vats.checks.fixture_server import FixtureServer
+    from vats.checks.homepage import POOL_THRESHOLD
+
+    hosts = [f"s{i}.test" for i in range(POOL_THRESHOLD)]
+    routes = {h: Route(COMPLIANT if i % 2 else html("", "")) for i, h in enumerate(hosts)}
+    with FixtureServer(routes) as server:
+        policy = NetPolicy(resolve=tuple(parse_resolve(r) for r in server.resolve_args()))
+        targets = [SiteTarget(h, LICENCE, frozenset(hosts)) for h in hosts]
+        pooled = run_checks(targets, settings=FetchSettings(timeout=5), policy=policy, judge_workers=1)
+        inline = run_checks(targets, settings=FetchSettings(timeout=5), policy=policy, judge_workers=0)
+    assert [r.target.domain for r in pooled] == hosts
+    assert [r.passed for r in pooled] == [bool(i % 2) for i in range(len(hosts))]
+    assert [[c.code for c in r.results] for r in pooled] == [[c.code for c in r.results] for r in inline]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vats.checks.net import NetPolicy, classify, parse_resolve
 from vats.model.errors import InputError
@@ -73,3 +76,16 @@ def test_exact_port_rule_beats_wildcard() -> None:
     assert str(policy.mapped("A.test.", 80).address) == "127.0.0.3"  # type: ignore[union-attr]
     assert str(policy.mapped("a.test", 443).address) == "127.0.0.2"  # type: ignore[union-attr]
     assert policy.mapped("b.test", 80) is None
+
+
+@given(
+    host=st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,10}){1,3}", fullmatch=True),
+    port=st.integers(1, 65535),
+    addr=st.ip_addresses(),
+    target=st.one_of(st.none(), st.integers(1, 65535)),
+)
+def test_parse_resolve_round_trips(host: str, port: int, addr: Any, target: int | None) -> None:
+    text = f"[{addr}]" if addr.version == 6 else str(addr)
+    spec = f"{host}:{port}:{text}" + (f":{target}" if target else "")
+    rule = parse_resolve(spec)
+    assert (rule.host, rule.port, rule.address, rule.target_port) == (host, port, addr, target)

@@ -224,3 +224,16 @@ def json_documents(text: str) -> list[Any]:
         while pos < len(text) and text[pos].isspace():
             pos += 1
     return docs
+
+
+def test_check_all_includes_declared_sites_no_licence_lists(
+    fleet: FixtureServer, seed_path: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text("kind,name,domain,licence\nsite,推广页,www.dcd-promo.test,渝B2-20210467\n", "utf-8")
+    assert vats("licence", "import", str(seed_path), "--db", sqlite_url).returncode == 0
+    assert vats("inventory", "import", str(inventory), "--db", sqlite_url).returncode == 0
+    out = vats("sites", "check", "--all", "--db", sqlite_url, "--format", "json", *resolve_args(fleet))
+    report = json.loads(out.stdout)
+    assert [s["domain"] for s in report["sites"]][-1] == "www.dcd-promo.test"
+    assert report["sites"][-1]["passed"] is True  # it shows the number of the licence it declares
