@@ -22,6 +22,9 @@ def test_import_list_show_diff(db_url: str, seed_path: Path, tmp_path: Path) -> 
     shown = json.loads(vats("licence", "show", number, "--db", db_url).stdout)
     domains = [s["domain"] for s in shown["licence"]["sites"]]
     assert domains and shown["revision"] == 1
+    rev_id = str(shown["revisions"][0]["id"])
+    by_id = json.loads(vats("licence", "show", rev_id, "--db", db_url).stdout)
+    assert by_id["licence"]["number"] == number and len(by_id["revisions"]) == 1
     changed = tmp_path / "reissued.txt"
     changed.write_text(text.replace(domains[0], "new-site.example.cn"), encoding="utf-8")
     second = vats("licence", "import", str(changed), "--db", db_url)

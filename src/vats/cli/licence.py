@@ -103,7 +103,7 @@ def show_command(
                 "source": r.source_name,
                 "imported_at": r.imported_at,
             }
-            for r in revisions(session, number=number.partition("@")[0])
+            for r in revisions(session, licence_id=rev.licence_id)
         ]
         data = rev.data
     if fmt is OutputFormat.JSON:

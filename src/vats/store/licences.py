@@ -227,12 +227,16 @@ def load_domain_licences(session: Session, *, numbers: Collection[str] | None = 
     return [lic for chunk in iter_domain_licences(session, numbers=numbers) for lic in chunk]
 
 
-def revisions(session: Session, *, number: str) -> list[LicenceRevision]:
-    record = require_licence(session, number=number)
+def revisions(
+    session: Session, *, number: str | None = None, licence_id: int | None = None
+) -> list[LicenceRevision]:
+    """Every revision of a licence (by number or record id), oldest first; bytes and JSON deferred."""
+    if licence_id is None:
+        licence_id = require_licence(session, number=number or "").id
     return list(
         session.scalars(
             select(LicenceRevision)
-            .where(LicenceRevision.licence_id == record.id)
+            .where(LicenceRevision.licence_id == licence_id)
             .order_by(LicenceRevision.revision)
         )
     )
