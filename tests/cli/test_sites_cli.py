@@ -237,3 +237,9 @@ def test_check_all_includes_declared_sites_no_licence_lists(
     report = json.loads(out.stdout)
     assert [s["domain"] for s in report["sites"]][-1] == "www.dcd-promo.test"
     assert report["sites"][-1]["passed"] is True  # it shows the number of the licence it declares
+
+
+def test_target_neither_file_nor_number(tmp_path: Path) -> None:
+    out = vats("sites", "check", str(tmp_path / "nosuch.txt"), env={"XDG_DATA_HOME": str(tmp_path)})
+    assert out.returncode == 2 and "neither an existing file nor a licence number" in out.stderr
+    assert not list(tmp_path.rglob("*.db"))

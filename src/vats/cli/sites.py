@@ -19,7 +19,7 @@ import click
 import typer
 
 from vats.cli.common import OutputFormat, parse_date, print_json
-from vats.model.errors import ExitCode, InputError
+from vats.model.errors import ExitCode, InputError, VatsError
 
 if TYPE_CHECKING:
     from vats.checks.fetch import FetchSettings
@@ -82,7 +82,23 @@ def _targets(target: str | None, all_: bool, db: str | None) -> tuple[list[SiteT
         from vats.ingest.document import read_licence
 
         return targets_for(read_licence(target)), str(target)
+    if target is not None:
+        _require_number(target)
     return _stored_targets(db, None if all_ else target), "all" if all_ else str(target)
+
+
+def _require_number(text: str) -> None:
+    """A target that is no file must be a licence number; say which it is not (nothing is created)."""
+    from vats.ingest.numbers import parse
+
+    try:
+        parse(text)
+    except VatsError:
+        raise InputError(
+            "既不是文件也不是许可证编号 / neither an existing file nor a licence number",
+            source=text,
+            field="target",
+        ) from None
 
 
 def _stored_targets(db: str | None, number: str | None) -> list[SiteTarget]:
