@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vats.ingest.normalise import clean_line, is_duplicate_fragment, normalise, survives_break
@@ -86,6 +86,7 @@ def test_short_tails_are_not_treated_as_duplicates() -> None:
 _CJK = st.text(alphabet=st.sampled_from("河北省廊坊市数据中心应用商店科技有限公司"), min_size=4, max_size=30)
 
 
+@settings(deadline=None)  # the machine may be shared: no wall-clock limits in tests
 @given(value=_CJK, cut=st.integers(min_value=1, max_value=29))
 def test_every_break_the_renderer_may_make_is_repaired(value: str, cut: int) -> None:
     line = "服务器放置地址:" + value
@@ -94,6 +95,7 @@ def test_every_break_the_renderer_may_make_is_repaired(value: str, cut: int) -> 
         assert normalise(f"{first}  \n{rest}\n").lines == (line,)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_line_map_is_monotonic_and_in_range(text: str) -> None:
     doc = normalise(text)
@@ -139,6 +141,7 @@ _NOISY_LINES = st.lists(
 )
 
 
+@settings(deadline=None)
 @given(_NOISY_LINES)
 def test_no_line_is_lost_silently(lines: list[str]) -> None:
     """Every original line with text is in some normalised line's range or recorded as dropped."""
