@@ -305,7 +305,7 @@ def history_command(
 ) -> None:
     """已存证的检查结果 / Stored check evidence for a domain, e.g. "was it displayed on 3 March?"."""
     from vats.checks.homepage import normalise_domain
-    from vats.store.checks import CHINA_TZ, history
+    from vats.store.checks import CHINA_TZ, as_utc, history
     from vats.store.db import cli_session
 
     day = parse_date(on, field="--on") if on else None
@@ -313,7 +313,7 @@ def history_command(
         rows = history(session, domain=normalise_domain(domain), on=day)
         data = [
             {
-                "checked_at": r.checked_at.astimezone(CHINA_TZ).isoformat(),
+                "checked_at": as_utc(r.checked_at).astimezone(CHINA_TZ).isoformat(),
                 "run_id": r.run_id,
                 "licence": r.licence,
                 "check": r.check_kind,

@@ -228,12 +228,18 @@ def history(
     """Stored results for a domain (newest first); `on` selects one calendar day in Beijing time."""
     query = select(CheckResultRow).where(CheckResultRow.domain == domain.lower().rstrip("."))
     if on is not None:
-        start = datetime.combine(on, time.min, CHINA_TZ)
+        # Bounds in UTC: SQLite keeps timestamps as naive UTC text and would drop an offset unconverted.
+        start = datetime.combine(on, time.min, CHINA_TZ).astimezone(UTC)
         query = query.where(
             CheckResultRow.checked_at >= start, CheckResultRow.checked_at < start + timedelta(days=1)
         )
     query = query.order_by(CheckResultRow.checked_at.desc(), CheckResultRow.id).limit(limit)
     return list(session.scalars(query))
+
+
+def as_utc(value: datetime) -> datetime:
+    """Stored timestamps come back naive from SQLite; they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @dataclass(frozen=True, slots=True)
