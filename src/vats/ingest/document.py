@@ -14,6 +14,7 @@ from pathlib import Path
 from vats.ingest.decode import MAX_DOCUMENT_BYTES, decode_bytes
 from vats.ingest.extract import extract
 from vats.ingest.normalise import normalise
+from vats.ingest.ocr import default_engine, is_image
 from vats.ingest.pdf import is_pdf
 from vats.model.errors import InputError
 from vats.model.licence import DocumentSource, Licence
@@ -29,7 +30,9 @@ def parse_licence_bytes(data: bytes, *, source_name: str | None = None) -> Licen
     if len(data) > MAX_DOCUMENT_BYTES:
         raise _too_big(len(data), source_name)
     media_type = "text/plain"
-    if is_pdf(data):
+    if is_image(data):  # a photo or scan of the licence: only OCR can read it
+        text, encoding, media_type = default_engine().recognise(data, source=source_name), "ocr", "image/*"
+    elif is_pdf(data):
         from vats.ingest.pdf import pdf_text
 
         text, encoding, media_type = pdf_text(data, source=source_name), "pdf", "application/pdf"

@@ -32,6 +32,14 @@ class UnavailableOcr:
         )
 
 
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
+
+
+def is_image(data: bytes) -> bool:
+    """A scanned page saved as PNG, JPEG, TIFF, GIF or BMP (WebP: RIFF....WEBP)."""
+    return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
 def default_engine() -> OcrEngine:
     """The OCR engine to use for image-only documents."""
     return UnavailableOcr()
