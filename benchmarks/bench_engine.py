@@ -122,24 +122,31 @@ def main() -> None:
         f"fixtures: {len(licences)} licences, {len(events)} events built in {time.perf_counter() - t0:.1f} s"
     )
 
-    best = float("inf")
+    best = best_cpu = float("inf")
     result = None
     for _ in range(args.repeat):
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = evaluate(licences, events, AS_OF)
         best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
     assert result is not None
-    print(f"engine : {best:.2f} s  ({len(result.obligations)} obligations, {len(result.findings)} findings)")
+    print(
+        f"engine : {best:.2f} s wall, {best_cpu:.2f} s CPU  "
+        f"({len(result.obligations)} obligations, {len(result.findings)} findings)"
+    )
 
     sample = licences[: args.sample]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     naive_count = naive(sample, events)
-    naive_time = (time.perf_counter() - start) * len(licences) / len(sample)
+    scale = len(licences) / len(sample)
+    naive_time = (time.perf_counter() - start) * scale
+    naive_cpu = (time.process_time() - cpu) * scale
     print(
-        f"naive  : {naive_time:.1f} s  (extrapolated from {len(sample)} licences, {naive_count} obligations)"
+        f"naive  : {naive_time:.1f} s wall, {naive_cpu:.1f} s CPU  "
+        f"(extrapolated from {len(sample)} licences, {naive_count} obligations)"
     )
-    print(f"speed-up vs naive: {naive_time / best:.0f}x")
+    print(f"speed-up vs naive: {naive_time / best:.0f}x wall, {naive_cpu / best_cpu:.0f}x CPU")
 
     result = None
     gc.collect()
@@ -150,7 +157,7 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"memory : peak traced {peak / 2**20:.0f} MB during evaluate; process peak RSS {rss_mb:.0f} MB")
     verdict = "OK" if best < 2 and peak / 2**20 < 500 else "MISSED"
-    print(f"target < 2 s and < 500 MB: {verdict}")
+    print(f"target < 2 s and < 500 MB: {verdict} (CPU time is the fairer figure on a shared machine)")
 
 
 if __name__ == "__main__":

@@ -42,3 +42,9 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
     assert dataclasses.astuple(fast) == dataclasses.astuple(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.rule_id = "other"  # type: ignore[misc]
+
+
+def test_standing_duties_replace_the_fields_they_claim() -> None:
+    from vats.rules.engine import _FIELD_NAMES
+
+    assert _FIELD_NAMES[1] == "licence" and _FIELD_NAMES[11] == "conditional"

@@ -145,7 +145,7 @@ class _Ctx:
     deadlines: dict[tuple[Any, ...], DeadlineResult] = field(default_factory=dict)
     heads: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict)
     sources: dict[tuple[str, bool], tuple[SourceRef, ...]] = field(default_factory=dict)
-    tails: dict[tuple[Any, ...], tuple[str, ...]] = field(default_factory=dict)
+    standing: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)
     sigs: dict[int, tuple[str, ...]] = field(default_factory=dict)
     notes: dict[tuple[date | None, date], str | None] = field(default_factory=dict)
     frames: dict[str, list[_Frame]] = field(default_factory=dict)
@@ -219,10 +219,10 @@ class _Ctx:
 
     def cite(self, rule: Rule, on: date) -> tuple[SourceRef, ...]:
         """Sources valid on `on`; only rules with dated citations depend on the date."""
-        dated = any(s.valid_from or s.valid_until for s in rule.sources)
-        key = (rule.id, dated and on >= _RENUMBERING)
+        key = (rule.id, on >= _RENUMBERING)
         hit = self.sources.get(key)
         if hit is None:
+            dated = any(s.valid_from or s.valid_until for s in rule.sources)
             hit = self.sources[key] = rule.sources_on(on) if dated else rule.sources_on(self.as_of)
         return hit
 
@@ -231,6 +231,7 @@ class _Ctx:
 # class yields a genuine, still-frozen Obligation ~7x faster than the frozen __init__ (which routes
 # every one of its 20 fields through object.__setattr__): on the 10,000-licence benchmark that was
 # over a second. tests/rules/test_engine_build.py checks the result equals the normal constructor.
+_FIELD_NAMES = tuple(f.name for f in fields(Obligation))
 _Twin = make_dataclass("_Twin", [(f.name, f.type, f) for f in fields(Obligation)], slots=True)
 
 
@@ -779,35 +780,13 @@ def _standing(ctx: _Ctx, rule: Rule, licence: Licence, conditional: str | None) 
     """A continuous duty with no evidence yet: identical for every licence with the same services and
     renewal state except for the number, so its explanation is built once and shared."""
     key = (rule.id, ctx.signature(licence), conditional is not None and licence.expiry_date is not None)
-    tail = ctx.tails.get(key)
-    if tail is None:
+    proto = ctx.standing.get(key)
+    if proto is None:
         steps = _retention_steps(ctx, rule)
-        proto = _make(ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional)
-        tail = ctx.tails[key] = proto.explanation
-    return _build(
-        (
-            rule.id,
-            licence.number,
-            rule.title.zh,
-            rule.title.en,
-            rule.kind,
-            ObligationStatus.UPCOMING,
-            None,
-            None,
-            None,
-            False,
-            None,
-            conditional,
-            tail,
-            ctx.cite(rule, ctx.as_of),
-            " | ".join(rule.satisfied_by) or None,
-            None,
-            None,
-            False,
-            None,
-            None,
-        )
-    )
+        made = _make(ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional)
+        proto = ctx.standing[key] = tuple(getattr(made, name) for name in _FIELD_NAMES)
+    # same values as the prototype except the licence number (1) and its condition text (11)
+    return _build((proto[0], licence.number, *proto[2:11], conditional, *proto[12:]))
 
 
 _HANDLERS = {
@@ -864,7 +843,10 @@ def obligations_for(
             subject = e.fields.get("subject")
             waivers[(str(e.fields["rule"]), None if subject is None else str(subject))] = e
     ctx = _Ctx(as_of, settings, calendar or default_calendar(), waivers)
-    rules = [r for r in library.rules if r.id not in settings.disabled_rules]
+    # licences by number and rules by id, so obligations come out nearly in their final order and the
+    # sorts below (Timsort) mostly confirm runs instead of reordering
+    rules = sorted((r for r in library.rules if r.id not in settings.disabled_rules), key=attrgetter("id"))
+    licences = sorted(licences, key=attrgetter("number"))
     # rules applicable to each (services, scope) shape, computed once per shape rather than per licence
     shapes: dict[tuple[Any, ...], list[Rule]] = {}
     out: list[Obligation] = []

@@ -81,5 +81,6 @@ def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
     attention = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
     candidates = (o for o in obligations if o.status in attention or o.late)
     found = [f for f in map(finding_for, candidates) if f is not None]
-    found.sort(key=lambda f: (f.severity.rank, f.licence or "", f.id, f.subject or ""))
+    rank = {severity: i for i, severity in enumerate(Severity)}  # Severity.rank, without a list per call
+    found.sort(key=lambda f: (rank[f.severity], f.licence or "", f.id, f.subject or ""))
     return found
