@@ -1,0 +1,111 @@
+"""`vats demo`: the main job end to end on the bundled example portfolio.
+
+It audits a bundled example licence, lists the portfolio's obligations, imports the example
+portfolio (licences, events, declared inventory) into a demo SQLite database, creates a demo
+login and serves the web UI — what a new user sees first (README, `make demo`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+DEMO_USER = "demo"
+DEFAULT_AS_OF = "2026-11-28"  # the examples' events are dated around this day
+
+
+def demo_command(
+    as_of: Annotated[str, typer.Option("--as-of", help="评估日期 / evaluation date")] = DEFAULT_AS_OF,
+    db: Annotated[str | None, typer.Option("--db", help="演示数据库 / demo database URL")] = None,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="启动网页 / start the web UI")] = True,
+    host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+) -> None:
+    """演示：审计示例许可证、列出义务、导入示例组合并启动网页 / audit, obligations, import, serve."""
+    from rich.console import Console
+    from rich.rule import Rule
+
+    from vats.cli.audit import print_table
+    from vats.cli.common import parse_date
+    from vats.cli.obligations import render_text
+    from vats.ingest.document import read_licence
+    from vats.reference.examples import example_events_path, example_paths
+    from vats.rules.audit import audit_licence
+    from vats.rules.engine import evaluate
+    from vats.rules.events import load_events
+
+    console = Console()
+    day = parse_date(as_of, field="--as-of")
+    paths = list(example_paths())
+    licences = [read_licence(p) for p in paths]
+    events = load_events(example_events_path())
+    audited = licences[-1]  # the noisy 渝B2 scan that expires soon: the richest audit
+
+    console.print(Rule(f"1. 审计 / audit — {paths[-1].name}"))
+    print_table(audited.number, audited.company, day, audit_licence(audited, as_of=day, events=events))
+
+    console.print(Rule(f"2. 义务 / obligations of {len(licences)} example licences"))
+    render_text(evaluate(licences, events, day), include_continuous=False)
+
+    url = db or os.environ.get("VATS_DEMO_DATABASE_URL") or f"sqlite:///{_demo_dir() / 'demo.db'}"
+    console.print(Rule(f"3. 导入示例组合 / import the example portfolio into {url}"))
+    password = _load_portfolio(url, paths, console)
+
+    if not serve:
+        return
+    console.print(Rule("4. 网页 / web UI"))
+    console.print(f"打开 / open http://{host}:{port}/  用户 / user: {DEMO_USER}  密码 / password: {password}")
+    from vats.cli.serve import serve_command
+
+    serve_command(host=host, port=port, db=url, workers=1, scheduler=True, log_level="warning")
+
+
+def _demo_dir() -> Path:
+    from vats.store.db import data_dir
+
+    return data_dir()
+
+
+def _load_portfolio(url: str, paths: list[Path], console: Console) -> str:
+    """Create (or reuse) the demo database, import the examples once, and (re)set the demo login."""
+    from vats.api.accounts import create_user, set_password
+    from vats.checks.inventory import load_inventory
+    from vats.reference.examples import example_events_path, example_inventory_path
+    from vats.rules.events import load_events
+    from vats.store.checks import import_inventory
+    from vats.store.db import make_engine, session_scope, upgrade
+    from vats.store.events import record_event
+    from vats.store.licences import count_licences, import_licence
+    from vats.store.models import Actor
+
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine, actor="vats-demo") as session:
+        if count_licences(session) == 0:
+            for path in paths:
+                import_licence(session, path=path)
+            for event in load_events(example_events_path()):
+                record_event(session, event=event)
+            inventory = example_inventory_path()
+            import_inventory(session, items=load_inventory(inventory), source=inventory.name)
+        imported = count_licences(session)
+    password = os.environ.get("VATS_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    with session_scope(engine, actor="vats-demo") as session:
+        from sqlalchemy import select
+
+        if session.scalar(select(Actor).where(Actor.name == DEMO_USER)) is None:
+            create_user(session, name=DEMO_USER, role="admin", password=password)
+        else:
+            set_password(session, name=DEMO_USER, password=password)
+    engine.dispose()
+    console.print(f"已导入 {imported} 份许可证 / {imported} licences in the demo database")
+    return password
