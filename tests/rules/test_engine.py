@@ -226,3 +226,13 @@ def test_licence_issued_this_year_needs_no_report_for_last_year() -> None:
     )
     o = _one(evaluate([fresh], [], date(2026, 6, 1)).obligations, "licence.annual_report", "2025")
     assert o.status is ObligationStatus.NOT_APPLICABLE
+
+
+def test_shared_explanations_follow_each_licences_renewal_state(reference_licence: Licence) -> None:
+    current = replace(reference_licence, number="渝B2-20210468", expiry_date=date(2030, 1, 1))
+    obs = evaluate([reference_licence, current], [], AS_OF).obligations
+    for number, expired in ((NUMBER, True), ("渝B2-20210468", False)):
+        o = next(o for o in obs if o.rule_id == "retention.order292_records" and o.licence == number)
+        text = "\n".join(o.explanation)
+        assert ("renewed" in text) is expired and "bulletin-board" in text
+        assert ("renewed" in (o.conditional or "")) is expired

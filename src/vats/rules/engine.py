@@ -779,7 +779,8 @@ def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) 
 def _standing(ctx: _Ctx, rule: Rule, licence: Licence, conditional: str | None) -> Obligation:
     """A continuous duty with no evidence yet: identical for every licence with the same services and
     renewal state except for the number, so its explanation is built once and shared."""
-    key = (rule.id, ctx.signature(licence), conditional is not None and licence.expiry_date is not None)
+    expired = licence.expiry_date is not None and ctx.as_of > licence.expiry_date
+    key = (rule.id, ctx.signature(licence), expired)
     proto = ctx.standing.get(key)
     if proto is None:
         steps = _retention_steps(ctx, rule)
