@@ -161,13 +161,8 @@ class _Extractor:
     # -- the walk ------------------------------------------------------------------------------
     def run(self) -> None:
         for line, span in zip(self.doc.lines, self.doc.spans, strict=True):
-            if self.section is _Section.PROVISIONS:
-                if match_label(line) is not None or _LEAVES_PROVISIONS.match(
-                    line
-                ):  # the appendix printed after the provisions
-                    self.section = _Section.MAIN
-                elif self._on_provision_line(line, span):
-                    continue
+            if self.section is _Section.PROVISIONS and self._on_provision_line(line, span):
+                continue
             label = match_label(line)
             if label is not None:
                 self._on_label(label.field, label.label, label.value, span)
@@ -391,11 +386,16 @@ class _Extractor:
                 self.warn("numbering", f"项编号不连续 / item ({number}) follows ({len(items)})", span)
             items.append((number, item["text"], item["applies"], span))
             return True
+        if match_label(line) is not None or _LEAVES_PROVISIONS.match(line):
+            self.section = _Section.MAIN  # the appendix printed after the provisions
+            return False
         if COPY_RESTRICTION.match(line):
             self._on_copy_restriction(line, span)
             return True
-        if PROVISIONS_HEADING.match(line) or PROVISIONS_PREAMBLE.match(line) or not self.provisions:
-            return PROVISIONS_HEADING.match(line) is not None or PROVISIONS_PREAMBLE.match(line) is not None
+        if PROVISIONS_HEADING.match(line) or PROVISIONS_PREAMBLE.match(line):
+            return True
+        if not self.provisions:
+            return False
         # A paragraph that continues the current item or article after a closed sentence.
         if _MALFORMED_MARKER.match(line):
             self.warn(
