@@ -102,6 +102,21 @@ def create_app(*, database_url: str | None = None, settings: Settings | None = N
     return app
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:vats:problem:<slug> or about:blank"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "field": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
 def _publish_roles(app: FastAPI) -> None:
     """Document each operation's roles (`x-required-roles`) and the bearer scheme in the OpenAPI."""
     from vats.api.deps import route_table
@@ -112,12 +127,22 @@ def _publish_roles(app: FastAPI) -> None:
         if app.openapi_schema is None:
             schema = original()
             roles = {(m.lower(), path): r for m, path, r in route_table(app)}
+            problem_ref = {"$ref": "#/components/schemas/Problem"}
+            problem_response = {
+                "description": "RFC 9457 problem details",
+                "content": {"application/problem+json": {"schema": problem_ref}},
+            }
             for path, operations in schema.get("paths", {}).items():
                 for method, operation in operations.items():
                     admitted = roles.get((method, path))
                     operation["x-required-roles"] = [r.value for r in admitted] if admitted else []
                     if admitted:
                         operation["security"] = [{"bearer": []}]
+                    responses = operation.setdefault("responses", {})
+                    if "422" in responses:
+                        responses["422"] = problem_response
+                    responses.setdefault("default", problem_response)
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
             schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
                 "type": "http",
                 "scheme": "bearer",

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from vats.model.errors import InputError, NotFoundError, VatsError
@@ -164,6 +164,9 @@ def etag(version: int) -> str:
     """The ETag header value for a record version (the inverse of `if_match_version`)."""
     return f'"{version}"'
 
+
+MAX_ID = 2_147_483_647  # PostgreSQL INTEGER; larger ids cannot exist
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 Actor = Annotated[Principal, Depends(current_actor)]

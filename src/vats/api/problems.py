@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vats.api.deps import Forbidden, NotAuthenticated
@@ -171,6 +172,15 @@ def install(app: FastAPI) -> None:
             errors=errors,
         )
 
+    async def on_out_of_range(request: Request, exc: Exception) -> Response:
+        # An id beyond the column's range (SQLite OverflowError, PostgreSQL numeric_value_out_of_range)
+        # names a record that cannot exist: that is a 404, not a server fault.
+        if isinstance(exc, OverflowError) or _numeric_out_of_range(exc):
+            return problem(
+                404, slug="not-found", detail="no such record / 记录不存在", instance=request.url.path
+            )
+        return await on_unexpected(request, exc)
+
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, slug="internal", detail="internal error / 内部错误", instance=request.url.path)
@@ -178,4 +188,11 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(VatsError, on_vats_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(OverflowError, on_out_of_range)
+    app.add_exception_handler(DataError, on_out_of_range)
     app.add_exception_handler(Exception, on_unexpected)
+
+
+def _numeric_out_of_range(exc: Exception) -> bool:
+    """PostgreSQL SQLSTATE 22003 (numeric_value_out_of_range) wrapped by SQLAlchemy."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == "22003"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 
 from vats.api.deps import AuditReader, DbSession
 from vats.api.listing import Paged, Paging, paged
+from vats.api.types import UtcDateTime
 
 router = APIRouter(prefix="/auditlog", tags=["audit log"])
 
@@ -19,7 +19,7 @@ class AuditEntryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str
     entity: str
     entity_id: str

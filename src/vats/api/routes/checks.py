@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
@@ -11,8 +10,9 @@ from sqlalchemy import func, select
 
 from vats.api import views
 from vats.api.clock import today
-from vats.api.deps import DbSession, Principal, Reader, Writer
+from vats.api.deps import DbSession, Principal, Reader, RecordId, Writer
 from vats.api.listing import Paged, Paging, paged
+from vats.api.types import UtcDateTime
 from vats.model.errors import NotFoundError
 
 router = APIRouter(prefix="/checks", tags=["checks"])
@@ -22,8 +22,8 @@ class RunOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    started_at: datetime
-    finished_at: datetime
+    started_at: UtcDateTime
+    finished_at: UtcDateTime
     actor: str
     scope: str
     sites: int
@@ -49,7 +49,7 @@ class ResultOut(BaseModel):
     elapsed_ms: float
     body_sm3: str | None
     snippet: str | None
-    checked_at: datetime
+    checked_at: UtcDateTime
     evidence: dict[str, Any]
 
 
@@ -59,7 +59,7 @@ class FailureOut(BaseModel):
     code: str
     message_zh: str
     message_en: str
-    checked_at: datetime
+    checked_at: UtcDateTime
     result_id: int
 
 
@@ -136,7 +136,7 @@ def list_results(
 
 
 @router.get("/results/{result_id}", summary="One result with its full evidence")
-def get_result(result_id: int, session: DbSession, actor: Reader) -> ResultOut:
+def get_result(result_id: RecordId, session: DbSession, actor: Reader) -> ResultOut:
     from vats.store.checks import CheckResultRow
 
     row = session.get(CheckResultRow, result_id)

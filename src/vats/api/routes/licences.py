@@ -3,7 +3,7 @@ and optimistic-concurrency updates (If-Match)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from vats.api import views
 from vats.api.clock import today
-from vats.api.deps import DbSession, ExpectedVersion, Principal, Reader, Writer, etag
+from vats.api.deps import MAX_ID, DbSession, ExpectedVersion, Principal, Reader, RecordId, Writer, etag
 from vats.api.listing import Paged, Paging, paged
 from vats.api.problems import PreconditionFailed
+from vats.api.types import UtcDateTime
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import Licence
 from vats.model.serialise import to_jsonable
@@ -63,7 +64,7 @@ class RevisionOut(BaseModel):
     source_name: str | None
     media_type: str
     sm3: str
-    imported_at: datetime
+    imported_at: UtcDateTime
     imported_by: str
 
 
@@ -320,7 +321,7 @@ def list_revisions(number: str, session: DbSession, actor: Reader) -> list[Revis
     response_class=Response,
     responses={200: {"content": {"text/plain": {}, "application/pdf": {}}}},
 )
-def revision_document(number: str, n: int, session: DbSession, actor: Reader) -> Response:
+def revision_document(number: str, n: RecordId, session: DbSession, actor: Reader) -> Response:
     from vats.store.licences import revision
 
     record = _visible_record(session, actor, number)
@@ -333,8 +334,8 @@ def diff(
     number: str,
     session: DbSession,
     actor: Reader,
-    a: Annotated[int, Query(ge=1)],
-    b: Annotated[int, Query(ge=1)],
+    a: Annotated[int, Query(ge=1, le=MAX_ID)],
+    b: Annotated[int, Query(ge=1, le=MAX_ID)],
 ) -> DiffOut:
     return DiffOut.model_validate(revision_diff(session, actor, number, a, b), from_attributes=True)
 

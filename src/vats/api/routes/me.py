@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, Field
 
 from vats.api import accounts
-from vats.api.deps import Actor, DbSession, Reader, Role
+from vats.api.deps import Actor, DbSession, Reader, RecordId, Role
 
 router = APIRouter(prefix="/me", tags=["account"])
 
@@ -48,7 +48,7 @@ def create_token(session: DbSession, actor: Reader, body: Annotated[TokenIn, Bod
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of my API tokens")
-def revoke_token(token_id: int, session: DbSession, actor: Reader) -> None:
+def revoke_token(token_id: RecordId, session: DbSession, actor: Reader) -> None:
     accounts.revoke_token(session, user=actor.name, token_id=token_id)
 
 

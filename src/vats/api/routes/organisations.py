@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from vats.api import accounts
-from vats.api.deps import Admin, DbSession, Reader
+from vats.api.deps import Admin, DbSession, Reader, RecordId
 from vats.api.listing import Paged, Paging, paged
+from vats.api.types import UtcDateTime
 from vats.model.errors import NotFoundError
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
@@ -23,7 +23,7 @@ class OrganisationOut(BaseModel):
     name: str
     uscc: str | None
     region: str | None
-    created_at: datetime
+    created_at: UtcDateTime
     version: int
 
 
@@ -64,7 +64,7 @@ def create_organisation(
 
 
 @router.get("/{organisation_id}", summary="One organisation (404 when not granted)")
-def get_organisation(organisation_id: int, session: DbSession, actor: Reader) -> OrganisationOut:
+def get_organisation(organisation_id: RecordId, session: DbSession, actor: Reader) -> OrganisationOut:
     from vats.store.models import Organisation
 
     org = session.get(Organisation, organisation_id)
@@ -75,7 +75,7 @@ def get_organisation(organisation_id: int, session: DbSession, actor: Reader) ->
 
 @router.post("/{organisation_id}/grants", status_code=204, summary="Let a user see this organisation (admin)")
 def grant_organisation(
-    organisation_id: int, body: Annotated[GrantIn, Body()], session: DbSession, actor: Admin
+    organisation_id: RecordId, body: Annotated[GrantIn, Body()], session: DbSession, actor: Admin
 ) -> None:
     get_organisation(organisation_id, session, actor)
     accounts.grant(session, name=body.user, organisation_id=organisation_id)
