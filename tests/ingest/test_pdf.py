@@ -6,7 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pdf_factory import scanned_pdf, text_pdf
+
+try:  # rootdir-relative imports (tests/ingest is on sys.path when tests are not packages)
+    from pdf_factory import scanned_pdf, text_pdf
+except ImportError:  # pragma: no cover - if tests/ ever becomes a package
+    from tests.ingest.pdf_factory import scanned_pdf, text_pdf
 
 from vats.ingest.document import read_licence
 from vats.ingest.ocr import default_engine
