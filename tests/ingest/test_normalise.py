@@ -153,3 +153,7 @@ def test_no_line_is_lost_silently(lines: list[str]) -> None:
     joined = "".join(doc.lines) + "".join(d.text for d in doc.dropped)
     for line in lines:
         assert clean_line(line).replace(" ", "") in joined.replace(" ", "")
+
+
+def test_markdown_emphasis_is_removed() -> None:
+    assert clean_line("**公司名称**: 甲公司") == "公司名称:甲公司"

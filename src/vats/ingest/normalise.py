@@ -8,7 +8,7 @@ reason, duplicated fragments additionally flagged by the extractor as warnings.
 
 Steps, in order, per line:
 1. width: full-width ASCII forms (U+FF01–FF5E) and the ideographic space become half-width;
-2. markdown-ish headings lose their `#` marks;
+2. markdown-ish headings lose their `#` marks, emphasis loses its `**`;
 3. spaces next to Chinese characters or structural punctuation are removed (`(附 页)` -> `(附页)`),
    other runs of spaces collapse to one (`App Store` stays);
 4. page furniture is dropped (the first number header and title are kept as content);
@@ -78,6 +78,8 @@ def _clean_spaces(line: str) -> str:
     line = line.strip()
     if line.startswith("#"):
         line = _HEADING.sub("", line)
+    if "*" in line:  # markdown emphasis (**公司名称**:…); a licence never prints asterisks
+        line = line.replace("**", "").strip()
     if " " in line:
         line = _SPACES.sub(" ", _SPACE_NEAR_TIGHT.sub("", line))
     return line
@@ -148,7 +150,7 @@ def normalise(text: str) -> Normalised:
         if not raw or raw.isspace():
             continue
         line = raw.strip()
-        if " " in line or line[0] == "#":  # the common case (no spaces, no heading) costs nothing
+        if " " in line or line[0] == "#" or "*" in line:  # the common case costs nothing
             line = _clean_spaces(line)
         if not line:  # e.g. a bare "#"
             continue
