@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,9 @@ from vats.api.deps import Principal, Role
 from vats.model.errors import ConflictError, InputError, NotFoundError
 from vats.store.models import Actor
 from vats.store.web import ApiToken, CalendarFeed, OrgGrant, WebSession
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 SESSION_LIFETIME = timedelta(hours=12)
 TOKEN_PREFIX = "vats_"
@@ -33,7 +37,7 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()

@@ -200,7 +200,7 @@ def route_table(app: Any) -> list[tuple[str, str, tuple[Role, ...] | None]]:
     """(method, path, roles) for every API route of an app, flattened through included routers."""
     from fastapi.routing import iter_route_contexts
 
-    table = []
+    table: list[tuple[str, str, tuple[Role, ...] | None]] = []
     for ctx in iter_route_contexts(app.routes):
         dependant = getattr(ctx, "dependant", None)
         methods = ctx.methods or set()

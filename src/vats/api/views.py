@@ -102,8 +102,7 @@ def _audit_head(session: Session) -> Any:
 
 def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfolio:
     """The visible portfolio evaluated on `as_of` (cached per database state)."""
-    bind = session.get_bind()
-    key = (str(bind.url), _audit_head(session), as_of)
+    key = (str(session.get_bind().engine.url), _audit_head(session), as_of)
     cached = _CACHE.get(key)
     if cached is None:
         cached = _evaluate_all(session, as_of=as_of)

@@ -232,7 +232,7 @@ def obligations_page(
 ) -> Response:
     as_of = today()
     f = views.ObligationFilter(
-        status=ObligationStatus(status) if status in ObligationStatus._value2member_map_ else None,
+        status=ObligationStatus(status) if status and status in ObligationStatus._value2member_map_ else None,
         licence=licence or None,
         due_from=_date(due_from, "due_from") or (as_of if due_within is not None else None),
         due_to=_date(due_to, "due_to")

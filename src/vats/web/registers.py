@@ -84,6 +84,8 @@ def _endpoint(request: Request, method: str, path: str) -> Endpoint:
     for ctx in iter_route_contexts(request.app.routes):
         if ctx.path == path and method in (ctx.methods or ()):
             call = ctx.endpoint
+            if call is None:
+                continue
             hints = typing.get_type_hints(call, include_extras=True)
             body = None
             for name, hint in hints.items():

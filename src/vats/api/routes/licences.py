@@ -92,19 +92,12 @@ class LicencePatch(BaseModel):
     version: int | None = Field(default=None, description="alternative to If-Match")
 
 
-def _columns() -> Select[Any]:
+def _columns() -> Select[*tuple[Any, ...]]:
+    """The summary columns only: never load the parsed JSON for a list."""
     from vats.store.models import LicenceRecord as L
 
-    return select(
-        L.id,
-        L.number,
-        L.company,
-        L.organisation_id,
-        L.issue_date,
-        L.expiry_date,
-        L.current_revision,
-        L.version,
-    )
+    columns = (L.id, L.number, L.company, L.organisation_id, L.issue_date, L.expiry_date)
+    return select(*columns, L.current_revision, L.version)
 
 
 def _summary(row: Any, as_of: date) -> LicenceSummary:
