@@ -110,3 +110,17 @@ def test_dns_name_resolving_to_loopback_is_refused() -> None:
 
     got = asyncio.run(run())
     assert got.error == "refused_address"
+
+
+def test_unusable_redirect_target_is_reported_not_raised(serve: Any) -> None:
+    server = serve({"a.test": Route(status=302, location="http://[::1/")})
+    got = _homepage(server, "a.test")
+    assert got.error == "bad_url" and [h.status for h in got.hops] == [302]
+
+
+def test_invalid_domain_is_reported_not_raised() -> None:
+    async def run() -> Fetched:
+        async with Fetcher(FAST, NetPolicy()) as fetcher:
+            return await fetcher.homepage("bad domain..test")
+
+    assert asyncio.run(run()).error in {"bad_url", "connect_error"}

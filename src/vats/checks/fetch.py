@@ -124,14 +124,15 @@ class Fetcher:
         fetched_at = datetime.now(UTC)
         hops: list[Hop] = []
         attempts = 0
-        current = httpx.URL(url)
+        current = httpx.URL("http://invalid./")
         try:
+            current = _url(url)
             for _ in range(self.settings.max_redirects + 1):
                 hop, body, ctype, truncated, tries = await self._with_retries(current)
                 attempts += tries
                 hops.append(hop)
                 if hop.status in REDIRECT_STATUSES and hop.location:
-                    current = current.join(hop.location)
+                    current = _url(hop.location, base=current)
                     if current.scheme not in ("http", "https"):
                         raise _Failure("bad_redirect", f"redirect to unsupported scheme: {current}")
                     continue
@@ -206,6 +207,8 @@ class Fetcher:
             raise _Failure("connect_error", f"{url}: {exc}") from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise _Failure("transport_error", f"{url}: {type(exc).__name__}: {exc}") from None
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:  # e.g. an unencodable host name
+            raise _Failure("bad_url", f"{url}: {exc}") from None
 
     async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
         """Read at most `max_bytes` (decoded); stop and report truncation instead of buffering more."""
@@ -219,6 +222,14 @@ class Fetcher:
                 return b"".join(chunks), True
             chunks.append(chunk)
         return b"".join(chunks), False
+
+
+def _url(text: str, *, base: httpx.URL | None = None) -> httpx.URL:
+    """Parse a URL (or resolve a Location against `base`); unusable ones are a reported failure."""
+    try:
+        return base.join(text) if base is not None else httpx.URL(text)
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise _Failure("bad_url", f"{text!r}: {exc}") from None
 
 
 def _ms(started: float) -> float:
