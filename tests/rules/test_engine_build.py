@@ -48,3 +48,15 @@ def test_standing_duties_replace_the_fields_they_claim() -> None:
     from vats.rules.engine import _FIELD_NAMES
 
     assert _FIELD_NAMES[1] == "licence" and _FIELD_NAMES[11] == "conditional"
+
+
+def test_fast_finding_and_evidence_match_constructors() -> None:
+    from vats.model.findings import Evidence, Finding, Severity
+    from vats.rules.engine import frozen_builder
+
+    ev = frozen_builder(Evidence)("due_date", "2026-07-22", None, "licence.renewal")
+    assert ev == Evidence(field="due_date", value="2026-07-22", note="licence.renewal")
+    f = frozen_builder(Finding)("x", Severity.HIGH, "中", "en", "L", None, (ev,), (), ("obligation",))
+    assert f == Finding("x", Severity.HIGH, "中", "en", licence="L", evidence=(ev,), tags=("obligation",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.id = "y"  # type: ignore[misc]

@@ -11,27 +11,29 @@ from collections.abc import Iterable
 
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.obligations import Obligation, ObligationStatus
+from vats.rules.engine import frozen_builder
+
+_new_finding = frozen_builder(Finding)
+_new_evidence = frozen_builder(Evidence)
 
 
 def _evidence(o: Obligation) -> tuple[Evidence, ...]:
-    return (
-        Evidence(
-            field="due_date", value=None if o.due_date is None else o.due_date.isoformat(), note=o.rule_id
-        ),
-    )
+    due = None if o.due_date is None else o.due_date.isoformat()
+    return (_new_evidence("due_date", due, None, o.rule_id),)  # field, value, line, note
 
 
 def _finding(o: Obligation, kind: str, severity: Severity, zh: str, en: str) -> Finding:
-    return Finding(
-        id=f"obligation.{kind}.{o.rule_id}",
-        severity=severity,
-        message_zh=zh,
-        message_en=en,
-        licence=o.licence,
-        subject=o.subject,
-        evidence=_evidence(o),
-        sources=o.sources,
-        tags=("obligation", kind),
+    # positional, in Finding's field order (id, severity, zh, en, licence, subject, evidence, sources, tags)
+    return _new_finding(
+        f"obligation.{kind}.{o.rule_id}",
+        severity,
+        zh,
+        en,
+        o.licence,
+        o.subject,
+        _evidence(o),
+        o.sources,
+        ("obligation", kind),
     )
 
 
