@@ -69,4 +69,5 @@ def test_status_exit_code_tracks_attention(db_url: str, seed_path: Path) -> None
     after = date.fromisoformat(expiry).replace(year=date.fromisoformat(expiry).year + 1).isoformat()
     expired = vats("status", "--as-of", after, "--format", "json", "--db", db_url)
     assert expired.returncode == 1
-    assert json.loads(expired.stdout)["licences_expired"] == 1
+    data = json.loads(expired.stdout)
+    assert data["licences_expired"] == 1 and data["attention"] is True

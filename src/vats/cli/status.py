@@ -52,7 +52,9 @@ def status_command(
             session, as_of=day, top=top, register_counts=_register_counts, failing_sites=_failing_sites
         )
     if fmt is OutputFormat.JSON:
-        print_json(status)
+        from vats.model.serialise import to_jsonable
+
+        print_json({**to_jsonable(status), "attention": status.attention})
     else:
         sys.stdout.write(render(status))
     if status.attention:
