@@ -10,7 +10,9 @@ from vats.model.numbers import LicenceNumber, NumberKind
 NUMBER = "渝B2-20210467"
 
 
-def make_number(canonical: str = NUMBER, *, year: int = 2021, cross_regional: bool = False) -> LicenceNumber:
+def make_number(
+    canonical: str = NUMBER, *, year: int | None = 2021, cross_regional: bool = False
+) -> LicenceNumber:
     return LicenceNumber(
         kind=NumberKind.VATS_LICENCE,
         canonical=canonical,

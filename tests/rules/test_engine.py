@@ -236,3 +236,10 @@ def test_shared_explanations_follow_each_licences_renewal_state(reference_licenc
         text = "\n".join(o.explanation)
         assert ("renewed" in text) is expired and "bulletin-board" in text
         assert ("renewed" in (o.conditional or "")) is expired
+
+
+def test_unknown_issue_date_still_requires_the_annual_report(reference_licence: Licence) -> None:
+    undated = replace(reference_licence, issue_date=None, number_info=make_number(year=None))
+    o = _one(evaluate([undated], [], AS_OF).obligations, "licence.annual_report", "2025")
+    assert o.status is ObligationStatus.OVERDUE
+    assert any("no issue date" in line for line in o.explanation)

@@ -508,7 +508,7 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
         subject = str(f.year)
         if eligibility:
             cutoff = date(f.year, 12, 31)
-            if since is None or since > cutoff:
+            if since is not None and since > cutoff:
                 steps = [
                     *since_steps,
                     f.steps[0],
@@ -532,8 +532,15 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
                 )
                 continue
             held = (
-                f"{cutoff} 前已持有许可证（自 {since}），须报送",
-                f"licence held by {cutoff} (since {since}): must file",
+                (
+                    f"{cutoff} 前已持有许可证（自 {since}），须报送",
+                    f"licence held by {cutoff} (since {since}): must file",
+                )
+                if since is not None
+                else (
+                    "许可证未载明发证日期，按须报送处理（保守）",
+                    "the licence shows no issue date: treated as required to file (conservative)",
+                )
             )
             steps = [*since_steps, f.steps[0], held, *f.steps[1:]]
         elif since is not None and since > f.end:
