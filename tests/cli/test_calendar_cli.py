@@ -170,3 +170,21 @@ def test_ics_command_writes_parseable_calendar(tmp_path: Path, capsys: pytest.Ca
     assert sorted(str(e["uid"]) for e in again.walk("VEVENT")) == sorted(
         str(e["uid"]) for e in first.walk("VEVENT")
     )
+
+
+def test_ics_unwritable_target_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from vats.model.serialise import dumps
+
+    lic = tmp_path / "licence.json"
+    lic.write_text(dumps(make_reference()), encoding="utf-8")
+    out = tmp_path / "missing-dir" / "out.ics"
+    code, _, err = run(["calendar", "ics", str(lic), "-o", str(out), "--as-of", "2026-11-28"], capsys)
+    assert code == 2 and "out.ics" in err and not out.exists()
+
+
+def test_bad_alarms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        ["calendar", "ics", str(tmp_path / "x.json"), "-o", str(tmp_path / "o.ics"), "--alarms", "30,soon"],
+        capsys,
+    )
+    assert code == 2 and "--alarms" in err

@@ -132,7 +132,12 @@ def ics(
     reminders = parse_alarms(alarms)
     day = parse_date(as_of, field="--as-of")
     evaluation = evaluate_files(files, events, day, settings)
-    previous = out.read_bytes() if out.is_file() else None
+    try:
+        previous = out.read_bytes() if out.is_file() else None
+    except OSError as exc:
+        raise InputError(
+            f"无法读取已有日历 / cannot read the existing calendar: {exc}", source=str(out)
+        ) from None
     data = obligations_to_ics(
         evaluation.obligations,
         now=datetime.now(UTC).replace(microsecond=0),
@@ -140,7 +145,11 @@ def ics(
         previous=previous,
     )
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    try:  # write-then-rename: a failed export never leaves a half-written calendar behind
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"无法写入 / cannot write the calendar: {exc.strerror}", source=str(out)) from None
     count = data.count(b"BEGIN:VEVENT")
     typer.echo(f"已写入 {count} 个事件 → {out} / wrote {count} events to {out}")
