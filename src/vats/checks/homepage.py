@@ -364,13 +364,19 @@ async def check_sites(
     pending: Iterator[SiteTarget] = iter(targets)
     loop = asyncio.get_running_loop()
 
+    async def judge(target: SiteTarget) -> SiteReport:
+        fetched = await fetcher.homepage(target.domain)
+        try:
+            if executor is None:
+                return evaluate(target, fetched)
+            return await loop.run_in_executor(executor, evaluate, target, fetched)
+        except Exception as exc:  # one unexpected page must not abort a crawl of thousands
+            detail = f"{type(exc).__name__}: {exc}"
+            return evaluate(target, replace(fetched, body=b"", error="internal_error", error_detail=detail))
+
     async def worker() -> None:
         for target in pending:
-            fetched = await fetcher.homepage(target.domain)
-            if executor is None:
-                report = evaluate(target, fetched)
-            else:
-                report = await loop.run_in_executor(executor, evaluate, target, fetched)
+            report = await judge(target)
             reports.append(report)
             if on_report is not None:
                 on_report(report)
