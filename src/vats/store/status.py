@@ -11,7 +11,6 @@ open register counts and failing checks are passed in as callables by the caller
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -128,10 +127,38 @@ def _line(o: Obligation) -> ObligationLine:
     )
 
 
-def _urgency(o: Obligation) -> tuple[int, int]:
-    """Smaller is more urgent: overdue before due soon, then the earlier due date."""
+def _urgency(o: Obligation) -> tuple[Any, ...]:
+    """Smaller is more urgent: overdue before due soon, then the earlier due date; ties broken by
+    licence, rule and subject so the answer does not depend on how the portfolio was chunked."""
     rank = 0 if o.status is ObligationStatus.OVERDUE else 1
-    return rank, o.due_date.toordinal() if o.due_date else 10**7
+    return rank, o.due_date or date.max, o.licence, o.rule_id, o.subject or ""
+
+
+def _recency(o: Obligation) -> tuple[Any, ...]:
+    """Most recently completed first (for late completions), same tie-breaks."""
+    return -(o.completed_on or date.min).toordinal(), o.licence, o.rule_id, o.subject or ""
+
+
+class TopN:
+    """The N smallest items by `key`, kept by periodic sort-and-truncate (O(n log N), deterministic)."""
+
+    def __init__(self, n: int, key: Callable[[Obligation], tuple[Any, ...]]) -> None:
+        self.n = n
+        self.key = key
+        self.items: list[Obligation] = []
+
+    def add(self, item: Obligation) -> None:
+        self.items.append(item)
+        if len(self.items) >= 2 * self.n + 64:
+            self._trim()
+
+    def _trim(self) -> None:
+        self.items.sort(key=self.key)
+        del self.items[self.n :]
+
+    def result(self) -> list[Obligation]:
+        self._trim()
+        return self.items
 
 
 def _chunk_events(session: Session, licences: list[Licence], shared: list[Event]) -> list[Event]:
@@ -166,31 +193,19 @@ def portfolio_status(
     holder_wide = events_query().where(EventRow.__table__.c.licence.is_(None))
     shared = [to_event(r) for r in session.execute(holder_wide)]
     counts: Counter[str] = Counter()
-    urgent: list[tuple[tuple[int, int], int, Obligation]] = []  # max-heap of the N most urgent (negated)
-    late: list[tuple[int, int, Obligation]] = []
-    tick = 0
+    urgent, late = TopN(top, _urgency), TopN(top, _recency)
     for licences in iter_domain_licences(session, chunk=chunk):
         evaluation = evaluate(licences, _chunk_events(session, licences, shared), as_of)
         for o in evaluation.obligations:
             counts[o.status.value] += 1
-            tick += 1
             if o.status in ALERT:
-                key = _urgency(o)
-                item = ((-key[0], -key[1]), tick, o)
-                if len(urgent) < top:
-                    heapq.heappush(urgent, item)
-                elif item > urgent[0]:
-                    heapq.heapreplace(urgent, item)
+                urgent.add(o)
             elif o.late:
                 status.late_completions += 1
-                day = o.completed_on.toordinal() if o.completed_on else 0
-                if len(late) < top:
-                    heapq.heappush(late, (day, tick, o))
-                elif day > late[0][0]:
-                    heapq.heapreplace(late, (day, tick, o))
+                late.add(o)
     status.obligations_by_status = dict(sorted(counts.items()))
-    status.obligations = [_line(o) for _k, _t, o in sorted(urgent, key=lambda i: (_urgency(i[2]), i[1]))]
-    status.late = [_line(o) for _d, _t, o in sorted(late, key=lambda i: (-i[0], i[1]))]
+    status.obligations = [_line(o) for o in urgent.result()]
+    status.late = [_line(o) for o in late.result()]
     if register_counts is not None:
         status.open_register_items = register_counts(session)
     if failing_sites is not None:
