@@ -886,6 +886,11 @@ def obligations_for(
                 if event is not None and event not in present:
                     continue  # an event-driven rule with no trigger for this licence
                 out.extend(_HANDLERS[rule.trigger.type](ctx, rule, licence, mine))
+        return _sorted(out)
+
+
+def _sorted(out: list[Obligation]) -> list[Obligation]:
+    """Overdue first, then by due date, undated last; ties by licence, rule and subject."""
     overdue = [o for o in out if o.status is ObligationStatus.OVERDUE]
     dated = [o for o in out if o.status is not ObligationStatus.OVERDUE and o.due_date is not None]
     undated = [o for o in out if o.status is not ObligationStatus.OVERDUE and o.due_date is None]
@@ -911,8 +916,9 @@ def evaluate(
     """Contract entry point: obligations (overdue first, then by due date) and the findings they imply."""
     from vats.rules.findings import obligation_findings
 
-    obligations = obligations_for(
-        licences, events, as_of, settings=settings, library=library, calendar=calendar
-    )
-    settings = settings or EngineSettings()
-    return Evaluation(obligations=obligations, findings=obligation_findings(obligations), as_of=as_of)
+    with _gc_paused():  # sorting and findings allocate too; one pause covers the whole evaluation
+        obligations = obligations_for(
+            licences, events, as_of, settings=settings, library=library, calendar=calendar
+        )
+        findings = obligation_findings(obligations)
+    return Evaluation(obligations=obligations, findings=findings, as_of=as_of)
