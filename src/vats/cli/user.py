@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
-from typing import Annotated
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vats.model.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(help="用户与令牌 / Users and API tokens", no_args_is_help=True, add_completion=False)
 
@@ -28,11 +33,14 @@ def _read_password(stdin: bool) -> str:
     return password
 
 
-def _session(db: str | None):  # type: ignore[no-untyped-def]
-    from vats.store.db import database_url, make_engine, session_scope
+def _session(db: str | None) -> AbstractContextManager[Session]:
+    """A session on a migrated database: creating the first admin is the first thing an operator
+    does, so the schema is brought to head here (idempotent) instead of demanding `vats db upgrade`."""
+    from vats.store.db import database_url, make_engine, session_scope, upgrade
 
     engine = make_engine(database_url(db))
-    return session_scope(engine, actor="cli:user")
+    upgrade(engine)
+    return session_scope(engine, actor=f"cli:{os.environ.get('USER', 'user')}")
 
 
 def _role(role: str) -> str:
