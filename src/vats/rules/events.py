@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -135,6 +136,30 @@ def load_many(paths: Sequence[str | Path]) -> list[Event]:
     out: list[Event] = []
     for p in paths:
         out.extend(load_events(p))
+    return out
+
+
+@cache
+def _date_fields(event_type: str) -> tuple[str, ...]:
+    etype = default_library().event_types.get(event_type)
+    if etype is None:
+        return ()
+    return tuple(name for name, spec in etype.fields.items() if spec.type == "date")
+
+
+def typed_fields(event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's fields with their vocabulary types restored.
+
+    Stored events keep `fields` as JSON, where a date (e.g. `effective_date`) comes back as text;
+    the engine does date arithmetic on such fields, so whoever rebuilds an Event calls this.
+    """
+    out = dict(fields)
+    for name in _date_fields(event_type):
+        value = out.get(name)
+        if isinstance(value, str):
+            parsed = _as_date(value)
+            if parsed is not None:
+                out[name] = parsed
     return out
 
 

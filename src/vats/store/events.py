@@ -16,6 +16,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Event
+from vats.rules.events import typed_fields
 from vats.store.audit import plain
 from vats.store.models import EventRow, LicenceRecord
 
@@ -47,7 +48,7 @@ def record_event(session: Session, *, event: Event, organisation_id: int | None 
 
 def to_event(row: EventRow | Any) -> Event:
     """The domain event of a stored row (or of a Core row with the same columns)."""
-    fields: dict[str, Any] = dict(row.fields or {})
+    fields = typed_fields(row.type, row.fields or {})
     return Event(
         type=row.type,
         date=row.date if isinstance(row.date, date) else date.fromisoformat(str(row.date)),
