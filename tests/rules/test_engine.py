@@ -243,3 +243,13 @@ def test_unknown_issue_date_still_requires_the_annual_report(reference_licence: 
     o = _one(evaluate([undated], [], AS_OF).obligations, "licence.annual_report", "2025")
     assert o.status is ObligationStatus.OVERDUE
     assert any("no issue date" in line for line in o.explanation)
+
+
+def test_shared_explanation_heads_never_name_another_licence(reference_licence: Licence) -> None:
+    twin = replace(reference_licence, number="渝B2-20219999")
+    obs = evaluate([reference_licence, twin], [], AS_OF).obligations
+    for o in obs:
+        other = "渝B2-20219999" if o.licence == NUMBER else NUMBER
+        assert not any(other in line for line in o.explanation), (o.rule_id, o.licence)
+    scope = next(o for o in obs if o.rule_id == "licence.scope")
+    assert any("不含信息搜索查询服务" in line for line in scope.explanation)

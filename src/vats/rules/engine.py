@@ -261,7 +261,11 @@ _RENUMBERING = date(2026, 1, 1)  # Cybersecurity Law amendment in force (the onl
 
 
 def _signature(licence: Licence) -> tuple[str, ...]:
-    return tuple(f"{s.code}:{'/'.join(s.limited_to)}:{'/'.join(s.includes)}" for s in licence.services)
+    """What applicability and the shared explanation heads depend on: codes, qualifiers, exclusions."""
+    return tuple(
+        f"{s.code}:{'/'.join(s.limited_to)}:{'/'.join(s.includes)}:{'/'.join(s.excludes)}"
+        for s in licence.services
+    )
 
 
 def _make(

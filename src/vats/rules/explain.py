@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from vats.model.licence import Licence
+from vats.model.licence import Licence, Service
 from vats.model.obligations import ObligationStatus
 from vats.reference.rules_library import Rule
 from vats.rules.calendar import Step
@@ -50,21 +50,29 @@ def rule_line(rule: Rule) -> Pair:
     return zh, en
 
 
+def _service_label(service: Service) -> str:
+    """`B25（仅限互联网信息服务；含…；不含信息搜索查询服务、信息即时交互服务）` as the licence scopes it."""
+    parts = []
+    if service.limited_to:
+        parts.append("仅限" + "、".join(service.limited_to))
+    if service.includes:
+        parts.append("含" + "、".join(service.includes))
+    if service.excludes:
+        parts.append("不含" + "、".join(service.excludes))
+    return service.code + (f"（{'；'.join(parts)}）" if parts else "")
+
+
 def applicability_line(rule: Rule, licence: Licence) -> Pair:
     """Why the rule applies to a licence with these services (independent of number and subject, so
     the engine can share it between licences)."""
     a = rule.applies
-    held = ", ".join(
-        s.code + (f"（仅限{'、'.join(s.limited_to)}）" if s.limited_to else "") for s in licence.services
-    )
+    held = ", ".join(_service_label(s) for s in licence.services)
     if a.services:
-        zh = f"适用原因：许可证 {licence.number} 含业务 {held}，本规则适用于 {'、'.join(a.services)}"
-        en = (
-            f"applies because licence {licence.number} holds {held}; this rule covers {', '.join(a.services)}"
-        )
+        zh = f"适用原因：许可证含业务 {held}，本规则适用于 {'、'.join(a.services)}"
+        en = f"applies because the licence holds {held}; this rule covers {', '.join(a.services)}"
     else:
-        zh = f"适用原因：本规则适用于所有增值电信业务许可证（{licence.number}）"
-        en = f"applies to every VATS licence, including {licence.number}"
+        zh = f"适用原因：本规则适用于所有增值电信业务许可证（本证业务：{held}）"
+        en = f"applies to every VATS licence (this one holds {held})"
     if a.subtypes:
         zh += f"，且业务限于/包含 {'、'.join(a.subtypes)}"
         en += f", and the licence covers {', '.join(a.subtypes)}"
