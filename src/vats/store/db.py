@@ -8,6 +8,7 @@ Stale optimistic-concurrency writes surface as `ConflictError`, unreachable serv
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,9 +50,16 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _json(value: Any) -> str:
+    """JSON columns as compact UTF-8 text: Chinese stays readable in the database and encoding is
+    about twice as fast as escaping every character (bulk loads serialise 100,000 licences)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An Engine for `url` (resolved with `database_url`); SQLite files get their directory created."""
     url = database_url(url)
+    kwargs.setdefault("json_serializer", _json)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":
