@@ -246,10 +246,13 @@ def test_unknown_issue_date_still_requires_the_annual_report(reference_licence: 
 
 
 def test_shared_explanation_heads_never_name_another_licence(reference_licence: Licence) -> None:
-    twin = replace(reference_licence, number="渝B2-20219999")
+    twin = replace(reference_licence, number="渝B2-20219999", expiry_date=date(2026, 11, 1))
     obs = evaluate([reference_licence, twin], [], AS_OF).obligations
     for o in obs:
         other = "渝B2-20219999" if o.licence == NUMBER else NUMBER
         assert not any(other in line for line in o.explanation), (o.rule_id, o.licence)
+        other_expiry = "2026-11-01" if o.licence == NUMBER else "2026-10-20"
+        if o.due_date is None:
+            assert not any(other_expiry in line for line in o.explanation), (o.rule_id, o.licence)
     scope = next(o for o in obs if o.rule_id == "licence.scope")
     assert any("不含信息搜索查询服务" in line for line in scope.explanation)

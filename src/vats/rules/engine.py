@@ -353,18 +353,22 @@ def _make(
     )
 
 
-_RENEWAL_LINE: Pair = (
-    "条件：许可证已过有效期，仅在续期后适用",
-    "condition: the licence has expired; applies only if it is renewed",
+_RENEWAL_PAIR: Pair = (
+    "许可证已过有效期，仅在续期后适用",
+    "the licence has expired; applies only if it is renewed",
 )
 
 
 def _condition_line(conditional: str) -> Pair:
-    if conditional.startswith("仅在许可证续期后适用") and ";" not in conditional:
-        return _RENEWAL_LINE
-    zh = "；".join(part.split(" / ")[0] for part in conditional.split("; "))
-    en = "; ".join(part.split(" / ")[-1] for part in conditional.split("; "))
-    return (f"条件：{zh}", f"condition: {en}")
+    """The explanation line for a condition. The expiry date stays in `Obligation.conditional`; the
+    line is date-free so explanations can be shared between licences in the same renewal state."""
+    pairs = [
+        _RENEWAL_PAIR
+        if part.startswith("仅在许可证续期后适用")
+        else (part.split(" / ")[0], part.split(" / ")[-1])
+        for part in conditional.split("; ")
+    ]
+    return ("条件：" + "；".join(zh for zh, _ in pairs), "condition: " + "; ".join(en for _, en in pairs))
 
 
 def _renewed_note(licence: Licence, on: date) -> str | None:
