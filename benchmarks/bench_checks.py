@@ -134,12 +134,14 @@ def child(mode: str, port: int, closed: int, n: int, concurrency: int, judge_wor
     elapsed = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the judging worker, once it has exited
     peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + children.ru_maxrss) / 1024  # both peaks
-    cpu_ms = (time.process_time() - cpu + children.ru_utime + children.ru_stime) * 1000 / n
+    main_ms = (time.process_time() - cpu) * 1000 / n
+    judge_ms = (children.ru_utime + children.ru_stime) * 1000 / n
     result = {
         "mode": mode,
         "ok": ok,
         "sites_per_s": n / elapsed,
-        "cpu_ms_per_site": cpu_ms,
+        "cpu_ms_per_site": main_ms + judge_ms,
+        "main_cpu_ms_per_site": main_ms,
         "peak_mb": peak_mb,
     }
     print(json.dumps(result))
@@ -194,7 +196,8 @@ def main() -> None:
         f"judge workers: {args.judge_workers}, rounds: {args.rounds} (best of each)"
     )
     for label, r in (("floor (bare httpx)", floor), ("vats checks", ours)):
-        cpu = f"{r['cpu_ms_per_site']:.1f} ms CPU/site"
+        main = f"{r['main_cpu_ms_per_site']:.1f} in the event-loop process"
+        cpu = f"{r['cpu_ms_per_site']:.1f} ms CPU/site ({main})"
         print(f"{label:<19} {r['sites_per_s']:.0f} sites/s, {cpu}, peak RSS {r['peak_mb']:.0f} MB")
     print(f"vats: {int(ours['ok'])}/{args.sites} sites passed every check")
     verdict = "OK" if ratio >= 0.7 else "BELOW TARGET"
