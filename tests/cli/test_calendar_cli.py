@@ -188,3 +188,10 @@ def test_bad_alarms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         capsys,
     )
     assert code == 2 and "--alarms" in err
+
+
+def test_usage_error_and_help_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["calendar", "workdays", "add", "2026-01-01"], capsys)
+    assert code == 2 and "Missing argument" in err and "internal error" not in err
+    code, out, err = run(["calendar", "--help"], capsys)
+    assert code == 0 and "workdays" in out and "internal error" not in err

@@ -104,6 +104,12 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # last resort: never show a traceback unless asked
+        code = getattr(exc, "exit_code", None)
+        if type(exc).__module__.startswith("typer") and isinstance(code, int):
+            # Typer vendors its own click: its Exit/UsageError are not click's classes caught above
+            if hasattr(exc, "show"):
+                exc.show()
+            sys.exit(code)
         if os.environ.get("VATS_DEBUG"):
             raise
         click.echo(f"vats: internal error: {type(exc).__name__}: {exc} (set VATS_DEBUG=1 for details)", err=True)
