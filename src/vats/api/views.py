@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,45 +50,68 @@ class LicenceSummary:
 
 @dataclass(frozen=True, slots=True)
 class Portfolio:
-    """Every stored licence (as domain objects), their organisation, and the engine's evaluation."""
+    """Every stored licence (as domain objects), their organisation, and the engine's evaluation.
+
+    `derived` memoises values computed from the portfolio (dashboard numbers): a Portfolio never
+    changes once built, so neither do they.
+    """
 
     licences: tuple[Licence, ...]
     organisation_of: dict[str, int | None]
     obligations: tuple[Obligation, ...]
     findings_by_licence: dict[str, tuple[Any, ...]]
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def visible(self, principal: Principal) -> Portfolio:
         if principal.organisations is None:
             return self
-        keep = {n for n, org in self.organisation_of.items() if principal.can_see(org)}
-        return Portfolio(
-            licences=tuple(lic for lic in self.licences if lic.number in keep),
-            organisation_of={n: o for n, o in self.organisation_of.items() if n in keep},
-            obligations=tuple(o for o in self.obligations if o.licence in keep),
-            findings_by_licence={n: f for n, f in self.findings_by_licence.items() if n in keep},
-        )
+        key = f"visible:{sorted(principal.organisations)}"
+        cached = self.derived.get(key)
+        if cached is None:
+            keep = {n for n, org in self.organisation_of.items() if principal.can_see(org)}
+            cached = self.derived[key] = Portfolio(
+                licences=tuple(lic for lic in self.licences if lic.number in keep),
+                organisation_of={n: o for n, o in self.organisation_of.items() if n in keep},
+                obligations=tuple(o for o in self.obligations if o.licence in keep),
+                findings_by_licence={n: f for n, f in self.findings_by_licence.items() if n in keep},
+            )
+        return cached
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One licence's evaluation and the inputs it was computed from."""
+
+    fingerprint: tuple[Any, ...]
+    licence: Licence
+    obligations: tuple[Obligation, ...]
+    findings: tuple[Any, ...]
 
 
 class _Cache:
-    """A tiny thread-safe LRU keyed on (database URL, audit head, as_of)."""
+    """Evaluated portfolios keyed on (database, audit head, as_of), plus per-licence results.
 
-    def __init__(self, size: int = 8) -> None:
+    Any write appends an audit row, so a new head means "something changed"; only the licences
+    whose record version or events changed are evaluated again (a register entry re-evaluates one
+    licence, not 10,000). One lock: concurrent first requests wait for one computation.
+    """
+
+    def __init__(self, size: int = 4) -> None:
         self.size = size
-        self._data: OrderedDict[tuple[Any, ...], Portfolio] = OrderedDict()
-        self._lock = threading.Lock()
+        self.portfolios: OrderedDict[tuple[Any, ...], Portfolio] = OrderedDict()
+        self.entries: dict[tuple[str, date], dict[str, _Entry]] = {}
+        self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> Portfolio | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
+        value = self.portfolios.get(key)
+        if value is not None:
+            self.portfolios.move_to_end(key)
+        return value
 
     def put(self, key: tuple[Any, ...], value: Portfolio) -> None:
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+        self.portfolios[key] = value
+        while len(self.portfolios) > self.size:
+            self.portfolios.popitem(last=False)
 
 
 _CACHE = _Cache()
@@ -102,50 +125,77 @@ def _audit_head(session: Session) -> Any:
 
 def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfolio:
     """The visible portfolio evaluated on `as_of` (cached per database state)."""
-    key = (str(session.get_bind().engine.url), _audit_head(session), as_of)
+    url = str(session.get_bind().engine.url)
+    key = (url, _audit_head(session), as_of)
     cached = _CACHE.get(key)
     if cached is None:
-        cached = _evaluate_all(session, as_of=as_of)
-        _CACHE.put(key, cached)
+        with _CACHE.lock:
+            cached = _CACHE.get(key)
+            if cached is None:
+                cached = _evaluate_all(session, url=url, as_of=as_of)
+                _CACHE.put(key, cached)
     return cached.visible(principal)
 
 
-def _evaluate_all(session: Session, *, as_of: date) -> Portfolio:
+def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     from vats.rules.audit import audit_licence
-    from vats.rules.engine import evaluate
+    from vats.rules.engine import EventIndex, evaluate
     from vats.store.events import list_events
     from vats.store.licences import load_domain_licences
-    from vats.store.models import LicenceRecord
+    from vats.store.models import LicenceRecord as L
 
     # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
     hidden = session.info.pop("visible_organisations", None)
     try:
-        licences = tuple(load_domain_licences(session))
-        orgs = dict(
-            session.execute(select(LicenceRecord.number, LicenceRecord.organisation_id)).tuples().all()
-        )
-        events = list_events(session)
+        rows = session.execute(
+            select(L.number, L.organisation_id, L.version, L.current_revision)
+            .where(L.archived.is_(False))
+            .order_by(L.id)
+        ).all()
+        previous = _CACHE.entries.get((url, as_of), {})
+        stale = [r.number for r in rows if _stale(previous.get(r.number), r)]
+        decoded = {lic.number: lic for lic in load_domain_licences(session, numbers=stale)} if stale else {}
+        index = EventIndex(list_events(session))
     finally:
         if hidden is not None:
             session.info["visible_organisations"] = hidden
-    evaluation = evaluate(licences, events, as_of)
-    by_number: dict[str, list[Any]] = {}
-    for finding in evaluation.findings:
-        if finding.licence:
-            by_number.setdefault(finding.licence, []).append(finding)
-    findings: dict[str, tuple[Any, ...]] = {}
-    for lic in licences:
-        intrinsic = audit_licence(lic, as_of=as_of)
-        seen = {f.id for f in intrinsic}
-        findings[lic.number] = tuple(intrinsic) + tuple(
-            f for f in by_number.get(lic.number, ()) if f.id not in seen
+    entries: dict[str, _Entry] = {}
+    for row in rows:
+        old = previous.get(row.number)
+        licence = decoded.get(row.number) or (old.licence if old else None)
+        if licence is None:
+            continue  # archived between the two queries
+        events = sorted(
+            (e for group in index.for_licence(licence).by_type.values() for e in group),
+            key=lambda e: (e.date, e.id or ""),
         )
-    return Portfolio(
-        licences=licences,
-        organisation_of=orgs,
-        obligations=tuple(evaluation.obligations),
-        findings_by_licence=findings,
+        fingerprint = (row.version, row.current_revision, tuple((e.id, e.type, e.date) for e in events))
+        if old is not None and old.fingerprint == fingerprint and row.number not in decoded:
+            entries[row.number] = old
+            continue
+        evaluation = evaluate([licence], events, as_of)
+        entries[row.number] = _Entry(
+            fingerprint=fingerprint,
+            licence=licence,
+            obligations=tuple(evaluation.obligations),
+            findings=tuple(audit_licence(licence, as_of=as_of, events=events)),
+        )
+    _CACHE.entries = {k: v for k, v in _CACHE.entries.items() if k[0] != url}  # one as_of per database
+    _CACHE.entries[(url, as_of)] = entries
+    obligations = sorted(
+        (o for e in entries.values() for o in e.obligations),
+        key=lambda o: (o.status is not ObligationStatus.OVERDUE, o.due_date or date.max, o.licence),
     )
+    return Portfolio(
+        licences=tuple(e.licence for e in entries.values()),
+        organisation_of={r.number: r.organisation_id for r in rows},
+        obligations=tuple(obligations),
+        findings_by_licence={n: e.findings for n, e in entries.items()},
+    )
+
+
+def _stale(entry: _Entry | None, row: Any) -> bool:
+    return entry is None or entry.fingerprint[:2] != (row.version, row.current_revision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,37 +231,49 @@ class Dashboard:
     due30: int
     failing: int
     open_cases: int
+    soonest_expiry: tuple[Licence, ...] = ()  # first 20 by expiry date
+    expired_licences: tuple[Licence, ...] = ()  # first 10
+    urgent: tuple[Obligation, ...] = ()  # first 50 overdue or due soon
 
 
-def dashboard(session: Session, principal: Principal, *, as_of: date) -> tuple[Dashboard, Portfolio]:
+def _portfolio_numbers(p: Portfolio, as_of: date) -> dict[str, Any]:
+    """The dashboard values that depend only on the portfolio (memoised on it)."""
+    cached = p.derived.get("dashboard")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    states = [validity(lic.expiry_date, as_of) for lic in p.licences]
+    horizon = as_of + timedelta(days=30)
+    by_expiry = sorted(p.licences, key=lambda lic: lic.expiry_date or date.max)
+    alert = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
+    numbers = {
+        "licences": len(p.licences),
+        "expired": states.count("expired"),
+        "expiring": states.count("expiring"),
+        "overdue": sum(1 for o in p.obligations if o.status is ObligationStatus.OVERDUE),
+        "due30": sum(
+            1
+            for o in p.obligations
+            if o.status in (ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
+            and o.due_date is not None
+            and as_of <= o.due_date <= horizon
+        ),
+        "soonest_expiry": tuple(by_expiry[:20]),
+        "expired_licences": tuple(lic for lic in by_expiry if validity(lic.expiry_date, as_of) == "expired")[
+            :10
+        ],
+        "urgent": tuple(o for o in p.obligations if o.status in alert)[:50],
+    }
+    p.derived["dashboard"] = numbers
+    return numbers
+
+
+def dashboard(session: Session, principal: Principal, *, as_of: date) -> Dashboard:
     """The numbers on the dashboard, each of which links to the list it counts."""
     from vats.registers.base import open_counts
     from vats.report.notify.sites import latest_failures
 
     p = portfolio(session, principal, as_of=as_of)
-    states = [validity(lic.expiry_date, as_of) for lic in p.licences]
-    horizon = as_of + timedelta(days=30)
-    overdue = sum(1 for o in p.obligations if o.status is ObligationStatus.OVERDUE)
-    due30 = sum(
-        1
-        for o in p.obligations
-        if o.status in (ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
-        and o.due_date is not None
-        and as_of <= o.due_date <= horizon
-    )
-    numbers = {lic.number for lic in p.licences}
-    failing = {f.domain for f in latest_failures(session, licences=numbers)}
+    numbers = _portfolio_numbers(p, as_of)
+    failing = {f.domain for f in latest_failures(session, licences=set(p.organisation_of))}
     counts = open_counts(session)
-    return (
-        Dashboard(
-            as_of=as_of,
-            licences=len(p.licences),
-            expired=states.count("expired"),
-            expiring=states.count("expiring"),
-            overdue=overdue,
-            due30=due30,
-            failing=len(failing),
-            open_cases=counts.get("case", 0),
-        ),
-        p,
-    )
+    return Dashboard(as_of=as_of, failing=len(failing), open_cases=counts.get("case", 0), **numbers)

@@ -55,22 +55,17 @@ def _page(items: list[Any], page: int) -> list[Any]:
 @router.get("/")
 def dashboard_page(request: Request, user: WebUser, session: DbSession) -> Response:
     as_of = today()
-    numbers, p = views.dashboard(session, user, as_of=as_of)
-    rows = sorted(
-        (_summary(lic, as_of) for lic in p.licences),
-        key=lambda r: r["expiry_date"] or date.max,
-    )
-    urgent = [o for o in p.obligations if o.status in (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)]
+    numbers = views.dashboard(session, user, as_of=as_of)
     return render(
         request,
         "dashboard.html",
         nav="dashboard",
         d=numbers,
         as_of=as_of,
-        licences=rows[:20],
-        more_licences=len(rows) > 20,
-        expired=[r for r in rows if r["validity"] == "expired"][:10],
-        obligations=urgent[:50],
+        licences=[_summary(lic, as_of) for lic in numbers.soonest_expiry],
+        more_licences=numbers.licences > len(numbers.soonest_expiry),
+        expired=[_summary(lic, as_of) for lic in numbers.expired_licences],
+        obligations=numbers.urgent,
     )
 
 
