@@ -186,3 +186,22 @@ def test_openapi_is_served_and_declares_roles(server: Server) -> None:
     assert op["x-required-roles"] == ["admin", "officer"]
     assert spec["paths"]["/api/v1/auditlog"]["get"]["x-required-roles"] == ["admin", "auditor"]
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_exports(server: Server, seed_path: Path) -> None:
+    import io
+    import zipfile
+
+    _import(server, seed_path)
+    with server.client("viewer") as c:
+        csv_text = c.get("/api/v1/exports/obligations.csv")
+        ics = c.get("/api/v1/exports/obligations.ics")
+        assert c.get("/api/v1/exports/portfolio.zip").status_code == 403
+    assert csv_text.text.startswith("\ufefflicence,rule_id")
+    assert NUMBER in csv_text.text and "overdue" in csv_text.text
+    assert ics.text.startswith("BEGIN:VCALENDAR")
+    with server.client("admin") as c:
+        archive = c.get("/api/v1/exports/portfolio.zip")
+    assert archive.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+    assert names

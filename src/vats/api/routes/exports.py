@@ -1,0 +1,73 @@
+"""/api/v1/exports: downloads — obligations as CSV or iCalendar (what the caller can see) and, for
+admins, the whole-portfolio backup archive (STORE's export, restorable with `vats import`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.background import BackgroundTask
+from starlette.responses import FileResponse
+
+from vats.api import views
+from vats.api.clock import today
+from vats.api.deps import Admin, DbSession, Reader
+
+router = APIRouter(prefix="/exports", tags=["exports"])
+CSV_COLUMNS = ("licence", "rule_id", "subject", "title_zh", "title_en", "status", "due_date", "sources")
+
+
+@router.get(
+    "/obligations.csv",
+    summary="Obligations of the visible licences as CSV (UTF-8 with BOM, opens in Excel)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def obligations_csv(session: DbSession, actor: Reader) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for o in views.portfolio(session, actor, as_of=today()).obligations:
+        sources = "; ".join(f"{s.label()} [{s.reliability.value}]" for s in o.sources)
+        due = o.due_date.isoformat() if o.due_date else ""
+        writer.writerow(
+            (o.licence, o.rule_id, o.subject or "", o.title_zh, o.title_en, o.status.value, due, sources)
+        )
+    return Response(
+        content="\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="vats-obligations.csv"'},
+    )
+
+
+@router.get(
+    "/obligations.ics",
+    summary="Obligations of the visible licences as iCalendar",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def obligations_ics(session: DbSession, actor: Reader) -> Response:
+    from vats.api.routes.feeds import ics_response
+
+    return ics_response(session, actor)
+
+
+@router.get(
+    "/portfolio.zip",
+    summary="Whole-database backup (every table, audit chain intact; admin only)",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def portfolio_zip(request: Request, actor: Admin) -> FileResponse:
+    from vats.store.portfolio import export_portfolio
+
+    workdir = tempfile.TemporaryDirectory()
+    path = Path(workdir.name) / "vats-portfolio.zip"
+    export_portfolio(request.app.state.engine, path)
+    return FileResponse(
+        path, media_type="application/zip", filename=path.name, background=BackgroundTask(workdir.cleanup)
+    )
