@@ -256,3 +256,32 @@ def test_shared_explanation_heads_never_name_another_licence(reference_licence: 
             assert not any(other_expiry in line for line in o.explanation), (o.rule_id, o.licence)
     scope = next(o for o in obs if o.rule_id == "licence.scope")
     assert any("不含信息搜索查询服务" in line for line in scope.explanation)
+
+
+def test_window_obligations_shared_between_licences_stay_their_own(reference_licence: Licence) -> None:
+    a = replace(
+        reference_licence,
+        number="渝B2-20240001",
+        number_info=make_number("渝B2-20240001", year=2024),
+        issue_date=date(2024, 3, 1),
+        expiry_date=date(2026, 10, 20),
+    )
+    b = replace(
+        a,
+        number="渝B2-20240002",
+        number_info=make_number("渝B2-20240002", year=2024),
+        expiry_date=date(2026, 9, 1),
+    )
+    filed = Event("annual_report_filed", date(2026, 2, 1), licence="渝B2-20240002", fields={"year": 2025})
+    obs = evaluate([a, b], [filed], AS_OF).obligations
+    ra, rb = (
+        _one([o for o in obs if o.licence == n], "licence.annual_report", "2026")
+        for n in (a.number, b.number)
+    )
+    assert ra.explanation == rb.explanation and "2026-10-20" in (ra.conditional or "")
+    assert "2026-09-01" in (rb.conditional or "")
+    sa, sb = (
+        _one([o for o in obs if o.licence == n], "licence.annual_report", "2025")
+        for n in (a.number, b.number)
+    )
+    assert sa.status is ObligationStatus.OVERDUE and sb.status is ObligationStatus.SATISFIED

@@ -108,6 +108,7 @@ class Rule:
     retention: Period | None = None
     unconfirmed: bool = False
     condition_note: Text | None = None
+    lists_scope: bool = False  # the explanation lists the licence's whole licensed scope
     file: str = ""
     line: int | None = None
 
@@ -232,6 +233,7 @@ def _schema() -> dict[str, type[Any]]:
         retention: PeriodModel | None = None
         unconfirmed: bool = False
         condition_note: TextSpec | None = None
+        lists_scope: bool = False
 
     class RuleFile(Strict):
         rules: list[RuleModel]
@@ -335,6 +337,7 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
         else Period(m.retention.offset or 0, m.retention.unit, m.retention.setting, m.retention.period),
         unconfirmed=m.unconfirmed,
         condition_note=None if m.condition_note is None else _text(m.condition_note),
+        lists_scope=m.lists_scope,
         file=marked.source,
         line=marked.line(("rules", index)),
     )

@@ -151,6 +151,21 @@ class _Ctx:
     notes: dict[tuple[date | None, date], str | None] = field(default_factory=dict)
     frames: dict[str, list[_Frame]] = field(default_factory=dict)
 
+    def wording(self, rule: Rule, licence: Licence) -> tuple[str, ...]:
+        """The part of the licence's services a rule's explanation mentions (its cache key): the
+        services the rule is about, every service for rules that describe the scope, none otherwise."""
+        sig = self.signature(licence)
+        if rule.lists_scope:
+            return sig
+        if not rule.applies.services:
+            return ()
+        codes = rule.applies.services
+        return tuple(
+            entry
+            for entry in sig
+            if any(entry.split(":", 1)[0] == c or entry.startswith(c + "-") for c in codes)
+        )
+
     def signature(self, licence: Licence) -> tuple[str, ...]:
         """Services signature, memoised per licence object for this run."""
         sig = self.sigs.get(id(licence.services))
@@ -212,10 +227,12 @@ class _Ctx:
 
     def head(self, rule: Rule, licence: Licence) -> tuple[str, ...]:
         """Steps 1–2 (what the rule says, why it applies): shared by licences with the same services."""
-        key = (rule.id, self.signature(licence))
+        key = (rule.id, self.wording(rule, licence))
         hit = self.heads.get(key)
         if hit is None:
-            hit = self.heads[key] = flatten([rule_line(rule), applicability_line(rule, licence)])
+            hit = self.heads[key] = flatten(
+                [rule_line(rule), applicability_line(rule, licence, rule.lists_scope)]
+            )
         return hit
 
     def cite(self, rule: Rule, on: date) -> tuple[SourceRef, ...]:
@@ -540,10 +557,7 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
                 )
                 continue
             held = (
-                (
-                    f"{cutoff} 前已持有许可证（自 {since}），须报送",
-                    f"licence held by {cutoff} (since {since}): must file",
-                )
+                (f"{cutoff} 前已持有许可证，须报送", f"licence held by {cutoff}: must file")
                 if since is not None
                 else (
                     "许可证未载明发证日期，按须报送处理（保守）",
@@ -563,21 +577,29 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
             ),
             None,
         )
-        out.append(
-            _make(
-                ctx,
-                rule,
-                licence,
-                subject=subject,
-                due=f.due.date,
-                window_start=f.start,
-                steps=steps,
-                satisfying=satisfying,
-                provisional=f.due,
-                conditional=ctx.renewed_note(licence, f.start),
-                anchor=f.end,
-            )
+        conditional = ctx.renewed_note(licence, f.start)
+        shared = satisfying is None and not since_steps and ctx.waiver(rule, subject) is None
+        key = (rule.id, ctx.wording(rule, licence), f.year, since is None, conditional is not None)
+        proto = ctx.standing.get(key) if shared else None
+        if proto is not None:  # same window, state and wording as an earlier licence: reuse it
+            out.append(_build((proto[0], licence.number, *proto[2:11], conditional, *proto[12:])))
+            continue
+        made = _make(
+            ctx,
+            rule,
+            licence,
+            subject=subject,
+            due=f.due.date,
+            window_start=f.start,
+            steps=steps,
+            satisfying=satisfying,
+            provisional=f.due,
+            conditional=conditional,
+            anchor=f.end,
         )
+        if shared:
+            ctx.standing[key] = tuple(getattr(made, name) for name in _FIELD_NAMES)
+        out.append(made)
     return out
 
 
@@ -809,7 +831,7 @@ def _standing(ctx: _Ctx, rule: Rule, licence: Licence, conditional: str | None) 
     """A continuous duty with no evidence yet: identical for every licence with the same services and
     renewal state except for the number, so its explanation is built once and shared."""
     expired = licence.expiry_date is not None and ctx.as_of > licence.expiry_date
-    key = (rule.id, ctx.signature(licence), expired)
+    key = (rule.id, ctx.wording(rule, licence), expired)
     proto = ctx.standing.get(key)
     if proto is None:
         steps = _retention_steps(ctx, rule)

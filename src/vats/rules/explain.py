@@ -62,17 +62,25 @@ def _service_label(service: Service) -> str:
     return service.code + (f"（{'；'.join(parts)}）" if parts else "")
 
 
-def applicability_line(rule: Rule, licence: Licence) -> Pair:
-    """Why the rule applies to a licence with these services (independent of number and subject, so
-    the engine can share it between licences)."""
+def applicability_line(rule: Rule, licence: Licence, lists_scope: bool = False) -> Pair:
+    """Why the rule applies: the services it is about (or, for scope rules, the whole licensed scope).
+
+    Independent of the licence number and subject, and mentioning no service the rule does not
+    concern, so the engine can share the line between licences."""
     a = rule.applies
-    held = ", ".join(_service_label(s) for s in licence.services)
     if a.services:
+        relevant = [
+            s for s in licence.services if any(s.code == c or s.code.startswith(c + "-") for c in a.services)
+        ]
+        held = ", ".join(_service_label(s) for s in relevant)
         zh = f"适用原因：许可证含业务 {held}，本规则适用于 {'、'.join(a.services)}"
         en = f"applies because the licence holds {held}; this rule covers {', '.join(a.services)}"
     else:
-        zh = f"适用原因：本规则适用于所有增值电信业务许可证（本证业务：{held}）"
-        en = f"applies to every VATS licence (this one holds {held})"
+        zh, en = "适用原因：本规则适用于所有增值电信业务许可证", "applies to every VATS licence"
+    if lists_scope:
+        scope = ", ".join(_service_label(s) for s in licence.services)
+        zh += f"；本证许可范围：{scope}"
+        en += f"; this licence's scope: {scope}"
     if a.subtypes:
         zh += f"，且业务限于/包含 {'、'.join(a.subtypes)}"
         en += f", and the licence covers {', '.join(a.subtypes)}"
