@@ -76,3 +76,24 @@ def test_unusable_input_exits_2(tmp_path: Path, seed_path: Path) -> None:
     assert missing.returncode == 2 and "nope.txt" in missing.stderr and "Traceback" not in missing.stderr
     bad_date = _run("audit", str(seed_path), "--as-of", "2026-13-01")
     assert bad_date.returncode == 2 and "--as-of" in bad_date.stderr
+
+
+def test_recorded_events_clear_the_duties_they_satisfy(tmp_path: Path, seed_path: Path) -> None:
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "events:\n  - {type: renewal_applied, date: 2026-07-01, licence: 渝B2-20210467}\n", encoding="utf-8"
+    )
+    without = json.loads(_run("audit", str(seed_path), "--as-of", "2026-11-28", "--format", "json").stdout)
+    with_events = json.loads(
+        _run(
+            "audit", str(seed_path), "--as-of", "2026-11-28", "--events", str(events), "--format", "json"
+        ).stdout
+    )
+    assert "licence.renewal_deadline_passed" in {f["id"] for f in without["findings"]}
+    assert "licence.renewal_deadline_passed" not in {f["id"] for f in with_events["findings"]}
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("events:\n  - {type: no_such_event, date: 2026-07-01}\n", encoding="utf-8")
+    refused = _run("audit", str(seed_path), "--events", str(bad))
+    assert refused.returncode == 2
+    assert "bad.yaml" in refused.stderr

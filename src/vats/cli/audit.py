@@ -1,4 +1,4 @@
-"""`vats audit FILE [--as-of DATE] [--format json|text]`: validate a licence and list findings.
+"""`vats audit FILE [--as-of DATE] [--events FILE] [--format json|text]`: validate, list findings.
 
 Exit status is the CI contract: 0 when nothing is high or critical, 1 otherwise, 2 for unusable
 input (unreadable file, bad date). Heavy modules (Rich) load only for `--format text`.
@@ -44,7 +44,14 @@ _SEVERITY_STYLE = {
     show_default=True,
     help="json: 机器可读 / machine-readable; text: 表格 / a table",
 )
-def audit_command(file: str, as_of: str | None, fmt: str) -> None:
+@click.option(
+    "--events",
+    "events",
+    multiple=True,
+    metavar="EVENTS.yaml",
+    help="已发生事件（可多次）/ recorded events, so done duties are not reported (repeatable)",
+)
+def audit_command(file: str, as_of: str | None, fmt: str, events: tuple[str, ...]) -> None:
     """校验许可证并列出问题 / Validate a licence and list findings (exit 1 on high/critical)."""
     from vats.cli.common import parse_date
     from vats.cli.parse import load
@@ -52,7 +59,12 @@ def audit_command(file: str, as_of: str | None, fmt: str) -> None:
 
     day = parse_date(as_of, field="--as-of")
     licence = load(file)
-    findings = audit_licence(licence, as_of=day)
+    recorded = ()
+    if events:
+        from vats.rules.events import load_many
+
+        recorded = tuple(load_many(list(events)))
+    findings = audit_licence(licence, as_of=day, events=recorded)
     gating = any(f.severity.gates for f in findings)
     if fmt == "json":
         from vats.cli.common import print_json
