@@ -21,16 +21,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-PG_ADMIN = os.environ.get("VATS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 FULL_LICENCES = 10_000
 AS_OF = "2026-11-28"
 
@@ -97,27 +94,6 @@ async def hammer(
     return latencies, errors, elapsed
 
 
-def _database(kind: str, tmp: Path) -> tuple[str, str | None]:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp / 'bench_web.db'}", None
-    import psycopg
-
-    name = f"vats_bench_web_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{name}", name
-
-
-def _drop(name: str | None) -> None:
-    if name is None:
-        return
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -131,13 +107,13 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
 
-    from benchmarks.bench_store import load
+    from benchmarks.bench_store import _database, _drop, load
     from vats.api.testing import prepare_database, start_server, stop_server
 
     licences = max(1, int(FULL_LICENCES * args.scale))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        url, pg_name = _database(args.db, tmp)
+        url, pg_name = _database(args.db, tmp_name)  # shared with bench_store: same load, same databases
         try:
             t0 = time.perf_counter()
             load(url, licences, licences)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vats.api.testing import Server, prepare_database, start_server, stop_server
+from vats.api.testing import Server, running_server
 
 AS_OF = "2026-11-02"  # after the reference licence expired (2026-10-20): pinned, never the wall clock
 
@@ -16,24 +16,13 @@ AS_OF = "2026-11-02"  # after the reference licence expired (2026-10-20): pinned
 @pytest.fixture
 def server(db_url: str, tmp_path: Path) -> Iterator[Server]:
     """A fresh server per test, on SQLite and on PostgreSQL."""
-    tokens = prepare_database(db_url)
-    srv = start_server(db_url, tmp_path, env={"VATS_AS_OF": AS_OF})
-    srv.tokens = tokens
-    try:
+    with running_server(db_url, tmp_path, env={"VATS_AS_OF": AS_OF}) as srv:
         yield srv
-    finally:
-        stop_server(srv)
 
 
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One SQLite-backed server for a whole module (matrix and fuzz tests)."""
     tmp = tmp_path_factory.mktemp("srv")
-    db_url = f"sqlite:///{tmp / 'vats.db'}"
-    tokens = prepare_database(db_url)
-    srv = start_server(db_url, tmp, env={"VATS_AS_OF": AS_OF})
-    srv.tokens = tokens
-    try:
+    with running_server(f"sqlite:///{tmp / 'vats.db'}", tmp, env={"VATS_AS_OF": AS_OF}) as srv:
         yield srv
-    finally:
-        stop_server(srv)

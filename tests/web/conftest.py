@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vats.api.testing import Server, prepare_database, start_server, stop_server
+from vats.api.testing import Server, running_server
 
 AS_OF = "2026-11-02"  # after the reference licence expired (2026-10-20)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -21,14 +21,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("web")
-    db_url = f"sqlite:///{tmp / 'vats.db'}"
-    tokens = prepare_database(db_url)
-    srv = start_server(db_url, tmp, env={"VATS_AS_OF": AS_OF})
-    srv.tokens = tokens
-    try:
+    with running_server(f"sqlite:///{tmp / 'vats.db'}", tmp, env={"VATS_AS_OF": AS_OF}) as srv:
         yield srv
-    finally:
-        stop_server(srv)
 
 
 @pytest.fixture(scope="module")

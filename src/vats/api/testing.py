@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,3 +125,15 @@ def stop_server(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+
+
+@contextmanager
+def running_server(db_url: str, workdir: Path, *, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Prepare the database (users, organisation), run the server, stop it afterwards."""
+    tokens = prepare_database(db_url)
+    server = start_server(db_url, workdir, env=env)
+    server.tokens = tokens
+    try:
+        yield server
+    finally:
+        stop_server(server)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -123,6 +124,29 @@ def _audit_head(session: Session) -> Any:
     return session.scalar(select(func.max(AuditEntry.id)))
 
 
+_MEMO: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_MEMO_SIZE = 256
+
+
+def memo(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """A value computed from the database, reused until the next write (audit head) changes it.
+
+    For read-side aggregates that are costly at scale (e.g. a filtered COUNT over 10,000 licences
+    on SQLite) and asked for on every page of a list.
+    """
+    full = (str(session.get_bind().engine.url), _audit_head(session), *key)
+    with _CACHE.lock:
+        if full in _MEMO:
+            _MEMO.move_to_end(full)
+            return _MEMO[full]
+    value = compute()
+    with _CACHE.lock:
+        _MEMO[full] = value
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return value
+
+
 def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfolio:
     """The visible portfolio evaluated on `as_of` (cached per database state)."""
     url = str(session.get_bind().engine.url)
@@ -204,6 +228,17 @@ class ObligationFilter:
     licence: str | None = None
     due_from: date | None = None
     due_to: date | None = None
+
+
+def obligations_matching(p: Portfolio, f: ObligationFilter) -> tuple[Obligation, ...]:
+    """The portfolio's obligations passing a filter, memoised on the (immutable) portfolio."""
+    if f == ObligationFilter():
+        return p.obligations
+    key = f"obligations:{f}"
+    cached = p.derived.get(key)
+    if cached is None:
+        cached = p.derived[key] = tuple(filter_obligations(p.obligations, f))
+    return cached
 
 
 def filter_obligations(items: tuple[Obligation, ...], f: ObligationFilter) -> list[Obligation]:

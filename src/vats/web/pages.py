@@ -9,6 +9,7 @@ import base64
 import binascii
 import calendar as pycal
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -47,9 +48,9 @@ def _query(request: Request):  # type: ignore[no-untyped-def]
     return build
 
 
-def _page(items: list[Any], page: int) -> list[Any]:
+def _page(items: Sequence[Any], page: int) -> list[Any]:
     start = (max(page, 1) - 1) * PER_PAGE
-    return items[start : start + PER_PAGE]
+    return list(items[start : start + PER_PAGE])
 
 
 @router.get("/")
@@ -233,7 +234,7 @@ def obligations_page(
         due_to=_date(due_to, "due_to")
         or (as_of + timedelta(days=due_within) if due_within is not None else None),
     )
-    items = views.filter_obligations(views.portfolio(session, user, as_of=as_of).obligations, f)
+    items = views.obligations_matching(views.portfolio(session, user, as_of=as_of), f)
     return render(
         request,
         "obligations.html",

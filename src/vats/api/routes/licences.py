@@ -154,7 +154,9 @@ def list_licences(
         where.append(L.expiry_date > soon)
     elif validity == "unknown":
         where.append(L.expiry_date.is_(None))
-    total = session.scalar(select(func.count()).select_from(L).where(*where)) or 0
+    count = select(func.count()).select_from(L).where(*where)
+    key = ("licence-count", str(count.compile(compile_kwargs={"literal_binds": True})))
+    total = views.memo(session, key, lambda: session.scalar(count) or 0)
     rows = session.execute(
         _columns().where(*where).order_by(L.number).offset(paging.offset).limit(paging.per_page)
     )

@@ -81,10 +81,8 @@ def list_obligations(
     as_of: date | None = None,
 ) -> Paged[ObligationOut]:
     p = views.portfolio(session, actor, as_of=as_of or today())
-    items = views.filter_obligations(
-        p.obligations,
-        views.ObligationFilter(status=status, licence=licence, due_from=due_from, due_to=due_to),
-    )
+    wanted = views.ObligationFilter(status=status, licence=licence, due_from=due_from, due_to=due_to)
+    items = views.obligations_matching(p, wanted)
     return paged(request, response, [ObligationOut.of(o) for o in paging.slice(items)], len(items), paging)
 
 
