@@ -4,8 +4,9 @@
 
 Full size (--scale 1): 100,000 licences (each with its document revision: original bytes, SM3 and
 parsed JSON) and 1,000,000 register records (real `disposal_cases` rows), plus one disposal and one
-report event for every tenth case (the events the rules engine reads). Loaded with Core executemany
-in batches (no ORM objects, so the per-row audit hook is bypassed; bulk loads are not audited).
+report event for every tenth case (the events the rules engine reads). Licences go through
+`vats.store.bulk.bulk_import_licences` (executemany in batches, JSON encoded once, one audit entry
+per batch); register rows and events with Core executemany (not audited: benchmark fixtures).
 
 Reported per database:
   load       — seconds to bulk-load the licences (target < 60 s at full size) and the register rows;
@@ -60,68 +61,41 @@ def _templates() -> list[tuple[dict[str, Any], bytes, str]]:
     return out
 
 
-def _licence_rows(n: int) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+def _licence_items(n: int) -> Iterator[Any]:
+    """Licences with unique numbers, generated lazily (memory stays flat)."""
+    from vats.store.bulk import BulkLicence
+
     templates = _templates()
-    now = datetime.now(UTC)
-    for start in range(0, n, BATCH):
-        lic_rows, rev_rows = [], []
-        for i in range(start, min(n, start + BATCH)):
-            data, content, digest = templates[i % TEMPLATES]
-            data = {**data, "number": f"BENCH-{i + 1:07d}"}
-            common = {"created_at": now, "updated_at": now, "version": 1}
-            lic_rows.append(
-                {
-                    "id": i + 1,
-                    "number": data["number"],
-                    "organisation_id": i // 10 + 1,
-                    "company": data["company"],
-                    "issue_date": date.fromisoformat(data["issue_date"]) if data.get("issue_date") else None,
-                    "expiry_date": date.fromisoformat(data["expiry_date"])
-                    if data.get("expiry_date")
-                    else None,
-                    "current_revision": 1,
-                    "data": data,
-                    "archived": False,
-                    **common,
-                }
-            )
-            rev_rows.append(
-                {
-                    "licence_id": i + 1,
-                    "revision": 1,
-                    "source_name": f"bench-{i + 1}.txt",
-                    "media_type": "text/plain",
-                    "content": content,
-                    "sm3": digest,
-                    "data": data,
-                    "imported_at": now,
-                    "imported_by": "bench",
-                }
-            )
-        yield lic_rows, rev_rows
+    for i in range(n):
+        data, content, _digest = templates[i % TEMPLATES]
+        yield BulkLicence(
+            data={**data, "number": f"BENCH-{i + 1:07d}"},
+            content=content,
+            source_name=f"bench-{i + 1}.txt",
+            organisation_id=i // 10 + 1,
+        )
 
 
 def load(url: str, licences: int, records: int) -> dict[str, float]:
     from sqlalchemy import insert
 
     from vats.registers.cases.models import DisposalCase
-    from vats.store.db import make_engine, upgrade
-    from vats.store.models import EventRow, LicenceRecord, LicenceRevision, Organisation
+    from vats.store.bulk import bulk_import_licences
+    from vats.store.db import make_engine, session_scope, upgrade
+    from vats.store.models import EventRow, Organisation
 
     engine = make_engine(url)
     upgrade(engine)
     now = datetime.now(UTC)
     t0 = time.perf_counter()
-    with engine.begin() as conn:
+    with session_scope(engine, actor="bench") as session:
         orgs = [
             {"id": k + 1, "name": f"基准公司{k + 1}", "created_at": now, "version": 1}
             for k in range((licences + 9) // 10)
         ]
         for s in range(0, len(orgs), BATCH):
-            conn.execute(insert(Organisation), orgs[s : s + BATCH])
-        for lic_rows, rev_rows in _licence_rows(licences):
-            conn.execute(insert(LicenceRecord), lic_rows)
-            conn.execute(insert(LicenceRevision), rev_rows)
+            session.execute(insert(Organisation), orgs[s : s + BATCH])
+        bulk_import_licences(session, items=_licence_items(licences), batch=BATCH)
     t_lic = time.perf_counter() - t0
 
     t0 = time.perf_counter()
