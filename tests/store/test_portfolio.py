@@ -129,3 +129,25 @@ def test_killed_import_leaves_database_as_it_was(
     target = make_engine(second_db)
     assert import_portfolio(target, out).counts["licences"] == 4
     target.dispose()
+
+
+@pytest.mark.postgres
+def test_sqlite_export_restores_into_postgresql(
+    sqlite_url: str, pg_url: str, seed_path: Path, tmp_path: Path
+) -> None:
+    """Moving from the default SQLite file to a PostgreSQL server is an export and an import."""
+    source = make_engine(sqlite_url)
+    upgrade(source)
+    populate(source, seed_path)
+    first = tmp_path / "from-sqlite.zip"
+    export_portfolio(source, first)
+    source.dispose()
+    target = make_engine(pg_url)
+    upgrade(target)
+    import_portfolio(target, first)
+    second = tmp_path / "from-pg.zip"
+    export_portfolio(target, second)
+    assert content_for_comparison(first) == content_for_comparison(second)
+    with session_scope(target, actor="t") as s:
+        assert verify(s).ok
+    target.dispose()
