@@ -68,6 +68,7 @@ async def hammer(
 
     latencies: list[float] = []
     errors = 0
+    reasons: dict[str, int] = {}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
         base_url=url, headers=headers, cookies=cookies, timeout=120.0, limits=limits
@@ -80,17 +81,20 @@ async def hammer(
                 start = time.perf_counter()
                 try:
                     response = await client.get(path)
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
+                    reason = None if response.status_code == 200 else f"HTTP {response.status_code}"
+                except httpx.HTTPError as exc:
+                    reason = type(exc).__name__
+                if reason is None:
                     latencies.append((time.perf_counter() - start) * 1000)
                 else:
                     errors += 1
+                    reasons[reason] = reasons.get(reason, 0) + 1
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - began
+    if reasons:
+        print(f"  errors on {path}: {reasons}")
     return latencies, errors, elapsed
 
 
