@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
@@ -36,13 +37,12 @@ class Scheduler:
 
     async def run_once(self) -> None:
         """Site checks first (so a fresh failure is notified in the same round), then reminders."""
-        for name, job in (
-            ("site checks", lambda: jobs.run_site_checks(self.engine, actor="system:scheduler")),
-            (
-                "notifications",
-                lambda: jobs.dispatch_notifications(self.engine, config_path=self.settings.notify_config),
-            ),
-        ):
+        plan: list[tuple[str, Callable[[], object]]] = []
+        if self.settings.scheduler_checks:
+            plan.append(("site checks", lambda: jobs.run_site_checks(self.engine, actor="system:scheduler")))
+        config = self.settings.notify_config
+        plan.append(("notifications", lambda: jobs.dispatch_notifications(self.engine, config_path=config)))
+        for name, job in plan:
             try:
                 await asyncio.to_thread(job)
             except Exception:  # a failing job must not kill the scheduler; it is logged and retried

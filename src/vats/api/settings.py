@@ -25,6 +25,7 @@ class Settings:
 
     scheduler: bool = True
     scheduler_interval_s: float = 3600.0
+    scheduler_checks: bool = True  # crawl homepages on each round (off where egress is not allowed)
     secure_cookies: bool = False
     login_attempts: int = 5
     login_window_s: float = 300.0
@@ -35,6 +36,7 @@ class Settings:
         return cls(
             scheduler=_flag("VATS_SCHEDULER", True),
             scheduler_interval_s=float(os.environ.get("VATS_SCHEDULER_INTERVAL", "3600")),
+            scheduler_checks=_flag("VATS_SCHEDULER_CHECKS", True),
             secure_cookies=_flag("VATS_SECURE_COOKIES", False),
             login_attempts=int(os.environ.get("VATS_LOGIN_ATTEMPTS", "5")),
             notify_config=os.environ.get("VATS_NOTIFY_CONFIG"),
