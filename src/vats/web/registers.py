@@ -294,7 +294,10 @@ def _record_page(
     record = _call(read, request, session, user, **{read.id_param or "id": record_id})
     actions = []
     for action in record.actions:
-        ep = _endpoint(request, "POST", f"/api/v1/{plural}/{{{read.id_param}}}/{action}")
+        try:
+            ep = _endpoint(request, "POST", f"/api/v1/{plural}/{{{read.id_param}}}/{action}")
+        except NotFoundError:
+            continue  # an action the API does not offer over HTTP (e.g. file attachments: CLI only)
         fields = form_fields(ep.body, _lang(request)) if ep.body else []
         actions.append((action, fields))
     data = record.model_dump()
