@@ -73,6 +73,9 @@ def test_officer_journey(web_server: Server, browser, seed_path: Path, artifacts
 
     page.get_by_role("link", name="日历").click()
     assert page.locator(".month [role=gridcell]").count() >= 28
+    page.get_by_role("link", name="上个月").click()  # October 2026: the case's report deadline
+    assert page.get_by_role("heading", name="日历: 2026-10").is_visible()
+    assert page.locator(".month [role=gridcell]").filter(has_text="违法").count() >= 1
     page.screenshot(path=str(artifacts / "calendar.png"), full_page=True)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载 ICS").click()
