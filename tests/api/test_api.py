@@ -205,3 +205,12 @@ def test_exports(server: Server, seed_path: Path) -> None:
     assert archive.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
     assert names
+
+
+def test_sites_of_visible_licences(server: Server, seed_path: Path) -> None:
+    _import(server, seed_path)
+    with server.client("viewer") as c:
+        sites = c.get("/api/v1/sites", params={"per_page": 100}).json()
+        inventory = c.get("/api/v1/inventory")
+    assert {s["domain"] for s in sites["items"]} >= {"maichetong.com.cn", "dcarapi.com"}
+    assert inventory.status_code == 200 and inventory.json()["total"] == 0
