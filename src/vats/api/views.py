@@ -1,9 +1,11 @@
 """Read models shared by the REST API and the web pages: the visible portfolio, its obligations and
 the dashboard numbers — computed once per database state and reused.
 
-Evaluating obligations for a 10,000-licence portfolio takes a noticeable fraction of a second, and
-the dashboard, calendar and obligations pages all need it. The result is cached per (audit-log head,
-as-of date): any write appends an audit row, so a stale cache is impossible while reads stay cheap.
+Evaluating a 10,000-licence portfolio (rules engine + findings) takes tens of seconds, and the
+dashboard, calendar and obligations pages all need it. The result is cached per (database, audit-log
+head, as-of date): any audited write appends an audit row, so a stale answer is impossible. A new
+head re-evaluates only the licences whose record version or events changed. Per-process memory: with
+several uvicorn workers each keeps its own cache (the first request in each pays the evaluation).
 """
 
 from __future__ import annotations
