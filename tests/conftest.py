@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -64,6 +64,25 @@ def pg_url() -> Iterator[str]:
         yield url
     finally:
         _drop_pg_database(name)
+
+
+@pytest.fixture
+def new_database_like(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Factory: another empty database of the same kind as a given URL (dropped afterwards)."""
+    created: list[str] = []
+
+    def make(url: str) -> str:
+        if url.startswith("sqlite"):
+            return f"sqlite:///{tmp_path / f'extra-{len(created)}-{uuid.uuid4().hex[:6]}.db'}"
+        name, new_url = _create_pg_database()
+        created.append(name)
+        return new_url
+
+    try:
+        yield make
+    finally:
+        for name in created:
+            _drop_pg_database(name)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -46,18 +47,9 @@ def populate(engine: Engine, seed_path: Path, licences: int = 3) -> None:
 
 
 @pytest.fixture
-def second_db(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+def second_db(db_url: str, new_database_like: Callable[[str], str]) -> str:
     """A second empty database of the same kind as `db_url`."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'second.db'}"
-        return
-    from conftest import _create_pg_database, _drop_pg_database
-
-    name, url = _create_pg_database()
-    try:
-        yield url
-    finally:
-        _drop_pg_database(name)
+    return new_database_like(db_url)
 
 
 @pytest.mark.parametrize("suffix", [".json", ".zip"])
