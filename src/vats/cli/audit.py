@@ -14,6 +14,7 @@ import click
 
 from vats.model.errors import ExitCode
 from vats.model.findings import Finding, Severity
+from vats.model.obligations import Event
 
 _SEVERITY_ZH = {
     Severity.CRITICAL: "严重",
@@ -59,7 +60,7 @@ def audit_command(file: str, as_of: str | None, fmt: str, events: tuple[str, ...
 
     day = parse_date(as_of, field="--as-of")
     licence = load(file)
-    recorded = ()
+    recorded: tuple[Event, ...] = ()
     if events:
         from vats.rules.events import load_many
 

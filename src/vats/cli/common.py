@@ -22,11 +22,19 @@ def print_json(value: Any, *, indent: int | None = 2) -> None:
     sys.stdout.write(dumps(value, indent=indent) + "\n")
 
 
+def today_in_china() -> date:
+    """Today's date in Beijing time: deadlines are Chinese calendar days, wherever vats runs."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
 def parse_date(text: str | None, *, field: str = "date", default_today: bool = True) -> date:
     """Parse an ISO date argument (YYYY-MM-DD); today when omitted and allowed."""
     if text is None:
         if default_today:
-            return date.today()
+            return today_in_china()
         raise InputError("a date is required", field=field)
     try:
         return date.fromisoformat(text.strip())

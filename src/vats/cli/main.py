@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -56,7 +56,8 @@ def _load(name: str) -> click.Command:
         single.command(name=name)(target)
         command = typer.main.get_command(single)
     command.name = name
-    return command
+    # Typer vendors its own copy of click; its commands quack like click's and run inside this group.
+    return cast(click.Command, command)
 
 
 class LazyGroup(click.Group):
@@ -112,7 +113,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(code)
         if os.environ.get("VATS_DEBUG"):
             raise
-        click.echo(f"vats: internal error: {type(exc).__name__}: {exc} (set VATS_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"vats: internal error: {type(exc).__name__}: {exc} (set VATS_DEBUG=1 for details)", err=True
+        )
         sys.exit(70)
 
 
