@@ -20,6 +20,7 @@ import httpx
 ROLES = ("admin", "officer", "viewer", "auditor")
 PASSWORD = "correct horse battery"
 ORGANISATION = "重庆万象优车科技有限公司"  # the reference licence's holder
+KEEP_ALIVE_S = 75  # longer than clients' idle pools: avoids the server closing a reused connection
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -98,7 +99,7 @@ def start_server(
     cmd = [
         sys.executable, "-m", "uvicorn", "vats.api.app:app_from_env", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--no-access-log", "--log-level", "warning",
+        "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", str(KEEP_ALIVE_S),
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT)

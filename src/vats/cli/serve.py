@@ -42,4 +42,5 @@ def serve_command(
         access_log=False,
         proxy_headers=True,
         server_header=False,
+        timeout_keep_alive=75,  # outlive client and proxy idle pools, so a reused connection is never cut
     )
