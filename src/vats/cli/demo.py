@@ -64,6 +64,9 @@ def demo_command(
     console.print(f"打开 / open http://{host}:{port}/  用户 / user: {DEMO_USER}  密码 / password: {password}")
     from vats.cli.serve import serve_command
 
+    # The example sites are invented domains: scheduled homepage checks would only look them up on
+    # the public Internet and fail, so the demo server runs reminders but no site checks.
+    os.environ.setdefault("VATS_SCHEDULER_CHECKS", "0")
     serve_command(host=host, port=port, db=url, workers=1, scheduler=True, log_level="warning")
 
 
