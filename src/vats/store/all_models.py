@@ -16,6 +16,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.auditlog",
     "vats.store.checks",
     "vats.store.web",
+    "vats.store.obligation_cache",
     "vats.registers.cases.models",
     "vats.registers.complaints.models",
     "vats.registers.incidents.models",

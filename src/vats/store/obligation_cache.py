@@ -1,0 +1,73 @@
+"""Persisted obligation facts per licence (a materialised view of the rules engine), for `vats status`.
+
+Derived data, so not audited: it can always be rebuilt from licences and events. One row per
+obligation holds the facts that do not change with the evaluation date (due date, completion,
+lateness, terminal status); the time-dependent status (overdue / due soon / upcoming) is derived in
+SQL from the due date at query time, exactly as `vats.rules.engine._Ctx.status` derives it.
+
+`obligation_cache_state` records, per licence, what the rows were computed from (the licence record's
+version and revision) and the span of evaluation dates they stay valid for; `obligation_cache_meta`
+holds the highest event id already taken into account (events are append-only, so newer ids are
+exactly the new events).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vats.store.base import Base
+
+
+class CachedObligation(Base):
+    """One obligation of one licence as the engine computed it (status-independent facts)."""
+
+    __tablename__ = "obligation_cache"
+    __table_args__ = (
+        # the status count is an index-only scan of this; urgent items are a range of it
+        Index("ix_obligation_cache_status_due", "fixed_status", "due_date"),
+        Index("ix_obligation_cache_late", "late", "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    licence: Mapped[str] = mapped_column(String(64), index=True)
+    rule_id: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(Text, default=None)
+    kind: Mapped[str] = mapped_column(String(16))
+    title_zh: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True, default=None)
+    window_start: Mapped[date | None] = mapped_column(Date, default=None)
+    completed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    conditional: Mapped[str | None] = mapped_column(Text, default=None)
+    # satisfied / waived / not_applicable, or a status the engine forced (a failed site check is
+    # overdue on its own date); NULL = derive overdue / due_soon / upcoming from due_date in SQL
+    fixed_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    computed_for: Mapped[date] = mapped_column(Date)
+
+
+class ObligationCacheState(Base):
+    """Per licence: what its cached rows were computed from and for which evaluation dates they hold."""
+
+    __tablename__ = "obligation_cache_state"
+
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    base: Mapped[str] = mapped_column(String(64), index=True)  # events may name the base number
+    licence_version: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    computed_for: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ObligationCacheMeta(Base):
+    """Small key/value counters of the cache (the event-id watermark)."""
+
+    __tablename__ = "obligation_cache_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

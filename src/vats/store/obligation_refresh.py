@@ -1,0 +1,373 @@
+"""Keep `obligation_cache` current: recompute only the licences whose cached obligations are stale.
+
+A licence's cached rows are stale when
+  * it has no rows yet (new licence, including ones bulk-loaded with Core inserts),
+  * its licence record changed (the record's `version` or `current_revision` differ from the ones
+    the rows were computed from — every ORM update bumps `version`, a new revision bumps both),
+  * an event naming it (or its base number, or holder-wide) was recorded since the last refresh:
+    events are append-only, so "ids above the watermark in `obligation_cache_meta`" is exactly the
+    set of new events whichever path wrote them (service, register, bulk Core insert),
+  * the rules library changed (fingerprint in `obligation_cache_meta`), or
+  * the evaluation date left the span the rows are valid for.
+
+Why a validity span, not "same quarter": the engine's output depends on the date beyond the
+overdue/due-soon split (which SQL derives from the stored due date). Recurring windows are expanded
+only inside [as_of − lookback, as_of + horizon], so a window enters or leaves on a precise day;
+settled event obligations drop out `lookback` days after their due date; a homepage check stops
+counting as fresh `evidence_max_age` days after it was done; waivers and site checks count only
+from their own date; "only if renewed" conditions start the day after expiry. Each of those gives a
+date up to which the rows computed for `computed_for` are still exactly what the engine would say;
+the minimum of them is `valid_until`. Going back in time (as_of < computed_for) always recomputes.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from vats.model.licence import Licence
+from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
+from vats.rules.settings import EngineSettings
+from vats.store.events import events_query, to_event
+from vats.store.licences import to_licence
+from vats.store.models import EventRow, LicenceRecord
+from vats.store.obligation_cache import CachedObligation, ObligationCacheMeta, ObligationCacheState
+
+EVENTS_SEEN = "events_seen"
+ENGINE_FINGERPRINT = "engine_fingerprint"
+WAIVER = "obligation_waived"
+TIME_DERIVED = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
+_IN_BATCH = 500
+CACHE = cast(Table, CachedObligation.__table__)
+STATE = cast(Table, ObligationCacheState.__table__)
+META = cast(Table, ObligationCacheMeta.__table__)
+
+
+def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> ObligationStatus:
+    """The date-only status, as `vats.rules.engine._Ctx.status` computes it (and SQL re-derives it)."""
+    if due is None:
+        return ObligationStatus.UPCOMING
+    if as_of > due:
+        return ObligationStatus.OVERDUE
+    if (due - as_of).days <= settings.due_soon_days:
+        return ObligationStatus.DUE_SOON
+    return ObligationStatus.UPCOMING
+
+
+def chunk_events(session: Session, licences: Sequence[Licence], shared: list[Event]) -> list[Event]:
+    """The events a chunk of licences needs: their own (by number or base number) plus holder-wide."""
+    numbers: set[str] = set()
+    for lic in licences:
+        numbers.add(lic.number)
+        if lic.number_info is not None:
+            numbers.add(lic.number_info.base)
+    own = [to_event(r) for r in session.execute(events_query(licences=numbers, include_shared=False))]
+    return own + shared
+
+
+def shared_events(session: Session) -> list[Event]:
+    """Holder-wide events (licence NULL); like the streaming status, they apply to every licence."""
+    query = events_query().where(EventRow.__table__.c.licence.is_(None))
+    return [to_event(r) for r in session.execute(query)]
+
+
+def _rules_fingerprint(settings: EngineSettings) -> int:
+    """CRC of the bundled rule and calendar data files plus the settings: when a software update
+    changes a rule or a holiday, every cached row is recomputed. Reads bytes only — loading the rule
+    library would cost more than the whole warm status query."""
+    import vats.reference
+
+    root = Path(vats.reference.__file__).resolve().parent
+    tuned = (
+        settings.due_soon_days,
+        settings.horizon_days,
+        settings.lookback_days,
+        repr(settings.roll),
+        sorted(settings.numbers.items()),
+        sorted(settings.disabled_rules),
+    )
+    crc = zlib.crc32(repr(tuned).encode("utf-8"))
+    for path in sorted([*(root / "rules").glob("*.yaml"), *(root / "calendar").rglob("*.yaml")]):
+        crc = zlib.crc32(path.read_bytes(), zlib.crc32(path.name.encode("utf-8"), crc))
+    return crc & 0x7FFFFFFF
+
+
+def _frames_stable_until(as_of: date, settings: EngineSettings) -> date:
+    """Last day on which every recurring rule expands to the same windows as on `as_of`."""
+    from vats.reference.rules_library import default_library
+
+    lo = as_of - timedelta(days=settings.lookback_days)
+    hi = as_of + timedelta(days=settings.horizon_days)
+    bound = date.max
+    for rule in default_library().rules:
+        w = rule.trigger.window
+        if w is None or rule.id in settings.disabled_rules:
+            continue
+        for year in range(lo.year - 1, hi.year + 2):
+            start = date(year, w.start_month, 1)
+            end = (date(year, w.end_month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            if start > hi:  # enters the expansion once as_of + horizon reaches its start
+                bound = min(bound, start - timedelta(days=settings.horizon_days + 1))
+            elif end >= lo:  # in the expansion until as_of - lookback passes its end
+                bound = min(bound, end + timedelta(days=settings.lookback_days))
+    return bound
+
+
+def _min_evidence_age(settings: EngineSettings) -> int | None:
+    from vats.reference.rules_library import default_library
+
+    ages = [
+        settings.number(r.evidence_max_age.setting, r.evidence_max_age.offset)
+        for r in default_library().rules
+        if r.evidence_max_age is not None
+    ]
+    return min(ages) if ages else None
+
+
+def _meta(session: Session, key: str) -> int | None:
+    t = META
+    value = session.execute(select(t.c.value).where(t.c.key == key)).scalar()
+    return None if value is None else int(value)
+
+
+def _set_meta(session: Session, key: str, value: int) -> None:
+    t = META
+    if _meta(session, key) is None:
+        session.execute(insert(t).values(key=key, value=value))
+    else:
+        session.execute(update(t).where(t.c.key == key).values(value=value))
+
+
+def _batches(items: Sequence[str]) -> Iterable[list[str]]:
+    for i in range(0, len(items), _IN_BATCH):
+        yield list(items[i : i + _IN_BATCH])
+
+
+def _mark_dirty(session: Session, numbers: Iterable[str] | None) -> None:
+    """Dirty the named licences (matched by number or base number); None dirties every licence."""
+    t = STATE
+    if numbers is None:
+        session.execute(update(t).values(dirty=True))
+        return
+    for batch in _batches(sorted(numbers)):
+        session.execute(update(t).where(or_(t.c.number.in_(batch), t.c.base.in_(batch))).values(dirty=True))
+
+
+def _dirty_from_new_events(session: Session) -> None:
+    e = EventRow.__table__
+    seen = _meta(session, EVENTS_SEEN) or 0
+    top = session.execute(select(func.max(e.c.id))).scalar()
+    if top is None or int(top) <= seen:
+        return
+    named = set(session.execute(select(e.c.licence).where(e.c.id > seen).distinct()).scalars())
+    _mark_dirty(session, None if None in named else named)
+    _set_meta(session, EVENTS_SEEN, int(top))
+
+
+def _dirty_if_rules_changed(session: Session, settings: EngineSettings) -> None:
+    fingerprint = _rules_fingerprint(settings)
+    if _meta(session, ENGINE_FINGERPRINT) != fingerprint:
+        _mark_dirty(session, None)
+        _set_meta(session, ENGINE_FINGERPRINT, fingerprint)
+
+
+def _drop_gone(session: Session, live: int | None) -> None:
+    """Forget licences that were archived or removed.
+
+    Runs after the stale loop, when every live licence has a state row: the two counts then differ
+    exactly when some state row belongs to a licence that is gone (numbers are unique on both
+    sides), so the usual case costs two counts instead of an anti-join.
+    """
+    s, lic = STATE, LicenceRecord.__table__
+    states = session.execute(select(func.count()).select_from(s)).scalar()
+    if live is None:
+        live = session.execute(select(func.count()).where(lic.c.archived.is_(False))).scalar()
+    if states == live:
+        return
+    alive = exists().where(lic.c.number == s.c.number, lic.c.archived.is_(False))
+    gone = list(session.execute(select(s.c.number).where(~alive)).scalars())
+    for batch in _batches(gone):
+        session.execute(delete(CACHE).where(CACHE.c.licence.in_(batch)))
+        session.execute(delete(s).where(s.c.number.in_(batch)))
+
+
+def _stale_query(as_of: date, after: int, chunk: int) -> Any:
+    s, lic = STATE, LicenceRecord.__table__
+    stale = or_(
+        s.c.number.is_(None),
+        s.c.dirty.is_(True),
+        s.c.licence_version != lic.c.version,
+        s.c.revision != lic.c.current_revision,
+        s.c.computed_for > as_of,
+        s.c.valid_until < as_of,
+    )
+    return (
+        select(lic.c.id, lic.c.number, lic.c.data, lic.c.version, lic.c.current_revision)
+        .select_from(lic.outerjoin(s, s.c.number == lic.c.number))
+        .where(lic.c.archived.is_(False), lic.c.id > after, stale)
+        .order_by(lic.c.id)
+        .limit(chunk)
+    )
+
+
+class _Bounds:
+    """Per-run inputs of `valid_until`: the recurring-window bound and the evidence age."""
+
+    def __init__(self, as_of: date, settings: EngineSettings) -> None:
+        self.as_of = as_of
+        self.settings = settings
+        self.frames = _frames_stable_until(as_of, settings)
+        self.evidence_age = _min_evidence_age(settings)
+        self.lookback = timedelta(days=settings.lookback_days)
+
+    def for_licence(
+        self, licence: Licence, future: dict[str | None, date], obligations: list[Obligation]
+    ) -> date:
+        bound = self.frames
+        if licence.expiry_date is not None and licence.expiry_date >= self.as_of:
+            bound = min(bound, licence.expiry_date)
+        keys: list[str | None] = [licence.number, None]
+        if licence.number_info is not None:
+            keys.append(licence.number_info.base)
+        for key in keys:
+            day = future.get(key)
+            if day is not None:  # an event dated later (waiver, check, answer) starts to count then
+                bound = min(bound, day - timedelta(days=1))
+        for o in obligations:
+            if o.completed_on is None:
+                continue
+            if o.kind is RuleKind.EVENT and o.due_date is not None:
+                bound = min(bound, o.due_date + self.lookback)  # settled: leaves the look-back
+            elif o.kind is RuleKind.CONTINUOUS and self.evidence_age is not None:
+                bound = min(bound, o.completed_on + timedelta(days=self.evidence_age))
+        return max(bound, self.as_of)
+
+
+def _keys(licence: Licence) -> set[str | None]:
+    keys: set[str | None] = {licence.number, None}
+    if licence.number_info is not None:
+        keys.add(licence.number_info.base)
+    return keys
+
+
+def _waiver_groups(
+    licences: list[Licence], events: list[Event]
+) -> Iterable[tuple[list[Licence], list[Event]]]:
+    """Split a chunk so a licence's waiver only reaches that licence.
+
+    The engine indexes waivers by (rule, subject) across every event it is given, so a waiver
+    recorded for one licence would waive the same rule for every other licence in the same call;
+    licences with a waiver of their own are therefore evaluated alone with only their own events.
+    """
+    waived = {e.licence for e in events if e.type == WAIVER and e.licence is not None}
+    if not waived:
+        yield licences, events
+        return
+    plain = [lic for lic in licences if not (_keys(lic) & waived)]
+    if plain:
+        yield plain, [e for e in events if not (e.type == WAIVER and e.licence is not None)]
+    for lic in licences:
+        keys = _keys(lic)
+        if keys & waived:
+            yield [lic], [e for e in events if e.licence in keys]
+
+
+def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> dict[str, Any]:
+    fixed = (
+        None
+        if o.status in TIME_DERIVED and derived_status(o.due_date, as_of, settings) is o.status
+        else o.status.value
+    )
+    return {
+        "licence": number,
+        "rule_id": o.rule_id,
+        "subject": o.subject,
+        "kind": o.kind.value,
+        "title_zh": o.title_zh,
+        "title_en": o.title_en,
+        "due_date": o.due_date,
+        "window_start": o.window_start,
+        "completed_on": o.completed_on,
+        "late": o.late,
+        "provisional": o.provisional,
+        "conditional": o.conditional,
+        "fixed_status": fixed,
+        "computed_for": as_of,
+    }
+
+
+def refresh_obligation_cache(
+    session: Session,
+    *,
+    as_of: date,
+    chunk: int = 1000,
+    settings: EngineSettings | None = None,
+    live_licences: int | None = None,
+) -> int:
+    """Recompute the cached obligations of every stale licence for `as_of`; returns how many.
+
+    `live_licences` (the number of non-archived licences, when the caller has just counted them)
+    saves a count.
+
+    Streams licences in keyset chunks (memory stays flat); a warm cache costs a few indexed queries.
+    """
+    from vats.rules.engine import evaluate
+
+    settings = settings or EngineSettings()
+    _dirty_if_rules_changed(session, settings)
+    _dirty_from_new_events(session)
+    bounds: _Bounds | None = None  # loads the rule library: only when something is stale
+    shared: list[Event] | None = None
+    cache, state = CACHE, STATE
+    done, last = 0, 0
+    while True:
+        rows = session.execute(_stale_query(as_of, last, chunk)).all()
+        if not rows:
+            _drop_gone(session, live_licences)
+            return done
+        last = rows[-1].id
+        if shared is None or bounds is None:
+            shared = shared_events(session)
+            bounds = _Bounds(as_of, settings)
+        licences = [to_licence(r.data) for r in rows]
+        events = chunk_events(session, licences, shared)
+        future: dict[str | None, date] = {}
+        for e in events:
+            if e.date > as_of and (e.licence not in future or e.date < future[e.licence]):
+                future[e.licence] = e.date
+        by_licence: dict[str, list[Obligation]] = {lic.number: [] for lic in licences}
+        for group, group_events in _waiver_groups(licences, events):
+            for o in evaluate(group, group_events, as_of, settings=settings).obligations:
+                by_licence.setdefault(o.licence, []).append(o)
+        numbers = [r.number for r in rows]
+        session.execute(delete(cache).where(cache.c.licence.in_(numbers)))
+        session.execute(delete(state).where(state.c.number.in_(numbers)))
+        values = [
+            _row(o, r.number, as_of, settings)
+            for r, lic in zip(rows, licences, strict=True)
+            for o in by_licence.get(lic.number, ())
+        ]
+        if values:
+            session.execute(insert(cache), values)
+        session.execute(
+            insert(state),
+            [
+                {
+                    "number": r.number,
+                    "base": lic.number_info.base if lic.number_info is not None else r.number,
+                    "licence_version": r.version,
+                    "revision": r.current_revision,
+                    "computed_for": as_of,
+                    "valid_until": bounds.for_licence(lic, future, by_licence.get(lic.number, [])),
+                    "dirty": False,
+                }
+                for r, lic in zip(rows, licences, strict=True)
+            ],
+        )
+        done += len(rows)
