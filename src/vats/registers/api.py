@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from vats.api.deps import etag
 from vats.api.listing import Paged, PageParams, paged
-from vats.registers.base import ListResult, Page, RegisterColumns
+from vats.registers.base import RegisterColumns
 from vats.registers.schemas import RecordOut, to_out
 from vats.registers.states import StateMachine
+from vats.store.listing import ListResult
 
 OutT = TypeVar("OutT", bound=RecordOut)
 
@@ -36,10 +37,6 @@ def one(
     out = to_out(session, schema, [record], machine=machine, as_of=as_of)[0]
     response.headers["ETag"] = etag(out.version)
     return out
-
-
-def page(paging: PageParams) -> Page:
-    return Page(paging.page, paging.per_page)
 
 
 def many(

@@ -7,10 +7,10 @@ needs "all registers" — open-item counts, navigation, export — never hard-co
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
@@ -18,14 +18,13 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from vats.model.errors import ConflictError, InputError, NotFoundError
+from vats.store.listing import ListResult, Page, paginate
 
 if TYPE_CHECKING:
     from vats.registers.states import StateMachine
 
 CHINA = ZoneInfo("Asia/Shanghai")
 """Legal dates (deadlines, "not in the future") are Beijing dates, whatever the server's zone."""
-
-MAX_PER_PAGE = 500
 
 
 def utcnow() -> datetime:
@@ -177,30 +176,6 @@ def not_before(later: date | datetime, earlier: date | datetime, *, field: str, 
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """1-based page request; `per_page` is capped so one request cannot pull a whole table."""
-
-    number: int = 1
-    per_page: int = 50
-
-    def __post_init__(self) -> None:
-        if self.number < 1:
-            raise InputError("页码从 1 开始 / page numbers start at 1", field="page")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InputError(f"每页 1–{MAX_PER_PAGE} 条 / per_page 1–{MAX_PER_PAGE}", field="per_page")
-
-
-@dataclass(frozen=True, slots=True)
-class ListResult(Generic[R]):
-    items: list[R]
-    total: int
-    page: Page
-
-    def __iter__(self) -> Iterator[R]:
-        return iter(self.items)
-
-
 def list_records(
     session: Session,
     model: type[R],
@@ -215,15 +190,8 @@ def list_records(
     allowed = session.info.get("visible_organisations")
     if allowed is not None:
         conditions.append(model.organisation_id.is_(None) | model.organisation_id.in_(allowed))
-    total = session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
-    stmt = (
-        select(model)
-        .where(*conditions)
-        .order_by(*order_by, model.id.desc())
-        .offset((page.number - 1) * page.per_page)
-        .limit(page.per_page)
-    )
-    return ListResult(items=list(session.scalars(stmt)), total=total, page=page)
+    stmt = select(model).where(*conditions).order_by(*order_by, model.id.desc())
+    return paginate(session, stmt, page=page)
 
 
 def common_filters(

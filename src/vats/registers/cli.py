@@ -22,10 +22,11 @@ from vats.model.errors import InputError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from vats.registers.base import ListResult, RegisterColumns
+    from vats.registers.base import RegisterColumns
     from vats.registers.schemas import RecordOut
     from vats.registers.states import StateMachine
     from vats.registers.vocab import ListName
+    from vats.store.listing import ListResult
 
 T = TypeVar("T")
 

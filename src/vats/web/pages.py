@@ -328,18 +328,15 @@ def auditlog_page(request: Request, user: WebAuditor, session: DbSession, page: 
 
 
 def _audit_entries(session: Any, page: int) -> tuple[list[Any], int]:
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from vats.store.auditlog import AuditEntry
+    from vats.store.listing import Page, paginate
 
-    total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-    rows = session.scalars(
-        select(AuditEntry)
-        .order_by(AuditEntry.id.desc())
-        .offset((max(page, 1) - 1) * PER_PAGE)
-        .limit(PER_PAGE)
+    result = paginate(
+        session, select(AuditEntry).order_by(AuditEntry.id.desc()), page=Page(max(page, 1), PER_PAGE)
     )
-    return list(rows), total
+    return result.items, result.total
 
 
 @router.post("/auditlog/verify")

@@ -171,7 +171,7 @@ def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, *
             supplied[name] = user
         elif name == "paging":
             supplied[name] = PageParams(
-                page=int(request.query_params.get("page", "1") or 1), per_page=PER_PAGE
+                number=int(request.query_params.get("page", "1") or 1), per_page=PER_PAGE
             )
         elif name == "expected":
             supplied[name] = None

@@ -199,8 +199,8 @@ def test_concurrent_writers_second_commit_conflicts(scope: Scope, licence: str) 
 
 
 def test_list_filters_and_paginates(scope: Scope, licence: str) -> None:
-    from vats.registers.base import Page
     from vats.registers.cases.schemas import CaseFilters
+    from vats.store.listing import Page
 
     ids = [_open(scope, licence, discovered=date(2026, 9, d)) for d in (1, 2, 3)]
     with scope() as s:

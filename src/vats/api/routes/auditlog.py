@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from vats.api.deps import AuditReader, DbSession
 from vats.api.listing import Paged, Paging, paged
 from vats.api.types import UtcDateTime
+from vats.store.listing import paginate
 
 router = APIRouter(prefix="/auditlog", tags=["audit log"])
 
@@ -59,11 +60,8 @@ def list_entries(
         where.append(A.entity_id == entity_id)
     if by:
         where.append(A.actor == by)
-    total = session.scalar(select(func.count()).select_from(A).where(*where)) or 0
-    rows = session.scalars(
-        select(A).where(*where).order_by(A.id.desc()).offset(paging.offset).limit(paging.per_page)
-    )
-    return paged(request, response, [AuditEntryOut.model_validate(r) for r in rows], total, paging)
+    result = paginate(session, select(A).where(*where).order_by(A.id.desc()), page=paging)
+    return paged(request, response, [AuditEntryOut.model_validate(r) for r in result], result.total, paging)
 
 
 @router.get("/verify", summary="Recompute the hash chain; ok=false names the first broken entry")

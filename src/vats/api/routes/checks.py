@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from vats.api import views
 from vats.api.clock import today
@@ -14,6 +14,7 @@ from vats.api.deps import DbSession, Principal, Reader, RecordId, Writer
 from vats.api.listing import Paged, Paging, paged
 from vats.api.types import UtcDateTime
 from vats.model.errors import NotFoundError
+from vats.store.listing import paginate
 
 router = APIRouter(prefix="/checks", tags=["checks"])
 
@@ -87,11 +88,8 @@ def list_runs(
 ) -> Paged[RunOut]:
     from vats.store.checks import CheckRun
 
-    total = session.scalar(select(func.count()).select_from(CheckRun)) or 0
-    rows = session.scalars(
-        select(CheckRun).order_by(CheckRun.id.desc()).offset(paging.offset).limit(paging.per_page)
-    )
-    return paged(request, response, [RunOut.model_validate(r) for r in rows], total, paging)
+    result = paginate(session, select(CheckRun).order_by(CheckRun.id.desc()), page=paging)
+    return paged(request, response, [RunOut.model_validate(r) for r in result], result.total, paging)
 
 
 @router.post("/runs", status_code=201, summary="Check one licence's homepages now and store the evidence")
@@ -128,11 +126,8 @@ def list_results(
         where.append(R.domain == domain.lower().rstrip("."))
     if run_id is not None:
         where.append(R.run_id == run_id)
-    total = session.scalar(select(func.count()).select_from(R).where(*where)) or 0
-    rows = session.scalars(
-        select(R).where(*where).order_by(R.id.desc()).offset(paging.offset).limit(paging.per_page)
-    )
-    return paged(request, response, [ResultOut.model_validate(r) for r in rows], total, paging)
+    result = paginate(session, select(R).where(*where).order_by(R.id.desc()), page=paging)
+    return paged(request, response, [ResultOut.model_validate(r) for r in result], result.total, paging)
 
 
 @router.get("/results/{result_id}", summary="One result with its full evidence")

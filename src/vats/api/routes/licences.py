@@ -21,6 +21,7 @@ from vats.api.types import UtcDateTime
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import Licence
 from vats.model.serialise import to_jsonable
+from vats.store.listing import paginate
 
 router = APIRouter(prefix="/licences", tags=["licences"])
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -157,10 +158,10 @@ def list_licences(
     count = select(func.count()).select_from(L).where(*where)
     key = ("licence-count", str(count.compile(compile_kwargs={"literal_binds": True})))
     total = views.memo(session, key, lambda: session.scalar(count) or 0)
-    rows = session.execute(
-        _columns().where(*where).order_by(L.number).offset(paging.offset).limit(paging.per_page)
+    result = paginate(
+        session, _columns().where(*where).order_by(L.number), page=paging, total=total, rows=True
     )
-    return paged(request, response, [_summary(r, as_of) for r in rows], total, paging)
+    return paged(request, response, [_summary(r, as_of) for r in result], total, paging)
 
 
 async def _read_upload(document: UploadFile) -> bytes:

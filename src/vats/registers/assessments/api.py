@@ -36,7 +36,7 @@ def list_assessments(
     open_only: Annotated[bool, Query()] = False,
 ) -> Paged[AssessmentOut]:
     filters = AssessmentFilters(licence=licence, status=status, kind=kind, open_only=open_only)
-    result = service.list_assessments(session, filters=filters, page=common.page(paging))
+    result = service.list_assessments(session, filters=filters, page=paging)
     return common.many(
         request, response, session, result, schema=AssessmentOut, machine=MACHINE, paging=paging, as_of=as_of
     )

@@ -72,7 +72,7 @@ def list_(
     """列出评估及报送期限 / List assessments with their report due date and status."""
     from vats.registers.assessments import service
     from vats.registers.assessments.schemas import AssessmentFilters, AssessmentOut
-    from vats.registers.base import Page
+    from vats.store.listing import Page
 
     filters = AssessmentFilters(licence=licence, status=status, kind=kind, open_only=open_only)
     with common.open_session(db, actor) as session:

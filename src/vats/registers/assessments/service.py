@@ -18,8 +18,6 @@ from vats.registers.assessments.schemas import (
     AssessmentReport,
 )
 from vats.registers.base import (
-    ListResult,
-    Page,
     china_today,
     common_filters,
     get_or_raise,
@@ -32,6 +30,7 @@ from vats.registers.base import (
 )
 from vats.registers.events import emit
 from vats.registers.vocab import Term, vocabulary
+from vats.store.listing import ListResult, Page
 
 
 def _term(assessment: Assessment) -> Term:

@@ -30,7 +30,7 @@ def list_cases(
     open_only: Annotated[bool, Query()] = False,
 ) -> Paged[CaseOut]:
     filters = CaseFilters(licence=licence, status=status, category=category, open_only=open_only)
-    result = service.list_cases(session, filters=filters, page=common.page(paging))
+    result = service.list_cases(session, filters=filters, page=paging)
     return common.many(
         request, response, session, result, schema=CaseOut, machine=MACHINE, paging=paging, as_of=as_of
     )

@@ -68,9 +68,9 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """列出案件及上报期限 / List cases with their report due date and status."""
-    from vats.registers.base import Page
     from vats.registers.cases import service
     from vats.registers.cases.schemas import CaseFilters, CaseOut
+    from vats.store.listing import Page
 
     filters = CaseFilters(licence=licence, status=status, category=category, open_only=open_only)
     with common.open_session(db, actor) as session:

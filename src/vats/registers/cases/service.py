@@ -13,8 +13,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from vats.registers.base import (
-    ListResult,
-    Page,
     china_today,
     common_filters,
     get_or_raise,
@@ -29,6 +27,7 @@ from vats.registers.cases import MACHINE
 from vats.registers.cases.models import DisposalCase
 from vats.registers.cases.schemas import CaseCreate, CaseDispose, CaseFilters, CaseReport
 from vats.registers.events import emit
+from vats.store.listing import ListResult, Page
 
 
 def add_case(

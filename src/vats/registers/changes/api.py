@@ -30,7 +30,7 @@ def list_changes(
     open_only: Annotated[bool, Query()] = False,
 ) -> Paged[ChangeOut]:
     filters = ChangeFilters(licence=licence, status=status, kind=kind, open_only=open_only)
-    result = service.list_changes(session, filters=filters, page=common.page(paging))
+    result = service.list_changes(session, filters=filters, page=paging)
     return common.many(
         request, response, session, result, schema=ChangeOut, machine=MACHINE, paging=paging, as_of=as_of
     )

@@ -81,9 +81,9 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """列出变更及申请期限 / List changes with their application due date and status."""
-    from vats.registers.base import Page
     from vats.registers.changes import service
     from vats.registers.changes.schemas import ChangeFilters, ChangeOut
+    from vats.store.listing import Page
 
     filters = ChangeFilters(licence=licence, status=status, kind=kind, open_only=open_only)
     with common.open_session(db, actor) as session:

@@ -10,8 +10,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from vats.registers.base import (
-    ListResult,
-    Page,
     china_today,
     common_filters,
     get_or_raise,
@@ -27,6 +25,7 @@ from vats.registers.changes.models import CorporateChange
 from vats.registers.changes.schemas import ChangeCreate, ChangeFile, ChangeFilters
 from vats.registers.events import emit
 from vats.registers.vocab import Term, vocabulary
+from vats.store.listing import ListResult, Page
 
 
 def _term(change: CorporateChange) -> Term:

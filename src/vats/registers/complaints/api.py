@@ -30,7 +30,7 @@ def list_complaints(
     open_only: Annotated[bool, Query()] = False,
 ) -> Paged[ComplaintOut]:
     filters = ComplaintFilters(licence=licence, status=status, channel=channel, open_only=open_only)
-    result = service.list_complaints(session, filters=filters, page=common.page(paging))
+    result = service.list_complaints(session, filters=filters, page=paging)
     return common.many(
         request, response, session, result, schema=ComplaintOut, machine=MACHINE, paging=paging, as_of=as_of
     )

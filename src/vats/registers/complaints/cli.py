@@ -71,9 +71,9 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """列出投诉及答复期限 / List complaints with their reply due date and status."""
-    from vats.registers.base import Page
     from vats.registers.complaints import service
     from vats.registers.complaints.schemas import ComplaintFilters, ComplaintOut
+    from vats.store.listing import Page
 
     filters = ComplaintFilters(licence=licence, status=status, channel=channel, open_only=open_only)
     with common.open_session(db, actor) as session:

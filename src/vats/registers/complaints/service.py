@@ -8,8 +8,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from vats.registers.base import (
-    ListResult,
-    Page,
     china_today,
     common_filters,
     get_or_raise,
@@ -24,6 +22,7 @@ from vats.registers.complaints import MACHINE
 from vats.registers.complaints.models import Complaint
 from vats.registers.complaints.schemas import ComplaintCreate, ComplaintFilters, ComplaintReply
 from vats.registers.events import emit
+from vats.store.listing import ListResult, Page
 
 
 def add_complaint(

@@ -31,7 +31,7 @@ def list_filings(
     open_only: Annotated[bool, Query()] = False,
 ) -> Paged[FilingOut]:
     filters = FilingFilters(licence=licence, status=status, kind=kind, year=year, open_only=open_only)
-    result = service.list_filings(session, filters=filters, page=common.page(paging))
+    result = service.list_filings(session, filters=filters, page=paging)
     return common.many(
         request, response, session, result, schema=FilingOut, machine=MACHINE, paging=paging, as_of=as_of
     )

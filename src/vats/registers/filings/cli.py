@@ -76,9 +76,9 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """列出申报 / List filings."""
-    from vats.registers.base import Page
     from vats.registers.filings import service
     from vats.registers.filings.schemas import FilingFilters, FilingOut
+    from vats.store.listing import Page
 
     filters = FilingFilters(licence=licence, status=status, kind=kind, year=year, open_only=open_only)
     with common.open_session(db, actor) as session:

@@ -18,8 +18,6 @@ from sqlalchemy.orm import Session, undefer
 
 from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError
 from vats.registers.base import (
-    ListResult,
-    Page,
     china_today,
     common_filters,
     get_or_raise,
@@ -36,6 +34,7 @@ from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingSubmit
 from vats.registers.vocab import vocabulary
 from vats.store.audit import sm3_hex
+from vats.store.listing import ListResult, Page
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Scanned application forms are a few MB; 20 MiB keeps the database (and backups) sane."""

@@ -37,7 +37,7 @@ def list_incidents(
     open_only: Annotated[bool, Query()] = False,
 ) -> Paged[IncidentOut]:
     filters = IncidentFilters(licence=licence, status=status, kind=kind, open_only=open_only)
-    result = service.list_incidents(session, filters=filters, page=common.page(paging))
+    result = service.list_incidents(session, filters=filters, page=paging)
     return common.many(
         request, response, session, result, schema=IncidentOut, machine=MACHINE, paging=paging, as_of=as_of
     )

@@ -72,9 +72,9 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """列出事件及报告期限 / List incidents with their report due date and status."""
-    from vats.registers.base import Page
     from vats.registers.incidents import service
     from vats.registers.incidents.schemas import IncidentFilters, IncidentOut
+    from vats.store.listing import Page
 
     filters = IncidentFilters(licence=licence, status=status, kind=kind, open_only=open_only)
     with common.open_session(db, actor) as session:

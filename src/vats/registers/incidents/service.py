@@ -9,8 +9,6 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from vats.registers.base import (
-    ListResult,
-    Page,
     aware,
     china_date,
     china_today,
@@ -34,6 +32,7 @@ from vats.registers.incidents.schemas import (
     IncidentReport,
 )
 from vats.registers.states import TransitionError
+from vats.store.listing import ListResult, Page
 
 
 def add_incident(
