@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Table, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from vats.model.licence import Licence
@@ -330,6 +330,10 @@ def refresh_obligation_cache(
         rows = session.execute(_stale_query(as_of, last, chunk)).all()
         if not rows:
             _drop_gone(session, live_licences)
+            if done >= chunk and session.get_bind().dialect.name == "postgresql":
+                # fresh planner statistics after a large rewrite (autovacuum may be minutes away);
+                # without them the status queries fall back to sequential scans
+                session.execute(text("ANALYZE obligation_cache, obligation_cache_state"))
             return done
         last = rows[-1].id
         if shared is None or bounds is None:
