@@ -232,10 +232,7 @@ class _Bounds:
         bound = self.frames
         if licence.expiry_date is not None and licence.expiry_date >= self.as_of:
             bound = min(bound, licence.expiry_date)
-        keys: list[str | None] = [licence.number, None]
-        if licence.number_info is not None:
-            keys.append(licence.number_info.base)
-        for key in keys:
+        for key in _keys(licence):
             day = future.get(key)
             if day is not None:  # an event dated later (waiver, check, answer) starts to count then
                 bound = min(bound, day - timedelta(days=1))
