@@ -28,12 +28,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from vats.model.licence import Licence
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.rules.settings import EngineSettings
+from vats.store.auditlog import AuditEntry
 from vats.store.events import events_query, to_event
 from vats.store.licences import to_licence
 from vats.store.models import EventRow, LicenceRecord
@@ -42,6 +43,7 @@ from vats.store.obligation_cache import CachedObligation, ObligationCacheMeta, O
 EVENTS_SEEN = "events_seen"
 ENGINE_FINGERPRINT = "engine_fingerprint"
 WAIVER = "obligation_waived"
+AUDIT_SEEN = "audit_seen"
 TIME_DERIVED = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
 _IN_BATCH = 500
 CACHE = cast(Table, CachedObligation.__table__)
@@ -197,6 +199,27 @@ def _drop_gone(session: Session, live: int | None) -> None:
         session.execute(delete(s).where(s.c.number.in_(batch)))
 
 
+def _nothing_stale(session: Session, as_of: date, live: int | None, audit_top: int) -> bool:
+    """The fast path of a warm cache, without scanning `licences`: no audited write happened since
+    the last refresh (every ORM change to a licence or revision, and every bulk import batch,
+    appends to the audit chain), no state row is dirty, every one is valid for `as_of`, and there
+    is one per live licence."""
+    if audit_top != _meta(session, AUDIT_SEEN):
+        return False
+    s = STATE.c
+    count, valid, computed, dirty = session.execute(
+        select(
+            func.count(), func.min(s.valid_until), func.max(s.computed_for), func.max(s.dirty.cast(Integer))
+        )
+    ).one()
+    if live is None:
+        lic = LicenceRecord.__table__
+        live = session.execute(select(func.count()).where(lic.c.archived.is_(False))).scalar()
+    if count != live or dirty:
+        return False
+    return count == 0 or (valid is not None and valid >= as_of and computed <= as_of)
+
+
 def _stale_query(as_of: date, after: int, chunk: int) -> Any:
     s, lic = STATE, LicenceRecord.__table__
     stale = or_(
@@ -319,6 +342,9 @@ def refresh_obligation_cache(
     settings = settings or EngineSettings()
     _dirty_if_rules_changed(session, settings)
     _dirty_from_new_events(session)
+    audit_top = int(session.execute(select(func.max(AuditEntry.id))).scalar() or 0)
+    if _nothing_stale(session, as_of, live_licences, audit_top):
+        return 0
     bounds: _Bounds | None = None  # loads the rule library: only when something is stale
     shared: list[Event] | None = None
     cache, state = CACHE, STATE
@@ -327,6 +353,7 @@ def refresh_obligation_cache(
         rows = session.execute(_stale_query(as_of, last, chunk)).all()
         if not rows:
             _drop_gone(session, live_licences)
+            _set_meta(session, AUDIT_SEEN, audit_top)
             if done >= chunk and session.get_bind().dialect.name == "postgresql":
                 # fresh planner statistics after a large rewrite (autovacuum may be minutes away);
                 # without them the status queries fall back to sequential scans
