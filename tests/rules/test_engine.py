@@ -285,3 +285,25 @@ def test_window_obligations_shared_between_licences_stay_their_own(reference_lic
         for n in (a.number, b.number)
     )
     assert sa.status is ObligationStatus.OVERDUE and sb.status is ObligationStatus.SATISFIED
+
+
+def test_a_waiver_applies_to_its_own_licence_only(reference_licence: Licence) -> None:
+    OTHER = "渝B2-20210468"  # noqa: N806
+    other = replace(
+        reference_licence,
+        number=OTHER,
+        number_info=replace(reference_licence.number_info, canonical="渝B2-20210468", serial="0468"),
+    )
+    waived = Event(
+        "obligation_waived",
+        date(2026, 7, 1),
+        licence=NUMBER,
+        fields={"rule": "licence.renewal", "reason": "不再经营"},
+    )
+    obs = evaluate([reference_licence, other], [waived], AS_OF).obligations
+    renewal = {o.licence: o.status for o in obs if o.rule_id == "licence.renewal"}
+    assert renewal == {NUMBER: ObligationStatus.WAIVED, OTHER: ObligationStatus.OVERDUE}
+    # a holder-wide waiver (no licence) covers every licence
+    everywhere = replace(waived, licence=None)
+    obs = evaluate([reference_licence, other], [everywhere], AS_OF).obligations
+    assert {o.status for o in obs if o.rule_id == "licence.renewal"} == {ObligationStatus.WAIVED}

@@ -142,7 +142,7 @@ class _Ctx:
     as_of: date
     settings: EngineSettings
     cal: Calendar
-    waivers: Mapping[tuple[str, str | None], Event]
+    waivers: Mapping[tuple[str | None, str, str | None], Event]  # (licence, rule, subject)
     deadlines: dict[tuple[Any, ...], DeadlineResult] = field(default_factory=dict)
     heads: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict)
     sources: dict[tuple[str, bool], tuple[SourceRef, ...]] = field(default_factory=dict)
@@ -220,10 +220,15 @@ class _Ctx:
             return ObligationStatus.DUE_SOON
         return ObligationStatus.UPCOMING
 
-    def waiver(self, rule: Rule, subject: str | None) -> Event | None:
+    def waiver(self, rule: Rule, licence: Licence, subject: str | None) -> Event | None:
+        """The waiver of this rule for this licence (and subject), or a holder-wide one (licence None)."""
         if not self.waivers:
             return None
-        return self.waivers.get((rule.id, subject)) or self.waivers.get((rule.id, None))
+        for number in (licence.number, None):
+            found = self.waivers.get((number, rule.id, subject)) or self.waivers.get((number, rule.id, None))
+            if found is not None:
+                return found
+        return None
 
     def head(self, rule: Rule, licence: Licence) -> tuple[str, ...]:
         """Steps 1–2 (what the rule says, why it applies): shared by licences with the same services."""
@@ -307,7 +312,7 @@ def _make(
     late = False
     completed_on = None
     satisfied_by = None
-    waiver = ctx.waiver(rule, subject)
+    waiver = ctx.waiver(rule, licence, subject)
     if status is None:
         if satisfying is not None:
             status = ObligationStatus.SATISFIED
@@ -578,7 +583,7 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
             None,
         )
         conditional = ctx.renewed_note(licence, f.start)
-        shared = satisfying is None and not since_steps and ctx.waiver(rule, subject) is None
+        shared = satisfying is None and not since_steps and ctx.waiver(rule, licence, subject) is None
         key = (rule.id, ctx.wording(rule, licence), f.year, since is None, conditional is not None)
         proto = ctx.standing.get(key) if shared else None
         if proto is not None:  # same window, state and wording as an earlier licence: reuse it
@@ -755,7 +760,7 @@ def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) 
         conditional = f"{conditional}; {note}" if conditional else note
     if rule.trigger.per != "site":
         found = events.of(rule.satisfied_by) if rule.satisfied_by else []
-        if not found and ctx.waiver(rule, None) is None:
+        if not found and ctx.waiver(rule, licence, None) is None:
             return [_standing(ctx, rule, licence, conditional)]
         steps = _retention_steps(ctx, rule)
         return [
@@ -889,11 +894,11 @@ def obligations_for(
     settings = settings or EngineSettings()
     library = library or default_library()
     index = EventIndex(events)
-    waivers: dict[tuple[str, str | None], Event] = {}
+    waivers: dict[tuple[str | None, str, str | None], Event] = {}
     for e in events:
         if e.type == "obligation_waived" and e.date <= as_of:
             subject = e.fields.get("subject")
-            waivers[(str(e.fields["rule"]), None if subject is None else str(subject))] = e
+            waivers[(e.licence, str(e.fields["rule"]), None if subject is None else str(subject))] = e
     ctx = _Ctx(as_of, settings, calendar or default_calendar(), waivers)
     # licences by number and rules by id, so obligations come out nearly in their final order and the
     # sorts below (Timsort) mostly confirm runs instead of reordering
