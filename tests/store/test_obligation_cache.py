@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from store.helpers import make_licence
 from vats.model.licence import Licence
@@ -17,7 +20,8 @@ from vats.rules.engine import evaluate
 from vats.store.db import session_scope
 from vats.store.events import record_event
 from vats.store.licences import import_licence
-from vats.store.obligation_cache import ObligationCacheState
+from vats.store.models import LicenceRecord
+from vats.store.obligation_cache import CachedObligation, ObligationCacheState, ObligationCacheTally
 from vats.store.obligation_refresh import refresh_obligation_cache
 from vats.store.status import PortfolioStatus, portfolio_status
 
@@ -87,10 +91,23 @@ def _per_licence(licences: list[Licence], events: list[Event], as_of: date) -> E
     return Evaluation(obligations=out, findings=[], as_of=as_of)
 
 
+def _tally_matches_cache(s: Session) -> bool:
+    """The incrementally kept tally is exactly the grouped count of the cached rows."""
+    c, t = CachedObligation, ObligationCacheTally
+    grouped = select(c.fixed_status, c.due_date, c.late, func.count()).group_by(
+        c.fixed_status, c.due_date, c.late
+    )
+    tally: Counter[tuple[object, ...]] = Counter()
+    for fixed, due, late, n in s.execute(select(t.fixed_status, t.due_date, t.late, t.n)):
+        tally[(fixed, due, late)] += n
+    return tally == Counter({(fixed, due, late): n for fixed, due, late, n in s.execute(grouped)})
+
+
 def _compare(engine: Engine, day: date) -> PortfolioStatus:
     with session_scope(engine, actor="t") as s:
         cached = portfolio_status(s, as_of=day, top=1000)
         fresh = portfolio_status(s, as_of=day, top=1000, evaluate=_per_licence)
+        assert _tally_matches_cache(s), day
     assert cached == fresh, day
     return cached
 
@@ -206,3 +223,59 @@ def test_archived_licence_leaves_the_cache(engine: Engine, seed_path: Path) -> N
     assert all(o.licence != others[2] for o in status.obligations)
     with session_scope(engine, actor="t") as s:
         assert others[2] not in set(s.scalars(select(ObligationCacheState.number)))
+
+
+def test_top_n_lists_stop_early_and_keep_the_order(engine: Engine, seed_path: Path) -> None:
+    """Short lists (read in index order, NULL keys last) are the heads of the full ones."""
+    _portfolio(engine, seed_path)
+    day = date(2026, 11, 28)
+    full = _compare(engine, day)
+    for top in (1, 2, 3):
+        with session_scope(engine, actor="t") as s:
+            short = portfolio_status(s, as_of=day, top=top)
+        assert short.obligations == full.obligations[:top]
+        assert short.late == full.late[:top]
+        assert short.licences == full.licences[:top]
+
+
+def test_scoped_status_counts_only_the_visible_licences(engine: Engine, seed_path: Path) -> None:
+    ref, _ = _portfolio(engine, seed_path)
+    day = date(2026, 11, 28)
+    _compare(engine, day)
+    with session_scope(engine, actor="t") as s:
+        org = s.scalars(select(LicenceRecord.organisation_id).where(LicenceRecord.number == ref)).one()
+        s.info["visible_organisations"] = [org]
+        cached = portfolio_status(s, as_of=day, top=1000)
+        fresh = portfolio_status(s, as_of=day, top=1000, evaluate=_per_licence)
+    assert (cached.obligations_by_status, cached.late_completions) == (
+        fresh.obligations_by_status,
+        fresh.late_completions,
+    )
+    assert (cached.obligations, cached.late) == (fresh.obligations, fresh.late)
+    assert {o.licence for o in cached.obligations + cached.late} == {ref}
+
+
+def test_concurrent_refreshes_write_each_licence_once(engine: Engine, seed_path: Path) -> None:
+    """Two `vats status` at once: the second waits on the refresh lock, then finds nothing stale
+    (without the lock it would insert the same rows again, or fail on the state table's key)."""
+    _portfolio(engine, seed_path)
+    day = date(2026, 11, 28)
+    done: dict[str, int] = {}
+
+    def second() -> None:
+        with session_scope(engine, actor="second") as s:
+            done["second"] = refresh_obligation_cache(s, as_of=day)
+
+    with session_scope(engine, actor="first") as s:
+        done["first"] = refresh_obligation_cache(s, as_of=day)  # holds the lock until commit
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(timeout=1.0)  # room for the second refresh to reach the lock (no timing assertion)
+    thread.join()
+    assert done == {"first": 4, "second": 0}
+    status = _compare(engine, day)
+    with session_scope(engine, actor="t") as s:
+        rows = s.scalar(select(func.count()).select_from(CachedObligation))
+        states = s.scalar(select(func.count()).select_from(ObligationCacheState))
+    assert rows == sum(status.obligations_by_status.values())
+    assert states == 4

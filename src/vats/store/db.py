@@ -91,11 +91,17 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 
 def current(engine: Engine) -> list[str]:
-    """The revision(s) the database is at (empty for an unmigrated database)."""
-    from alembic.runtime.migration import MigrationContext
+    """The revision(s) the database is at (empty for an unmigrated database).
+
+    Read straight from Alembic's version table: importing Alembic's migration runtime costs about a
+    third of a second, more than a warm `vats status` (every database command checks the schema).
+    """
+    from sqlalchemy import inspect, text
 
     with _reachable(engine), engine.connect() as conn:
-        return sorted(MigrationContext.configure(conn).get_current_heads())
+        if not inspect(conn).has_table("alembic_version"):
+            return []
+        return sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def head_revisions(engine: Engine) -> list[str]:

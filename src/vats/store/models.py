@@ -57,6 +57,11 @@ class LicenceRecord(Audited, Base):
     """One licence (by canonical number) and a copy of its current revision's parsed data."""
 
     __tablename__ = "licences"
+    __table_args__ = (
+        # covers `vats status`: live-licence counts and the soonest expiries without reading the
+        # wide rows (each carries the licence's parsed JSON)
+        Index("ix_licences_live_expiry", "archived", "expiry_date", "number"),
+    )
     __audit_digest__: ClassVar[frozenset[str]] = frozenset({"data"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"zh": "编号"})

@@ -8,7 +8,14 @@ SQL from the due date at query time, exactly as `vats.rules.engine._Ctx.status` 
 `obligation_cache_state` records, per licence, what the rows were computed from (the licence record's
 version and revision) and the span of evaluation dates they stay valid for; `obligation_cache_meta`
 holds the highest event id already taken into account (events are append-only, so newer ids are
-exactly the new events).
+exactly the new events) and a summary of the state rows, so a warm status reads no table scan to know
+nothing is stale. `obligation_cache_tally` counts the rows per (stored status, due date, late): the
+status counts read a few hundred tally rows instead of millions of obligations.
+
+The top-N lists of `vats status` are index-ordered scans that stop after N rows: the indexes carry
+every ORDER BY column (ties included), `subject` is stored as '' when the obligation has none (a
+NULL would sort first on SQLite and last on PostgreSQL), and on PostgreSQL the tie columns use the
+"C" collation — code-point order, as Python sorts strings and SQLite's BINARY collation does.
 """
 
 from __future__ import annotations
@@ -17,8 +24,15 @@ from datetime import date
 
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 from vats.store.base import Base
+
+
+def code_point(type_: String) -> TypeEngine[str]:
+    """`type_`, with the "C" collation on PostgreSQL (SQLite's default BINARY is already code points)."""
+    collated = type(type_)(length=type_.length, collation="C")
+    return type_.with_variant(collated, "postgresql")
 
 
 class CachedObligation(Base):
@@ -26,19 +40,18 @@ class CachedObligation(Base):
 
     __tablename__ = "obligation_cache"
     __table_args__ = (
-        # the status count is an index-only scan of this; urgent items are a range of it
-        Index("ix_obligation_cache_status_due", "fixed_status", "due_date"),
-        Index("ix_obligation_cache_late", "late", "completed_on"),
+        # the urgent list: overdue / due soon in due-date order with its ties, read in index order
+        Index("ix_obligation_cache_urgency", "fixed_status", "due_date", "licence", "rule_id", "subject"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    licence: Mapped[str] = mapped_column(String(64), index=True)
-    rule_id: Mapped[str] = mapped_column(String(100))
-    subject: Mapped[str | None] = mapped_column(Text, default=None)
+    licence: Mapped[str] = mapped_column(code_point(String(64)), index=True)
+    rule_id: Mapped[str] = mapped_column(code_point(String(100)))
+    subject: Mapped[str] = mapped_column(code_point(Text()), default="")  # '' = none
     kind: Mapped[str] = mapped_column(String(16))
     title_zh: Mapped[str] = mapped_column(Text)
     title_en: Mapped[str] = mapped_column(Text)
-    due_date: Mapped[date | None] = mapped_column(Date, index=True, default=None)
+    due_date: Mapped[date | None] = mapped_column(Date, default=None)
     window_start: Mapped[date | None] = mapped_column(Date, default=None)
     completed_on: Mapped[date | None] = mapped_column(Date, default=None)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -71,3 +84,31 @@ class ObligationCacheMeta(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+# the late-completion list: most recent completion first, ties in ascending order, read in index order
+Index(
+    "ix_obligation_cache_recent",
+    CachedObligation.late,
+    CachedObligation.completed_on.desc(),
+    CachedObligation.licence,
+    CachedObligation.rule_id,
+    CachedObligation.subject,
+)
+
+
+class ObligationCacheTally(Base):
+    """How many cached obligations share (stored status, due date, late): the status counts.
+
+    Kept in step with `obligation_cache` by the refresh (the rows it removes are subtracted, the rows
+    it writes added); a few hundred rows however large the portfolio, so `vats status` counts
+    obligations without reading them.
+    """
+
+    __tablename__ = "obligation_cache_tally"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fixed_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    due_date: Mapped[date | None] = mapped_column(Date, default=None)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    n: Mapped[int] = mapped_column(Integer)

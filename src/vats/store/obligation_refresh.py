@@ -18,37 +18,58 @@ counting as fresh `evidence_max_age` days after it was done; waivers and site ch
 from their own date; "only if renewed" conditions start the day after expiry. Each of those gives a
 date up to which the rows computed for `computed_for` are still exactly what the engine would say;
 the minimum of them is `valid_until`. Going back in time (as_of < computed_for) always recomputes.
+
+The warm fast path (the normal morning run) writes nothing and scans no table: the rules fingerprint,
+the event and audit watermarks and a summary of the state rows (their number and the span every
+one of them is valid for, kept in `obligation_cache_meta` by the last refresh) decide it.
+
+Concurrency: a refresh that has work to do first takes the refresh lock (a transaction-scoped
+advisory lock on PostgreSQL, the database write lock on SQLite), then looks again: a second
+`vats status` started meanwhile waits for the first one's commit and then finds nothing stale,
+instead of evaluating the same licences and inserting their rows a second time.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from vats.model.licence import Licence
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.rules.settings import EngineSettings
 from vats.store.auditlog import AuditEntry
-from vats.store.events import events_query, to_event
-from vats.store.licences import to_licence
 from vats.store.models import EventRow, LicenceRecord
-from vats.store.obligation_cache import CachedObligation, ObligationCacheMeta, ObligationCacheState
+from vats.store.obligation_cache import (
+    CachedObligation,
+    ObligationCacheMeta,
+    ObligationCacheState,
+    ObligationCacheTally,
+)
 
 EVENTS_SEEN = "events_seen"
 ENGINE_FINGERPRINT = "engine_fingerprint"
 WAIVER = "obligation_waived"
 AUDIT_SEEN = "audit_seen"
+STATE_ROWS = "state_rows"  # summary of obligation_cache_state written by every refresh that ran:
+VALID_FROM = "valid_from"  # the latest `computed_for` (ordinal)
+VALID_UNTIL = "valid_until"  # the earliest `valid_until` (ordinal; 0 while any row is dirty)
+REFRESH_LOCK = 0x7A7C_0B1E  # PostgreSQL advisory lock key of the refresh
 TIME_DERIVED = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
 _IN_BATCH = 500
 CACHE = cast(Table, CachedObligation.__table__)
 STATE = cast(Table, ObligationCacheState.__table__)
 META = cast(Table, ObligationCacheMeta.__table__)
+TALLY = cast(Table, ObligationCacheTally.__table__)
+TallyKey = tuple[str | None, date | None, bool]
+
+if TYPE_CHECKING:  # the licence model and the event readers are imported when a licence is stale:
+    from vats.model.licence import Licence  # the warm path of `vats status` never needs them
 
 
 def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> ObligationStatus:
@@ -64,6 +85,8 @@ def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> O
 
 def chunk_events(session: Session, licences: Sequence[Licence], shared: list[Event]) -> list[Event]:
     """The events a chunk of licences needs: their own (by number or base number) plus holder-wide."""
+    from vats.store.events import events_query, to_event
+
     numbers: set[str] = set()
     for lic in licences:
         numbers.add(lic.number)
@@ -75,6 +98,8 @@ def chunk_events(session: Session, licences: Sequence[Licence], shared: list[Eve
 
 def shared_events(session: Session) -> list[Event]:
     """Holder-wide events (licence NULL); like the streaming status, they apply to every licence."""
+    from vats.store.events import events_query, to_event
+
     query = events_query().where(EventRow.__table__.c.licence.is_(None))
     return [to_event(r) for r in session.execute(query)]
 
@@ -138,12 +163,28 @@ def _meta(session: Session, key: str) -> int | None:
     return None if value is None else int(value)
 
 
+def _all_meta(session: Session) -> dict[str, int]:
+    return {key: int(value) for key, value in session.execute(select(META.c.key, META.c.value))}
+
+
 def _set_meta(session: Session, key: str, value: int) -> None:
     t = META
     if _meta(session, key) is None:
         session.execute(insert(t).values(key=key, value=value))
     else:
         session.execute(update(t).where(t.c.key == key).values(value=value))
+
+
+def _lock(session: Session) -> None:
+    """Serialise refreshes until the transaction ends (see the module docstring).
+
+    SQLite has one writer at a time: a write statement takes the database lock (waiting up to the
+    busy timeout), and the statements after it read the latest committed data.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
+    else:
+        session.execute(update(META).where(META.c.key == AUDIT_SEEN).values(value=META.c.value))
 
 
 def _batches(items: Sequence[str]) -> Iterable[list[str]]:
@@ -179,7 +220,51 @@ def _dirty_if_rules_changed(session: Session, settings: EngineSettings) -> None:
         _set_meta(session, ENGINE_FINGERPRINT, fingerprint)
 
 
-def _drop_gone(session: Session, live: int | None) -> None:
+def _forget(session: Session, numbers: Sequence[str], tally: Counter[TallyKey]) -> None:
+    """Delete the cached rows and state of these licences, subtracting the rows from the tally."""
+    c = CACHE.c
+    for batch in _batches(numbers):
+        grouped = (
+            select(c.fixed_status, c.due_date, c.late, func.count())
+            .where(c.licence.in_(batch))
+            .group_by(c.fixed_status, c.due_date, c.late)
+        )
+        for fixed, due, late, n in session.execute(grouped):
+            tally[(fixed, due, bool(late))] -= int(n)
+        session.execute(delete(CACHE).where(c.licence.in_(batch)))
+        session.execute(delete(STATE).where(STATE.c.number.in_(batch)))
+
+
+def _save_tally(session: Session, delta: Counter[TallyKey]) -> None:
+    """Apply the refresh's changes to `obligation_cache_tally` (rewritten whole: a few hundred rows)."""
+    if not any(delta.values()):
+        return
+    t = TALLY.c
+    tally: Counter[TallyKey] = Counter()
+    for fixed, due, late, n in session.execute(select(t.fixed_status, t.due_date, t.late, t.n)):
+        tally[(fixed, due, bool(late))] += int(n)
+    tally.update(delta)
+    session.execute(delete(TALLY))
+    rows = [{"fixed_status": f, "due_date": d, "late": lt, "n": n} for (f, d, lt), n in tally.items() if n]
+    if rows:
+        session.execute(insert(TALLY), rows)
+
+
+def _save_summary(session: Session) -> None:
+    """Record what the fast path needs to know about the state rows (one pass, after a refresh)."""
+    s = STATE.c
+    count, valid, computed, dirty = session.execute(
+        select(
+            func.count(), func.min(s.valid_until), func.max(s.computed_for), func.max(s.dirty.cast(Integer))
+        )
+    ).one()
+    _set_meta(session, STATE_ROWS, int(count))
+    _set_meta(session, VALID_FROM, computed.toordinal() if computed is not None else 0)
+    until = valid.toordinal() if valid is not None and not dirty else 0
+    _set_meta(session, VALID_UNTIL, until if count else date.max.toordinal())
+
+
+def _drop_gone(session: Session, live: int | None, tally: Counter[TallyKey]) -> None:
     """Forget licences that were archived or removed.
 
     Runs after the stale loop, when every live licence has a state row: the two counts then differ
@@ -193,31 +278,32 @@ def _drop_gone(session: Session, live: int | None) -> None:
     if states == live:
         return
     alive = exists().where(lic.c.number == s.c.number, lic.c.archived.is_(False))
-    gone = list(session.execute(select(s.c.number).where(~alive)).scalars())
-    for batch in _batches(gone):
-        session.execute(delete(CACHE).where(CACHE.c.licence.in_(batch)))
-        session.execute(delete(s).where(s.c.number.in_(batch)))
+    _forget(session, list(session.execute(select(s.c.number).where(~alive)).scalars()), tally)
 
 
-def _nothing_stale(session: Session, as_of: date, live: int | None, audit_top: int) -> bool:
-    """The fast path of a warm cache, without scanning `licences`: no audited write happened since
-    the last refresh (every ORM change to a licence or revision, and every bulk import batch,
-    appends to the audit chain), no state row is dirty, every one is valid for `as_of`, and there
-    is one per live licence."""
-    if audit_top != _meta(session, AUDIT_SEEN):
+def _nothing_stale(session: Session, as_of: date, live: int | None, settings: EngineSettings) -> bool:
+    """The fast path of a warm cache, read-only and without scanning a table: the rules are the
+    ones the rows were computed with, no event was recorded and no audited write happened since the
+    last refresh (every ORM change to a licence or revision, and every bulk import batch, appends to
+    the audit chain), and the last refresh left one clean state row per live licence, every one
+    valid for `as_of`."""
+    meta = _all_meta(session)
+    if meta.get(ENGINE_FINGERPRINT) != _rules_fingerprint(settings):
         return False
-    s = STATE.c
-    count, valid, computed, dirty = session.execute(
-        select(
-            func.count(), func.min(s.valid_until), func.max(s.computed_for), func.max(s.dirty.cast(Integer))
-        )
-    ).one()
+    top_event = session.execute(select(func.max(EventRow.__table__.c.id))).scalar()
+    if int(top_event or 0) > meta.get(EVENTS_SEEN, 0):
+        return False
+    if _audit_top(session) != meta.get(AUDIT_SEEN):
+        return False
     if live is None:
         lic = LicenceRecord.__table__
         live = session.execute(select(func.count()).where(lic.c.archived.is_(False))).scalar()
-    if count != live or dirty:
-        return False
-    return count == 0 or (valid is not None and valid >= as_of and computed <= as_of)
+    day = as_of.toordinal()
+    return meta.get(STATE_ROWS) == live and meta.get(VALID_FROM, day + 1) <= day <= meta.get(VALID_UNTIL, 0)
+
+
+def _audit_top(session: Session) -> int:
+    return int(session.execute(select(func.max(AuditEntry.id))).scalar() or 0)
 
 
 def _stale_query(as_of: date, after: int, chunk: int) -> Any:
@@ -307,7 +393,7 @@ def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> d
     return {
         "licence": number,
         "rule_id": o.rule_id,
-        "subject": o.subject,
+        "subject": o.subject or "",  # '' sorts the same on every database (see obligation_cache)
         "kind": o.kind.value,
         "title_zh": o.title_zh,
         "title_en": o.title_en,
@@ -337,28 +423,39 @@ def refresh_obligation_cache(
 
     Streams licences in keyset chunks (memory stays flat); a warm cache costs a few indexed queries.
     """
-    from vats.rules.engine import evaluate
-
     settings = settings or EngineSettings()
+    if _nothing_stale(session, as_of, live_licences, settings):
+        return 0
+    _lock(session)
+    if _nothing_stale(session, as_of, live_licences, settings):  # refreshed while we waited
+        return 0
     _dirty_if_rules_changed(session, settings)
     _dirty_from_new_events(session)
-    audit_top = int(session.execute(select(func.max(AuditEntry.id))).scalar() or 0)
-    if _nothing_stale(session, as_of, live_licences, audit_top):
-        return 0
+    audit_top = _audit_top(session)
+    tally: Counter[TallyKey] = Counter()
+    done = _recompute_stale(session, as_of, chunk, settings, tally)
+    _drop_gone(session, live_licences, tally)
+    _save_tally(session, tally)
+    _save_summary(session)
+    _set_meta(session, AUDIT_SEEN, audit_top)
+    if done >= chunk and session.get_bind().dialect.name == "postgresql":
+        # fresh planner statistics after a large rewrite (autovacuum may be minutes away);
+        # without them the status queries fall back to sequential scans
+        session.execute(text("ANALYZE obligation_cache, obligation_cache_state, obligation_cache_tally"))
+    return done
+
+
+def _recompute_stale(
+    session: Session, as_of: date, chunk: int, settings: EngineSettings, tally: Counter[TallyKey]
+) -> int:
+    """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
+    from vats.rules.engine import evaluate
+    from vats.store.licences import to_licence
+
     bounds: _Bounds | None = None  # loads the rule library: only when something is stale
     shared: list[Event] | None = None
-    cache, state = CACHE, STATE
     done, last = 0, 0
-    while True:
-        rows = session.execute(_stale_query(as_of, last, chunk)).all()
-        if not rows:
-            _drop_gone(session, live_licences)
-            _set_meta(session, AUDIT_SEEN, audit_top)
-            if done >= chunk and session.get_bind().dialect.name == "postgresql":
-                # fresh planner statistics after a large rewrite (autovacuum may be minutes away);
-                # without them the status queries fall back to sequential scans
-                session.execute(text("ANALYZE obligation_cache, obligation_cache_state"))
-            return done
+    while rows := session.execute(_stale_query(as_of, last, chunk)).all():
         last = rows[-1].id
         if shared is None or bounds is None:
             shared = shared_events(session)
@@ -373,18 +470,17 @@ def refresh_obligation_cache(
         for group, group_events in _waiver_groups(licences, events):
             for o in evaluate(group, group_events, as_of, settings=settings).obligations:
                 by_licence.setdefault(o.licence, []).append(o)
-        numbers = [r.number for r in rows]
-        session.execute(delete(cache).where(cache.c.licence.in_(numbers)))
-        session.execute(delete(state).where(state.c.number.in_(numbers)))
+        _forget(session, [r.number for r in rows], tally)
         values = [
             _row(o, r.number, as_of, settings)
             for r, lic in zip(rows, licences, strict=True)
             for o in by_licence.get(lic.number, ())
         ]
         if values:
-            session.execute(insert(cache), values)
+            session.execute(insert(CACHE), values)
+            tally.update((v["fixed_status"], v["due_date"], v["late"]) for v in values)
         session.execute(
-            insert(state),
+            insert(STATE),
             [
                 {
                     "number": r.number,
@@ -399,3 +495,4 @@ def refresh_obligation_cache(
             ],
         )
         done += len(rows)
+    return done

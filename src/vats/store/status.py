@@ -16,20 +16,20 @@ open register counts and failing checks are passed in as callables by the caller
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, inspect, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.settings import EngineSettings
-from vats.store.licences import iter_domain_licences
 from vats.store.models import LicenceRecord
-from vats.store.obligation_cache import CachedObligation
+from vats.store.obligation_cache import CachedObligation, ObligationCacheTally
 from vats.store.obligation_refresh import (
     chunk_events,
     derived_status,
@@ -87,7 +87,23 @@ class PortfolioStatus:
         )
 
 
+def _first(
+    session: Session, query: Select[Any], key: ColumnElement[Any], order: Sequence[Any], top: int
+) -> list[Any]:
+    """The first `top` rows of `query` in `order`, rows whose `key` is NULL last.
+
+    Two index-ordered scans that each stop after `top` rows (non-NULL keys, then NULL keys only if
+    needed): the portable spelling of NULLS LAST, `ORDER BY key IS NULL`, sorts every row first.
+    """
+    rows = list(session.execute(query.where(key.is_not(None)).order_by(*order).limit(top)))
+    if len(rows) < top:
+        rows += session.execute(query.where(key.is_(None)).order_by(*order).limit(top - len(rows)))
+    return rows
+
+
 def _licence_lines(session: Session, as_of: date, top: int) -> tuple[int, int, int, list[LicenceLine]]:
+    """Live-licence counts and the soonest expiries, from `ix_licences_live_expiry` alone (the
+    licence rows are wide: each carries its parsed JSON)."""
     t = LicenceRecord.__table__
     live = t.c.archived.is_(False)
     total, expired, expiring = session.execute(
@@ -109,17 +125,14 @@ def _licence_lines(session: Session, as_of: date, top: int) -> tuple[int, int, i
             ),
         ).where(live)
     ).one()
-    rows = session.execute(
-        select(t.c.number, t.c.company, t.c.expiry_date)
-        .where(live)
-        .order_by(t.c.expiry_date.is_(None), t.c.expiry_date, t.c.number)
-        .limit(top)
-    ).all()
+    # the index order (archived first: constant here) so both planners stop after `top` entries
+    order = (t.c.archived, t.c.expiry_date, t.c.number)
+    query = select(t.c.number, t.c.company, t.c.expiry_date).where(live)
     lines = [
         LicenceLine(
             r.number, r.company, r.expiry_date, (r.expiry_date - as_of).days if r.expiry_date else None
         )
-        for r in rows
+        for r in _first(session, query, t.c.expiry_date, order, top)
     ]
     return int(total), int(expired), int(expiring), lines
 
@@ -187,66 +200,86 @@ def _status_sql(as_of: date, settings: EngineSettings) -> ColumnElement[str]:
     )
 
 
+def _cached_line(row: Any) -> ObligationLine:
+    line = ObligationLine(*row)
+    return line if line.subject else dataclasses.replace(line, subject=None)  # stored '' = none
+
+
+def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSettings) -> None:
+    """Obligations per status and late completions: from the tally (a few hundred rows) for the
+    whole portfolio; grouped over the visible licences' cached rows when the session is scoped."""
+    c = CachedObligation.__table__.c
+    visible = session.info.get("visible_organisations")
+    if visible is None:
+        t = ObligationCacheTally.__table__.c
+        groups = select(t.fixed_status, t.due_date, t.late, t.n)
+    else:
+        lic = LicenceRecord.__table__.c
+        scope = c.licence.in_(select(lic.number).where(lic.organisation_id.in_(visible)))
+        groups = (
+            select(c.fixed_status, c.due_date, c.late, func.count())
+            .where(scope)
+            .group_by(c.fixed_status, c.due_date, c.late)
+        )
+    alerts = {s.value for s in ALERT}
+    counts: Counter[str] = Counter()
+    late = 0
+    for fixed, due, is_late, n in session.execute(groups):
+        counts[fixed or derived_status(due, status.as_of, settings).value] += int(n)
+        if is_late and fixed is not None and fixed not in alerts:  # late implies a stored status
+            late += int(n)
+    status.obligations_by_status = dict(sorted(counts.items()))
+    status.late_completions = late
+
+
 def _cached_obligations(session: Session, status: PortfolioStatus, top: int, chunk: int) -> None:
     """Counts and top-N lists from `obligation_cache` (after an incremental refresh).
 
-    Filters are written on the stored columns (not on the derived status) so the planner can use
-    the (fixed_status, due_date) and (late, completed_on) indexes; the count reads only the former.
+    Each list is read in the order of an index that holds all its ORDER BY columns, ties included
+    (`ix_obligation_cache_urgency`, `ix_obligation_cache_recent`), so it stops after `top` rows
+    however many obligations are overdue or were completed late.
     """
     settings = EngineSettings()
     refresh_obligation_cache(
         session, as_of=status.as_of, chunk=chunk, settings=settings, live_licences=status.licences_total
     )
+    _cached_counts(session, status, settings)
     c = CachedObligation.__table__.c
-    derived = _status_sql(status.as_of, settings)
     scope: list[ColumnElement[bool]] = []
     visible = session.info.get("visible_organisations")
     if visible is not None:
         lic = LicenceRecord.__table__.c
         scope.append(c.licence.in_(select(lic.number).where(lic.organisation_id.in_(visible))))
     alerts = [s.value for s in ALERT]
-    # grouped by the stored columns in index order (a streaming index-only aggregate, a few
-    # hundred groups), then folded to statuses here: 7x faster than grouping by the CASE in SQL
-    counts: Counter[str] = Counter()
-    grouped = select(c.fixed_status, c.due_date, func.count()).where(*scope)
-    for fixed, due, n in session.execute(grouped.group_by(c.fixed_status, c.due_date)):
-        counts[fixed or derived_status(due, status.as_of, settings).value] += int(n)
-    status.obligations_by_status = dict(sorted(counts.items()))
-    # late implies satisfied (a stored status): never overdue / due soon
-    late = (c.late.is_(True), c.fixed_status.not_in(alerts), *scope)
-    status.late_completions = int(session.execute(select(func.count()).where(*late)).scalar() or 0)
-    soon = status.as_of + timedelta(days=settings.due_soon_days)
-    # code-point order, as Python sorts strings (PostgreSQL's default collation would not)
-    binary = "C" if session.get_bind().dialect.name == "postgresql" else "BINARY"
-    ties = (
-        c.licence.collate(binary),
-        c.rule_id.collate(binary),
-        func.coalesce(c.subject, "").collate(binary),
-    )
     columns = (
         c.licence,
         c.rule_id,
         c.title_zh,
         c.title_en,
-        derived,
+        _status_sql(status.as_of, settings),
         c.due_date,
         c.subject,
         c.late,
         c.completed_on,
     )
-    # the urgent items in two index-friendly parts merged here: stored alert statuses (rare: failed
-    # site checks) and date-derived ones, where overdue dates all precede due-soon dates, so the
-    # engine's order (overdue first, then due date) is plain due-date order
-    dated = (c.fixed_status.is_(None), c.due_date <= soon, *scope)
+    ties = (c.licence, c.rule_id, c.subject)  # code-point order on both databases (obligation_cache)
+    soon = status.as_of + timedelta(days=settings.due_soon_days)
+    # the urgent items in two parts merged here: stored alert statuses (rare: failed site checks)
+    # and date-derived ones, where overdue dates all precede due-soon dates, so the engine's order
+    # (overdue first, then due date) is plain due-date order
     parts = (
         select(*columns).where(c.fixed_status.in_(alerts), *scope).order_by(c.due_date, *ties),
-        select(*columns).where(*dated).order_by(c.due_date, *ties),
+        select(*columns)
+        .where(c.fixed_status.is_(None), c.due_date <= soon, *scope)
+        .order_by(c.fixed_status, c.due_date, *ties),
     )
-    lines = [ObligationLine(*r) for part in parts for r in session.execute(part.limit(top))]
+    lines = [_cached_line(r) for part in parts for r in session.execute(part.limit(top))]
     lines.sort(key=_line_urgency)
     status.obligations = lines[:top]
-    recent = select(*columns).where(*late).order_by(c.completed_on.is_(None), c.completed_on.desc(), *ties)
-    status.late = [ObligationLine(*r) for r in session.execute(recent.limit(top))]
+    # late implies satisfied (a stored status): never overdue / due soon
+    recent = select(*columns).where(c.late.is_(True), c.fixed_status.not_in(alerts), *scope)
+    order = (c.late, c.completed_on.desc(), *ties)
+    status.late = [_cached_line(r) for r in _first(session, recent, c.completed_on, order, top)]
 
 
 def _line_urgency(line: ObligationLine) -> tuple[Any, ...]:
@@ -259,6 +292,8 @@ def _evaluated_obligations(
     session: Session, status: PortfolioStatus, top: int, chunk: int, evaluate: Callable[..., Any]
 ) -> None:
     """The engine over every licence, chunk by chunk (no cache): counts and top N kept."""
+    from vats.store.licences import iter_domain_licences
+
     shared = shared_events(session)
     counts: Counter[str] = Counter()
     urgent, late = TopN(top, _urgency), TopN(top, _recency)
@@ -277,7 +312,8 @@ def _evaluated_obligations(
 
 
 def _has_cache(session: Session) -> bool:
-    return bool(inspect(session.connection()).has_table(CachedObligation.__tablename__))
+    """The cache tables exist at their current shape (the tally came last, in migration 0006)."""
+    return bool(inspect(session.connection()).has_table(ObligationCacheTally.__tablename__))
 
 
 def portfolio_status(
