@@ -9,7 +9,7 @@ import pytest
 
 from vats.model.obligations import Obligation, ObligationStatus, RuleKind
 from vats.model.sources import Reliability, SourceRef
-from vats.rules.engine import _build
+from vats.rules.engine import _new_obligation
 
 
 def test_fast_build_equals_constructor_and_stays_frozen() -> None:
@@ -35,7 +35,7 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
         date(2026, 10, 20),
         "e1",
     )
-    fast = _build(values)
+    fast = _new_obligation(*values)
     slow = Obligation(*values)
     assert type(fast) is Obligation
     assert fast == slow and hash(fast) == hash(slow) and fast.key == slow.key

@@ -69,6 +69,10 @@ class DeadlineResult:
     steps: tuple[Step, ...] = field(default=())
 
 
+_UNITS = {u.value: u for u in Unit}  # lookups accept members and plain strings alike (StrEnum)
+_DIRECTIONS = {d.value: d for d in Direction}
+
+
 def _missing_reason(year: int) -> str:
     return f"{year} 年节假日安排未载入 / {year} holiday notice not loaded"
 
@@ -102,6 +106,8 @@ class Calendar:
         return [y for y in range(lo, hi + 1) if y not in self.years]
 
     def provisional_reason(self, a: date, b: date | None = None) -> str | None:
+        if a.year in self.years and (b is None or b.year in self.years):
+            return None  # the common case, without building the list of years between
         missing = self.unknown_years(a, b or a)
         return "; ".join(_missing_reason(y) for y in missing) or None
 
@@ -159,14 +165,14 @@ class Calendar:
         policy: RollPolicy | None = None,
     ) -> DeadlineResult:
         """Civil-Code deadline: count `n` units from `d` (event day excluded), then apply the roll policy."""
-        unit, direction = Unit(unit), Direction(direction)
+        unit, direction = _UNITS.get(unit) or Unit(unit), _DIRECTIONS.get(direction) or Direction(direction)
         policy = policy or RollPolicy()
         sign = 1 if direction is Direction.AFTER else -1
         dir_zh = "之后" if sign > 0 else "之前"
         steps = [
             Step(
-                f"起算日 {d}（当日不计入，民法典第二百零一条）",
-                f"trigger date {d} (not counted, Civil Code art. 201)",
+                f"起算日 {day_text(d)}（当日不计入，民法典第二百零一条）",
+                f"trigger date {day_text(d)} (not counted, Civil Code art. 201)",
             )
         ]
         if unit is Unit.WORKING_DAYS:
@@ -236,6 +242,11 @@ def add_months(d: date, months: int) -> date:
     year, month = divmod(total, 12)
     last = _stdcal.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(d.day, last))
+
+
+# `2026-10-16` for a date, memoised: explanations print the same few thousand dates hundreds of
+# thousands of times per portfolio run, and formatting one costs about ten times a lookup.
+day_text = lru_cache(maxsize=32768)(date.isoformat)
 
 
 @lru_cache(maxsize=1)

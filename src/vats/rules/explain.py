@@ -12,7 +12,7 @@ from datetime import date
 from vats.model.licence import Licence, Service
 from vats.model.obligations import ObligationStatus
 from vats.reference.rules_library import Rule
-from vats.rules.calendar import Step
+from vats.rules.calendar import Step, day_text
 
 Pair = tuple[str, str]
 
@@ -103,29 +103,31 @@ def status_line(
     """The status and the evidence it rests on (or the evidence still needed)."""
     zh_s, en_s = STATUS_TEXT[status]
     wanted = " / ".join(evidence) or "-"
+    today = day_text(as_of)
     if status is ObligationStatus.SATISFIED:
+        done = None if completed_on is None else day_text(completed_on)
         lateness = ""
         lateness_en = ""
         if late and due is not None and completed_on is not None:
             days = (completed_on - due).days
             lateness, lateness_en = f"，晚于期限 {days} 天", f", {days} days after the due date"
         return (
-            f"状态：{zh_s}——{completed_on} 的 {satisfied_by or wanted} 为证据{lateness}",
-            f"status: {en_s} by {satisfied_by or wanted} on {completed_on}{lateness_en}",
+            f"状态：{zh_s}——{done} 的 {satisfied_by or wanted} 为证据{lateness}",
+            f"status: {en_s} by {satisfied_by or wanted} on {done}{lateness_en}",
         )
     if status is ObligationStatus.OVERDUE and due is not None:
-        days = (as_of - due).days
+        days, when = (as_of - due).days, day_text(due)
         return (
-            f"状态：截至 {as_of} 未见证据（{wanted}），自 {due} 起已逾期 {days} 天",
-            f"status: as of {as_of} no evidence ({wanted}); overdue since {due} ({days} days)",
+            f"状态：截至 {today} 未见证据（{wanted}），自 {when} 起已逾期 {days} 天",
+            f"status: as of {today} no evidence ({wanted}); overdue since {when} ({days} days)",
         )
     if due is None:
         return (
             f"状态：{zh_s}（持续有效）；证据：{wanted}",
             f"status: {en_s} (continuous); evidence: {wanted}",
         )
-    days = (due - as_of).days
+    days, when = (due - as_of).days, day_text(due)
     return (
-        f"状态：{zh_s}，截至 {as_of} 距期限 {due} 还有 {days} 天；所需证据：{wanted}",
-        f"status: {en_s}; {days} days left until {due} as of {as_of}; evidence needed: {wanted}",
+        f"状态：{zh_s}，截至 {today} 距期限 {when} 还有 {days} 天；所需证据：{wanted}",
+        f"status: {en_s}; {days} days left until {when} as of {today}; evidence needed: {wanted}",
     )

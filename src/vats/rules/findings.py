@@ -7,25 +7,55 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from datetime import date
 
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.obligations import Obligation, ObligationStatus
+from vats.rules.calendar import day_text
 from vats.rules.engine import frozen_builder
 
 _new_finding = frozen_builder(Finding)
 _new_evidence = frozen_builder(Evidence)
 
 
+_TAGS = {kind: ("obligation", kind) for kind in ("overdue", "late", "due_soon", "conditional")}
+
+
+class _Shared(threading.local):
+    """Per-run tables of immutable parts many findings have in common (a rule and a due date give the
+    same evidence; a kind and a rule the same id). Filled during one `obligation_findings` call and
+    emptied after it, so nothing carries over between runs."""
+
+    def __init__(self) -> None:
+        self.evidence: dict[tuple[date | None, str], tuple[Evidence, ...]] = {}
+        self.ids: dict[tuple[str, str], str] = {}
+
+
+_shared = _Shared()
+
+
 def _evidence(o: Obligation) -> tuple[Evidence, ...]:
-    due = None if o.due_date is None else o.due_date.isoformat()
-    return (_new_evidence("due_date", due, None, o.rule_id),)  # field, value, line, note
+    """The due date a finding rests on."""
+    key = (o.due_date, o.rule_id)
+    hit = _shared.evidence.get(key)
+    if hit is None:
+        due = None if o.due_date is None else o.due_date.isoformat()
+        hit = _shared.evidence[key] = (
+            _new_evidence("due_date", due, None, o.rule_id),
+        )  # field, value, line, note
+    return hit
 
 
 def _finding(o: Obligation, kind: str, severity: Severity, zh: str, en: str) -> Finding:
     # positional, in Finding's field order (id, severity, zh, en, licence, subject, evidence, sources, tags)
+    key = (kind, o.rule_id)
+    finding_id = _shared.ids.get(key)
+    if finding_id is None:
+        finding_id = _shared.ids[key] = f"obligation.{kind}.{o.rule_id}"
     return _new_finding(
-        f"obligation.{kind}.{o.rule_id}",
+        finding_id,
         severity,
         zh,
         en,
@@ -33,7 +63,7 @@ def _finding(o: Obligation, kind: str, severity: Severity, zh: str, en: str) -> 
         o.subject,
         _evidence(o),
         o.sources,
-        ("obligation", kind),
+        _TAGS[kind],
     )
 
 
@@ -43,37 +73,38 @@ def finding_for(o: Obligation) -> Finding | None:
     subject_en = f" ({o.subject})" if o.subject else ""
     title_zh, title_en = f"{o.title_zh}{subject}", f"{o.title_en}{subject_en}"
     evidence = o.evidence_required or "-"
+    due = None if o.due_date is None else day_text(o.due_date)
     if o.status is ObligationStatus.OVERDUE and o.conditional is None:
         return _finding(
             o,
             "overdue",
             Severity.HIGH,
-            f"{title_zh}自 {o.due_date} 起已逾期，需提供证据：{evidence}",
-            f"{title_en} is overdue since {o.due_date}; evidence needed: {evidence}",
+            f"{title_zh}自 {due} 起已逾期，需提供证据：{evidence}",
+            f"{title_en} is overdue since {due}; evidence needed: {evidence}",
         )
     if o.status is ObligationStatus.SATISFIED and o.late:
         return _finding(
             o,
             "late",
             Severity.MEDIUM,
-            f"{title_zh}逾期完成：期限 {o.due_date}，完成于 {o.completed_on}",
-            f"{title_en} reported late: due {o.due_date}, done {o.completed_on}",
+            f"{title_zh}逾期完成：期限 {due}，完成于 {o.completed_on}",
+            f"{title_en} reported late: due {due}, done {o.completed_on}",
         )
     if o.status is ObligationStatus.DUE_SOON:
         return _finding(
             o,
             "due_soon",
             Severity.LOW,
-            f"{title_zh}将于 {o.due_date} 到期",
-            f"{title_en} is due on {o.due_date}",
+            f"{title_zh}将于 {due} 到期",
+            f"{title_en} is due on {due}",
         )
     if o.status is ObligationStatus.OVERDUE:  # overdue but conditional (e.g. only if renewed)
         return _finding(
             o,
             "conditional",
             Severity.INFO,
-            f"{title_zh}期限 {o.due_date} 已过（{o.conditional}）",
-            f"{title_en} passed its date {o.due_date} ({o.conditional})",
+            f"{title_zh}期限 {due} 已过（{o.conditional}）",
+            f"{title_en} passed its date {due} ({o.conditional})",
         )
     return None
 
@@ -82,7 +113,11 @@ def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
     """Findings for every obligation that needs attention, most serious first (stable order)."""
     attention = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
     candidates = (o for o in obligations if o.status in attention or o.late)
-    found = [f for f in map(finding_for, candidates) if f is not None]
+    try:
+        found = [f for f in map(finding_for, candidates) if f is not None]
+    finally:
+        _shared.evidence.clear()
+        _shared.ids.clear()
     rank = {severity: i for i, severity in enumerate(Severity)}  # Severity.rank, without a list per call
     found.sort(key=lambda f: (rank[f.severity], f.licence or "", f.id, f.subject or ""))
     return found
