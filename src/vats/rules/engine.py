@@ -159,6 +159,7 @@ class _Ctx:
     duties: dict[tuple[Any, ...], _Standing] = field(default_factory=dict)
     step_pairs: dict[int, tuple[Pair, ...]] = field(default_factory=dict)  # by id of a memoised result
     retention: dict[str, Pair] = field(default_factory=dict)
+    status_lines: dict[tuple[Any, ...], Pair] = field(default_factory=dict)
     sigs: dict[int, tuple[str, ...]] = field(default_factory=dict)
     notes: dict[tuple[date | None, date], str | None] = field(default_factory=dict)
     frames: dict[str, list[_Frame]] = field(default_factory=dict)
@@ -235,6 +236,14 @@ class _Ctx:
                 f"{n} {unit} {direction} {anchor} -> {raw} (not adjusted for holidays)",
             )
             return DeadlineResult(raw, True, reason, (step,))
+
+    def open_status(self, status: ObligationStatus, due: date | None, evidence: tuple[str, ...]) -> Pair:
+        """The status line of a duty not yet met: the same for every licence with that due date."""
+        key = (status, due, evidence)
+        hit = self.status_lines.get(key)
+        if hit is None:
+            hit = self.status_lines[key] = status_line(status, as_of=self.as_of, due=due, evidence=evidence)
+        return hit
 
     def pairs(self, result: DeadlineResult) -> tuple[Pair, ...]:
         """A memoised deadline's derivation as explanation pairs (shared by every obligation using it)."""
@@ -374,7 +383,7 @@ def _make(
         lines.append(
             (f"状态：已豁免（{waiver.date}，理由：{reason}）", f"status: waived on {waiver.date} ({reason})")
         )
-    elif status is not ObligationStatus.NOT_APPLICABLE:
+    elif status is ObligationStatus.SATISFIED:
         lines.append(
             status_line(
                 status,
@@ -386,6 +395,8 @@ def _make(
                 late=late,
             )
         )
+    elif status is not ObligationStatus.NOT_APPLICABLE:
+        lines.append(ctx.open_status(status, due, evidence))
     if conditional:
         lines.append(_condition_line(conditional))
     prov = provisional is not None and provisional.provisional
@@ -1056,9 +1067,17 @@ class _Plan:
 
 def _sorted(out: list[Obligation]) -> list[Obligation]:
     """Overdue first, then by due date, undated last; ties by licence, rule and subject."""
-    overdue = [o for o in out if o.status is ObligationStatus.OVERDUE]
-    dated = [o for o in out if o.status is not ObligationStatus.OVERDUE and o.due_date is not None]
-    undated = [o for o in out if o.status is not ObligationStatus.OVERDUE and o.due_date is None]
+    overdue: list[Obligation] = []
+    dated: list[Obligation] = []
+    undated: list[Obligation] = []
+    is_overdue = ObligationStatus.OVERDUE
+    for o in out:  # one pass
+        if o.status is is_overdue:
+            overdue.append(o)
+        elif o.due_date is None:
+            undated.append(o)
+        else:
+            dated.append(o)
     try:  # C-speed keys; subjects are never mixed None/str within one licence+rule+date in practice
         overdue.sort(key=attrgetter("due_date", "licence", "rule_id", "subject"))
         dated.sort(key=attrgetter("due_date", "licence", "rule_id", "subject"))

@@ -26,12 +26,20 @@ STATUS_TEXT: dict[ObligationStatus, Pair] = {
 }
 
 
+_NUMBERS = tuple(f"{i}. " for i in range(100))  # step prefixes, formatted once
+_INDENTED = tuple(f"   {i}. " for i in range(100))
+
+
 def flatten(pairs: Iterable[Pair], start: int = 1) -> tuple[str, ...]:
     """Number the steps and interleave the languages: `1. 中文`, `   1. English`, `2. …`."""
     out: list[str] = []
     for i, (zh, en) in enumerate(pairs, start=start):
-        out.append(f"{i}. {zh}")
-        out.append(f"   {i}. {en}")
+        if i < 100:
+            out.append(_NUMBERS[i] + zh)
+            out.append(_INDENTED[i] + en)
+        else:
+            out.append(f"{i}. {zh}")
+            out.append(f"   {i}. {en}")
     return tuple(out)
 
 
