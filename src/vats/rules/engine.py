@@ -364,7 +364,7 @@ def _make(
     late = False
     completed_on = None
     satisfied_by = None
-    waiver = ctx.waiver(rule, licence, subject)
+    waiver = ctx.waiver(rule, licence, subject) if ctx.waivers else None
     if status is None:
         if satisfying is not None:
             status = ObligationStatus.SATISFIED
@@ -490,7 +490,8 @@ def _licence_dates(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvent
     when = day_text(anchor)
     steps: list[Pair] = [(f"{label[0]}：{when}", f"{label[1]}: {when}"), *ctx.pairs(res)]
     since = licence.issue_date or date.min
-    satisfying = next((e for e in events.of(rule.satisfied_by) if e.date >= since), None)
+    found = events.of(rule.satisfied_by)
+    satisfying = next((e for e in found if e.date >= since), None) if found else None
     return [
         _make(
             ctx,
@@ -542,6 +543,13 @@ class _Frame:
     steps: tuple[Pair, ...]  # window and due-date lines
     subject: str  # the year, as the obligation's subject
     cutoff: date  # 31 December of the reporting year (eligibility: licence held by then)
+    held: Pair  # the eligibility line of a licence held by the cutoff
+
+
+_NO_ISSUE_DATE: Pair = (
+    "许可证未载明发证日期，按须报送处理（保守）",
+    "the licence shows no issue date: treated as required to file (conservative)",
+)
 
 
 def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
@@ -584,6 +592,10 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
                 (*steps, *due_steps, (f"期限：{res.date}", f"due: {res.date}")),
                 str(year),
                 date(year, 12, 31),
+                (
+                    f"{date(year, 12, 31)} 前已持有许可证，须报送",
+                    f"licence held by {date(year, 12, 31)}: must file",
+                ),
             )
         )
     ctx.frames[rule.id] = frames
@@ -624,26 +636,19 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
                     )
                 )
                 continue
-            held = (
-                (f"{cutoff} 前已持有许可证，须报送", f"licence held by {cutoff}: must file")
-                if since is not None
-                else (
-                    "许可证未载明发证日期，按须报送处理（保守）",
-                    "the licence shows no issue date: treated as required to file (conservative)",
-                )
-            )
-            steps = [*since_steps, f.steps[0], held, *f.steps[1:]]
         elif since is not None and since > f.end:
             continue
-        else:
-            steps = list(f.steps)
-        satisfying = next(
-            (
-                e
-                for e in evidence
-                if (int(e.fields["year"]) == f.year if "year" in e.fields else f.start <= e.date <= f.end)
-            ),
-            None,
+        satisfying = (
+            next(
+                (
+                    e
+                    for e in evidence
+                    if (int(e.fields["year"]) == f.year if "year" in e.fields else f.start <= e.date <= f.end)
+                ),
+                None,
+            )
+            if evidence
+            else None
         )
         conditional = ctx.renewed_note(licence, f.start)
         shared = satisfying is None and not since_steps and ctx.waiver(rule, licence, subject) is None
@@ -652,6 +657,11 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
         if proto is not None:  # same window, state and wording as an earlier licence: reuse it
             out.append(_new_obligation(proto[0], licence.number, *proto[2:11], conditional, *proto[12:]))
             continue
+        if eligibility:  # the steps are only built when no earlier licence's obligation can be reused
+            held = f.held if since is not None else _NO_ISSUE_DATE
+            steps = [*since_steps, f.steps[0], held, *f.steps[1:]]
+        else:
+            steps = list(f.steps)
         made = _make(
             ctx,
             rule,
@@ -957,7 +967,9 @@ def _standing_duties(
         out.append(_new_obligation(p.rule.id, number, *p.before, conditional, *p.after))
 
 
-_HANDLERS = {
+_Handler = Callable[[_Ctx, Rule, Licence, LicenceEvents], list[Obligation]]
+_Call = tuple[Rule, _Handler, str | None]  # a rule, its trigger's handler, the event type it needs
+_HANDLERS: dict[str, _Handler] = {
     "licence_expiry": _licence_dates,
     "licence_issue": _licence_dates,
     "calendar_window": _windows,
@@ -1034,15 +1046,14 @@ def obligations_for(
                 plan = shapes[shape] = _Plan.of([r for r in rules if rule_applies(r, licence)])
             mine = index.for_licence(licence)
             present = mine.by_type
-            applicable = plan.rules
+            calls = plan.calls
             if plan.standing and not (waived and (licence.number in waived or None in waived)):
                 _standing_duties(ctx, plan, licence, mine, out)
-                applicable = plan.others
-            for rule in applicable:
-                event = rule.trigger.event
+                calls = plan.other_calls
+            for rule, handler, event in calls:
                 if event is not None and event not in present:
                     continue  # an event-driven rule with no trigger for this licence
-                out.extend(_HANDLERS[rule.trigger.type](ctx, rule, licence, mine))
+                out.extend(handler(ctx, rule, licence, mine))
         return _sorted(out)
 
 
@@ -1052,9 +1063,9 @@ class _Plan:
     with the continuous per-licence duties set apart: they are the portfolio's bulk and, without
     evidence, read the same for every licence of the shape in the same renewal state."""
 
-    rules: list[Rule]
+    calls: list[_Call]  # every applicable rule
     standing: list[Rule]  # continuous, one per licence (not per site)
-    others: list[Rule]
+    other_calls: list[_Call]  # the rest
     protos: dict[bool, list[_Standing]] = field(default_factory=dict)  # by "licence expired"
 
     @classmethod
@@ -1062,7 +1073,14 @@ class _Plan:
         def is_standing(r: Rule) -> bool:
             return r.trigger.type == "always" and r.trigger.per != "site"
 
-        return cls(rules, [r for r in rules if is_standing(r)], [r for r in rules if not is_standing(r)])
+        def call(r: Rule) -> _Call:
+            return (r, _HANDLERS[r.trigger.type], r.trigger.event)
+
+        return cls(
+            [call(r) for r in rules],
+            [r for r in rules if is_standing(r)],
+            [call(r) for r in rules if not is_standing(r)],
+        )
 
 
 def _sorted(out: list[Obligation]) -> list[Obligation]:
