@@ -160,6 +160,7 @@ class _Ctx:
     step_pairs: dict[int, tuple[Pair, ...]] = field(default_factory=dict)  # by id of a memoised result
     retention: dict[str, Pair] = field(default_factory=dict)
     status_lines: dict[tuple[Any, ...], Pair] = field(default_factory=dict)
+    condition_lines: dict[str, Pair] = field(default_factory=dict)
     sigs: dict[int, tuple[str, ...]] = field(default_factory=dict)
     notes: dict[tuple[date | None, date], str | None] = field(default_factory=dict)
     frames: dict[str, list[_Frame]] = field(default_factory=dict)
@@ -398,7 +399,10 @@ def _make(
     elif status is not ObligationStatus.NOT_APPLICABLE:
         lines.append(ctx.open_status(status, due, evidence))
     if conditional:
-        lines.append(_condition_line(conditional))
+        line = ctx.condition_lines.get(conditional)
+        if line is None:
+            line = ctx.condition_lines[conditional] = _condition_line(conditional)
+        lines.append(line)
     prov = provisional is not None and provisional.provisional
     if prov and provisional is not None:
         lines.append((f"暂定：{provisional.reason}", f"provisional: {provisional.reason}"))

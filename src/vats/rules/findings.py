@@ -31,6 +31,7 @@ class _Shared(threading.local):
     def __init__(self) -> None:
         self.evidence: dict[tuple[date | None, str], tuple[Evidence, ...]] = {}
         self.ids: dict[tuple[str, str], str] = {}
+        self.messages: dict[tuple[object, ...], tuple[str, str]] = {}
 
 
 _shared = _Shared()
@@ -67,46 +68,60 @@ def _finding(o: Obligation, kind: str, severity: Severity, zh: str, en: str) -> 
     )
 
 
-def finding_for(o: Obligation) -> Finding | None:
-    """The finding one obligation implies, or None when it needs no attention."""
+_SEVERITY = {
+    "overdue": Severity.HIGH,
+    "late": Severity.MEDIUM,
+    "due_soon": Severity.LOW,
+    "conditional": Severity.INFO,  # overdue, but only if a condition holds (e.g. the licence is renewed)
+}
+
+
+def _kind(o: Obligation) -> str | None:
+    """Which kind of finding an obligation implies, if any."""
+    if o.status is ObligationStatus.OVERDUE:
+        return "overdue" if o.conditional is None else "conditional"
+    if o.status is ObligationStatus.SATISFIED and o.late:
+        return "late"
+    if o.status is ObligationStatus.DUE_SOON:
+        return "due_soon"
+    return None
+
+
+def _messages(o: Obligation, kind: str) -> tuple[str, str]:
     subject = f"（{o.subject}）" if o.subject else ""
     subject_en = f" ({o.subject})" if o.subject else ""
     title_zh, title_en = f"{o.title_zh}{subject}", f"{o.title_en}{subject_en}"
     evidence = o.evidence_required or "-"
     due = None if o.due_date is None else day_text(o.due_date)
-    if o.status is ObligationStatus.OVERDUE and o.conditional is None:
-        return _finding(
-            o,
-            "overdue",
-            Severity.HIGH,
+    if kind == "overdue":
+        return (
             f"{title_zh}自 {due} 起已逾期，需提供证据：{evidence}",
             f"{title_en} is overdue since {due}; evidence needed: {evidence}",
         )
-    if o.status is ObligationStatus.SATISFIED and o.late:
-        return _finding(
-            o,
-            "late",
-            Severity.MEDIUM,
+    if kind == "late":
+        return (
             f"{title_zh}逾期完成：期限 {due}，完成于 {o.completed_on}",
             f"{title_en} reported late: due {due}, done {o.completed_on}",
         )
-    if o.status is ObligationStatus.DUE_SOON:
-        return _finding(
-            o,
-            "due_soon",
-            Severity.LOW,
-            f"{title_zh}将于 {due} 到期",
-            f"{title_en} is due on {due}",
-        )
-    if o.status is ObligationStatus.OVERDUE:  # overdue but conditional (e.g. only if renewed)
-        return _finding(
-            o,
-            "conditional",
-            Severity.INFO,
-            f"{title_zh}期限 {due} 已过（{o.conditional}）",
-            f"{title_en} passed its date {due} ({o.conditional})",
-        )
-    return None
+    if kind == "due_soon":
+        return f"{title_zh}将于 {due} 到期", f"{title_en} is due on {due}"
+    return (
+        f"{title_zh}期限 {due} 已过（{o.conditional}）",
+        f"{title_en} passed its date {due} ({o.conditional})",
+    )
+
+
+def finding_for(o: Obligation) -> Finding | None:
+    """The finding one obligation implies, or None when it needs no attention. The messages depend on
+    the rule, subject and dates only, so licences in the same position share them within a run."""
+    kind = _kind(o)
+    if kind is None:
+        return None
+    key = (kind, o.rule_id, o.subject, o.due_date, o.completed_on, o.conditional)
+    text = _shared.messages.get(key)
+    if text is None:
+        text = _shared.messages[key] = _messages(o, kind)
+    return _finding(o, kind, _SEVERITY[kind], *text)
 
 
 def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
@@ -118,6 +133,7 @@ def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
     finally:
         _shared.evidence.clear()
         _shared.ids.clear()
+        _shared.messages.clear()
     rank = {severity: i for i, severity in enumerate(Severity)}  # Severity.rank, without a list per call
     found.sort(key=lambda f: (rank[f.severity], f.licence or "", f.id, f.subject or ""))
     return found
