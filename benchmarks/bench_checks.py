@@ -6,13 +6,15 @@
 One loopback asyncio server (its own process) serves N virtual hosts. Each measurement runs in a
 fresh child process so its peak RSS is its own (plus its judging worker's):
   floor — httpx.AsyncClient, a semaphore of `concurrency`, GET each page and read the body;
-  vats  — `run_checks`: HTTPS attempt (refused, falls back), address vetting, body cap, HTML
-          extraction, number detection and judging, with `concurrency` workers.
+  vats  — `run_checks`: HTTPS attempt (refused: every host's port 443 maps to a closed port, and
+          each site pays its own refused connect), address vetting, body cap, HTML extraction
+          (Lexbor), number detection and judging, with `concurrency` crawl workers and
+          `--judge-workers` judging processes.
 Targets: vats ≥ 70 % of the floor's sites/s, peak RSS < 300 MB.
 
 With `--server-delay 0` both sides are CPU-bound on loopback, so the ratio is the floor's CPU per
-site over ours, and HTML parsing (stdlib html.parser, ~3 ms for a 13 KB page) is what it measures;
-a server delay (a real site's time to first byte) shows the latency-bound case a crawler lives in.
+site over ours; a server delay (a real site's time to first byte) shows the latency-bound case a
+crawler lives in. "CPU/site" adds the judging worker's CPU to the event-loop process's.
 """
 
 from __future__ import annotations

@@ -176,7 +176,11 @@ def test_judging_in_a_worker_process_matches_inline() -> None:
     from vats.checks.homepage import POOL_THRESHOLD
 
     hosts = [f"s{i}.test" for i in range(POOL_THRESHOLD)]
-    routes = {h: Route(COMPLIANT if i % 2 else html("", "")) for i, h in enumerate(hosts)}
+    large = f"<p>{'汽车资讯 ' * 30_000}</p>"  # a 400 KB page crosses the worker socket in several reads
+    bodies = [
+        html(large if i % 4 < 2 else "", f"{LICENCE} {FILING}" if i % 2 else "") for i in range(len(hosts))
+    ]
+    routes = {h: Route(body) for h, body in zip(hosts, bodies, strict=True)}
     with FixtureServer(routes) as server:
         policy = NetPolicy(resolve=tuple(parse_resolve(r) for r in server.resolve_args()))
         targets = [SiteTarget(h, LICENCE, frozenset(hosts)) for h in hosts]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -26,6 +26,7 @@ USER_AGENT = "vats/0.1 (+licence display check)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Failures of the HTTPS attempt after which the plain-HTTP homepage is tried.
 FALLBACK_ERRORS = frozenset({"connect_error", "timeout", "transport_error"})
+_NO_URL = httpx.URL("http://invalid./")  # final_url of a fetch whose URL did not even parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +85,10 @@ class Fetcher:
         self._global = asyncio.Semaphore(self.settings.concurrency)
         self._hosts = _HostSlots(self.settings.per_host)
         self._client: httpx.AsyncClient | None = None
+        self._transport: VettingTransport | None = None
 
     async def __aenter__(self) -> Fetcher:
-        transport = VettingTransport(
+        self._transport = transport = VettingTransport(
             self.policy,
             resolve_timeout=self.settings.timeout,
             max_connections=self.settings.concurrency,
@@ -106,11 +108,11 @@ class Fetcher:
     ) -> None:
         if self._client is not None:
             await self._client.aclose()
-            self._client = None
+            self._client = self._transport = None
 
     async def homepage(self, domain: str) -> Fetched:
         """Fetch `https://domain/`, falling back to `http://domain/` when HTTPS cannot be reached."""
-        secure = await self.fetch(f"https://{domain}/")
+        secure = await self.fetch(f"https://{domain}/", preconnect=True)
         if secure.error not in FALLBACK_ERRORS:
             return secure
         plain = await self.fetch(f"http://{domain}/")
@@ -118,17 +120,21 @@ class Fetcher:
         detail = f"{plain.error_detail}; {note}" if plain.error else note
         return replace(plain, attempts=plain.attempts + secure.attempts, error_detail=detail)
 
-    async def fetch(self, url: str) -> Fetched:
-        """Follow redirects hop by hop from `url`; never raises for network trouble (see `error`)."""
+    async def fetch(self, url: str, *, preconnect: bool = False) -> Fetched:
+        """Follow redirects hop by hop from `url`; never raises for network trouble (see `error`).
+
+        `preconnect`: open the first hop's TCP connection before building the request (see
+        `VettingTransport.preconnected`) — for the HTTPS attempt, which is often refused."""
         started = time.perf_counter()
         fetched_at = datetime.now(UTC)
         hops: list[Hop] = []
         attempts = 0
-        current = httpx.URL("http://invalid./")
+        current = _NO_URL
         try:
             current = _url(url)
             for _ in range(self.settings.max_redirects + 1):
-                hop, body, ctype, truncated, tries = await self._with_retries(current)
+                first = preconnect and not hops and current.scheme == "https"
+                hop, body, ctype, truncated, tries = await self._with_retries(current, first)
                 attempts += tries
                 hops.append(hop)
                 if hop.status in REDIRECT_STATUSES and hop.location:
@@ -162,13 +168,15 @@ class Fetcher:
                 error_detail=failure.detail,
             )
 
-    async def _with_retries(self, url: httpx.URL) -> tuple[Hop, bytes, str | None, bool, int]:
+    async def _with_retries(
+        self, url: httpx.URL, preconnect: bool
+    ) -> tuple[Hop, bytes, str | None, bool, int]:
         """One hop, retried with exponential backoff on 5xx answers and timeouts only."""
         settings = self.settings
         for attempt in range(settings.retries + 1):
             last = attempt == settings.retries
             try:
-                hop, body, ctype, truncated = await self._attempt(url)
+                hop, body, ctype, truncated = await self._attempt(url, preconnect)
             except _Failure as failure:
                 if failure.code != "timeout" or last:
                     if failure.code == "timeout" and attempt:
@@ -180,14 +188,20 @@ class Fetcher:
             await asyncio.sleep(settings.backoff * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _attempt(self, url: httpx.URL) -> tuple[Hop, bytes, str | None, bool]:
-        assert self._client is not None, "use Fetcher as an async context manager"
+    async def _attempt(self, url: httpx.URL, preconnect: bool) -> tuple[Hop, bytes, str | None, bool]:
+        assert self._client is not None and self._transport is not None, (
+            "use Fetcher as an async context manager"
+        )
         started = time.perf_counter()
+        connected: AbstractAsyncContextManager[None] = (
+            self._transport.preconnected(url) if preconnect else nullcontext()
+        )
         try:
             async with (
                 self._global,
                 self._hosts.hold(url.host),
                 asyncio.timeout(self.settings.attempt_deadline),
+                connected,
                 self._client.stream("GET", url) as response,
             ):
                 body, truncated = await self._read_capped(response)

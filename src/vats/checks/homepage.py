@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from vats.checks import legal
 from vats.checks.fetch import Fetcher, FetchSettings
+from vats.checks.judging import JudgeWorkers
 from vats.checks.net import NetPolicy
 from vats.checks.page import PageText, decode, extract
 from vats.checks.results import (
@@ -348,35 +347,35 @@ def _filing(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvi
     )
 
 
+def judge_page(target: SiteTarget, fetched: Fetched) -> SiteReport:
+    """`evaluate` that never raises: an unexpected exception becomes an `internal_error` report."""
+    try:
+        return evaluate(target, fetched)
+    except Exception as exc:  # one unexpected page must not abort a crawl of thousands
+        detail = f"{type(exc).__name__}: {exc}"
+        return evaluate(target, replace(fetched, body=b"", error="internal_error", error_detail=detail))
+
+
 async def check_sites(
     targets: Iterable[SiteTarget],
     fetcher: Fetcher,
     *,
     on_report: Callable[[SiteReport], None] | None = None,
-    executor: Executor | None = None,
+    workers: JudgeWorkers | None = None,
 ) -> list[SiteReport]:
     """Check every target with `fetcher.settings.concurrency` workers sharing one iterator.
 
-    Judging a page (HTML parsing) is CPU work; with an `executor` (a process pool) it runs beside
-    the event loop instead of stalling it, so a large page cannot make other fetches time out.
-    At most `concurrency` pages wait for judging at any time: each worker awaits its own."""
+    Judging a page (HTML parsing) costs about as much CPU as fetching it; with `workers` (judging
+    processes) it runs beside the event loop instead of on it, which also keeps a large page from
+    stalling other fetches. At most `concurrency` pages wait for judging at any time: each crawl
+    worker awaits its own."""
     reports: list[SiteReport] = []
     pending: Iterator[SiteTarget] = iter(targets)
-    loop = asyncio.get_running_loop()
-
-    async def judge(target: SiteTarget) -> SiteReport:
-        fetched = await fetcher.homepage(target.domain)
-        try:
-            if executor is None:
-                return evaluate(target, fetched)
-            return await loop.run_in_executor(executor, evaluate, target, fetched)
-        except Exception as exc:  # one unexpected page must not abort a crawl of thousands
-            detail = f"{type(exc).__name__}: {exc}"
-            return evaluate(target, replace(fetched, body=b"", error="internal_error", error_detail=detail))
 
     async def worker() -> None:
         for target in pending:
-            report = await judge(target)
+            fetched = await fetcher.homepage(target.domain)
+            report = judge_page(target, fetched) if workers is None else await workers.judge(target, fetched)
             reports.append(report)
             if on_report is not None:
                 on_report(report)
@@ -398,17 +397,15 @@ def run_checks(
 ) -> list[SiteReport]:
     """Synchronous entry point (CLI, watch loop): crawl and judge every target, in input order.
 
-    `judge_workers` processes parse pages for runs of at least `POOL_THRESHOLD` sites (0: inline)."""
+    `judge_workers` processes judge the pages of runs of at least `POOL_THRESHOLD` sites (0: inline)."""
 
-    async def crawl(executor: Executor | None) -> list[SiteReport]:
+    async def crawl() -> list[SiteReport]:
         async with Fetcher(settings, policy) as fetcher:
-            return await check_sites(targets, fetcher, on_report=on_report, executor=executor)
+            if judge_workers <= 0 or len(targets) < POOL_THRESHOLD:
+                return await check_sites(targets, fetcher, on_report=on_report)
+            async with JudgeWorkers(judge_workers, judge_page) as workers:
+                return await check_sites(targets, fetcher, on_report=on_report, workers=workers)
 
-    if judge_workers > 0 and len(targets) >= POOL_THRESHOLD:
-        context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
-        with ProcessPoolExecutor(max_workers=judge_workers, mp_context=context) as pool:
-            done = asyncio.run(crawl(pool))
-    else:
-        done = asyncio.run(crawl(None))
+    done = asyncio.run(crawl())
     order = {t.domain: i for i, t in enumerate(targets)}
     return sorted(done, key=lambda r: order.get(r.target.domain, 0))

@@ -2,9 +2,11 @@
 
 Decoding follows the browser's order: the HTTP header charset, then `<meta charset>` or the
 http-equiv Content-Type, then detection (charset-normalizer) — Chinese sites are still often GBK.
-Extraction uses the stdlib HTML parser (never regular expressions over markup): scripts, styles,
-templates and noscript are skipped; text inside hidden elements and image alt text are kept apart,
-because a number only a screen reader or a crawler can see is not "displayed" (Order 292 art. 12).
+Extraction parses with Lexbor (selectolax; a C HTML5 parser that builds the tree a browser builds,
+about ten times faster than the stdlib's `html.parser`, which made judging the crawler's main CPU
+cost) — never regular expressions over markup. Scripts, styles, templates and noscript are skipped;
+text inside hidden elements and image alt text are kept apart, because a number only a screen
+reader or a crawler can see is not "displayed" (Order 292 art. 12).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from typing import NamedTuple
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode, create_tag
 
 # GB2312 and GBK pages routinely contain characters outside those sets; browsers decode them as GB18030.
 CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
@@ -29,6 +33,13 @@ BLOCK = frozenset(
      "h6", "ul", "ol", "table", "article", "aside", "nav", "main", "dd", "dt", "hr", "center"}
 )  # fmt: skip
 FOOTER_MARKERS = ("footer", "foot", "bottom", "copyright")
+# Lexbor's numeric tag ids: the walk compares ints instead of building a tag-name string per node.
+_TEXT = LexborHTMLParser("x").body.first_child.tag_id  # type: ignore[union-attr]
+_NOT_ELEMENTS = frozenset({_TEXT, 3, 4, 5})  # text, document, comment, doctype (lexbor's fixed ids)
+_SKIPPED_IDS = frozenset(create_tag(t).tag_id for t in SKIPPED)
+_VOID_IDS = frozenset(create_tag(t).tag_id for t in VOID)
+_BLOCK_IDS = frozenset(create_tag(t).tag_id for t in BLOCK)
+_IMG, _A, _FOOTER = (create_tag(t).tag_id for t in ("img", "a", "footer"))
 FOOTER_TAIL_FRACTION = 0.2  # text in the last fifth of the page counts as footer for sites without markup
 
 
@@ -77,9 +88,8 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     return body.decode(guessed, "replace"), guessed
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of text with the context a display check needs."""
+class Segment(NamedTuple):
+    """A run of text with the context a display check needs (a tuple: one per text node, made fast)."""
 
     start: int
     end: int
@@ -114,102 +124,79 @@ class PageText:
         return start >= len(self.visible) * (1 - FOOTER_TAIL_FRACTION)
 
 
-@dataclass(slots=True)
-class _Frame:
-    tag: str
-    footer: bool
-    link: str | None
-    hidden: bool
-    skipped: bool
-
-
-_ROOT = _Frame("#root", False, None, False, False)
-
-
-class _Extractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[_Frame] = []
-        self.parts: list[str] = []
-        self.size = 0
-        self.page = PageText()
-        self.hidden_parts: list[str] = []
-
-    def _top(self) -> _Frame:
-        return self.stack[-1] if self.stack else _ROOT
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # Hot path (every tag of every page): plain loops, no per-tag dict.
-        top = self.stack[-1] if self.stack else _ROOT
-        if tag in VOID:
-            if tag == "img" and attrs and not top.skipped and not top.hidden:
-                alt = next((v for k, v in attrs if k == "alt"), None)
-                if alt and alt.strip():
-                    self.page.alt.append((alt.strip(), top.link))
-            elif tag in BLOCK:
-                self._emit("\n", top)
-            return
-        footer, link, hidden = top.footer or tag == "footer", top.link, top.hidden
-        skipped = top.skipped or tag in SKIPPED
-        if attrs and not skipped:
-            for name, value in attrs:
-                if name in ("id", "class"):
-                    if value and not footer:
-                        lowered = value.lower()
-                        footer = any(m in lowered for m in FOOTER_MARKERS)
-                elif name == "href":
-                    if tag == "a" and value:
-                        link = value
-                elif name == "style":
-                    compact = (value or "").replace(" ", "").lower()
-                    hidden = hidden or "display:none" in compact or "visibility:hidden" in compact
-                elif name == "hidden" or (name == "aria-hidden" and value == "true"):
-                    hidden = True
-        frame = _Frame(tag, footer, link, hidden, skipped)
-        if tag in BLOCK:
-            self._emit("\n", frame)
-        self.stack.append(frame)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID and self.stack and self.stack[-1].tag == tag:
-            self.stack.pop()
-
-    def handle_endtag(self, tag: str) -> None:
-        # Lenient like browsers: close up to the matching open tag; ignore stray end tags.
-        stack = self.stack
-        if stack and stack[-1].tag == tag:
-            stack.pop()
-        else:
-            for i in range(len(stack) - 2, -1, -1):
-                if stack[i].tag == tag:
-                    del stack[i:]
-                    break
-        if tag in BLOCK:
-            self._emit("\n", self._top())
-
-    def handle_data(self, data: str) -> None:
-        self._emit(data, self._top())
-
-    def _emit(self, data: str, frame: _Frame) -> None:
-        if frame.skipped or not data:
-            return
-        if frame.hidden:
-            self.hidden_parts.append(data)
-            return
-        start = self.size
-        self.parts.append(data)
-        self.size += len(data)
-        if data.strip():
-            self.page.segments.append(Segment(start, self.size, frame.footer, frame.link))
+def _context(
+    is_link: bool, attrs: dict[str, str | None], footer: bool, link: str | None, hidden: bool
+) -> tuple[bool, str | None, bool]:
+    """The (footer, link, hidden) context an element gives its content, from its attributes."""
+    for name, value in attrs.items():
+        if name == "id" or name == "class":
+            if value and not footer:
+                lowered = value.lower()
+                footer = any(marker in lowered for marker in FOOTER_MARKERS)
+        elif name == "href":
+            if is_link and value:
+                link = value
+        elif name == "style":
+            if value:
+                compact = value.replace(" ", "").lower()
+                hidden = hidden or "display:none" in compact or "visibility:hidden" in compact
+        elif name == "hidden" or (name == "aria-hidden" and value == "true"):
+            hidden = True
+    return footer, link, hidden
 
 
 def extract(html: str) -> PageText:
-    """Visible text (in document order) with per-segment footer/link context; never raises on bad HTML."""
-    parser = _Extractor()
-    parser.feed(html)
-    parser.close()
-    page = parser.page
-    page.visible = "".join(parser.parts)
-    page.hidden = " ".join(parser.hidden_parts)
+    """Visible text (in document order) with per-segment footer/link context; never raises on bad HTML.
+
+    Lexbor builds the tree a browser would (HTML5 tree construction: implied and misnested tags,
+    `<noscript>` as a scripting browser sees it); the walk below only reads it. The walk keeps its
+    own stack instead of recursing, so a page nested ten thousand deep cannot exhaust Python's."""
+    # str → UTF-8 here: "replace" keeps a stray surrogate from raising inside the parser.
+    root = LexborHTMLParser(html.encode("utf-8", "replace"), scripting=True).root
+    parts: list[str] = []  # visible text in document order, "\n" at block boundaries
+    page = PageText()
+    segments, hidden_parts = page.segments, []
+    size = 0
+    footer, link, hidden = False, None, False
+    # Where to go on after an element's children: (next sibling, context outside it, is a block).
+    stack: list[tuple[LexborNode | None, bool, str | None, bool, bool]] = []
+    node = root.first_child if root is not None else None
+    while node is not None or stack:  # hot loop over every node: locals and int tag ids only
+        if node is None:
+            node, footer, link, hidden, block = stack.pop()
+            if block and not hidden:
+                parts.append("\n")
+                size += 1
+            continue
+        tag = node.tag_id
+        if tag == _TEXT:
+            data = node.text_content
+            if data and hidden:
+                hidden_parts.append(data)
+            elif data:
+                parts.append(data)
+                size += len(data)
+                if not data.isspace():
+                    segments.append(Segment(size - len(data), size, footer, link))
+        elif tag not in _NOT_ELEMENTS and tag not in _SKIPPED_IDS:
+            if tag in _VOID_IDS:
+                if tag == _IMG and not hidden and (alt := (node.attributes.get("alt") or "").strip()):
+                    page.alt.append((alt, link))
+                elif tag in _BLOCK_IDS and not hidden:  # <br>, <hr>
+                    parts.append("\n")
+                    size += 1
+            else:
+                block = tag in _BLOCK_IDS
+                stack.append((node.next, footer, link, hidden, block))
+                footer = footer or tag == _FOOTER
+                if attrs := node.attributes:
+                    footer, link, hidden = _context(tag == _A, attrs, footer, link, hidden)
+                if block and not hidden:
+                    parts.append("\n")
+                    size += 1
+                node = node.first_child
+                continue
+        node = node.next
+    page.visible = "".join(parts)
+    page.hidden = " ".join(hidden_parts)
     return page
