@@ -7,14 +7,15 @@ queue-feeder and manager threads, pickled work items and cross-thread wake-ups c
 loop about as much CPU as judging the page itself. Here each worker is one socket: the event loop
 writes a length-prefixed pickle of (target, page) and awaits the report — two system calls.
 
-Bounded by construction: a caller waits for an idle worker (there are `size` of them), so at most
-`size` pages are in flight to workers and nothing queues without limit. A worker that dies is
+Bounded by construction: a caller waits for a free slot of a worker (`depth` pages in flight per
+worker), so nothing queues without limit. A worker that dies is
 replaced by inline judging, so a crawl of thousands never stops for one crashed process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import multiprocessing
 import pickle
@@ -55,40 +56,74 @@ def _worker_main(sock: socket.socket, judge: Judge) -> None:
             sock.sendall(_HEADER.pack(len(answer)) + answer)
 
 
-class _Worker:
-    """One worker process and the event loop's end of its socket."""
+class _WorkerLostError(Exception):
+    """The worker process closed its socket (it died) before answering."""
 
-    def __init__(self, process: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+
+class _Worker:
+    """One worker process and the event loop's end of its socket.
+
+    Up to `depth` pages are in flight per worker: the next page is already in the socket while the
+    worker judges the current one, so it never idles waiting for the event loop to come round and
+    read a reply. Replies come back in order; one reader task hands each to its caller."""
+
+    def __init__(
+        self, process: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, depth: int
+    ) -> None:
         self.process = process
         self.reader = reader
         self.writer = writer
+        self.alive = True
+        self.slots = asyncio.Semaphore(depth)
+        self.waiting: collections.deque[asyncio.Future[SiteReport]] = collections.deque()
+        self._replies = asyncio.get_running_loop().create_task(self._read_replies())
 
     async def judge(self, target: SiteTarget, fetched: Fetched) -> SiteReport:
         payload = pickle.dumps((target, fetched), pickle.HIGHEST_PROTOCOL)
-        self.writer.write(_HEADER.pack(len(payload)) + payload)
-        await self.writer.drain()
-        (size,) = _HEADER.unpack(await self.reader.readexactly(_HEADER.size))
-        report: SiteReport = pickle.loads(await self.reader.readexactly(size))
-        return report
+        async with self.slots:
+            if not self.alive:
+                raise _WorkerLostError
+            reply: asyncio.Future[SiteReport] = asyncio.get_running_loop().create_future()
+            self.waiting.append(reply)  # no await between queuing the reply and writing the page
+            self.writer.write(_HEADER.pack(len(payload)) + payload)
+            await self.writer.drain()
+            return await reply
+
+    async def _read_replies(self) -> None:
+        try:
+            while True:
+                (size,) = _HEADER.unpack(await self.reader.readexactly(_HEADER.size))
+                report = pickle.loads(await self.reader.readexactly(size))
+                reply = self.waiting.popleft()
+                if not reply.cancelled():
+                    reply.set_result(report)
+        except (asyncio.IncompleteReadError, ConnectionError, pickle.UnpicklingError, EOFError):
+            self.alive = False
+            while self.waiting:
+                if not (reply := self.waiting.popleft()).done():
+                    reply.set_exception(_WorkerLostError())
 
     async def close(self) -> None:
         self.writer.close()  # the worker reads EOF and exits
         with contextlib.suppress(ConnectionError):
             await self.writer.wait_closed()
+        await self._replies
         self.process.join(5)  # the crawl is over: a brief blocking wait costs nothing
         if self.process.is_alive():  # pragma: no cover - a worker stuck on a page
             self.process.terminate()
 
 
 class JudgeWorkers:
-    """`async with JudgeWorkers(1, judge_page) as workers: report = await workers.judge(target, page)`."""
+    """`async with JudgeWorkers(1, judge_page) as workers: report = await workers.judge(target, page)`.
 
-    def __init__(self, size: int, judge: Judge) -> None:
+    A caller waits for a free slot of the least busy worker (`depth` per worker), so at most
+    `size * depth` pages are in flight and nothing queues without limit."""
+
+    def __init__(self, size: int, judge: Judge, *, depth: int = 4) -> None:
         self.size = size
+        self.depth = depth
         self._judge = judge
         self._workers: list[_Worker] = []
-        # Idle workers; None stands for "judge inline" (a worker that died is replaced by it).
-        self._idle: asyncio.Queue[_Worker | None] = asyncio.Queue()
 
     async def __aenter__(self) -> JudgeWorkers:
         context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
@@ -98,9 +133,7 @@ class JudgeWorkers:
             process.start()
             theirs.close()
             reader, writer = await asyncio.open_connection(sock=ours, limit=1 << 20)
-            worker = _Worker(process, reader, writer)
-            self._workers.append(worker)
-            self._idle.put_nowait(worker)
+            self._workers.append(_Worker(process, reader, writer, self.depth))
         return self
 
     async def __aexit__(
@@ -110,18 +143,11 @@ class JudgeWorkers:
         self._workers.clear()
 
     async def judge(self, target: SiteTarget, fetched: Fetched) -> SiteReport:
-        """The report for one fetched page, from the first idle worker (waits for one)."""
-        worker = await self._idle.get()
-        if worker is None:
-            self._idle.put_nowait(None)
+        """The report for one fetched page, from the least busy live worker (inline when none is)."""
+        live = [w for w in self._workers if w.alive]
+        if not live:
             return self._judge(target, fetched)
         try:
-            report = await worker.judge(target, fetched)
-        except (asyncio.IncompleteReadError, ConnectionError, pickle.UnpicklingError, EOFError):
-            self._idle.put_nowait(None)  # the worker is gone: its share of pages is judged inline
+            return await min(live, key=lambda w: len(w.waiting)).judge(target, fetched)
+        except _WorkerLostError:  # the worker died: this page, and the rest, are judged inline
             return self._judge(target, fetched)
-        except BaseException:  # cancelled mid-exchange: the socket's framing is lost with it
-            self._idle.put_nowait(None)
-            raise
-        self._idle.put_nowait(worker)
-        return report
