@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from store.helpers import make_licence
+from vats.model.errors import ExitCode, UnavailableError
 from vats.model.licence import Licence
 from vats.model.obligations import Evaluation, Event
 from vats.reference.rules_library import default_library
@@ -279,3 +280,30 @@ def test_concurrent_refreshes_write_each_licence_once(engine: Engine, seed_path:
         states = s.scalar(select(func.count()).select_from(ObligationCacheState))
     assert rows == sum(status.obligations_by_status.values())
     assert states == 4
+
+
+def test_refresh_that_cannot_get_the_lock_says_so(engine: Engine, seed_path: Path) -> None:
+    """A second refresh that gives up waiting (a first run over a big portfolio takes minutes) gets a
+    clear "try again" error with the service-unavailable exit code, not an internal error."""
+    _portfolio(engine, seed_path)
+    day = date(2026, 11, 28)
+    failures: list[BaseException] = []
+    short_wait = (
+        "SET lock_timeout = '50ms'" if engine.dialect.name == "postgresql" else "PRAGMA busy_timeout = 50"
+    )
+
+    def second() -> None:
+        try:
+            with session_scope(engine, actor="second") as s:
+                s.execute(text(short_wait))
+                refresh_obligation_cache(s, as_of=day)
+        except BaseException as exc:  # collected for the main thread's assertion
+            failures.append(exc)
+
+    with session_scope(engine, actor="first") as s:
+        refresh_obligation_cache(s, as_of=day)  # holds the lock until commit
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join()
+    assert len(failures) == 1 and isinstance(failures[0], UnavailableError)
+    assert failures[0].exit_code == ExitCode.UNAVAILABLE and "try again" in str(failures[0])

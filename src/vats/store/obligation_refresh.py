@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from vats.model.errors import UnavailableError
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.rules.settings import EngineSettings
 from vats.store.auditlog import AuditEntry
@@ -179,12 +180,24 @@ def _lock(session: Session) -> None:
     """Serialise refreshes until the transaction ends (see the module docstring).
 
     SQLite has one writer at a time: a write statement takes the database lock (waiting up to the
-    busy timeout), and the statements after it read the latest committed data.
+    busy timeout), and the statements after it read the latest committed data. A wait that times out
+    (SQLite's busy timeout, PostgreSQL's lock_timeout when set) is a clear "try again" error, exit 5.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
-    else:
-        session.execute(update(META).where(META.c.key == AUDIT_SEEN).values(value=META.c.value))
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
+        else:
+            session.execute(update(META).where(META.c.key == AUDIT_SEEN).values(value=META.c.value))
+    except OperationalError as exc:
+        if "lock" not in str(exc):  # SQLite "database is locked", PostgreSQL "lock timeout"
+            raise
+        raise UnavailableError(
+            "另一个 vats 进程正在写入数据库（例如首次计算整个组合的义务，可能需要数分钟），请稍后重试 / "
+            "another vats process holds the database's write lock (a first refresh over a whole "
+            "portfolio can take minutes); try again when it has finished"
+        ) from None
 
 
 def _batches(items: Sequence[str]) -> Iterable[list[str]]:
