@@ -356,6 +356,19 @@ def judge_page(target: SiteTarget, fetched: Fetched) -> SiteReport:
         return evaluate(target, replace(fetched, body=b"", error="internal_error", error_detail=detail))
 
 
+LARGE_PAGE = 256 * 1024  # bytes: judging a page this big on the event loop would stall the other fetches
+
+
+async def judge_inline(target: SiteTarget, fetched: Fetched) -> SiteReport:
+    """Judge a page without judging processes. A large page is judged in a thread: the interpreter
+    hands the event loop a turn every few milliseconds, so other sites' timeouts still fire on time
+    (judged on the loop, a 5 MB page held it for a second and a slow server's reply beat its deadline).
+    Small pages stay on the loop, where a thread hop would cost more than the judging."""
+    if fetched.body is not None and len(fetched.body) > LARGE_PAGE:
+        return await asyncio.to_thread(judge_page, target, fetched)
+    return judge_page(target, fetched)
+
+
 async def check_sites(
     targets: Iterable[SiteTarget],
     fetcher: Fetcher,
@@ -375,7 +388,11 @@ async def check_sites(
     async def worker() -> None:
         for target in pending:
             fetched = await fetcher.homepage(target.domain)
-            report = judge_page(target, fetched) if workers is None else await workers.judge(target, fetched)
+            report = (
+                await judge_inline(target, fetched)
+                if workers is None
+                else await workers.judge(target, fetched)
+            )
             reports.append(report)
             if on_report is not None:
                 on_report(report)
