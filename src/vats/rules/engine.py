@@ -155,7 +155,7 @@ class _Ctx:
     deadlines: dict[tuple[Any, ...], DeadlineResult] = field(default_factory=dict)
     heads: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict)
     sources: dict[tuple[str, bool], tuple[SourceRef, ...]] = field(default_factory=dict)
-    standing: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)
+    window_protos: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)  # field values
     duties: dict[tuple[Any, ...], _Standing] = field(default_factory=dict)
     step_pairs: dict[int, tuple[Pair, ...]] = field(default_factory=dict)  # by id of a memoised result
     retention: dict[str, Pair] = field(default_factory=dict)
@@ -244,6 +244,13 @@ class _Ctx:
         hit = self.status_lines.get(key)
         if hit is None:
             hit = self.status_lines[key] = status_line(status, as_of=self.as_of, due=due, evidence=evidence)
+        return hit
+
+    def condition_line(self, conditional: str) -> Pair:
+        """The explanation line of a condition (memoised: it is date-free, see `_condition_line`)."""
+        hit = self.condition_lines.get(conditional)
+        if hit is None:
+            hit = self.condition_lines[conditional] = _condition_line(conditional)
         return hit
 
     def pairs(self, result: DeadlineResult) -> tuple[Pair, ...]:
@@ -399,10 +406,7 @@ def _make(
     elif status is not ObligationStatus.NOT_APPLICABLE:
         lines.append(ctx.open_status(status, due, evidence))
     if conditional:
-        line = ctx.condition_lines.get(conditional)
-        if line is None:
-            line = ctx.condition_lines[conditional] = _condition_line(conditional)
-        lines.append(line)
+        lines.append(ctx.condition_line(conditional))
     prov = provisional is not None and provisional.provisional
     if prov and provisional is not None:
         lines.append((f"暂定：{provisional.reason}", f"provisional: {provisional.reason}"))
@@ -563,7 +567,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
         return hit
     w = rule.trigger.window
     assert w is not None
-    lo = ctx.as_of - timedelta(days=ctx.settings.lookback_days)
+    lo = ctx.lookback_start
     hi = ctx.as_of + timedelta(days=ctx.settings.horizon_days)
     frames: list[_Frame] = []
     for window_year in range(lo.year, hi.year + 1):
@@ -587,6 +591,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
             ]
         res = ctx.roll_due(end)
         due_steps = from_steps(res.steps[1:]) if res.date != end else []
+        cutoff = date(year, 12, 31)
         frames.append(
             _Frame(
                 year,
@@ -595,11 +600,8 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
                 res,
                 (*steps, *due_steps, (f"期限：{res.date}", f"due: {res.date}")),
                 str(year),
-                date(year, 12, 31),
-                (
-                    f"{date(year, 12, 31)} 前已持有许可证，须报送",
-                    f"licence held by {date(year, 12, 31)}: must file",
-                ),
+                cutoff,
+                (f"{cutoff} 前已持有许可证，须报送", f"licence held by {cutoff}: must file"),
             )
         )
     ctx.frames[rule.id] = frames
@@ -657,7 +659,7 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
         conditional = ctx.renewed_note(licence, f.start)
         shared = satisfying is None and not since_steps and ctx.waiver(rule, licence, subject) is None
         key = (rule.id, ctx.wording(rule, licence), f.year, since is None, conditional is not None)
-        proto = ctx.standing.get(key) if shared else None
+        proto = ctx.window_protos.get(key) if shared else None
         if proto is not None:  # same window, state and wording as an earlier licence: reuse it
             out.append(_new_obligation(proto[0], licence.number, *proto[2:11], conditional, *proto[12:]))
             continue
@@ -680,7 +682,7 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
             anchor=f.end,
         )
         if shared:
-            ctx.standing[key] = tuple(getattr(made, name) for name in _FIELD_NAMES)
+            ctx.window_protos[key] = tuple(getattr(made, name) for name in _FIELD_NAMES)
         out.append(made)
     return out
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from datetime import date
 
@@ -21,51 +20,6 @@ _new_evidence = frozen_builder(Evidence)
 
 
 _TAGS = {kind: ("obligation", kind) for kind in ("overdue", "late", "due_soon", "conditional")}
-
-
-class _Shared(threading.local):
-    """Per-run tables of immutable parts many findings have in common (a rule and a due date give the
-    same evidence; a kind and a rule the same id). Filled during one `obligation_findings` call and
-    emptied after it, so nothing carries over between runs."""
-
-    def __init__(self) -> None:
-        self.evidence: dict[tuple[date | None, str], tuple[Evidence, ...]] = {}
-        self.ids: dict[tuple[str, str], str] = {}
-        self.messages: dict[tuple[object, ...], tuple[str, str]] = {}
-
-
-_shared = _Shared()
-
-
-def _evidence(o: Obligation) -> tuple[Evidence, ...]:
-    """The due date a finding rests on."""
-    key = (o.due_date, o.rule_id)
-    hit = _shared.evidence.get(key)
-    if hit is None:
-        due = None if o.due_date is None else o.due_date.isoformat()
-        hit = _shared.evidence[key] = (
-            _new_evidence("due_date", due, None, o.rule_id),
-        )  # field, value, line, note
-    return hit
-
-
-def _finding(o: Obligation, kind: str, severity: Severity, zh: str, en: str) -> Finding:
-    # positional, in Finding's field order (id, severity, zh, en, licence, subject, evidence, sources, tags)
-    key = (kind, o.rule_id)
-    finding_id = _shared.ids.get(key)
-    if finding_id is None:
-        finding_id = _shared.ids[key] = f"obligation.{kind}.{o.rule_id}"
-    return _new_finding(
-        finding_id,
-        severity,
-        zh,
-        en,
-        o.licence,
-        o.subject,
-        _evidence(o),
-        o.sources,
-        _TAGS[kind],
-    )
 
 
 _SEVERITY = {
@@ -111,29 +65,55 @@ def _messages(o: Obligation, kind: str) -> tuple[str, str]:
     )
 
 
+class _Findings:
+    """One run's findings. Many share immutable parts (a rule and a due date give the same evidence, a
+    kind and a rule the same id, a rule, subject and dates the same messages): each is built once per
+    run. A new instance per run, so nothing carries over between runs."""
+
+    def __init__(self) -> None:
+        self.evidence: dict[tuple[date | None, str], tuple[Evidence, ...]] = {}
+        self.ids: dict[tuple[str, str], str] = {}
+        self.messages: dict[tuple[object, ...], tuple[str, str]] = {}
+
+    def finding_for(self, o: Obligation) -> Finding | None:
+        kind = _kind(o)
+        if kind is None:
+            return None
+        key = (kind, o.rule_id, o.subject, o.due_date, o.completed_on, o.conditional)
+        text = self.messages.get(key)
+        if text is None:
+            text = self.messages[key] = _messages(o, kind)
+        finding_id = self.ids.get((kind, o.rule_id))
+        if finding_id is None:
+            finding_id = self.ids[(kind, o.rule_id)] = f"obligation.{kind}.{o.rule_id}"
+        # positional, in Finding's field order: id, severity, zh, en, licence, subject, evidence,
+        # sources, tags
+        zh, en = text
+        evidence = self._evidence(o)
+        return _new_finding(
+            finding_id, _SEVERITY[kind], zh, en, o.licence, o.subject, evidence, o.sources, _TAGS[kind]
+        )
+
+    def _evidence(self, o: Obligation) -> tuple[Evidence, ...]:
+        """The due date a finding rests on (field, value, line, note)."""
+        key = (o.due_date, o.rule_id)
+        hit = self.evidence.get(key)
+        if hit is None:
+            due = None if o.due_date is None else day_text(o.due_date)
+            hit = self.evidence[key] = (_new_evidence("due_date", due, None, o.rule_id),)
+        return hit
+
+
 def finding_for(o: Obligation) -> Finding | None:
-    """The finding one obligation implies, or None when it needs no attention. The messages depend on
-    the rule, subject and dates only, so licences in the same position share them within a run."""
-    kind = _kind(o)
-    if kind is None:
-        return None
-    key = (kind, o.rule_id, o.subject, o.due_date, o.completed_on, o.conditional)
-    text = _shared.messages.get(key)
-    if text is None:
-        text = _shared.messages[key] = _messages(o, kind)
-    return _finding(o, kind, _SEVERITY[kind], *text)
+    """The finding one obligation implies, or None when it needs no attention."""
+    return _Findings().finding_for(o)
 
 
 def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
     """Findings for every obligation that needs attention, most serious first (stable order)."""
     attention = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
     candidates = (o for o in obligations if o.status in attention or o.late)
-    try:
-        found = [f for f in map(finding_for, candidates) if f is not None]
-    finally:
-        _shared.evidence.clear()
-        _shared.ids.clear()
-        _shared.messages.clear()
+    found = [f for f in map(_Findings().finding_for, candidates) if f is not None]
     rank = {severity: i for i, severity in enumerate(Severity)}  # Severity.rank, without a list per call
     found.sort(key=lambda f: (rank[f.severity], f.licence or "", f.id, f.subject or ""))
     return found
