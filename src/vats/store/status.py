@@ -205,20 +205,29 @@ def _cached_line(row: Any) -> ObligationLine:
     return line if line.subject else dataclasses.replace(line, subject=None)  # stored '' = none
 
 
+def _visible_scope(session: Session) -> list[ColumnElement[bool]]:
+    """The filter on cached obligations for a session limited to some organisations (none otherwise)."""
+    visible = session.info.get("visible_organisations")
+    if visible is None:
+        return []
+    lic = LicenceRecord.__table__.c
+    return [
+        CachedObligation.__table__.c.licence.in_(select(lic.number).where(lic.organisation_id.in_(visible)))
+    ]
+
+
 def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSettings) -> None:
     """Obligations per status and late completions: from the tally (a few hundred rows) for the
     whole portfolio; grouped over the visible licences' cached rows when the session is scoped."""
     c = CachedObligation.__table__.c
-    visible = session.info.get("visible_organisations")
-    if visible is None:
+    scope = _visible_scope(session)
+    if not scope:
         t = ObligationCacheTally.__table__.c
         groups = select(t.fixed_status, t.due_date, t.late, t.n)
     else:
-        lic = LicenceRecord.__table__.c
-        scope = c.licence.in_(select(lic.number).where(lic.organisation_id.in_(visible)))
         groups = (
             select(c.fixed_status, c.due_date, c.late, func.count())
-            .where(scope)
+            .where(*scope)
             .group_by(c.fixed_status, c.due_date, c.late)
         )
     alerts = {s.value for s in ALERT}
@@ -245,11 +254,7 @@ def _cached_obligations(session: Session, status: PortfolioStatus, top: int, chu
     )
     _cached_counts(session, status, settings)
     c = CachedObligation.__table__.c
-    scope: list[ColumnElement[bool]] = []
-    visible = session.info.get("visible_organisations")
-    if visible is not None:
-        lic = LicenceRecord.__table__.c
-        scope.append(c.licence.in_(select(lic.number).where(lic.organisation_id.in_(visible))))
+    scope = _visible_scope(session)
     alerts = [s.value for s in ALERT]
     columns = (
         c.licence,
