@@ -9,7 +9,8 @@ writes a length-prefixed pickle of (target, page) and awaits the report — two 
 
 Bounded by construction: a caller waits for a free slot of a worker (`depth` pages in flight per
 worker), so nothing queues without limit. A worker that dies is
-replaced by inline judging, so a crawl of thousands never stops for one crashed process.
+replaced by judging in a thread of this process, so a crawl of thousands never stops for one crashed
+process.
 """
 
 from __future__ import annotations
@@ -145,11 +146,12 @@ class JudgeWorkers:
         self._workers.clear()
 
     async def judge(self, target: SiteTarget, fetched: Fetched) -> SiteReport:
-        """The report for one fetched page, from the least busy live worker (inline when none is)."""
+        """The report for one fetched page, from the least busy live worker (in a thread when none is:
+        judged on the event loop, a large page would hold up every other fetch's timeout)."""
         live = [w for w in self._workers if w.alive]
-        if not live:
-            return self._judge(target, fetched)
-        try:
-            return await min(live, key=lambda w: len(w.waiting)).judge(target, fetched)
-        except _WorkerLostError:  # the worker died: this page, and the rest, are judged inline
-            return self._judge(target, fetched)
+        if live:
+            try:
+                return await min(live, key=lambda w: len(w.waiting)).judge(target, fetched)
+            except _WorkerLostError:  # the worker died: this page, and the rest, are judged here
+                pass
+        return await asyncio.to_thread(self._judge, target, fetched)
