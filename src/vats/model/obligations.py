@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -42,7 +42,12 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Obligation:
-    """One dated (or continuous) duty of one licence, with its status and a readable derivation."""
+    """One dated (or continuous) duty of one licence, with its status and a readable derivation.
+
+    `explanation` is any sequence of lines: the engine hands over one that renders its text the first
+    time it is read, because most readers of a portfolio (counts, findings, the status cache) never
+    read it and writing ~250,000 bilingual derivations up front was a fifth of an evaluation.
+    """
 
     rule_id: str
     licence: str
@@ -56,7 +61,7 @@ class Obligation:
     provisional: bool = False
     provisional_reason: str | None = None
     conditional: str | None = None  # e.g. "only if the licence is renewed"
-    explanation: tuple[str, ...] = ()
+    explanation: Sequence[str] = ()  # numbered steps, Chinese then English line per step
     sources: tuple[SourceRef, ...] = ()
     evidence_required: str | None = None
     satisfied_by: str | None = None  # event id or evidence reference

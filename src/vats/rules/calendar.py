@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import calendar as _stdcal
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -27,6 +27,7 @@ from itertools import accumulate
 
 from vats.model.errors import InputError
 from vats.reference.calendar_data import FIRST_SUPPORTED_YEAR, YearData, load_years
+from vats.rules.deferred import Deferred
 
 LAST_SUPPORTED_YEAR = 2099
 
@@ -66,7 +67,7 @@ class DeadlineResult:
     date: date
     provisional: bool = False
     reason: str | None = None
-    steps: tuple[Step, ...] = field(default=())
+    steps: Sequence[Step] = field(default=())  # written on first read when computed by add_period
 
 
 _UNITS = {u.value: u for u in Unit}  # lookups accept members and plain strings alike (StrEnum)
@@ -164,76 +165,108 @@ class Calendar:
         direction: Direction | str = Direction.AFTER,
         policy: RollPolicy | None = None,
     ) -> DeadlineResult:
-        """Civil-Code deadline: count `n` units from `d` (event day excluded), then apply the roll policy."""
+        """Civil-Code deadline: count `n` units from `d` (event day excluded), then apply the roll policy.
+
+        The date is computed now; the derivation steps are written when first read (a portfolio run
+        computes ~10,000 distinct deadlines and displays few of them)."""
         unit, direction = _UNITS.get(unit) or Unit(unit), _DIRECTIONS.get(direction) or Direction(direction)
         policy = policy or RollPolicy()
+        result, reason = self._period(d, n, unit, direction, policy, None)
+        steps = _PeriodSteps(self, (d, n, unit, direction, policy))
+        return DeadlineResult(result, reason is not None, reason, steps)
+
+    def _period(
+        self, d: date, n: int, unit: Unit, direction: Direction, policy: RollPolicy, steps: list[Step] | None
+    ) -> tuple[date, str | None]:
+        """The deadline and its provisional reason; the derivation goes into `steps` when one is given."""
         sign = 1 if direction is Direction.AFTER else -1
         dir_zh = "之后" if sign > 0 else "之前"
-        steps = [
-            Step(
-                f"起算日 {day_text(d)}（当日不计入，民法典第二百零一条）",
-                f"trigger date {day_text(d)} (not counted, Civil Code art. 201)",
+        if steps is not None:
+            steps.append(
+                Step(
+                    f"起算日 {day_text(d)}（当日不计入，民法典第二百零一条）",
+                    f"trigger date {day_text(d)} (not counted, Civil Code art. 201)",
+                )
             )
-        ]
         if unit is Unit.WORKING_DAYS:
             result = self.add_working_days(d, sign * n)
-            steps.append(
-                Step(
-                    f"{dir_zh} {n} 个工作日（跳过法定节假日与周末，调休日计入）→ {result}",
-                    f"{n} working days {direction.value} (rest days skipped, make-ups counted) -> {result}",
+            if steps is not None:
+                steps.append(
+                    Step(
+                        f"{dir_zh} {n} 个工作日（跳过法定节假日与周末，调休日计入）→ {result}",
+                        f"{n} working days {direction.value} "
+                        f"(rest days skipped, make-ups counted) -> {result}",
+                    )
                 )
-            )
-            reason = self.provisional_reason(d, result)
-            return DeadlineResult(result, reason is not None, reason, tuple(steps))
+            return result, self.provisional_reason(d, result)
         if unit is Unit.HOURS:
             result = d + timedelta(days=sign * -(-n // 24))
-            steps.append(
-                Step(
-                    f"{dir_zh} {n} 小时 → 最迟 {result}",
-                    f"{n} hours {direction.value} -> at the latest {result}",
+            if steps is not None:
+                steps.append(
+                    Step(
+                        f"{dir_zh} {n} 小时 → 最迟 {result}",
+                        f"{n} hours {direction.value} -> at the latest {result}",
+                    )
                 )
-            )
-            return DeadlineResult(result, False, None, tuple(steps))
+            return result, None
         if unit is Unit.MONTHS:
             raw = add_months(d, sign * n)
-            steps.append(
-                Step(
-                    f"{dir_zh} {n} 个月，对应日（无对应日取月末，第二百零二条）→ {raw}",
-                    f"{n} months {direction.value}, same-numbered day or month end (art. 202) -> {raw}",
+            if steps is not None:
+                steps.append(
+                    Step(
+                        f"{dir_zh} {n} 个月，对应日（无对应日取月末，第二百零二条）→ {raw}",
+                        f"{n} months {direction.value}, same-numbered day or month end (art. 202) -> {raw}",
+                    )
                 )
-            )
         else:
             raw = d + timedelta(days=sign * n)
-            steps.append(
-                Step(f"{dir_zh} {n} 个自然日 → {raw}", f"{n} calendar days {direction.value} -> {raw}")
-            )
+            if steps is not None:
+                steps.append(
+                    Step(f"{dir_zh} {n} 个自然日 → {raw}", f"{n} calendar days {direction.value} -> {raw}")
+                )
         result = raw
         if sign > 0 and policy.roll_forward and not self.is_working_day(raw):
             result = self.next_working_day(raw)
-            why = self.holiday_name(raw) or "周末 / weekend"
-            steps.append(
-                Step(
-                    f"{raw} 为休息日（{why}），顺延至下一个工作日 {result}（第二百零三条）",
-                    f"{raw} is a rest day ({why}); rolled forward to working day {result} (art. 203)",
+            if steps is not None:
+                why = self.holiday_name(raw) or "周末 / weekend"
+                steps.append(
+                    Step(
+                        f"{raw} 为休息日（{why}），顺延至下一个工作日 {result}（第二百零三条）",
+                        f"{raw} is a rest day ({why}); rolled forward to working day {result} (art. 203)",
+                    )
                 )
-            )
         elif sign < 0 and policy.before_rule == "earlier" and not self.is_working_day(raw):
             result = self.previous_working_day(raw)
-            why = self.holiday_name(raw) or "周末 / weekend"
-            steps.append(
-                Step(
-                    f"{raw} 为休息日（{why}），提前至上一个工作日 {result}（保守处理，不向事件日顺延）",
-                    f"{raw} is a rest day ({why}); moved to the previous working day {result} "
-                    "(conservative: a 'before' deadline never moves towards the event)",
+            if steps is not None:
+                why = self.holiday_name(raw) or "周末 / weekend"
+                steps.append(
+                    Step(
+                        f"{raw} 为休息日（{why}），提前至上一个工作日 {result}（保守处理，不向事件日顺延）",
+                        f"{raw} is a rest day ({why}); moved to the previous working day {result} "
+                        "(conservative: a 'before' deadline never moves towards the event)",
+                    )
                 )
-            )
         rolled = (
             result != raw
             or (sign > 0 and policy.roll_forward)
             or (sign < 0 and policy.before_rule == "earlier")
         )
-        reason = self.provisional_reason(raw, result) if rolled else None
-        return DeadlineResult(result, reason is not None, reason, tuple(steps))
+        return result, self.provisional_reason(raw, result) if rolled else None
+
+
+class _PeriodSteps(Deferred[Step]):
+    """A deadline's derivation, written on first read by counting the period again."""
+
+    __slots__ = ("_calendar", "_period")
+
+    def __init__(self, calendar: Calendar, period: tuple[date, int, Unit, Direction, RollPolicy]) -> None:
+        super().__init__()
+        self._calendar, self._period = calendar, period
+
+    def _render(self) -> tuple[Step, ...]:
+        steps: list[Step] = []
+        self._calendar._period(*self._period, steps)
+        return tuple(steps)
 
 
 def add_months(d: date, months: int) -> date:
