@@ -166,7 +166,7 @@ class _Ctx:
     cal: Calendar
     waivers: Mapping[tuple[str | None, str, str | None], Event]  # (licence, rule, subject)
     lookback_start: date  # settled duties due before this are left out
-    deadlines: dict[tuple[Any, ...], DeadlineResult] = field(default_factory=dict)
+    deadlines: dict[tuple[Any, ...], dict[date, DeadlineResult]] = field(default_factory=dict)
     heads: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict)
     sources: dict[tuple[str, bool], tuple[SourceRef, ...]] = field(default_factory=dict)
     # a shared window obligation's field values, less the licence and condition (fields 2..10, 12..)
@@ -230,11 +230,20 @@ class _Ctx:
 
     def deadline(self, anchor: date, n: int, unit: str, direction: str, roll: str) -> DeadlineResult:
         """Civil-Code deadline (memoised); outside the calendar's range plain arithmetic, provisional."""
-        key = (anchor, n, unit, direction, roll)
-        hit = self.deadlines.get(key)
+        table = self.deadline_table(n, unit, direction, roll)
+        hit = table.get(anchor)
         if hit is None:
-            hit = self.deadlines[key] = self._deadline(anchor, n, unit, direction, roll)
+            hit = table[anchor] = self._deadline(anchor, n, unit, direction, roll)
         return hit
+
+    def deadline_table(self, n: int, unit: str, direction: str, roll: str) -> dict[date, DeadlineResult]:
+        """The memo of one period rule (e.g. 10 working days after), by anchor date: a loop over many
+        events of one rule looks its deadlines up by date alone."""
+        key = (n, unit, direction, roll)
+        table = self.deadlines.get(key)
+        if table is None:
+            table = self.deadlines[key] = {}
+        return table
 
     def _deadline(self, anchor: date, n: int, unit: str, direction: str, roll: str) -> DeadlineResult:
         policy = self.settings.roll if roll == "default" else _NO_ROLL
@@ -770,6 +779,8 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
             latest[event_subject(e, sfield)] = e
         triggers = list(latest.values())
     n = ctx.settings.number(dl.setting, dl.offset or 0)
+    deadlines = ctx.deadline_table(n, dl.unit, dl.direction, dl.roll)
+    anchor_field = rule.trigger.anchor_field
     answered: dict[str, list[Event]] = {}  # answers by the subject they answer, still by date
     for a in answers:
         key = event_subject(a, sfield)
@@ -786,8 +797,8 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
             out.append(_cycle(ctx, rule, licence, trig, subject, matching))
             continue
         anchor = trig.date
-        if rule.trigger.anchor_field:
-            raw = trig.fields.get(rule.trigger.anchor_field)
+        if anchor_field:
+            raw = trig.fields.get(anchor_field)
             if raw is None:
                 head = [_trigger_line(trig, subject)]
                 head.append(
@@ -813,7 +824,7 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 )
                 continue
             anchor = raw
-        res = ctx.deadline(anchor, n, dl.unit, dl.direction, dl.roll)
+        res = deadlines.get(anchor) or ctx.deadline(anchor, n, dl.unit, dl.direction, dl.roll)
         satisfying = matching[0] if matching else None
         if satisfying is not None and res.date < lo:
             continue  # long settled: outside the look-back window (decided before any text is built)
@@ -825,7 +836,7 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 subject=subject,
                 due=res.date,
                 window_start=trig.date,
-                steps=(_event_steps, (ctx, trig, subject, rule.trigger.anchor_field, anchor, res)),
+                steps=(_event_steps, (ctx, trig, subject, anchor_field, anchor, res)),
                 satisfying=satisfying,
                 provisional=res,
                 anchor=anchor,
@@ -1143,7 +1154,8 @@ def obligations_for(
     # rules applicable to each (services, scope) shape, computed once per shape rather than per licence
     shapes: dict[tuple[Any, ...], _Plan] = {}
     waived = {number for number, _, _ in waivers}
-    out: list[Obligation] = []
+    order = _Ordering()
+    undated = order.undated
     with _gc_paused():
         for licence in licences:
             info = licence.number_info
@@ -1154,14 +1166,17 @@ def obligations_for(
             mine = index.for_licence(licence)
             present = mine.by_type
             calls = plan.calls
+            first_undated = len(undated)
             if plan.standing and not (waived and (licence.number in waived or None in waived)):
-                _standing_duties(ctx, plan, licence, mine, out)
+                _standing_duties(ctx, plan, licence, mine, undated)  # undated, never overdue
                 calls = plan.other_calls
+            made: list[Obligation] = []
             for rule, handler, event in calls:
                 if event is not None and event not in present:
                     continue  # an event-driven rule with no trigger for this licence
-                out.extend(handler(ctx, rule, licence, mine))
-        return _sorted(out)
+                made.extend(handler(ctx, rule, licence, mine))
+            order.file(made, first_undated)
+        return order.result(unique=len({licence.number for licence in licences}) == len(licences))
 
 
 @dataclass(slots=True)
@@ -1193,34 +1208,67 @@ class _Plan:
         )
 
 
-def _sorted(out: list[Obligation]) -> list[Obligation]:
-    """Overdue first, then by due date, undated last; ties by licence, rule and subject."""
-    overdue: list[Obligation] = []
-    dated: list[Obligation] = []
-    undated: list[Obligation] = []
-    is_overdue = ObligationStatus.OVERDUE
-    for o in out:  # one pass
-        if o.status is is_overdue:
-            overdue.append(o)
-        elif o.due_date is None:
-            undated.append(o)
-        else:
-            dated.append(o)
-    # C-speed keys; subjects are never mixed None/str within one licence and rule in practice. Two
-    # stable passes equal one four-key sort: the first mostly confirms the order obligations were made
-    # in (licence by licence, rule by rule), the second compares dates only, which is far cheaper than
-    # comparing (date, licence, rule, subject) tuples across ~100,000 dated obligations.
-    by_holder = attrgetter("licence", "rule_id", "subject")
-    by_due = attrgetter("due_date")
-    try:
-        for group in (overdue, dated):
-            group.sort(key=by_holder)
-            group.sort(key=by_due)
-        undated.sort(key=by_holder)
-        return overdue + dated + undated
-    except TypeError:
-        out.sort(key=_sort_key)
-        return out
+class _Ordering:
+    """The portfolio order (overdue first, then by due date, undated last; ties by licence, rule and
+    subject), built licence by licence.
+
+    Licences are evaluated in number order and each licence's obligations are filed already ordered by
+    rule and subject (a sort of a dozen items), so the lists come out ordered by licence, rule and
+    subject, and one stable sort by due date finishes the job. That is far cheaper than sorting
+    ~250,000 obligations by a four-part key: the comparisons, and the memory traffic of reading every
+    obligation again, were a tenth of an evaluation. A licence number given twice breaks the premise;
+    then `result` sorts everything by the full key.
+    """
+
+    def __init__(self) -> None:
+        self.overdue: list[Obligation] = []
+        self.dated: list[Obligation] = []
+        self.undated: list[Obligation] = []  # the caller appends duties known to be undated directly
+        self.mixed = False  # a None subject beside a text one somewhere: the slower key is needed
+
+    def file(self, made: list[Obligation], first_undated: int) -> None:
+        """File one licence's obligations; `undated[first_undated:]` are its own directly-added ones."""
+        undated = self.undated
+        standing_end = len(undated)  # the directly-added duties are in rule order already
+        overdue: list[Obligation] = []
+        dated: list[Obligation] = []
+        is_overdue = ObligationStatus.OVERDUE
+        for o in made:
+            if o.status is is_overdue:
+                overdue.append(o)
+            elif o.due_date is None:
+                undated.append(o)
+            else:
+                dated.append(o)
+        if overdue:
+            self.overdue.extend(self._by_rule(overdue))
+        if dated:
+            self.dated.extend(self._by_rule(dated))
+        if len(undated) > standing_end and len(undated) - first_undated > 1:
+            undated[first_undated:] = self._by_rule(undated[first_undated:])
+
+    def _by_rule(self, share: list[Obligation]) -> list[Obligation]:
+        try:  # C-speed key; subjects are never mixed None/str within one licence and rule in practice
+            share.sort(key=_BY_RULE)
+        except TypeError:
+            self.mixed = True
+        return share
+
+    def result(self, *, unique: bool) -> list[Obligation]:
+        if not self.mixed and unique:
+            by_due = attrgetter("due_date")
+            try:  # stable: ties stay in licence, rule, subject order
+                self.overdue.sort(key=by_due)
+                self.dated.sort(key=by_due)
+                return self.overdue + self.dated + self.undated
+            except TypeError:  # an overdue duty without a date (the engine makes none)
+                pass
+        everything = self.overdue + self.dated + self.undated
+        everything.sort(key=_sort_key)
+        return everything
+
+
+_BY_RULE = attrgetter("rule_id", "subject")
 
 
 def evaluate(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter
 
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.obligations import Obligation, ObligationStatus
@@ -113,7 +114,7 @@ def finding_for(o: Obligation) -> Finding | None:
 def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
     """Findings for every obligation that needs attention, most serious first (stable order)."""
     run = _Findings()
-    found: list[Finding] = []
+    by_kind: dict[str, list[Finding]] = {kind: [] for kind in _SEVERITY}
     overdue, due_soon = ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON
     satisfied = ObligationStatus.SATISFIED
     for o in obligations:  # `_kind`, inlined: a portfolio run passes ~250,000 obligations through here
@@ -126,7 +127,15 @@ def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
             kind = "late"
         else:
             continue
-        found.append(run.finding(o, kind))
-    rank = {severity: i for i, severity in enumerate(Severity)}  # Severity.rank, without a list per call
-    found.sort(key=lambda f: (rank[f.severity], f.licence or "", f.id, f.subject or ""))
+        by_kind[kind].append(run.finding(o, kind))
+    # each kind has its own severity: sort each kind's findings by licence, id and subject, then put
+    # the kinds in severity order (the same order as one sort on (severity, licence, id, subject))
+    found: list[Finding] = []
+    for kind in sorted(by_kind, key=lambda k: _SEVERITY[k].rank):
+        group = by_kind[kind]
+        try:  # a C-level key; subjects are never mixed None/str within one licence and rule in practice
+            group.sort(key=attrgetter("licence", "id", "subject"))
+        except TypeError:
+            group.sort(key=lambda f: (f.licence or "", f.id, f.subject or ""))
+        found.extend(group)
     return found
