@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from vats.ingest.render import synthetic_licence
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.rules.engine import _Ordering, _sort_key, evaluate
+from vats.rules.findings import obligation_findings
 
 AS_OF = date(2026, 11, 28)
 TYPES = ["illegal_info_disposed", "complaint_received", "incident_occurred", "network_unit_graded"]
@@ -40,9 +41,12 @@ def _keys(obligations: list[Obligation]) -> list[tuple]:
 
 def test_portfolio_comes_out_in_full_key_order() -> None:
     licences, events = _portfolio(150, seed=3)
-    obligations = evaluate(licences, events, AS_OF).obligations
+    result = evaluate(licences, events, AS_OF)
+    obligations = result.obligations
     assert len(obligations) > 3000
     assert _keys(obligations) == sorted(_keys(obligations))
+    # findings are taken from the dated obligations only: the same as from all of them
+    assert result.findings == obligation_findings(obligations) and len(result.findings) > 100
 
 
 def test_a_licence_given_twice_still_sorts_by_the_full_key() -> None:
@@ -78,6 +82,6 @@ def test_ordering_equals_one_full_key_sort(items: list) -> None:
     order = _Ordering()
     for licence in sorted({o.licence for o in obligations}):  # the engine's licence order
         order.file([o for o in obligations if o.licence == licence], len(order.undated))
-    result = order.result(unique=True)
+    result = order.result()[0]
     assert sorted(map(id, result)) == sorted(map(id, obligations))
     assert _keys(result) == sorted(_keys(obligations))

@@ -1137,6 +1137,19 @@ def obligations_for(
     calendar: Calendar | None = None,
 ) -> list[Obligation]:
     """All obligations, sorted: overdue first, then by due date (undated last)."""
+    return _derive(licences, events, as_of, settings, library, calendar)[0]
+
+
+def _derive(
+    licences: Sequence[Licence],
+    events: Sequence[Event],
+    as_of: date,
+    settings: EngineSettings | None,
+    library: Library | None,
+    calendar: Calendar | None,
+) -> tuple[list[Obligation], list[Obligation]]:
+    """The sorted obligations, and those among them that can imply a finding (the dated ones, in the
+    same order): findings need not look at the ~150,000 undated standing duties of a portfolio."""
     settings = settings or EngineSettings()
     library = library or default_library()
     index = EventIndex(events)
@@ -1156,8 +1169,10 @@ def obligations_for(
     waived = {number for number, _, _ in waivers}
     order = _Ordering()
     undated = order.undated
+    made: list[Obligation] = []
+    first_undated = 0
     with _gc_paused():
-        for licence in licences:
+        for i, licence in enumerate(licences):
             info = licence.number_info
             shape = (ctx.signature(licence), info is not None and info.cross_regional)
             plan = shapes.get(shape)
@@ -1166,17 +1181,19 @@ def obligations_for(
             mine = index.for_licence(licence)
             present = mine.by_type
             calls = plan.calls
-            first_undated = len(undated)
             if plan.standing and not (waived and (licence.number in waived or None in waived)):
                 _standing_duties(ctx, plan, licence, mine, undated)  # undated, never overdue
                 calls = plan.other_calls
-            made: list[Obligation] = []
             for rule, handler, event in calls:
                 if event is not None and event not in present:
                     continue  # an event-driven rule with no trigger for this licence
                 made.extend(handler(ctx, rule, licence, mine))
-            order.file(made, first_undated)
-        return order.result(unique=len({licence.number for licence in licences}) == len(licences))
+            if i + 1 < len(licences) and licences[i + 1].number == licence.number:
+                continue  # the same number again (a duplicate copy): filed together with it
+            order.file(made, first_undated, single=i == 0 or licences[i - 1].number != licence.number)
+            made = []
+            first_undated = len(undated)
+        return order.result()
 
 
 @dataclass(slots=True)
@@ -1216,8 +1233,7 @@ class _Ordering:
     rule and subject (a sort of a dozen items), so the lists come out ordered by licence, rule and
     subject, and one stable sort by due date finishes the job. That is far cheaper than sorting
     ~250,000 obligations by a four-part key: the comparisons, and the memory traffic of reading every
-    obligation again, were a tenth of an evaluation. A licence number given twice breaks the premise;
-    then `result` sorts everything by the full key.
+    obligation again, were a tenth of an evaluation. Copies with the same number are filed together.
     """
 
     def __init__(self) -> None:
@@ -1226,10 +1242,11 @@ class _Ordering:
         self.undated: list[Obligation] = []  # the caller appends duties known to be undated directly
         self.mixed = False  # a None subject beside a text one somewhere: the slower key is needed
 
-    def file(self, made: list[Obligation], first_undated: int) -> None:
-        """File one licence's obligations; `undated[first_undated:]` are its own directly-added ones."""
+    def file(self, made: list[Obligation], first_undated: int, *, single: bool = True) -> None:
+        """File one licence number's obligations; `undated[first_undated:]` are the duties added
+        directly, in rule order unless the number came more than once (not `single`)."""
         undated = self.undated
-        standing_end = len(undated)  # the directly-added duties are in rule order already
+        standing_end = len(undated) if single else first_undated
         overdue: list[Obligation] = []
         dated: list[Obligation] = []
         is_overdue = ObligationStatus.OVERDUE
@@ -1254,18 +1271,21 @@ class _Ordering:
             self.mixed = True
         return share
 
-    def result(self, *, unique: bool) -> list[Obligation]:
-        if not self.mixed and unique:
+    def result(self) -> tuple[list[Obligation], list[Obligation]]:
+        """Every obligation in portfolio order, and the dated ones (overdue included) in that order:
+        an undated duty is never overdue, due soon or late, so only those can imply a finding."""
+        if not self.mixed:
             by_due = attrgetter("due_date")
             try:  # stable: ties stay in licence, rule, subject order
                 self.overdue.sort(key=by_due)
                 self.dated.sort(key=by_due)
-                return self.overdue + self.dated + self.undated
+                dated = self.overdue + self.dated
+                return dated + self.undated, dated
             except TypeError:  # an overdue duty without a date (the engine makes none)
                 pass
         everything = self.overdue + self.dated + self.undated
         everything.sort(key=_sort_key)
-        return everything
+        return everything, everything
 
 
 _BY_RULE = attrgetter("rule_id", "subject")
@@ -1284,8 +1304,6 @@ def evaluate(
     from vats.rules.findings import obligation_findings
 
     with _gc_paused():  # sorting and findings allocate too; one pause covers the whole evaluation
-        obligations = obligations_for(
-            licences, events, as_of, settings=settings, library=library, calendar=calendar
-        )
-        findings = obligation_findings(obligations)
+        obligations, dated = _derive(licences, events, as_of, settings, library, calendar)
+        findings = obligation_findings(dated)
     return Evaluation(obligations=obligations, findings=findings, as_of=as_of)
