@@ -764,7 +764,7 @@ def _matches_when(rule: Rule, event: Event) -> bool:
 def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
     dl = rule.deadline
     assert dl is not None and rule.trigger.event is not None
-    triggers = events.of((rule.trigger.event,))
+    triggers = events.by_type.get(rule.trigger.event, _EMPTY)
     if rule.trigger.when:
         triggers = [e for e in triggers if _matches_when(rule, e)]
     if not triggers:
@@ -792,10 +792,16 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
     for trig in triggers:
         subject = event_subject(trig, sfield)
         candidates = answered.get(subject)
-        matching = [a for a in candidates if a.date >= trig.date] if candidates else _EMPTY
         if dl.period_by_level:
-            out.append(_cycle(ctx, rule, licence, trig, subject, matching))
+            done = [a for a in candidates if a.date >= trig.date] if candidates else _EMPTY
+            out.append(_cycle(ctx, rule, licence, trig, subject, done))
             continue
+        satisfying = None  # the first answer on or after the trigger
+        if candidates:
+            for a in candidates:
+                if a.date >= trig.date:
+                    satisfying = a
+                    break
         anchor = trig.date
         if anchor_field:
             raw = trig.fields.get(anchor_field)
@@ -816,7 +822,7 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                         due=None,
                         steps=head,
                         event=trig,
-                        satisfying=matching[0] if matching else None,
+                        satisfying=satisfying,
                         cite_on=trig.date,
                         conditional=f"需登记 {rule.trigger.anchor_field} 才能确定日期 / "
                         f"record {rule.trigger.anchor_field} to date this obligation",
@@ -825,7 +831,6 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 continue
             anchor = raw
         res = deadlines.get(anchor) or ctx.deadline(anchor, n, dl.unit, dl.direction, dl.roll)
-        satisfying = matching[0] if matching else None
         if satisfying is not None and res.date < lo:
             continue  # long settled: outside the look-back window (decided before any text is built)
         out.append(
