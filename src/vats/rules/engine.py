@@ -809,8 +809,8 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 head = [_trigger_line(trig, subject)]
                 head.append(
                     (
-                        f"事件未登记 {rule.trigger.anchor_field}，无法计算“提前”期限",
-                        f"no {rule.trigger.anchor_field} on the event; the 'before' deadline has no date",
+                        f"事件未登记 {anchor_field}，无法计算“提前”期限",
+                        f"no {anchor_field} on the event; the 'before' deadline has no date",
                     )
                 )
                 out.append(
@@ -824,8 +824,8 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                         event=trig,
                         satisfying=satisfying,
                         cite_on=trig.date,
-                        conditional=f"需登记 {rule.trigger.anchor_field} 才能确定日期 / "
-                        f"record {rule.trigger.anchor_field} to date this obligation",
+                        conditional=f"需登记 {anchor_field} 才能确定日期 / "
+                        f"record {anchor_field} to date this obligation",
                     )
                 )
                 continue
@@ -1032,7 +1032,6 @@ class _Standing:
     number (field 1) and condition text (field 11), which are filled in per licence."""
 
     rule: Rule
-    rule_id: str
     before: tuple[Any, ...]  # fields 2..10
     after: tuple[Any, ...]  # fields 12..
     note: str | None  # the condition text of a licence still in force
@@ -1051,7 +1050,7 @@ def _standing_proto(ctx: _Ctx, rule: Rule, licence: Licence) -> _Standing:
         made = _make(ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional)
         values = tuple(getattr(made, name) for name in _FIELD_NAMES)
         proto = ctx.duties[key] = _Standing(
-            rule, rule.id, values[2:11], values[12:], ctx.condition(rule, None), rule.satisfied_by
+            rule, values[2:11], values[12:], ctx.condition(rule, None), rule.satisfied_by
         )
     return proto
 
@@ -1072,22 +1071,12 @@ def _standing_duties(
     if protos is None:
         protos = plan.protos[expired] = [_standing_proto(ctx, rule, licence) for rule in plan.standing]
     number, renewed, present = licence.number, ctx.renewed_note(licence), events.by_type.keys()
-    build = _new_obligation
-    if present.isdisjoint(plan.standing_evidence):  # the common case: every duty from its prototype
-        if renewed is None:
-            out.extend([build(p.rule_id, number, *p.before, p.note, *p.after) for p in protos])
-        else:
-            condition = ctx.condition
-            out.extend(
-                [build(p.rule_id, number, *p.before, condition(p.rule, renewed), *p.after) for p in protos]
-            )
-        return
     for p in protos:
         if p.evidence and not present.isdisjoint(p.evidence):
             out.extend(_continuous(ctx, p.rule, licence, events))
             continue
         conditional = p.note if renewed is None else ctx.condition(p.rule, renewed)
-        out.append(build(p.rule_id, number, *p.before, conditional, *p.after))
+        out.append(_new_obligation(p.rule.id, number, *p.before, conditional, *p.after))
 
 
 _Handler = Callable[[_Ctx, Rule, Licence, LicenceEvents], list[Obligation]]
@@ -1210,7 +1199,6 @@ class _Plan:
     calls: list[_Call]  # every applicable rule
     standing: list[Rule]  # continuous, one per licence (not per site)
     other_calls: list[_Call]  # the rest
-    standing_evidence: frozenset[str]  # event types that make some standing duty licence-specific
     protos: dict[bool, list[_Standing]] = field(default_factory=dict)  # by "licence expired"
 
     @classmethod
@@ -1221,12 +1209,10 @@ class _Plan:
         def call(r: Rule) -> _Call:
             return (r, _HANDLERS[r.trigger.type], r.trigger.event)
 
-        standing = [r for r in rules if is_standing(r)]
         return cls(
             [call(r) for r in rules],
-            standing,
+            [r for r in rules if is_standing(r)],
             [call(r) for r in rules if not is_standing(r)],
-            frozenset(t for r in standing for t in r.satisfied_by),
         )
 
 

@@ -115,19 +115,10 @@ def obligation_findings(obligations: Iterable[Obligation]) -> list[Finding]:
     """Findings for every obligation that needs attention, most serious first (stable order)."""
     run = _Findings()
     by_kind: dict[str, list[Finding]] = {kind: [] for kind in _SEVERITY}
-    overdue, due_soon = ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON
-    satisfied = ObligationStatus.SATISFIED
-    for o in obligations:  # `_kind`, inlined: a portfolio run passes ~250,000 obligations through here
-        status = o.status
-        if status is overdue:
-            kind = "overdue" if o.conditional is None else "conditional"
-        elif status is due_soon:
-            kind = "due_soon"
-        elif status is satisfied and o.late:
-            kind = "late"
-        else:
-            continue
-        by_kind[kind].append(run.finding(o, kind))
+    for o in obligations:
+        kind = _kind(o)
+        if kind is not None:
+            by_kind[kind].append(run.finding(o, kind))
     # each kind has its own severity: sort each kind's findings by licence, id and subject, then put
     # the kinds in severity order (the same order as one sort on (severity, licence, id, subject))
     found: list[Finding] = []
