@@ -164,8 +164,7 @@ def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfol
 
 
 def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
-    from vats.rules.audit import audit_licence
-    from vats.rules.engine import EventIndex, evaluate
+    from vats.rules.engine import EventIndex
     from vats.store.events import list_events
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
@@ -180,12 +179,14 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
         ).all()
         previous = _CACHE.entries.get((url, as_of), {})
         stale = [r.number for r in rows if _stale(previous.get(r.number), r)]
-        decoded = {lic.number: lic for lic in load_domain_licences(session, numbers=stale)} if stale else {}
+        wanted = None if len(stale) == len(rows) else stale  # cold start: no 10,000-item IN list
+        decoded = {lic.number: lic for lic in load_domain_licences(session, numbers=wanted)} if stale else {}
         index = EventIndex(list_events(session))
     finally:
         if hidden is not None:
             session.info["visible_organisations"] = hidden
-    entries: dict[str, _Entry] = {}
+    reused: dict[str, _Entry] = {}
+    todo: list[_Pending] = []
     for row in rows:
         old = previous.get(row.number)
         licence = decoded.get(row.number) or (old.licence if old else None)
@@ -197,15 +198,11 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
         )
         fingerprint = (row.version, row.current_revision, tuple((e.id, e.type, e.date) for e in events))
         if old is not None and old.fingerprint == fingerprint and row.number not in decoded:
-            entries[row.number] = old
-            continue
-        evaluation = evaluate([licence], events, as_of)
-        entries[row.number] = _Entry(
-            fingerprint=fingerprint,
-            licence=licence,
-            obligations=tuple(evaluation.obligations),
-            findings=tuple(audit_licence(licence, as_of=as_of, events=events)),
-        )
+            reused[row.number] = old
+        else:
+            todo.append(_Pending(fingerprint, licence, events))
+    found = reused | {e.licence.number: e for e in _evaluate_pending(todo, as_of)}
+    entries = {r.number: found[r.number] for r in rows if r.number in found}  # in licence-id order
     _CACHE.entries = {k: v for k, v in _CACHE.entries.items() if k[0] != url}  # one as_of per database
     _CACHE.entries[(url, as_of)] = entries
     obligations = sorted(
@@ -218,6 +215,55 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
         obligations=tuple(obligations),
         findings_by_licence={n: e.findings for n, e in entries.items()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A licence to evaluate again, with the events that apply to it."""
+
+    fingerprint: tuple[Any, ...]
+    licence: Licence
+    events: list[Any]
+
+
+def _evaluate_pending(todo: list[_Pending], as_of: date) -> list[_Entry]:
+    """Evaluate every pending licence in one engine run and split the result per licence.
+
+    One run shares the calendar, deadline and wording memos across licences: at 10,000 licences it
+    costs about a seventh of one run per licence. The engine routes each event to the licences it
+    names (or to all, for holder-wide events), so passing the union of the licences' events gives
+    each licence what its own run would have given it.
+    """
+    from vats.rules.audit import audit_evaluated
+    from vats.rules.engine import evaluate
+
+    if not todo:
+        return []
+    union = list({id(e): e for p in todo for e in p.events}.values())
+    evaluation = evaluate([p.licence for p in todo], union, as_of)
+    obligations: dict[str, list[Obligation]] = {}
+    for o in evaluation.obligations:
+        obligations.setdefault(o.licence, []).append(o)
+    findings: dict[str | None, list[Any]] = {}
+    for f in evaluation.findings:
+        findings.setdefault(f.licence, []).append(f)
+    out = []
+    for p in todo:
+        number = p.licence.number
+        mine = obligations.get(number, [])
+        audit = audit_evaluated(
+            p.licence,
+            as_of=as_of,
+            obligations=mine,
+            findings=findings.get(number, ()),
+            recorded=bool(p.events),
+        )
+        out.append(
+            _Entry(
+                fingerprint=p.fingerprint, licence=p.licence, obligations=tuple(mine), findings=tuple(audit)
+            )
+        )
+    return out
 
 
 def _stale(entry: _Entry | None, row: Any) -> bool:

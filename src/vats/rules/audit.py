@@ -12,7 +12,7 @@ from datetime import date
 
 from vats.model.findings import Finding, Severity
 from vats.model.licence import Licence
-from vats.model.obligations import Event, ObligationStatus
+from vats.model.obligations import Event, Obligation, ObligationStatus
 from vats.rules.validate import validate
 
 
@@ -54,14 +54,35 @@ def audit_licence(licence: Licence, *, as_of: date, events: Sequence[Event] = ()
     from vats.rules.engine import evaluate
 
     evaluation = evaluate([licence], events, as_of)
+    return audit_evaluated(
+        licence,
+        as_of=as_of,
+        obligations=evaluation.obligations,
+        findings=evaluation.findings,
+        recorded=bool(events),
+    )
+
+
+def audit_evaluated(
+    licence: Licence,
+    *,
+    as_of: date,
+    obligations: Iterable[Obligation],
+    findings: Iterable[Finding],
+    recorded: bool,
+) -> list[Finding]:
+    """`audit_licence` for a licence whose obligations and findings are already at hand.
+
+    A portfolio is evaluated in one engine run (shared calendar and wording memos make that several
+    times cheaper than one run per licence); each licence's audit then only adds validation.
+    `recorded` says whether any event applies to the licence at all (see `_no_evidence`).
+    """
     done = {
-        o.rule_id
-        for o in evaluation.obligations
-        if o.status in (ObligationStatus.SATISFIED, ObligationStatus.WAIVED)
+        o.rule_id for o in obligations if o.status in (ObligationStatus.SATISFIED, ObligationStatus.WAIVED)
     }
     intrinsic = [f for f in validate(licence, as_of=as_of) if SUPERSEDED_BY_RULE.get(f.id) not in done]
     covered = {SUPERSEDED_BY_RULE[f.id] for f in intrinsic if f.id in SUPERSEDED_BY_RULE}
-    derived = [f for f in evaluation.findings if f.id.split(".", 2)[-1] not in covered]
-    if not events:
+    derived = [f for f in findings if f.id.split(".", 2)[-1] not in covered]
+    if not recorded:
         derived = [_no_evidence(f) if f.severity is Severity.HIGH else f for f in derived]
     return sort_findings([*intrinsic, *derived])
