@@ -227,43 +227,17 @@ class _Pending:
 
 
 def _evaluate_pending(todo: list[_Pending], as_of: date) -> list[_Entry]:
-    """Evaluate every pending licence in one engine run and split the result per licence.
-
-    One run shares the calendar, deadline and wording memos across licences: at 10,000 licences it
-    costs about a seventh of one run per licence. The engine routes each event to the licences it
-    names (or to all, for holder-wide events), so passing the union of the licences' events gives
-    each licence what its own run would have given it.
-    """
-    from vats.rules.audit import audit_evaluated
-    from vats.rules.engine import evaluate
+    """Evaluate every pending licence in one engine run (`audit_portfolio`), split per licence."""
+    from vats.rules.audit import audit_portfolio
 
     if not todo:
         return []
     union = list({id(e): e for p in todo for e in p.events}.values())
-    evaluation = evaluate([p.licence for p in todo], union, as_of)
-    obligations: dict[str, list[Obligation]] = {}
-    for o in evaluation.obligations:
-        obligations.setdefault(o.licence, []).append(o)
-    findings: dict[str | None, list[Any]] = {}
-    for f in evaluation.findings:
-        findings.setdefault(f.licence, []).append(f)
-    out = []
-    for p in todo:
-        number = p.licence.number
-        mine = obligations.get(number, [])
-        audit = audit_evaluated(
-            p.licence,
-            as_of=as_of,
-            obligations=mine,
-            findings=findings.get(number, ()),
-            recorded=bool(p.events),
-        )
-        out.append(
-            _Entry(
-                fingerprint=p.fingerprint, licence=p.licence, obligations=tuple(mine), findings=tuple(audit)
-            )
-        )
-    return out
+    audits = audit_portfolio([p.licence for p in todo], union, as_of=as_of)
+    return [
+        _Entry(fingerprint=p.fingerprint, licence=p.licence, obligations=a.obligations, findings=a.findings)
+        for p, a in zip(todo, audits, strict=True)
+    ]
 
 
 def _stale(entry: _Entry | None, row: Any) -> bool:

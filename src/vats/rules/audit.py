@@ -7,13 +7,17 @@ audit means is decided here, in one place, and sorted most serious first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from vats.model.findings import Finding, Severity
 from vats.model.licence import Licence
 from vats.model.obligations import Event, Obligation, ObligationStatus
 from vats.rules.validate import validate
+
+if TYPE_CHECKING:
+    from vats.rules.settings import EngineSettings
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -86,3 +90,50 @@ def audit_evaluated(
     if not recorded:
         derived = [_no_evidence(f) if f.severity is Severity.HIGH else f for f in derived]
     return sort_findings([*intrinsic, *derived])
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceAudit:
+    """One licence's share of a portfolio run: its obligations (engine order) and its audit findings."""
+
+    licence: Licence
+    obligations: tuple[Obligation, ...]
+    findings: tuple[Finding, ...]
+
+
+def audit_portfolio(
+    licences: Sequence[Licence],
+    events: Sequence[Event],
+    *,
+    as_of: date,
+    settings: EngineSettings | None = None,
+) -> list[LicenceAudit]:
+    """`audit_licence` for many licences at once, in their given order, from one engine run.
+
+    One run shares the calendar, deadline and wording memos across licences (at 10,000 licences it
+    costs about a seventh of one run per licence). The engine routes each event to the licences it
+    names, or to every licence for holder-wide events, so each licence gets what a run of its own
+    with its own events would give it; a test holds the two equal.
+    """
+    from vats.rules.engine import EventIndex, evaluate
+
+    evaluation = evaluate(licences, events, as_of, settings=settings)
+    obligations: dict[str, list[Obligation]] = {}
+    for o in evaluation.obligations:
+        obligations.setdefault(o.licence, []).append(o)
+    findings: dict[str | None, list[Finding]] = {}
+    for f in evaluation.findings:
+        findings.setdefault(f.licence, []).append(f)
+    index = EventIndex(events)
+    out = []
+    for licence in licences:
+        mine = obligations.get(licence.number, [])
+        audit = audit_evaluated(
+            licence,
+            as_of=as_of,
+            obligations=mine,
+            findings=findings.get(licence.number, ()),
+            recorded=bool(index.for_licence(licence).by_type),
+        )
+        out.append(LicenceAudit(licence=licence, obligations=tuple(mine), findings=tuple(audit)))
+    return out
