@@ -16,13 +16,6 @@ from vats.model.errors import ExitCode
 from vats.model.findings import Finding, Severity
 from vats.model.obligations import Event
 
-_SEVERITY_ZH = {
-    Severity.CRITICAL: "严重",
-    Severity.HIGH: "高",
-    Severity.MEDIUM: "中",
-    Severity.LOW: "低",
-    Severity.INFO: "提示",
-}
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
     Severity.HIGH: "bold red",
@@ -114,12 +107,12 @@ def print_table(number: str, company: str, as_of: date, findings: list[Finding])
         message.append(f"\n{f.id}", style="italic dim")
         sources = "\n".join(f"{s.label()} [{s.reliability.value}]" for s in f.sources)
         table.add_row(
-            Text(f"{_SEVERITY_ZH[f.severity]} / {f.severity.value}", style=_SEVERITY_STYLE[f.severity]),
+            Text(f"{f.severity.zh} / {f.severity.value}", style=_SEVERITY_STYLE[f.severity]),
             message,
             Text(sources),
             ", ".join(str(n) for n in lines) or "—",
         )
     console.print(table)
     counts = Counter(f.severity for f in findings)
-    summary = "  ".join(f"{_SEVERITY_ZH[s]}/{s.value}: {counts[s]}" for s in Severity if counts[s])
+    summary = "  ".join(f"{s.zh}/{s.value}: {counts[s]}" for s in Severity if counts[s])
     console.print(Text(summary, style="bold"))

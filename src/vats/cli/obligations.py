@@ -35,14 +35,6 @@ STATUS_STYLE = {
     "waived": "dim",
     "not_applicable": "dim",
 }
-STATUS_ZH = {
-    "overdue": "已逾期",
-    "due_soon": "即将到期",
-    "upcoming": "未到期",
-    "satisfied": "已满足",
-    "waived": "已豁免",
-    "not_applicable": "不适用",
-}
 
 
 def _read_json_licence(path: Path) -> Licence:
@@ -108,6 +100,8 @@ def render_text(evaluation: Evaluation, *, explain: bool = False, include_contin
     from rich.markup import escape
     from rich.table import Table
 
+    from vats.rules.explain import STATUS_TEXT
+
     console = wide_console()
     table = Table(title=f"义务与期限 / Obligations (截至 as of {evaluation.as_of})", show_lines=False)
     for head in (
@@ -132,7 +126,7 @@ def render_text(evaluation: Evaluation, *, explain: bool = False, include_contin
         if o.conditional:
             notes.append(o.conditional)
         table.add_row(
-            f"{STATUS_ZH[o.status.value]} {o.status.value}",
+            f"{STATUS_TEXT[o.status][0]} {o.status.value}",
             str(o.due_date) if o.due_date else "持续 continuous",
             o.licence,
             escape(f"{o.title_zh}\n{o.title_en}"),

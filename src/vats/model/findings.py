@@ -27,6 +27,20 @@ class Severity(StrEnum):
         """High and critical findings make `vats audit` exit 1."""
         return self in (Severity.CRITICAL, Severity.HIGH)
 
+    @property
+    def zh(self) -> str:
+        """The Chinese label every output uses (严重, 高, 中, 低, 提示)."""
+        return _SEVERITY_ZH[self]
+
+
+_SEVERITY_ZH = {
+    Severity.CRITICAL: "严重",
+    Severity.HIGH: "高",
+    Severity.MEDIUM: "中",
+    Severity.LOW: "低",
+    Severity.INFO: "提示",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -173,3 +173,18 @@ class Licence:
             for region in svc.coverage:
                 seen.setdefault(region, None)
         return tuple(seen)
+
+
+EXPIRING_DAYS = 90  # renewal falls due 90 days before expiry (Order 42 art. 27; provision 十二)
+VALIDITY = ("valid", "expiring", "expired", "unknown")
+
+
+def validity(expiry: date | None, as_of: date) -> str:
+    """expired / expiring (within 90 days) / valid; unknown when the expiry date was not read."""
+    if expiry is None:
+        return "unknown"
+    if expiry < as_of:
+        return "expired"
+    if expiry <= as_of + timedelta(days=EXPIRING_DAYS):
+        return "expiring"
+    return "valid"

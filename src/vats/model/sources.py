@@ -19,6 +19,20 @@ class Reliability(StrEnum):
     PRACTICE = "practice"  # consultants, vendors or observed practice
     UNCONFIRMED = "unconfirmed"  # not verified in any source; the numbers are configurable
 
+    @property
+    def zh(self) -> str:
+        """The Chinese label (the web UI's catalogue uses the same words)."""
+        return _RELIABILITY_ZH[self]
+
+
+_RELIABILITY_ZH = {
+    Reliability.OFFICIAL: "官方",
+    Reliability.LICENCE: "许可证",
+    Reliability.REPRINT: "转载",
+    Reliability.PRACTICE: "实务",
+    Reliability.UNCONFIRMED: "未核实",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:

@@ -20,9 +20,8 @@ def code_values() -> tuple[str, ...]:
     """Messages the templates translate from data (`_(ob.status.value)`): codes, weekday names, and
     the registers' field and action names. Code values (latin) need a Chinese label too, so both
     catalogues list them."""
-    from vats.api.views import VALIDITY
     from vats.model.findings import Severity
-    from vats.model.licence import SiteKind
+    from vats.model.licence import VALIDITY, SiteKind
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
     from vats.web.registers import register_terms
