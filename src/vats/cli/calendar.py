@@ -144,12 +144,11 @@ def ics(
         alarms=reminders,
         previous=previous,
     )
-    tmp = out.with_name(out.name + ".tmp")
-    try:  # write-then-rename: a failed export never leaves a half-written calendar behind
-        tmp.write_bytes(data)
-        tmp.replace(out)
+    from vats.report.files import write_bytes
+
+    try:  # all or nothing: a failed export never leaves a half-written calendar behind
+        write_bytes(out, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"无法写入 / cannot write the calendar: {exc.strerror}", source=str(out)) from None
     count = data.count(b"BEGIN:VEVENT")
     typer.echo(f"已写入 {count} 个事件 → {out} / wrote {count} events to {out}")

@@ -63,28 +63,28 @@ def resolve_table(name: str) -> Table:
 
 def export_table(session: Session, *, table: str, format: Format, path: str | Path) -> int:
     """Write `table` to `path`; returns the number of rows. The file appears complete or not at all."""
-    tbl = resolve_table(table)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
-    n = 0
-    if format == "csv":
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(zh_header(tbl))
-            for row in _rows(session, tbl):
-                writer.writerow([_cell(v, xlsx=False) for v in row])
-                n += 1
-    elif format == "xlsx":
-        from openpyxl import Workbook
+    from vats.report.files import replacing
 
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=table[:31])
-        ws.append(zh_header(tbl))
-        for row in _rows(session, tbl):
-            ws.append([_cell(v, xlsx=True) for v in row])
-            n += 1
-        wb.save(tmp)
-    else:
+    tbl = resolve_table(table)
+    if format not in ("csv", "xlsx"):
         raise InputError(f"未知格式 / unknown format {format!r} (csv, xlsx)", field="--format")
-    tmp.replace(path)
+    n = 0
+    with replacing(Path(path)) as tmp:
+        if format == "csv":
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(zh_header(tbl))
+                for row in _rows(session, tbl):
+                    writer.writerow([_cell(v, xlsx=False) for v in row])
+                    n += 1
+        else:
+            from openpyxl import Workbook
+
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet(title=table[:31])
+            ws.append(zh_header(tbl))
+            for row in _rows(session, tbl):
+                ws.append([_cell(v, xlsx=True) for v in row])
+                n += 1
+            wb.save(tmp)
     return n
