@@ -81,3 +81,19 @@ def test_one_engine_run_for_the_portfolio_equals_one_run_per_licence(holder_wide
     assert any(o.status.value == "waived" for e in together for o in e.obligations)
     assert any(not mine for mine in own.values()) is not holder_wide
     assert any("no_evidence" in f.tags for e in together for f in e.findings) is not holder_wide
+
+
+def test_two_copies_of_one_number_are_audited_apart() -> None:
+    """Obligations name their licence by number, so two revisions of one licence given side by side
+    must not pool their obligations: each copy gets what it would get alone."""
+    import dataclasses
+
+    first = synthetic_licence(3)
+    renewed = dataclasses.replace(first, expiry_date=date(2031, 1, 1))
+    expired = dataclasses.replace(first, expiry_date=date(2026, 1, 1))
+    audits = audit_portfolio([renewed, expired, renewed], [], as_of=AS_OF)
+    assert [a.licence for a in audits] == [renewed, expired, renewed]
+    for a in audits:
+        assert a.obligations == tuple(evaluate([a.licence], [], AS_OF).obligations)
+        assert list(a.findings) == audit_licence(a.licence, as_of=AS_OF)
+    assert audits[0].findings != audits[1].findings

@@ -117,6 +117,18 @@ def audit_portfolio(
     """
     from vats.rules.engine import EventIndex, evaluate
 
+    firsts: dict[str, Licence] = {}
+    repeats: list[Licence] = []  # a second copy of a number (two revisions given side by side)
+    for licence in licences:
+        if firsts.setdefault(licence.number, licence) is not licence:
+            repeats.append(licence)
+    if repeats:  # obligations name their licence by number: copies are evaluated in runs of their own
+        done = {
+            id(a.licence): a
+            for a in audit_portfolio(list(firsts.values()), events, as_of=as_of, settings=settings)
+        }
+        done |= {id(a.licence): a for a in audit_portfolio(repeats, events, as_of=as_of, settings=settings)}
+        return [done[id(licence)] for licence in licences]
     evaluation = evaluate(licences, events, as_of, settings=settings)
     obligations: dict[str, list[Obligation]] = {}
     for o in evaluation.obligations:
