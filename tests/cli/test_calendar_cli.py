@@ -9,21 +9,12 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-
-from vats.cli.main import main
+from inprocess_cli import run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
 from reference_licence import make_reference
 
 HEAD = "year: 2027\nnotice: x\nholidays:\n"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-        raise SystemExit(0)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 @pytest.fixture(autouse=True)

@@ -3,32 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-
-from vats.cli.main import main
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-from reference_licence import make_reference
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-        raise SystemExit(0)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
-
-
-@pytest.fixture
-def licence_file(tmp_path: Path) -> Path:
-    from vats.model.serialise import dumps
-
-    path = tmp_path / "licence.json"
-    path.write_text(dumps(make_reference()), encoding="utf-8")
-    return path
+from inprocess_cli import run
 
 
 def test_json_output_sorted_overdue_first(

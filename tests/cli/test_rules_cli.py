@@ -5,16 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from vats.cli.main import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-        raise SystemExit(0)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
+from inprocess_cli import run
 
 
 def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
