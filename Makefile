@@ -16,10 +16,13 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 setup: $(STAMP)
 
-## Debian packages the tests need: Chromium for browser tests, CJK fonts for screenshots.
+## Debian packages the tests need: Chromium for browser tests, CJK fonts for screenshots and PDF
+## reports, Pango (with fontconfig) for WeasyPrint's PDF rendering.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+	    || ! ldconfig -p | grep -q "libpangoft2-1.0.so.0"; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
 
 ## Start the machine's PostgreSQL if it is not running; fail (never skip) if it cannot start.

@@ -76,8 +76,20 @@ FAST_COMMAND_MODULES = [
     "vats.cli.calendar",
     "vats.cli.obligations",
     "vats.cli.rules",
+    "vats.cli.report",
+    "vats.report.compliance",  # WeasyPrint loads only when a PDF is rendered
 ]
-HEAVY = ["sqlalchemy", "fastapi", "httpx", "uvicorn", "starlette", "openpyxl", "pdfplumber", "alembic"]
+HEAVY = [
+    "sqlalchemy",
+    "fastapi",
+    "httpx",
+    "uvicorn",
+    "starlette",
+    "openpyxl",
+    "pdfplumber",
+    "alembic",
+    "weasyprint",
+]
 
 
 @pytest.mark.parametrize("module", FAST_COMMAND_MODULES)

@@ -63,6 +63,29 @@ def test_upload_preview_import_and_read(server: Server, seed_path: Path) -> None
     assert document.content == seed_path.read_bytes()
 
 
+def test_licence_report_pdf_and_html(server: Server, seed_path: Path) -> None:
+    """The report a viewer downloads is the one `vats report` writes, for the server's as-of date."""
+    import io
+
+    import pdfplumber
+
+    assert _import(server, seed_path).status_code == 201
+    with server.client("viewer") as c:
+        pdf = c.get(f"/api/v1/licences/{NUMBER}/report")
+        html = c.get(f"/api/v1/licences/{NUMBER}/report", params={"format": "html", "explain": "true"})
+        bad = c.get(f"/api/v1/licences/{NUMBER}/report", params={"format": "docx"})
+        missing = c.get("/api/v1/licences/京B2-20990001/report")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith("attachment; filename*=UTF-8''vats-report-")
+    with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
+        text = "\n".join(page.extract_text() or "" for page in doc.pages)
+    assert NUMBER in text and "评估日 as of 2026-11-02" in text and "2026-07-22" in text
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "重庆万象优车科技有限公司" in html.text and "1. " in html.text  # with derivations
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert missing.status_code == 404
+
+
 def test_bad_upload_is_a_problem_naming_the_field(server: Server) -> None:
     with server.client("officer") as c:
         r = c.post("/api/v1/licences", files={"document": ("x.txt", b"\x00\x01binary", "text/plain")})
@@ -173,6 +196,7 @@ def test_other_organisations_are_invisible(server: Server, seed_path: Path) -> N
     with server.client() as c:
         assert c.get(f"/api/v1/licences/{NUMBER}", headers=headers).status_code == 404
         assert c.get(f"/api/v1/licences/{NUMBER}/revisions/1/document", headers=headers).status_code == 404
+        assert c.get(f"/api/v1/licences/{NUMBER}/report", headers=headers).status_code == 404
         assert c.get("/api/v1/licences", headers=headers).json()["total"] == 0
         assert c.get("/api/v1/obligations", headers=headers).json()["total"] == 0
         orgs = c.get("/api/v1/organisations", headers=headers).json()["items"]

@@ -48,6 +48,12 @@ def test_officer_journey(web_server: Server, browser, seed_path: Path, artifacts
     assert page.locator("td.sev-critical, td.sev-high").count() >= 1
     assert page.get_by_role("alert").filter(has_text="许可证已过期").is_visible()
     page.screenshot(path=str(artifacts / "licence.png"), full_page=True)
+    with page.expect_download() as download:  # the compliance report, through the session cookie
+        page.get_by_role("link", name="下载合规报告（PDF）").click()
+    report = Path(download.value.path())
+    assert (
+        download.value.suggested_filename.startswith("vats-report-") and report.read_bytes()[:5] == b"%PDF-"
+    )
 
     page.get_by_role("link", name="概览").click()
     warning = page.get_by_role("alert").filter(has_text=NUMBER)

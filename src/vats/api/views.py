@@ -21,22 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vats.api.deps import Principal
-from vats.model.licence import Licence
+from vats.model.licence import Licence, validity
 from vats.model.obligations import Obligation, ObligationStatus
-
-EXPIRING_DAYS = 90
-VALIDITY = ("valid", "expiring", "expired", "unknown")
-
-
-def validity(expiry: date | None, as_of: date) -> str:
-    """expired / expiring (within 90 days) / valid; unknown when the expiry date was not read."""
-    if expiry is None:
-        return "unknown"
-    if expiry < as_of:
-        return "expired"
-    if expiry <= as_of + timedelta(days=EXPIRING_DAYS):
-        return "expiring"
-    return "valid"
+from vats.rules.audit import LicenceAudit
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +51,27 @@ class Portfolio:
     obligations: tuple[Obligation, ...]
     findings_by_licence: dict[str, tuple[Any, ...]]
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def audit_of(self, number: str) -> LicenceAudit | None:
+        """One licence with its obligations (engine order) and audit findings; None when not here.
+
+        The per-licence tables are built once per portfolio: a licence page or report then costs a
+        dictionary lookup instead of a pass over every obligation of the portfolio."""
+        table = self.derived.get("audits")
+        if table is None:
+            grouped: dict[str, list[Obligation]] = {}
+            for o in self.obligations:  # stable: each licence keeps its obligations in engine order
+                grouped.setdefault(o.licence, []).append(o)
+            table = self.derived["audits"] = {
+                lic.number: LicenceAudit(
+                    licence=lic,
+                    obligations=tuple(grouped.get(lic.number, ())),
+                    findings=tuple(self.findings_by_licence.get(lic.number, ())),
+                )
+                for lic in self.licences
+            }
+        found: LicenceAudit | None = table.get(number)
+        return found
 
     def visible(self, principal: Principal) -> Portfolio:
         if principal.organisations is None:

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "calendar": ("vats.cli.calendar", "app", "工作日日历与 ICS / Working-day calendar and ICS export"),
     "rules": ("vats.cli.rules", "app", "规则库 / The rules library and its coverage of provisions"),
     "obligations": ("vats.cli.obligations", "obligations_command", "义务与期限 / Obligations and due dates"),
+    "report": ("vats.cli.report", "report_command", "合规报告 PDF/HTML / Write a compliance report"),
     "db": ("vats.cli.db", "app", "数据库迁移 / Database migrations"),
     "licence": ("vats.cli.licence", "app", "许可证档案 / Stored licences, revisions and diffs"),
     "org": ("vats.cli.org", "app", "组织 / Organisations"),

@@ -24,6 +24,7 @@ from vats.api.listing import PageParams
 from vats.api.routes.licences import document_lines, import_document, parse_upload
 from vats.api.settings import CSRF_FIELD
 from vats.model.errors import InputError, NotFoundError
+from vats.model.licence import VALIDITY, validity
 from vats.model.obligations import ObligationStatus
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
@@ -76,7 +77,7 @@ def _summary(lic: Any, as_of: date) -> dict[str, Any]:
         "company": lic.company,
         "issue_date": lic.issue_date,
         "expiry_date": lic.expiry_date,
-        "validity": views.validity(lic.expiry_date, as_of),
+        "validity": validity(lic.expiry_date, as_of),
     }
 
 
@@ -94,7 +95,7 @@ def licences_page(
     rows = [_summary(lic, as_of) for lic in p.licences]
     if q:
         rows = [r for r in rows if q in r["number"] or q in r["company"]]
-    if validity in views.VALIDITY:
+    if validity in VALIDITY:
         rows = [r for r in rows if r["validity"] == validity]
     rows.sort(key=lambda r: r["number"])
     return render(
@@ -195,9 +196,8 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
     record = require_licence(session, number=number)
     user.check_visible(record.organisation_id, what="licence")
     as_of = today()
-    p = views.portfolio(session, user, as_of=as_of)
-    licence = next((lic for lic in p.licences if lic.number == record.number), None)
-    if licence is None:
+    audit = views.portfolio(session, user, as_of=as_of).audit_of(record.number)
+    if audit is None:
         raise NotFoundError(f"licence {number} not found / 未找到许可证")
     history = revisions(session, number=record.number)
     raw = revision(session, f"{record.number}@{record.current_revision}").content if history else None
@@ -205,10 +205,10 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         request,
         "licence.html",
         nav="licences",
-        licence=licence,
-        validity=views.validity(licence.expiry_date, as_of),
-        findings=p.findings_by_licence.get(licence.number, ()),
-        obligations=[o for o in p.obligations if o.licence == licence.number],
+        licence=audit.licence,
+        validity=validity(audit.licence.expiry_date, as_of),
+        findings=audit.findings,
+        obligations=audit.obligations,
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
     )

@@ -4,7 +4,7 @@ and optimistic-concurrency updates (If-Match)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -19,7 +19,7 @@ from vats.api.listing import Paged, Paging, paged
 from vats.api.problems import PreconditionFailed
 from vats.api.types import UtcDateTime
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import Licence
+from vats.model.licence import EXPIRING_DAYS, Licence, validity
 from vats.model.serialise import to_jsonable
 from vats.store.listing import paginate
 
@@ -109,7 +109,7 @@ def _summary(row: Any, as_of: date) -> LicenceSummary:
         organisation_id=row.organisation_id,
         issue_date=row.issue_date,
         expiry_date=row.expiry_date,
-        validity=views.validity(row.expiry_date, as_of),
+        validity=validity(row.expiry_date, as_of),
         current_revision=row.current_revision,
         version=row.version,
     )
@@ -146,7 +146,7 @@ def list_licences(
         where.append(L.organisation_id == organisation_id)
     if q:
         where.append(L.number.contains(q, autoescape=True) | L.company.contains(q, autoescape=True))
-    soon = as_of + timedelta(days=views.EXPIRING_DAYS)
+    soon = as_of + timedelta(days=EXPIRING_DAYS)
     if validity == "expired":
         where.append(L.expiry_date < as_of)
     elif validity == "expiring":
@@ -323,6 +323,40 @@ def revision_document(number: str, n: RecordId, session: DbSession, actor: Reade
     record = _visible_record(session, actor, number)
     rev = revision(session, f"{record.number}@{n}")
     return Response(content=rev.content, media_type=rev.media_type, headers={"X-Content-SM3": rev.sm3})
+
+
+@router.get(
+    "/{number}/report",
+    summary="Compliance report of one licence as of today (PDF or HTML), as `vats report` writes it",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "text/html": {}}}},
+)
+def licence_report(
+    number: str,
+    session: DbSession,
+    actor: Reader,
+    fmt: Annotated[Literal["pdf", "html"], Query(alias="format", description="pdf | html")] = "pdf",
+    explain: Annotated[bool, Query(description="add each dated obligation's derivation")] = False,
+) -> Response:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from vats.report.compliance import build_report, render
+
+    record = _visible_record(session, actor, number)
+    as_of = today()
+    audit = views.portfolio(session, actor, as_of=as_of).audit_of(record.number)
+    if audit is None:  # archived: the portfolio holds live licences only
+        raise NotFoundError(f"licence {number} is archived / 许可证已归档", field="number")
+    report = build_report(
+        [audit], as_of=as_of, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")), explain=explain
+    )
+    name = f"vats-report-{record.number}-{as_of.isoformat()}.{fmt}"
+    return Response(
+        content=render(report, fmt),
+        media_type="application/pdf" if fmt == "pdf" else "text/html; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
 
 
 @router.get("/{number}/diff", summary="What changed between two revisions (dates, holder, sites, scope)")
