@@ -73,6 +73,7 @@ def test_licence_report_pdf_and_html(server: Server, seed_path: Path) -> None:
     with server.client("viewer") as c:
         pdf = c.get(f"/api/v1/licences/{NUMBER}/report")
         html = c.get(f"/api/v1/licences/{NUMBER}/report", params={"format": "html", "explain": "true"})
+        sheet = c.get(f"/api/v1/licences/{NUMBER}/report", params={"format": "xlsx"})
         bad = c.get(f"/api/v1/licences/{NUMBER}/report", params={"format": "docx"})
         missing = c.get("/api/v1/licences/京B2-20990001/report")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
@@ -82,6 +83,8 @@ def test_licence_report_pdf_and_html(server: Server, seed_path: Path) -> None:
     assert NUMBER in text and "评估日 as of 2026-11-02" in text and "2026-07-22" in text
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert "重庆万象优车科技有限公司" in html.text and "1. " in html.text  # with derivations
+    assert sheet.status_code == 200 and sheet.headers["content-type"].endswith("spreadsheetml.sheet")
+    assert sheet.headers["content-disposition"].endswith(".xlsx")
     assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
     assert missing.status_code == 404
 

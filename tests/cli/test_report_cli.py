@@ -36,6 +36,9 @@ def test_format_follows_the_suffix_unless_told(
         ["report", str(licence_file), "--as-of", "2026-11-28", "-o", str(forced), "--format", "html"], capsys
     )
     assert code == 0 and forced.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    sheet = tmp_path / "r.xlsx"
+    assert run(["report", str(licence_file), "--as-of", "2026-11-28", "-o", str(sheet)], capsys)[0] == 0
+    assert sheet.read_bytes()[:2] == b"PK"  # a zip container: the workbook
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
-"""`vats report FILE... -o OUT [--format html|pdf] [--events E] [--as-of DATE] [--explain]`.
+"""`vats report FILE... -o OUT [--format html|pdf|xlsx] [--events E] [--as-of DATE] [--explain]`.
 
 Writes the compliance report (`vats.report.compliance`): a summary of every licence, then per licence
 its main page, services, sites, findings, dated obligations and continuing duties, each with its legal
-source. The format follows the output's suffix (.pdf, .html) unless `--format` says otherwise. The file
+source (or, as .xlsx, the same as three filterable sheets). The format follows the output's suffix
+(.pdf, .html, .xlsx) unless `--format` says otherwise. The file
 appears whole or not at all. Exit 0 when written (the findings are in the report; `vats audit` is
 the command whose exit status gates a pipeline), 2 for unusable input.
 """
@@ -10,13 +11,14 @@ the command whose exit status gates a pipeline), 2 for unusable input.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import typer
 
 from vats.cli.common import parse_date
 from vats.model.errors import InputError
 
-SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
 
 def output_format(out: Path, requested: str | None) -> str:
@@ -27,11 +29,11 @@ def output_format(out: Path, requested: str | None) -> str:
     if fmt is None:
         raise InputError(
             f"无法从后缀判断格式，请用 --format / cannot tell the format from {out.suffix or 'no suffix'!r}: "
-            "use .pdf or .html, or --format",
+            "use .pdf, .html or .xlsx, or --format",
             field="--output",
         )
     if fmt not in FORMATS:
-        raise InputError(f"未知格式 / unknown format {fmt!r} (html, pdf)", field="--format")
+        raise InputError(f"未知格式 / unknown format {fmt!r} (html, pdf, xlsx)", field="--format")
     return fmt
 
 
@@ -48,13 +50,13 @@ def report_command(
     settings: Path | None = typer.Option(None, "--settings", help="引擎设置覆盖 YAML / engine overrides"),
     explain: bool = typer.Option(False, "--explain", help="附每项期限的推导过程 / add each derivation"),
 ) -> None:
-    """合规报告（PDF/HTML）/ Write a compliance report for one or more licences."""
+    """合规报告（PDF/HTML/XLSX）/ Write a compliance report for one or more licences."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from vats.cli.obligations import load_inputs, load_licences
     from vats.model.obligations import ObligationStatus
-    from vats.report.compliance import build_report, cjk_fonts_available, render
+    from vats.report.compliance import ReportFormat, build_report, cjk_fonts_available, render
     from vats.report.files import write_bytes
     from vats.rules.audit import audit_portfolio
 
@@ -72,7 +74,7 @@ def report_command(
             "warning: no font with Chinese glyphs found; Chinese text will not show in the PDF",
             err=True,
         )
-    data = render(report, "pdf" if chosen == "pdf" else "html")
+    data = render(report, cast(ReportFormat, chosen))
     try:
         write_bytes(out, data)
     except OSError as exc:

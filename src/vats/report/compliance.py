@@ -31,8 +31,13 @@ if TYPE_CHECKING:
     from vats.rules.audit import LicenceAudit
 
 K = TypeVar("K")
-ReportFormat = Literal["html", "pdf"]
-FORMATS: tuple[ReportFormat, ...] = ("html", "pdf")
+ReportFormat = Literal["html", "pdf", "xlsx"]
+FORMATS: tuple[ReportFormat, ...] = ("html", "pdf", "xlsx")
+MEDIA_TYPES: dict[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 VALIDITY_TEXT = {
     "valid": ("有效", "valid"),
@@ -130,7 +135,13 @@ def render_pdf(report: ComplianceReport) -> bytes:
 
 def render(report: ComplianceReport, fmt: ReportFormat) -> bytes:
     """The report in `fmt`, as the bytes to write or send."""
-    return render_pdf(report) if fmt == "pdf" else render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(report)
+    if fmt == "xlsx":
+        from vats.report.compliance_xlsx import render_xlsx
+
+        return render_xlsx(report)
+    return render_html(report).encode("utf-8")
 
 
 @cache
@@ -145,7 +156,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["isodate"] = _isodate
-    env.filters["sources"] = _sources
+    env.filters["sources"] = source_labels
     return env
 
 
@@ -153,7 +164,7 @@ def _isodate(value: date | None) -> str:
     return value.isoformat() if value is not None else "—"
 
 
-def _sources(refs: Sequence[SourceRef]) -> list[str]:
+def source_labels(refs: Sequence[SourceRef]) -> list[str]:
     """`Order 42 art. 27（转载 reprint）`: each citation with its reliability mark."""
     return [f"{r.label()}（{r.reliability.zh} {r.reliability.value}）" for r in refs]
 

@@ -327,21 +327,31 @@ def revision_document(number: str, n: RecordId, session: DbSession, actor: Reade
 
 @router.get(
     "/{number}/report",
-    summary="Compliance report of one licence as of today (PDF or HTML), as `vats report` writes it",
+    summary="Compliance report of one licence as of today (PDF, HTML or XLSX), as `vats report` writes it",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "text/html": {}}}},
+    responses={
+        200: {
+            "content": {
+                "application/pdf": {},
+                "text/html": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+            }
+        }
+    },
 )
 def licence_report(
     number: str,
     session: DbSession,
     actor: Reader,
-    fmt: Annotated[Literal["pdf", "html"], Query(alias="format", description="pdf | html")] = "pdf",
+    fmt: Annotated[
+        Literal["pdf", "html", "xlsx"], Query(alias="format", description="pdf | html | xlsx")
+    ] = "pdf",
     explain: Annotated[bool, Query(description="add each dated obligation's derivation")] = False,
 ) -> Response:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from vats.report.compliance import build_report, render
+    from vats.report.compliance import MEDIA_TYPES, build_report, render
 
     record = _visible_record(session, actor, number)
     as_of = today()
@@ -354,7 +364,7 @@ def licence_report(
     name = f"vats-report-{record.number}-{as_of.isoformat()}.{fmt}"
     return Response(
         content=render(report, fmt),
-        media_type="application/pdf" if fmt == "pdf" else "text/html; charset=utf-8",
+        media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
 
