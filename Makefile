@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit system-deps postgres bench clean
+.PHONY: setup demo test lint typecheck unit report-deps system-deps postgres bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,20 +16,24 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 setup: $(STAMP)
 
-## Debian packages the tests need: Chromium for browser tests, CJK fonts for screenshots and PDF
-## reports, Pango (with fontconfig) for WeasyPrint's PDF rendering.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
-system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
-	    || ! ldconfig -p | grep -q "libpangoft2-1.0.so.0"; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+## Debian packages. The demo's PDF report needs CJK fonts and Pango (WeasyPrint); the tests also need
+## Chromium for the browser tests. Installed only when something is missing.
+REPORT_PACKAGES := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
+report-deps:
+	@if ! fc-list 2>/dev/null | grep -qi "noto sans cjk" || ! ldconfig -p | grep -q "libpangoft2-1.0.so.0"; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(REPORT_PACKAGES) >/dev/null; \
+	fi
+
+system-deps: report-deps
+	@if ! command -v chromium >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
 ## Start the machine's PostgreSQL if it is not running; fail (never skip) if it cannot start.
 postgres:
 	@bash scripts/ensure-postgres.sh
 
-demo: setup
+demo: setup report-deps
 	$(BIN)/vats demo
 
 lint: setup

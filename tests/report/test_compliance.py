@@ -116,3 +116,14 @@ def test_pdf_parses_back_with_chinese_text_and_page_numbers(seed_path: Path) -> 
 def test_render_dispatches_on_format(fmt: str) -> None:
     data = render(_report([make_reference()]), fmt)  # type: ignore[arg-type]
     assert data.startswith(b"%PDF-") if fmt == "pdf" else data.startswith(b"<!DOCTYPE html>")
+
+
+def test_without_pango_pdf_is_refused_with_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint cannot load without the system's Pango: a clear 'unavailable' (exit 5), not a crash."""
+    from vats.model.errors import ExitCode, UnavailableError
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # the import fails as it would without Pango
+    with pytest.raises(UnavailableError) as caught:
+        render_pdf(_report([make_reference()]))
+    assert caught.value.exit_code is ExitCode.UNAVAILABLE and "Pango" in caught.value.message
+    assert render(_report([make_reference()]), "html").startswith(b"<!DOCTYPE html>")  # HTML still works

@@ -1,6 +1,7 @@
 """`vats demo`: the main job end to end on the bundled example portfolio.
 
-It audits a bundled example licence, lists the portfolio's obligations, imports the example
+It audits a bundled example licence, lists the portfolio's obligations, writes the portfolio's PDF
+compliance report, imports the example
 portfolio (licences, events, declared inventory) into a demo SQLite database, creates a demo
 login and serves the web UI — what a new user sees first (README, `make demo`).
 """
@@ -15,7 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rich.console import Console
+
+    from vats.model.licence import Licence
+    from vats.model.obligations import Event
 
 DEMO_USER = "demo"
 DEFAULT_AS_OF = "2026-11-28"  # the examples' events are dated around this day
@@ -28,7 +34,7 @@ def demo_command(
     host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
 ) -> None:
-    """演示：审计示例许可证、列出义务、导入示例组合并启动网页 / audit, obligations, import, serve."""
+    """演示：审计、义务、合规报告、导入示例组合并启动网页 / audit, obligations, report, import, serve."""
     from rich.console import Console
     from rich.rule import Rule
 
@@ -54,13 +60,17 @@ def demo_command(
     console.print(Rule(f"2. 义务 / obligations of {len(licences)} example licences"))
     render_text(evaluate(licences, events, day), include_continuous=False)
 
+    console.print(Rule("3. 合规报告 / compliance report"))
+    report = _write_report(licences, events, day, _demo_dir())
+    console.print(f"已写入 / wrote {report}")
+
     url = db or os.environ.get("VATS_DEMO_DATABASE_URL") or f"sqlite:///{_demo_dir() / 'demo.db'}"
-    console.print(Rule(f"3. 导入示例组合 / import the example portfolio into {url}"))
+    console.print(Rule(f"4. 导入示例组合 / import the example portfolio into {url}"))
     password = _load_portfolio(url, paths, console)
 
     if not serve:
         return
-    console.print(Rule("4. 网页 / web UI"))
+    console.print(Rule("5. 网页 / web UI"))
     console.print(f"打开 / open http://{host}:{port}/  用户 / user: {DEMO_USER}  密码 / password: {password}")
     from vats.cli.serve import serve_command
 
@@ -68,6 +78,30 @@ def demo_command(
     # the public Internet and fail, so the demo server runs reminders but no site checks.
     os.environ.setdefault("VATS_SCHEDULER_CHECKS", "0")
     serve_command(host=host, port=port, db=url, workers=1, scheduler=True, log_level="warning")
+
+
+def _write_report(licences: list[Licence], events: list[Event], day: date, directory: Path) -> Path:
+    """The example portfolio's report, as `vats report` writes it: a PDF, or the HTML page when this
+    machine cannot render PDFs (no Pango: `make system-deps` installs it)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from vats.model.errors import UnavailableError
+    from vats.report.compliance import build_report, render
+    from vats.report.files import write_bytes
+    from vats.rules.audit import audit_portfolio
+
+    audits = audit_portfolio(licences, events, as_of=day)
+    report = build_report(audits, as_of=day, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")))
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        data, suffix = render(report, "pdf"), "pdf"
+    except UnavailableError as exc:
+        typer.echo(exc.message, err=True)
+        data, suffix = render(report, "html"), "html"
+    out = directory / f"vats-report-{day.isoformat()}.{suffix}"
+    write_bytes(out, data)
+    return out
 
 
 def _demo_dir() -> Path:

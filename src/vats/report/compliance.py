@@ -19,6 +19,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+from vats.model.errors import UnavailableError
 from vats.model.findings import Finding, Severity
 from vats.model.licence import Licence, validity
 from vats.model.obligations import Obligation, ObligationStatus
@@ -126,9 +127,19 @@ def render_html(report: ComplianceReport) -> str:
 
 
 def render_pdf(report: ComplianceReport) -> bytes:
-    """The same page as a PDF (A4, page numbers, fonts embedded). WeasyPrint loads only here."""
-    from weasyprint import HTML
+    """The same page as a PDF (A4, page numbers, fonts embedded). WeasyPrint loads only here.
 
+    WeasyPrint needs the system's Pango library; without it the import fails with OSError, which
+    becomes an `UnavailableError` (exit 5) saying what to install instead of a traceback."""
+    try:
+        from weasyprint import HTML
+    except (OSError, ImportError) as exc:  # no Pango (OSError), or WeasyPrint not installed
+        raise UnavailableError(
+            "PDF 需要系统的 Pango 库（Debian: apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk，"
+            "或 make system-deps）；可改用 .html 或 .xlsx / PDF output needs the Pango library "
+            f"(make system-deps); .html and .xlsx work without it ({exc})",
+            field="--format",
+        ) from None
     pdf: bytes = HTML(string=render_html(report)).write_pdf()
     return pdf
 
