@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vats.ingest.render import synthetic_licence
 from vats.model.obligations import Event
@@ -127,3 +129,25 @@ def test_without_pango_pdf_is_refused_with_what_to_install(monkeypatch: pytest.M
         render_pdf(_report([make_reference()]))
     assert caught.value.exit_code is ExitCode.UNAVAILABLE and "Pango" in caught.value.message
     assert render(_report([make_reference()]), "html").startswith(b"<!DOCTYPE html>")  # HTML still works
+
+
+@given(
+    company=st.text(min_size=1, max_size=60),
+    site_name=st.text(max_size=30),
+    domain=st.text(max_size=40),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_text_from_a_document_renders_escaped(company: str, site_name: str, domain: str) -> None:
+    """Licence text comes from outside (uploads, scans): whatever it holds, the page renders, and no
+    markup from it reaches the HTML unescaped; the workbook takes it too (openpyxl refuses control
+    characters, which the report must not trip over)."""
+    base = synthetic_licence(9)
+    site = dataclasses.replace(base.sites[0], name=site_name, domain=domain) if base.sites else None
+    licence = dataclasses.replace(base, company=company, sites=(site,) if site else ())
+    report = _report([licence])
+    page = render_html(report)
+    for value in (company, site_name, domain):
+        if "<" in value:
+            assert value not in page or "<" not in value
+    assert "<script" not in page.lower().replace("&lt;script", "")
+    assert render(report, "xlsx")[:2] == b"PK"

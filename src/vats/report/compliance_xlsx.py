@@ -168,11 +168,13 @@ def _table(sheet: Worksheet, head: list[str], rows: list[list[Any]], *, widths: 
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from vats.report.cells import xlsx_cell
+
     sheet.append(head)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     wrap = Alignment(wrap_text=True, vertical="top")
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:

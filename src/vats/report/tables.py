@@ -63,6 +63,7 @@ def resolve_table(name: str) -> Table:
 
 def export_table(session: Session, *, table: str, format: Format, path: str | Path) -> int:
     """Write `table` to `path`; returns the number of rows. The file appears complete or not at all."""
+    from vats.report.cells import csv_text, xlsx_cell
     from vats.report.files import replacing
 
     tbl = resolve_table(table)
@@ -75,7 +76,7 @@ def export_table(session: Session, *, table: str, format: Format, path: str | Pa
                 writer = csv.writer(fh)
                 writer.writerow(zh_header(tbl))
                 for row in _rows(session, tbl):
-                    writer.writerow([_cell(v, xlsx=False) for v in row])
+                    writer.writerow([csv_text(_cell(v, xlsx=False)) for v in row])
                     n += 1
         else:
             from openpyxl import Workbook
@@ -84,7 +85,7 @@ def export_table(session: Session, *, table: str, format: Format, path: str | Pa
             ws = wb.create_sheet(title=table[:31])
             ws.append(zh_header(tbl))
             for row in _rows(session, tbl):
-                ws.append([_cell(v, xlsx=True) for v in row])
+                ws.append([xlsx_cell(ws, _cell(v, xlsx=True)) for v in row])
                 n += 1
             wb.save(tmp)
     return n

@@ -28,15 +28,16 @@ CSV_COLUMNS = ("licence", "rule_id", "subject", "title_zh", "title_en", "status"
     responses={200: {"content": {"text/csv": {}}}},
 )
 def obligations_csv(session: DbSession, actor: Reader) -> Response:
+    from vats.report.cells import csv_text
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for o in views.portfolio(session, actor, as_of=today()).obligations:
         sources = "; ".join(f"{s.label()} [{s.reliability.value}]" for s in o.sources)
         due = o.due_date.isoformat() if o.due_date else ""
-        writer.writerow(
-            (o.licence, o.rule_id, o.subject or "", o.title_zh, o.title_en, o.status.value, due, sources)
-        )
+        row = (o.licence, o.rule_id, o.subject or "", o.title_zh, o.title_en, o.status.value, due, sources)
+        writer.writerow([csv_text(v) for v in row])  # subjects come from register entries
     return Response(
         content="\ufeff" + buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
