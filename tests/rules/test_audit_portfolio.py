@@ -97,3 +97,27 @@ def test_two_copies_of_one_number_are_audited_apart() -> None:
         assert a.obligations == tuple(evaluate([a.licence], [], AS_OF).obligations)
         assert list(a.findings) == audit_licence(a.licence, as_of=AS_OF)
     assert audits[0].findings != audits[1].findings
+
+
+def test_audit_each_keeps_each_holders_events_to_its_own_licences() -> None:
+    """Licences of different holders see different holder-wide events; `audit_each` runs them apart
+    (`holder_groups`) so each licence gets exactly its own audit."""
+    from vats.rules.audit import audit_each
+    from vats.rules.engine import holder_groups
+
+    licences = list({lic.number: lic for lic in (synthetic_licence(i) for i in range(12))}.values())
+    waive = [
+        Event(
+            "obligation_waived", date(2026, 1, 2), None, id="w-a", fields={"rule": "privacy.self_inspection"}
+        )
+    ]
+    nothing: list[Event] = []
+    items = [(lic, waive if i % 3 == 0 else nothing) for i, lic in enumerate(licences)]
+    groups = holder_groups(items)
+    assert len(groups) == 2 and sorted(p for g in groups for p in g[0]) == list(range(len(items)))
+    audits = audit_each(items, as_of=AS_OF)
+    assert [a.licence for a in audits] == licences
+    for (lic, events), audit in zip(items, audits, strict=True):
+        assert list(audit.findings) == audit_licence(lic, as_of=AS_OF, events=events)
+        waived = {o.rule_id for o in audit.obligations if o.status.value == "waived"}
+        assert waived == ({"privacy.self_inspection"} if events else set())

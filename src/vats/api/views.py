@@ -172,8 +172,8 @@ def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfol
 
 
 def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
-    from vats.rules.engine import EventIndex
-    from vats.store.events import list_events
+    from vats.rules.engine import event_order
+    from vats.store.events import events_of_licences
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
 
@@ -189,21 +189,21 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
         stale = [r.number for r in rows if _stale(previous.get(r.number), r)]
         wanted = None if len(stale) == len(rows) else stale  # cold start: no 10,000-item IN list
         decoded = {lic.number: lic for lic in load_domain_licences(session, numbers=wanted)} if stale else {}
-        index = EventIndex(list_events(session))
+        present = []
+        for row in rows:
+            old = previous.get(row.number)
+            licence = decoded.get(row.number) or (old.licence if old else None)
+            if licence is not None:  # else archived between the two queries
+                present.append((row, licence))
+        events_of = events_of_licences(session, [(licence, row.organisation_id) for row, licence in present])
     finally:
         if hidden is not None:
             session.info["visible_organisations"] = hidden
     reused: dict[str, _Entry] = {}
     todo: list[_Pending] = []
-    for row in rows:
+    for (row, licence), events in zip(present, events_of, strict=True):
         old = previous.get(row.number)
-        licence = decoded.get(row.number) or (old.licence if old else None)
-        if licence is None:
-            continue  # archived between the two queries
-        events = sorted(
-            (e for group in index.for_licence(licence).by_type.values() for e in group),
-            key=lambda e: (e.date, e.id or ""),
-        )
+        events.sort(key=event_order)
         fingerprint = (row.version, row.current_revision, tuple((e.id, e.type, e.date) for e in events))
         if old is not None and old.fingerprint == fingerprint and row.number not in decoded:
             reused[row.number] = old
@@ -235,13 +235,10 @@ class _Pending:
 
 
 def _evaluate_pending(todo: list[_Pending], as_of: date) -> list[_Entry]:
-    """Evaluate every pending licence in one engine run (`audit_portfolio`), split per licence."""
-    from vats.rules.audit import audit_portfolio
+    """Evaluate every pending licence in as few engine runs as holder-wide events allow (`audit_each`)."""
+    from vats.rules.audit import audit_each
 
-    if not todo:
-        return []
-    union = list({id(e): e for p in todo for e in p.events}.values())
-    audits = audit_portfolio([p.licence for p in todo], union, as_of=as_of)
+    audits = audit_each([(p.licence, p.events) for p in todo], as_of=as_of)
     return [
         _Entry(fingerprint=p.fingerprint, licence=p.licence, obligations=a.obligations, findings=a.findings)
         for p, a in zip(todo, audits, strict=True)

@@ -149,3 +149,23 @@ def audit_portfolio(
         )
         out.append(LicenceAudit(licence=licence, obligations=tuple(mine), findings=tuple(audit)))
     return out
+
+
+def audit_each(
+    items: Sequence[tuple[Licence, Sequence[Event]]],
+    *,
+    as_of: date,
+    settings: EngineSettings | None = None,
+) -> list[LicenceAudit]:
+    """`audit_licence` for each licence with its own events, in the given order, in as few engine runs
+    as the holder-wide events allow (`rules.engine.holder_groups`): one run when every licence sees the
+    same holder-wide events, as in a database of one holder."""
+    from vats.rules.engine import holder_groups
+
+    out: list[LicenceAudit | None] = [None] * len(items)
+    for positions, licences, events in holder_groups(items):
+        for position, audit in zip(
+            positions, audit_portfolio(licences, events, as_of=as_of, settings=settings), strict=True
+        ):
+            out[position] = audit
+    return [a for a in out if a is not None]

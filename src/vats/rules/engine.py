@@ -72,7 +72,7 @@ class EventIndex:
                 with_ids = False
         # groups are small (a licence's events of one type): sort each, with a C-level key when every
         # event has an id (always, once stored; otherwise a missing id counts as "")
-        key = attrgetter("date", "id") if with_ids else _event_order
+        key = attrgetter("date", "id") if with_ids else event_order
         for types in self._by.values():
             for group in types.values():
                 if len(group) > 1:
@@ -93,12 +93,37 @@ class EventIndex:
             for t, evs in group.items():
                 own.setdefault(t, []).extend(evs)
         for evs in own.values():
-            evs.sort(key=_event_order)
+            evs.sort(key=event_order)
         return LicenceEvents(own)
 
 
-def _event_order(e: Event) -> tuple[date, str]:
+def event_order(e: Event) -> tuple[date, str]:
+    """Events oldest first; same-day events by id (a missing id counts as "")."""
     return (e.date, e.id or "")
+
+
+def holder_groups(
+    items: Sequence[tuple[Licence, Sequence[Event]]],
+) -> list[tuple[list[int], list[Licence], list[Event]]]:
+    """Split licences, each with its own event list, into runs the engine can evaluate together.
+
+    The engine applies every holder-wide event (licence None) it is given to every licence in the
+    run, so licences are grouped by the holder-wide events they see (compared by identity: callers
+    share one list object per holder, see `vats.store.events.events_of_licences`; equal copies only
+    cost an extra run). Each group comes with the positions of its licences in `items` and the union
+    of their events; licence-bound events reach only the licences they name, as in a run of their own.
+    """
+    groups: dict[tuple[int, ...], tuple[list[int], list[Licence], dict[int, Event]]] = {}
+    for position, (licence, events) in enumerate(items):
+        key = tuple(id(e) for e in events if e.licence is None)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ([], [], {})
+        group[0].append(position)
+        group[1].append(licence)
+        for e in events:
+            group[2].setdefault(id(e), e)
+    return [(positions, licences, list(union.values())) for positions, licences, union in groups.values()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +138,7 @@ class LicenceEvents:
         if len(groups) <= 1:
             return groups[0] if groups else _EMPTY
         merged = [e for g in groups for e in g]
-        merged.sort(key=_event_order)
+        merged.sort(key=event_order)
         return merged
 
 

@@ -7,10 +7,10 @@ one indexed query.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from vats.model.obligations import Event
 from vats.rules.events import typed_fields
 from vats.store.audit import plain
 from vats.store.models import EventRow, LicenceRecord
+
+if TYPE_CHECKING:
+    from vats.model.licence import Licence
 
 
 def record_event(session: Session, *, event: Event, organisation_id: int | None = None) -> EventRow:
@@ -86,3 +89,58 @@ def list_events(
     if subject is not None:
         query = query.where(EventRow.subject == subject)
     return [to_event(row) for row in session.scalars(query)]
+
+
+_IN_BATCH = 1000
+
+
+def holder_wide_events(session: Session) -> dict[int | None, list[Event]]:
+    """Events recorded for a whole holder (licence NULL), by organisation, oldest first.
+
+    An organisation's holder-wide events concern its own licences only (a licensing agency keeps many
+    clients in one database); those recorded without an organisation concern every licence (a
+    database holding one company's licences). `list_events(licence=…)` applies the same rule.
+    """
+    t = EventRow.__table__
+    query = events_query().add_columns(t.c.organisation_id).where(t.c.licence.is_(None))
+    out: dict[int | None, list[Event]] = {}
+    for row in session.execute(query):
+        out.setdefault(row.organisation_id, []).append(to_event(row))
+    return out
+
+
+def events_of_licences(
+    session: Session,
+    licences: Sequence[tuple[Licence, int | None]],
+    *,
+    holder: dict[int | None, list[Event]] | None = None,
+) -> list[list[Event]]:
+    """For each (licence, organisation): its own events (by number or base number) and the holder-wide
+    events that concern it (see `holder_wide_events`), oldest first.
+
+    The holder-wide lists are shared between licences (the same objects), so callers can tell which
+    licences see the same holder-wide events without comparing them (`rules.engine.holder_groups`).
+    `holder` saves the query when the caller already has it.
+    """
+    from vats.rules.engine import EventIndex, event_order
+
+    holder = holder_wide_events(session) if holder is None else holder
+    keys = sorted({k for lic, _org in licences for k in _numbers(lic)})
+    bound: list[Event] = []
+    for start in range(0, len(keys), _IN_BATCH):  # bounded IN lists, whatever the portfolio's size
+        query = events_query(licences=keys[start : start + _IN_BATCH], include_shared=False)
+        bound.extend(to_event(row) for row in session.execute(query))
+    index = EventIndex(bound)
+    everyone = holder.get(None, [])
+    out = []
+    for lic, org in licences:
+        own = [e for group in index.for_licence(lic).by_type.values() for e in group]
+        own.sort(key=event_order)
+        shared = everyone + holder.get(org, []) if org is not None else everyone
+        out.append(own + shared if shared else own)
+    return out
+
+
+def _numbers(licence: Licence) -> set[str]:
+    info = licence.number_info
+    return {licence.number, info.base} if info is not None else {licence.number}

@@ -84,27 +84,6 @@ def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> O
     return ObligationStatus.UPCOMING
 
 
-def chunk_events(session: Session, licences: Sequence[Licence], shared: list[Event]) -> list[Event]:
-    """The events a chunk of licences needs: their own (by number or base number) plus holder-wide."""
-    from vats.store.events import events_query, to_event
-
-    numbers: set[str] = set()
-    for lic in licences:
-        numbers.add(lic.number)
-        if lic.number_info is not None:
-            numbers.add(lic.number_info.base)
-    own = [to_event(r) for r in session.execute(events_query(licences=numbers, include_shared=False))]
-    return own + shared
-
-
-def shared_events(session: Session) -> list[Event]:
-    """Holder-wide events (licence NULL); like the streaming status, they apply to every licence."""
-    from vats.store.events import events_query, to_event
-
-    query = events_query().where(EventRow.__table__.c.licence.is_(None))
-    return [to_event(r) for r in session.execute(query)]
-
-
 def _rules_fingerprint(settings: EngineSettings) -> int:
     """CRC of the bundled rule and calendar data files plus the settings: when a software update
     changes a rule or a holiday, every cached row is recomputed. Reads bytes only — loading the rule
@@ -330,7 +309,9 @@ def _stale_query(as_of: date, after: int, chunk: int) -> Any:
         s.c.valid_until < as_of,
     )
     return (
-        select(lic.c.id, lic.c.number, lic.c.data, lic.c.version, lic.c.current_revision)
+        select(
+            lic.c.id, lic.c.number, lic.c.data, lic.c.version, lic.c.current_revision, lic.c.organisation_id
+        )
         .select_from(lic.outerjoin(s, s.c.number == lic.c.number))
         .where(lic.c.archived.is_(False), lic.c.id > after, stale)
         .order_by(lic.c.id)
@@ -462,27 +443,32 @@ def _recompute_stale(
     session: Session, as_of: date, chunk: int, settings: EngineSettings, tally: Counter[TallyKey]
 ) -> int:
     """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
-    from vats.rules.engine import evaluate
+    from vats.rules.engine import evaluate, holder_groups
+    from vats.store.events import events_of_licences, holder_wide_events
     from vats.store.licences import to_licence
 
     bounds: _Bounds | None = None  # loads the rule library: only when something is stale
-    shared: list[Event] | None = None
+    holder: dict[int | None, list[Event]] | None = None
     done, last = 0, 0
     while rows := session.execute(_stale_query(as_of, last, chunk)).all():
         last = rows[-1].id
-        if shared is None or bounds is None:
-            shared = shared_events(session)
+        if holder is None or bounds is None:
+            holder = holder_wide_events(session)
             bounds = _Bounds(as_of, settings)
         licences = [to_licence(r.data) for r in rows]
-        events = chunk_events(session, licences, shared)
+        own = events_of_licences(
+            session, [(lic, r.organisation_id) for r, lic in zip(rows, licences, strict=True)], holder=holder
+        )
         future: dict[str | None, date] = {}
-        for e in events:
-            if e.date > as_of and (e.licence not in future or e.date < future[e.licence]):
-                future[e.licence] = e.date
+        for events in own:
+            for e in events:
+                if e.date > as_of and (e.licence not in future or e.date < future[e.licence]):
+                    future[e.licence] = e.date
         by_licence: dict[str, list[Obligation]] = {lic.number: [] for lic in licences}
-        for group, group_events in _waiver_groups(licences, events):
-            for o in evaluate(group, group_events, as_of, settings=settings).obligations:
-                by_licence.setdefault(o.licence, []).append(o)
+        for _positions, group, events in holder_groups(list(zip(licences, own, strict=True))):
+            for waived, group_events in _waiver_groups(group, events):
+                for o in evaluate(waived, group_events, as_of, settings=settings).obligations:
+                    by_licence.setdefault(o.licence, []).append(o)
         _forget(session, [r.number for r in rows], tally)
         values = [
             _row(o, r.number, as_of, settings)

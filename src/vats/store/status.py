@@ -30,12 +30,7 @@ from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheTally
-from vats.store.obligation_refresh import (
-    chunk_events,
-    derived_status,
-    refresh_obligation_cache,
-    shared_events,
-)
+from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
 
 EXPIRY_WARNING_DAYS = 90
 ALERT = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
@@ -297,14 +292,24 @@ def _evaluated_obligations(
     session: Session, status: PortfolioStatus, top: int, chunk: int, evaluate: Callable[..., Any]
 ) -> None:
     """The engine over every licence, chunk by chunk (no cache): counts and top N kept."""
+    from vats.rules.engine import holder_groups
+    from vats.store.events import events_of_licences, holder_wide_events
     from vats.store.licences import iter_domain_licences
 
-    shared = shared_events(session)
+    holder = holder_wide_events(session)
+    query = select(LicenceRecord.number, LicenceRecord.organisation_id)
+    organisation_of = {number: org for number, org in session.execute(query)}
     counts: Counter[str] = Counter()
     urgent, late = TopN(top, _urgency), TopN(top, _recency)
     for licences in iter_domain_licences(session, chunk=chunk):
-        evaluation = evaluate(licences, chunk_events(session, licences, shared), status.as_of)
-        for o in evaluation.obligations:
+        pairs = [(lic, organisation_of.get(lic.number)) for lic in licences]
+        own = events_of_licences(session, pairs, holder=holder)
+        obligations = [
+            o
+            for _positions, group, events in holder_groups(list(zip(licences, own, strict=True)))
+            for o in evaluate(group, events, status.as_of).obligations
+        ]
+        for o in obligations:
             counts[o.status.value] += 1
             if o.status in ALERT:
                 urgent.add(o)
