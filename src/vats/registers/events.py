@@ -77,18 +77,27 @@ def obligations_for(
     """
     if not subjects:
         return {}
-    from vats.rules.engine import evaluate
-    from vats.store.events import list_events
+    from sqlalchemy import select
+
+    from vats.rules.engine import evaluate, holder_groups
+    from vats.store.events import events_of_licences
     from vats.store.licences import load_domain_licences
+    from vats.store.models import LicenceRecord
 
     numbers = set(subjects.values())
     licences = load_domain_licences(session, numbers=numbers)
-    events: list[Event] = []
-    for number in sorted(numbers):
-        events.extend(list_events(session, licence=number))
-    evaluation = evaluate(licences, events, as_of)
+    query = select(LicenceRecord.number, LicenceRecord.organisation_id).where(
+        LicenceRecord.number.in_(numbers)
+    )
+    organisation_of = {number: org for number, org in session.execute(query)}
+    own = events_of_licences(session, [(lic, organisation_of.get(lic.number)) for lic in licences])
+    obligations = [
+        o
+        for _positions, group, events in holder_groups(list(zip(licences, own, strict=True)))
+        for o in evaluate(group, events, as_of).obligations
+    ]
     found: dict[str, list[Obligation]] = defaultdict(list)
-    for obligation in evaluation.obligations:
+    for obligation in obligations:
         subject = obligation.subject
         if subject is not None and subject in subjects and obligation.licence == subjects[subject]:
             found[subject].append(obligation)
