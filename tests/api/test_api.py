@@ -89,6 +89,24 @@ def test_licence_report_pdf_and_html(server: Server, seed_path: Path) -> None:
     assert missing.status_code == 404
 
 
+def test_portfolio_report_of_one_organisation(server: Server, seed_path: Path) -> None:
+    """A licensing agency's report for one client: that organisation's licences only; others 404."""
+    assert _import(server, seed_path, role="admin").status_code == 201
+    with server.client("admin") as c:
+        org = c.get(f"/api/v1/licences/{NUMBER}").json()["organisation_id"]
+        other = c.post("/api/v1/organisations", json={"name": "另一家公司"}).json()["id"]
+        html = c.get("/api/v1/exports/report", params={"format": "html", "organisation_id": org})
+        empty = c.get("/api/v1/exports/report", params={"format": "html", "organisation_id": other})
+        missing = c.get("/api/v1/exports/report", params={"organisation_id": 999999})
+    assert html.status_code == 200 and NUMBER in html.text
+    assert html.headers["content-disposition"].endswith(f"vats-report-org{org}-2026-11-02.html")
+    assert empty.status_code == 200 and NUMBER not in empty.text
+    assert missing.status_code == 404
+    with server.client("viewer") as c:  # everything the caller can see, as a workbook
+        sheet = c.get("/api/v1/exports/report", params={"format": "xlsx"})
+    assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+
+
 def test_bad_upload_is_a_problem_naming_the_field(server: Server) -> None:
     with server.client("officer") as c:
         r = c.post("/api/v1/licences", files={"document": ("x.txt", b"\x00\x01binary", "text/plain")})

@@ -68,3 +68,38 @@ def test_a_missing_licence_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
     code, _, err = run(["report", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "r.pdf")], capsys)
     assert code == 2 and "nope.txt" in err
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_stored_licences_of_one_organisation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without files the report reads the database: one client's licences (`--org`) or named ones."""
+    from vats.ingest.render import synthetic_licence
+    from vats.store.db import make_engine, session_scope, upgrade
+    from vats.store.licences import import_licence
+    from vats.store.organisations import add_organisation
+
+    url = f"sqlite:///{tmp_path / 'vats.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine, actor="t") as s:
+        a = add_organisation(s, name="客户甲").id
+        b = add_organisation(s, name="客户乙").id
+        mine = import_licence(s, licence=synthetic_licence(5), organisation_id=a).number
+        theirs = import_licence(s, licence=synthetic_licence(2), organisation_id=b).number
+    engine.dispose()
+    out = tmp_path / "client.html"
+    code, stdout, _ = run(
+        ["report", "--db", url, "--org", "客户甲", "--as-of", "2026-11-28", "-o", str(out)], capsys
+    )
+    assert code == 0 and "1 licences" in stdout
+    page = out.read_text(encoding="utf-8")
+    assert mine in page and theirs not in page
+    named = tmp_path / "named.xlsx"
+    assert run(["report", "--db", url, "-l", theirs, "-l", mine, "-o", str(named)], capsys)[0] == 0
+    for argv, needle in (
+        (["report", "--db", url, "-l", "京B2-20990001", "-o", str(tmp_path / "x.pdf")], "京B2-20990001"),
+        (["report", "--db", url, "--org", "没有这家", "-o", str(tmp_path / "x.pdf")], "没有这家"),
+        (["report", str(out), "--org", "客户甲", "-o", str(tmp_path / "x.pdf")], "--org"),
+    ):
+        code, _, err = run(argv, capsys)
+        assert code == 2 and needle in err, argv
+    assert not (tmp_path / "x.pdf").exists()

@@ -7,15 +7,17 @@ import csv
 import io
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from vats.api import views
 from vats.api.clock import today
-from vats.api.deps import Admin, DbSession, Reader
+from vats.api.deps import MAX_ID, Admin, DbSession, Reader
+from vats.api.reports import REPORT_RESPONSES, ExplainParam, ReportFormatParam, report_response
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 CSV_COLUMNS = ("licence", "rule_id", "subject", "title_zh", "title_en", "status", "due_date", "sources")
@@ -55,6 +57,42 @@ def obligations_ics(session: DbSession, actor: Reader) -> Response:
     from vats.api.routes.feeds import ics_response
 
     return ics_response(session, actor)
+
+
+@router.get(
+    "/report",
+    summary="Compliance report of the visible licences, or of one organisation's (PDF, HTML or XLSX)",
+    response_class=Response,
+    responses=REPORT_RESPONSES,
+)
+def portfolio_report(
+    session: DbSession,
+    actor: Reader,
+    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="one client only")] = None,
+    fmt: ReportFormatParam = "pdf",
+    explain: ExplainParam = False,
+) -> Response:
+    """What a licensing agency sends a client each month: every licence of the organisation, one
+    section each, from the same evaluation as the dashboard."""
+    as_of = today()
+    p = views.portfolio(session, actor, as_of=as_of)
+    if organisation_id is not None:
+        from vats.model.errors import NotFoundError
+        from vats.store.models import Organisation
+
+        actor.check_visible(organisation_id, what="organisation")
+        if session.get(Organisation, organisation_id) is None:
+            raise NotFoundError(
+                f"organisation {organisation_id} not found / 组织不存在", field="organisation_id"
+            )
+    numbers = [
+        lic.number
+        for lic in p.licences
+        if organisation_id is None or p.organisation_of.get(lic.number) == organisation_id
+    ]
+    audits = [a for a in map(p.audit_of, numbers) if a is not None]
+    name = f"org{organisation_id}" if organisation_id is not None else "portfolio"
+    return report_response(audits, as_of=as_of, fmt=fmt, explain=explain, name=name)
 
 
 @router.get(

@@ -4,7 +4,7 @@ and optimistic-concurrency updates (If-Match)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -17,6 +17,7 @@ from vats.api.clock import today
 from vats.api.deps import MAX_ID, DbSession, ExpectedVersion, Principal, Reader, RecordId, Writer, etag
 from vats.api.listing import Paged, Paging, paged
 from vats.api.problems import PreconditionFailed
+from vats.api.reports import REPORT_RESPONSES, ExplainParam, ReportFormatParam, report_response
 from vats.api.types import UtcDateTime
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import EXPIRING_DAYS, Licence, validity
@@ -329,44 +330,21 @@ def revision_document(number: str, n: RecordId, session: DbSession, actor: Reade
     "/{number}/report",
     summary="Compliance report of one licence as of today (PDF, HTML or XLSX), as `vats report` writes it",
     response_class=Response,
-    responses={
-        200: {
-            "content": {
-                "application/pdf": {},
-                "text/html": {},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-            }
-        }
-    },
+    responses=REPORT_RESPONSES,
 )
 def licence_report(
     number: str,
     session: DbSession,
     actor: Reader,
-    fmt: Annotated[
-        Literal["pdf", "html", "xlsx"], Query(alias="format", description="pdf | html | xlsx")
-    ] = "pdf",
-    explain: Annotated[bool, Query(description="add each dated obligation's derivation")] = False,
+    fmt: ReportFormatParam = "pdf",
+    explain: ExplainParam = False,
 ) -> Response:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from vats.report.compliance import MEDIA_TYPES, build_report, render
-
     record = _visible_record(session, actor, number)
     as_of = today()
     audit = views.portfolio(session, actor, as_of=as_of).audit_of(record.number)
     if audit is None:  # archived: the portfolio holds live licences only
         raise NotFoundError(f"licence {number} is archived / 许可证已归档", field="number")
-    report = build_report(
-        [audit], as_of=as_of, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")), explain=explain
-    )
-    name = f"vats-report-{record.number}-{as_of.isoformat()}.{fmt}"
-    return Response(
-        content=render(report, fmt),
-        media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return report_response([audit], as_of=as_of, fmt=fmt, explain=explain, name=record.number)
 
 
 @router.get("/{number}/diff", summary="What changed between two revisions (dates, holder, sites, scope)")

@@ -1,0 +1,48 @@
+"""The compliance report as an HTTP download, shared by the per-licence and the portfolio endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import Query
+from fastapi.responses import Response
+
+if TYPE_CHECKING:
+    from vats.rules.audit import LicenceAudit
+
+ReportFormatParam = Annotated[
+    Literal["pdf", "html", "xlsx"], Query(alias="format", description="pdf | html | xlsx")
+]
+ExplainParam = Annotated[bool, Query(description="add each dated obligation's derivation")]
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "application/pdf": {},
+            "text/html": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        }
+    }
+}
+
+
+def report_response(
+    audits: Sequence[LicenceAudit], *, as_of: date, fmt: str, explain: bool, name: str
+) -> Response:
+    """Render the report of `audits` and send it as an attachment `vats-report-NAME-DATE.FMT`."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from vats.report.compliance import MEDIA_TYPES, build_report, render
+
+    report = build_report(
+        audits, as_of=as_of, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")), explain=explain
+    )
+    filename = f"vats-report-{name}-{as_of.isoformat()}.{fmt}"
+    return Response(
+        content=render(report, fmt),  # type: ignore[arg-type]
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
