@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from vats.api.testing import Server
 
 NUMBER = "渝B2-20210467"
@@ -105,6 +107,19 @@ def test_portfolio_report_of_one_organisation(server: Server, seed_path: Path) -
     with server.client("viewer") as c:  # everything the caller can see, as a workbook
         sheet = c.get("/api/v1/exports/report", params={"format": "xlsx"})
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+
+
+def test_report_size_is_capped_per_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering runs inside the request: too many licences for one download is a clear 400."""
+    from datetime import date
+
+    from vats.api import reports
+    from vats.model.errors import InputError
+
+    monkeypatch.setitem(reports.MAX_LICENCES, "pdf", 0)
+    with pytest.raises(InputError, match="limit of 0") as caught:
+        reports.report_response([object()], as_of=date(2026, 11, 2), fmt="pdf", explain=False, name="x")  # type: ignore[list-item]
+    assert caught.value.field == "organisation_id"
 
 
 def test_bad_upload_is_a_problem_naming_the_field(server: Server) -> None:

@@ -17,6 +17,10 @@ ReportFormatParam = Annotated[
     Literal["pdf", "html", "xlsx"], Query(alias="format", description="pdf | html | xlsx")
 ]
 ExplainParam = Annotated[bool, Query(description="add each dated obligation's derivation")]
+# Licences per downloaded report. Rendering runs in the request: a PDF costs about 0.3 s and 12 MB per
+# licence (BENCHMARKS.md), a workbook or page far less; beyond these a caller filters by organisation
+# or runs `vats report` offline, instead of tying up a worker for minutes.
+MAX_LICENCES = {"pdf": 100, "html": 1000, "xlsx": 2000}
 REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
@@ -35,8 +39,17 @@ def report_response(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from vats.model.errors import InputError
     from vats.report.compliance import MEDIA_TYPES, build_report, render
 
+    n, limit = len(audits), MAX_LICENCES[fmt]
+    if n > limit:
+        raise InputError(
+            f"报告过大：{n} 张许可证超过 {fmt} 的上限 {limit}；请按组织筛选或使用 vats report / "
+            f"{n} licences exceed the {fmt} limit of {limit}: filter by organisation_id, "
+            "use another format, or run `vats report` offline",
+            field="organisation_id",
+        )
     report = build_report(
         audits, as_of=as_of, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")), explain=explain
     )
