@@ -55,7 +55,6 @@ from vats.store.obligation_cache import (
 
 EVENTS_SEEN = "events_seen"
 ENGINE_FINGERPRINT = "engine_fingerprint"
-WAIVER = "obligation_waived"
 AUDIT_SEEN = "audit_seen"
 STATE_ROWS = "state_rows"  # summary of obligation_cache_state written by every refresh that ran:
 VALID_FROM = "valid_from"  # the latest `computed_for` (ordinal)
@@ -356,28 +355,6 @@ def _keys(licence: Licence) -> set[str | None]:
     return keys
 
 
-def _waiver_groups(
-    licences: list[Licence], events: list[Event]
-) -> Iterable[tuple[list[Licence], list[Event]]]:
-    """Split a chunk so a licence's waiver only reaches that licence.
-
-    The engine indexes waivers by (rule, subject) across every event it is given, so a waiver
-    recorded for one licence would waive the same rule for every other licence in the same call;
-    licences with a waiver of their own are therefore evaluated alone with only their own events.
-    """
-    waived = {e.licence for e in events if e.type == WAIVER and e.licence is not None}
-    if not waived:
-        yield licences, events
-        return
-    plain = [lic for lic in licences if not (_keys(lic) & waived)]
-    if plain:
-        yield plain, [e for e in events if not (e.type == WAIVER and e.licence is not None)]
-    for lic in licences:
-        keys = _keys(lic)
-        if keys & waived:
-            yield [lic], [e for e in events if e.licence in keys]
-
-
 def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> dict[str, Any]:
     fixed = (
         None
@@ -465,10 +442,11 @@ def _recompute_stale(
                 if e.date > as_of and (e.licence not in future or e.date < future[e.licence]):
                     future[e.licence] = e.date
         by_licence: dict[str, list[Obligation]] = {lic.number: [] for lic in licences}
+        # waivers are keyed by licence number in the engine, so one run serves licences with and
+        # without waivers alike (tests/rules/test_audit_portfolio.py holds a run equal to one per licence)
         for _positions, group, events in holder_groups(list(zip(licences, own, strict=True))):
-            for waived, group_events in _waiver_groups(group, events):
-                for o in evaluate(waived, group_events, as_of, settings=settings).obligations:
-                    by_licence.setdefault(o.licence, []).append(o)
+            for o in evaluate(group, events, as_of, settings=settings).obligations:
+                by_licence.setdefault(o.licence, []).append(o)
         _forget(session, [r.number for r in rows], tally)
         values = [
             _row(o, r.number, as_of, settings)
