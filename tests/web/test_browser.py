@@ -51,9 +51,13 @@ def test_officer_journey(web_server: Server, browser, seed_path: Path, artifacts
     with page.expect_download() as download:  # the compliance report, through the session cookie
         page.get_by_role("link", name="下载合规报告（PDF）").click()
     report = Path(download.value.path())
-    assert (
-        download.value.suggested_filename.startswith("vats-report-") and report.read_bytes()[:5] == b"%PDF-"
-    )
+    assert download.value.suggested_filename.startswith("vats-report-")
+    assert report.read_bytes()[:5] == b"%PDF-"
+    page.goto(f"{web_server.url}/licences")  # the whole visible portfolio, as a workbook
+    with page.expect_download() as sheet:
+        page.get_by_role("link", name="XLSX").click()
+    assert Path(sheet.value.path()).read_bytes()[:2] == b"PK"
+    page.go_back()
 
     page.get_by_role("link", name="概览").click()
     warning = page.get_by_role("alert").filter(has_text=NUMBER)

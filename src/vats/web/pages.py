@@ -21,6 +21,7 @@ from vats.api import views
 from vats.api.clock import today
 from vats.api.deps import DbSession, Principal
 from vats.api.listing import PageParams
+from vats.api.reports import MAX_LICENCES
 from vats.api.routes.licences import document_lines, import_document, parse_upload
 from vats.api.settings import CSRF_FIELD
 from vats.model.errors import InputError, NotFoundError
@@ -108,6 +109,7 @@ def licences_page(
         per_page=PER_PAGE,
         query=_query(request),
         filters={"q": q, "validity": validity},
+        report_formats=[f for f in ("xlsx", "pdf", "html") if len(p.licences) <= MAX_LICENCES[f]],
     )
 
 
