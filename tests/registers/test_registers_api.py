@@ -76,3 +76,46 @@ def test_validation_errors_and_roles(client: TestClient, licence: str) -> None:
     r = client.post("/api/v1/complaints", json={**bad, "channel": "phone"}, headers={"x-role": "viewer"})
     assert r.status_code == 403
     assert client.get("/api/v1/complaints/999").status_code == 404
+
+
+def test_filing_attachments_upload_and_download(client: TestClient, licence: str) -> None:
+    """A file attached over HTTP comes back byte for byte with its SM3, always as a download."""
+    from vats.store.audit import sm3_hex
+
+    filing = client.post("/api/v1/filings", json={"licence": licence, "kind": "renewal"}).json()
+    content = "<html><script>alert(1)</script>续办申请表</html>".encode()
+    up = client.post(
+        f"/api/v1/filings/{filing['id']}/attachments", files={"file": ("申请表.html", content, "text/html")}
+    )
+    assert up.status_code == 201, up.text
+    attachment = up.json()
+    assert attachment["sm3"] == sm3_hex(content) and attachment["size"] == len(content)
+    down = client.get(up.headers["location"])
+    assert down.status_code == 200 and down.content == content
+    assert down.headers["x-content-sm3"] == sm3_hex(content)
+    assert down.headers["content-disposition"].startswith("attachment;")  # never rendered in the app
+    listed = client.get(f"/api/v1/filings/{filing['id']}").json()["attachments"]
+    assert [a["filename"] for a in listed] == ["申请表.html"]
+    other = client.post("/api/v1/filings", json={"licence": licence, "kind": "other"}).json()
+    assert client.get(f"/api/v1/filings/{other['id']}/attachments/{attachment['id']}").status_code == 404
+    empty = client.post(
+        f"/api/v1/filings/{filing['id']}/attachments", files={"file": ("x.txt", b"", "text/plain")}
+    )
+    assert empty.status_code == 400 and empty.json()["field"] == "content"
+    viewer = client.post(
+        f"/api/v1/filings/{filing['id']}/attachments",
+        files={"file": ("x.txt", b"x", "text/plain")},
+        headers={"x-role": "viewer"},
+    )
+    assert viewer.status_code == 403
+
+
+def test_attachment_cap_is_enforced_over_http(
+    client: TestClient, licence: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VATS_ATTACHMENT_MAX_BYTES", "10")
+    filing = client.post("/api/v1/filings", json={"licence": licence, "kind": "renewal"}).json()
+    r = client.post(
+        f"/api/v1/filings/{filing['id']}/attachments", files={"file": ("a.bin", b"x" * 11, "application/pdf")}
+    )
+    assert r.status_code == 403 and "VATS_ATTACHMENT_MAX_BYTES" in r.text

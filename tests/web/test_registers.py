@@ -54,3 +54,24 @@ def test_create_through_generated_form(officer, plural: str) -> None:  # type: i
     assert f"/registers/{plural}/" in str(created.url)
     invalid = client.post(f"/registers/{plural}", data={"csrf_token": csrf, "licence": NUMBER})
     assert invalid.status_code == 400 and 'role="alert"' in invalid.text
+
+
+def test_filing_page_attaches_and_links_files(officer) -> None:  # type: ignore[no-untyped-def]
+    """The filing page's upload form stores the file (CSRF-checked) and links it for download."""
+    client, csrf = officer
+    form = {"csrf_token": csrf, "licence": NUMBER, "kind": "other", "title": "补充材料"}
+    page = client.post("/registers/filings", data=form, follow_redirects=True)
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    url = str(page.url)
+    files = {"file": ("回执.pdf", b"%PDF-1.4 receipt", "application/pdf")}
+    refused = client.post(f"{url}/attachments", data={"csrf_token": "wrong"}, files=files)
+    assert refused.status_code == 403
+    done = client.post(f"{url}/attachments", data={"csrf_token": csrf}, files=files, follow_redirects=True)
+    assert done.status_code == 200 and "回执.pdf" in done.text
+    link = done.text.split('href="/api/v1/filings/', 1)[1].split('"', 1)[0]
+    download = client.get(f"/api/v1/filings/{link}")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 receipt"
+    empty = client.post(
+        f"{url}/attachments", data={"csrf_token": csrf}, files={"file": ("空.txt", b"", "text/plain")}
+    )
+    assert empty.status_code == 400 and 'role="alert"' in empty.text

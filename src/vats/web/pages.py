@@ -23,20 +23,17 @@ from vats.api.deps import DbSession, Principal
 from vats.api.listing import PageParams
 from vats.api.reports import MAX_LICENCES
 from vats.api.routes.licences import document_lines, import_document, parse_upload
-from vats.api.settings import CSRF_FIELD
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import VALIDITY, validity
 from vats.model.obligations import ObligationStatus
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
-from vats.web.security import check_csrf
+from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 MAX_UPLOAD = 10 * 1024 * 1024
-
-Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
 
 
 def _query(request: Request):  # type: ignore[no-untyped-def]

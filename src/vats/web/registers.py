@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
@@ -23,7 +23,7 @@ from vats.api.deps import DbSession, Principal, Role
 from vats.api.listing import PageParams
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
-from vats.web.security import check_csrf
+from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -312,6 +312,7 @@ def _record_page(
         data={k: v for k, v in data.items() if k not in RECORD_HIDDEN},
         labels=labels,
         actions=actions if _writer(user) else [],
+        attachable=plural == "filings" and "attach" in record.actions and _writer(user),
         error=error,
     )
 
@@ -350,6 +351,34 @@ def register_record(
     request: Request, plural: str, record_id: int, user: WebUser, session: DbSession
 ) -> Response:
     return _record_page(request, plural, record_id, session, user)
+
+
+@router.post("/registers/filings/{record_id}/attachments")
+async def filing_attachment(
+    request: Request,
+    record_id: int,
+    file: Annotated[UploadFile, File()],
+    session: DbSession,
+    user: WebWriter,
+    csrf_token: Csrf = "",
+) -> Response:
+    """Attach a file to a filing from its page (the generic actions below post JSON-shaped forms)."""
+    from vats.registers.filings import service
+
+    check_csrf(request, csrf_token)
+    content = await file.read(service.max_attachment_bytes() + 1)
+    try:
+        service.attach_file(
+            session,
+            filing_id=record_id,
+            filename=file.filename or "",
+            content=content,
+            media_type=file.content_type,
+        )
+    except VatsError as exc:
+        session.rollback()
+        return _record_page(request, "filings", record_id, session, user, error=_message(exc))
+    return RedirectResponse(f"/registers/filings/{record_id}", status_code=303)
 
 
 @router.post("/registers/{plural}/{record_id}/{action}")

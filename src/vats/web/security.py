@@ -6,12 +6,16 @@ import secrets
 import threading
 import time
 from collections import deque
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Form, Request
 
 from vats.api.deps import Forbidden
 from vats.api.problems import TooManyRequests
 from vats.api.settings import CSRF_FIELD, CSRF_HEADER
+
+Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
+"""The CSRF token field of a posted form (checked with `check_csrf`)."""
 
 
 class TooManyAttempts(TooManyRequests):
