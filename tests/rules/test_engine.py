@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from reference_licence import NUMBER, make_number
+from reference_licence import NUMBER, make_number, make_reference
 
 from vats.model.findings import Severity
 from vats.model.licence import Licence
@@ -307,3 +307,31 @@ def test_a_waiver_applies_to_its_own_licence_only(reference_licence: Licence) ->
     everywhere = replace(waived, licence=None)
     obs = evaluate([reference_licence, other], [everywhere], AS_OF).obligations
     assert {o.status for o in obs if o.rule_id == "licence.renewal"} == {ObligationStatus.WAIVED}
+
+
+def test_a_retracted_event_no_longer_counts() -> None:
+    """Corrections retract the wrong event and record the right one; only the right one counts."""
+    from vats.rules.engine import without_retracted
+
+    licence = make_reference()
+    wrong = Event("illegal_info_disposed", date(2026, 9, 28), NUMBER, id="e1", fields={"subject": "case:1"})
+    right = Event("illegal_info_disposed", date(2026, 10, 9), NUMBER, id="e2", fields={"subject": "case:1"})
+    retraction = Event(
+        "event_retracted", date(2026, 11, 2), NUMBER, id="e3", fields={"event": "e1", "reason": "录入错误"}
+    )
+    before = [
+        o for o in evaluate([licence], [wrong], AS_OF).obligations if o.rule_id == "illegal_info.report"
+    ]
+    after = [
+        o
+        for o in evaluate([licence], [wrong, retraction, right], AS_OF).obligations
+        if o.rule_id == "illegal_info.report"
+    ]
+    assert [o.due_date for o in before] == [date(2026, 10, 16)]
+    assert [(o.event_id, o.due_date) for o in after] == [("e2", date(2026, 10, 22))]  # 10-10 is a make-up day
+    unknown = Event(
+        "event_retracted", date(2026, 11, 2), NUMBER, id="e4", fields={"event": "nope", "reason": "x"}
+    )
+    assert without_retracted([wrong, unknown]) == [wrong]
+    events = [wrong, right]
+    assert without_retracted(events) is events  # nothing retracted: the list itself, no copy

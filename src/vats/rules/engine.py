@@ -102,6 +102,21 @@ def event_order(e: Event) -> tuple[date, str]:
     return (e.date, e.id or "")
 
 
+RETRACTED = "event_retracted"
+
+
+def without_retracted(events: Sequence[Event]) -> Sequence[Event]:
+    """The events minus those a correction retracted, and minus the retractions themselves.
+
+    A register correction never edits a stored event (they are append-only and feed the audit chain and
+    the status cache's watermark); it records `event_retracted` naming the wrong event's id, and the
+    corrected event. A retraction counts whatever its date: the retracted record was never true."""
+    gone = {str(e.fields.get("event")) for e in events if e.type == RETRACTED}
+    if not gone:
+        return events
+    return [e for e in events if e.type != RETRACTED and e.id not in gone]
+
+
 def holder_groups(
     items: Sequence[tuple[Licence, Sequence[Event]]],
 ) -> list[tuple[list[int], list[Licence], list[Event]]]:
@@ -1171,6 +1186,7 @@ def _derive(
     same order): findings need not look at the ~150,000 undated standing duties of a portfolio."""
     settings = settings or EngineSettings()
     library = library or default_library()
+    events = without_retracted(events)
     index = EventIndex(events)
     waivers: dict[tuple[str | None, str, str | None], Event] = {}
     for e in events:
