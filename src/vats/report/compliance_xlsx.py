@@ -82,10 +82,8 @@ def render_xlsx(report: ComplianceReport) -> bytes:
         for o in (*s.dated, *s.continuing):
             rows.append(_obligation_row(o))
             fills.append(_fill_of(o.status))
-    _table(obligations, OBLIGATION_HEAD, rows, widths=[18, 12, 14, 36, 36, 22, 12, 12, 8, 48, 28, 36, 28])
-    for index, colour in enumerate(fills, start=2):
-        if colour is not None:
-            _tint(obligations, index, colour)
+    widths = [18, 12, 14, 36, 36, 22, 12, 12, 8, 48, 28, 36, 28]
+    _table(obligations, OBLIGATION_HEAD, rows, widths=widths, fills=fills)
     findings = book.create_sheet("问题 Findings")
     rows = [_finding_row(s.licence.number, f) for s in report.sections for f in s.findings]
     _table(findings, FINDING_HEAD, rows, widths=[18, 12, 60, 60, 48, 10, 36])
@@ -161,11 +159,22 @@ def _fill_of(status: ObligationStatus) -> str | None:
     return None
 
 
-def _table(sheet: Worksheet, head: list[str], rows: list[list[Any]], *, widths: list[int]) -> None:
-    """Header row (bold, frozen, filterable), the rows, column widths and date formats."""
+def _table(
+    sheet: Worksheet,
+    head: list[str],
+    rows: list[list[Any]],
+    *,
+    widths: list[int],
+    fills: list[str | None] | None = None,
+) -> None:
+    """Header row (bold, frozen, filterable), the rows (tinted where `fills` says), widths, date formats.
+
+    Everything is styled in one pass over the rows: openpyxl's `sheet[row]` measures the whole sheet
+    on every call, so styling row by row afterwards costs time quadratic in the rows (35 s instead of
+    under 2 s at 1,000 licences)."""
     from datetime import date
 
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from vats.report.cells import xlsx_cell
@@ -176,8 +185,13 @@ def _table(sheet: Worksheet, head: list[str], rows: list[list[Any]], *, widths: 
     for row in rows:
         sheet.append([xlsx_cell(sheet, value) for value in row])
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row_cells in sheet.iter_rows(min_row=2):
+    tints: dict[str, PatternFill] = {}
+    for index, row_cells in enumerate(sheet.iter_rows(min_row=2)):
+        colour = fills[index] if fills else None
+        tint = tints.setdefault(colour, PatternFill("solid", fgColor=colour)) if colour else None
         for cell in row_cells:
+            if tint is not None:
+                cell.fill = tint
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, str) and "\n" in cell.value:
@@ -186,11 +200,3 @@ def _table(sheet: Worksheet, head: list[str], rows: list[list[Any]], *, widths: 
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, len(rows) + 1)}"
-
-
-def _tint(sheet: Worksheet, row: int, colour: str) -> None:
-    from openpyxl.styles import PatternFill
-
-    fill = PatternFill("solid", fgColor=colour)
-    for cell in sheet[row]:
-        cell.fill = fill
