@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,77 @@ def emit(session: Session, *, type: str, on: date, licence: str, subject: str, *
     event = Event(type=type, date=on, licence=licence, fields={"subject": subject, **clean})
     record_event(session, event=event)
     return event
+
+
+@dataclass(frozen=True, slots=True)
+class Implied:
+    """An event a record's current state implies (type, date and fields besides the subject)."""
+
+    type: str
+    on: date
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def key(self) -> tuple[str, str, str]:
+        return _identity(self.type, self.on, self.fields)
+
+
+def sync_events(
+    session: Session,
+    *,
+    licence: str,
+    subject: str,
+    implied: Iterable[Implied],
+    retract_reason: str | None = None,
+) -> None:
+    """Make the recorded events of one register record match what its state implies.
+
+    Each register says once (`implied_events` in its service) which events a record's fields imply;
+    transitions and corrections both call this, so the two can never disagree. Missing events are
+    recorded. Recorded events the state no longer implies are retracted (`event_retracted`, with the
+    reason) only when `retract_reason` is given — a correction; a transition never retracts.
+    """
+    from vats.rules.engine import RETRACTED, without_retracted
+    from vats.store.events import list_events
+
+    recorded = [e for e in without_retracted(list_events(session, subject=subject)) if e.licence == licence]
+    have = {_key(e): e for e in recorded}
+    wanted = {i.key(): i for i in implied}
+    if retract_reason is not None:
+        for key, event in have.items():
+            if key not in wanted:
+                emit(
+                    session,
+                    type=RETRACTED,
+                    on=_today(),
+                    licence=licence,
+                    subject=subject,
+                    event=event.id,
+                    reason=retract_reason,
+                )
+    for key, i in wanted.items():
+        if key not in have:
+            emit(session, type=i.type, on=i.on, licence=licence, subject=subject, **i.fields)
+
+
+def _key(event: Event) -> tuple[str, str, str]:
+    return _identity(event.type, event.date, {k: v for k, v in event.fields.items() if k != "subject"})
+
+
+def _identity(type: str, on: date, fields: Mapping[str, Any]) -> tuple[str, str, str]:
+    """What makes two events the same for a record: type, date and fields (as stored JSON, so a date
+    field compares equal whether it was just built or read back)."""
+    import json
+
+    from vats.store.audit import plain
+
+    data = plain({k: v for k, v in fields.items() if v is not None})
+    return (type, on.isoformat(), json.dumps(data, sort_keys=True, ensure_ascii=False))
+
+
+def _today() -> date:
+    from vats.registers.base import china_today
+
+    return china_today()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from vats.registers.base import (
     parse_input,
     resolve_licence,
 )
-from vats.registers.events import emit
+from vats.registers.events import Implied, sync_events
 from vats.registers.vocab import Term, vocabulary
 from vats.store.listing import ListResult, Page
 
@@ -44,6 +44,18 @@ def _unit_fields(assessment: Assessment, event: str) -> dict[str, object]:
     if event in ("grading_filed", "conformity_assessed", "risk_assessed"):
         return {"unit": assessment.unit}
     return {}
+
+
+def implied_events(assessment: Assessment) -> list[Implied]:
+    """Completion and report, with the event types the assessment's kind names (and its unit)."""
+    term, out = _term(assessment), []
+    if assessment.completed_at is not None and term.event:
+        out.append(Implied(term.event, assessment.completed_at, _unit_fields(assessment, term.event)))
+    if assessment.reported_at is not None and term.done_event:
+        out.append(
+            Implied(term.done_event, assessment.reported_at, _unit_fields(assessment, term.done_event))
+        )
+    return out
 
 
 def add_assessment(
@@ -95,16 +107,9 @@ def complete_assessment(
     not_future(data.completed_at, field="completed_at", today=today or china_today())
     assessment.status = status
     assessment.completed_at = data.completed_at
-    event = _term(assessment).event
-    if event:
-        emit(
-            session,
-            type=event,
-            on=data.completed_at,
-            licence=assessment.licence,
-            subject=assessment.subject,
-            **_unit_fields(assessment, event),
-        )
+    sync_events(
+        session, licence=assessment.licence, subject=assessment.subject, implied=implied_events(assessment)
+    )
     session.flush()
     return assessment
 
@@ -130,16 +135,9 @@ def report_assessment(
     assessment.status = status
     assessment.reported_at = data.reported_at
     assessment.report_ref = data.report_ref
-    event = _term(assessment).done_event
-    if event:
-        emit(
-            session,
-            type=event,
-            on=data.reported_at,
-            licence=assessment.licence,
-            subject=assessment.subject,
-            **_unit_fields(assessment, event),
-        )
+    sync_events(
+        session, licence=assessment.licence, subject=assessment.subject, implied=implied_events(assessment)
+    )
     session.flush()
     return assessment
 

@@ -26,7 +26,7 @@ from vats.registers.base import (
 from vats.registers.cases import MACHINE
 from vats.registers.cases.models import DisposalCase
 from vats.registers.cases.schemas import CaseCreate, CaseDispose, CaseFilters, CaseReport
-from vats.registers.events import emit
+from vats.registers.events import Implied, sync_events
 from vats.store.listing import ListResult, Page
 
 
@@ -70,6 +70,16 @@ def add_case(
     return case
 
 
+def implied_events(case: DisposalCase) -> list[Implied]:
+    """The events a case's recorded dates imply: disposal (starts the 10 working days) and report."""
+    out = []
+    if case.disposed_at is not None:
+        out.append(Implied("illegal_info_disposed", case.disposed_at))
+    if case.reported_at is not None:
+        out.append(Implied("illegal_info_reported", case.reported_at))
+    return out
+
+
 def get_case(session: Session, *, case_id: int) -> DisposalCase:
     return get_or_raise(session, DisposalCase, case_id)
 
@@ -99,9 +109,7 @@ def dispose_case(
     case.action = data.action
     case.records_kept = data.records_kept
     case.records_ref = data.records_ref
-    emit(
-        session, type="illegal_info_disposed", on=data.disposed_at, licence=case.licence, subject=case.subject
-    )
+    sync_events(session, licence=case.licence, subject=case.subject, implied=implied_events(case))
     session.flush()
     return case
 
@@ -125,9 +133,7 @@ def report_case(
     case.status = status
     case.reported_at = data.reported_at
     case.receipt_no = data.receipt_no
-    emit(
-        session, type="illegal_info_reported", on=data.reported_at, licence=case.licence, subject=case.subject
-    )
+    sync_events(session, licence=case.licence, subject=case.subject, implied=implied_events(case))
     session.flush()
     return case
 

@@ -23,7 +23,7 @@ from vats.registers.base import (
 from vats.registers.changes import MACHINE
 from vats.registers.changes.models import CorporateChange
 from vats.registers.changes.schemas import ChangeCreate, ChangeFile, ChangeFilters
-from vats.registers.events import emit
+from vats.registers.events import Implied, sync_events
 from vats.registers.vocab import Term, vocabulary
 from vats.store.listing import ListResult, Page
 
@@ -38,6 +38,22 @@ def trigger_date(change: CorporateChange) -> date:
     start = change.decided_at if basis == "decision" else change.registered_at
     assert start is not None  # ChangeCreate requires the date the kind needs
     return start
+
+
+def implied_events(change: CorporateChange) -> list[Implied]:
+    """The kind's trigger event (on its decision or registration date; entity changes carry the date
+    they take effect, which starts the "90 days before" clock) and, once filed, the filing."""
+    term, out = _term(change), []
+    if term.event:
+        fields: dict[str, object] = {}
+        if term.event in ("entity_change_decided", "registration_changed"):
+            fields["change_kind"] = change.kind
+        if term.event == "entity_change_decided":
+            fields["effective_date"] = change.effective_at
+        out.append(Implied(term.event, trigger_date(change), fields))
+    if change.filed_at is not None and term.done_event:
+        out.append(Implied(term.done_event, change.filed_at))
+    return out
 
 
 def add_change(
@@ -86,21 +102,7 @@ def add_change(
     )
     session.add(change)
     session.flush()
-    term = _term(change)
-    if term.event:
-        fields: dict[str, object] = {}
-        if term.event in ("entity_change_decided", "registration_changed"):
-            fields["change_kind"] = change.kind
-        if term.event == "entity_change_decided":
-            fields["effective_date"] = change.effective_at
-        emit(
-            session,
-            type=term.event,
-            on=trigger_date(change),
-            licence=change.licence,
-            subject=change.subject,
-            **fields,
-        )
+    sync_events(session, licence=change.licence, subject=change.subject, implied=implied_events(change))
     return change
 
 
@@ -126,9 +128,7 @@ def file_change(
     change.status = status
     change.filed_at = data.filed_at
     change.receipt_no = data.receipt_no
-    done = _term(change).done_event
-    if done:
-        emit(session, type=done, on=data.filed_at, licence=change.licence, subject=change.subject)
+    sync_events(session, licence=change.licence, subject=change.subject, implied=implied_events(change))
     session.flush()
     return change
 

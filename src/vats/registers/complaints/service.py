@@ -21,7 +21,7 @@ from vats.registers.base import (
 from vats.registers.complaints import MACHINE
 from vats.registers.complaints.models import Complaint
 from vats.registers.complaints.schemas import ComplaintCreate, ComplaintFilters, ComplaintReply
-from vats.registers.events import emit
+from vats.registers.events import Implied, sync_events
 from vats.store.listing import ListResult, Page
 
 
@@ -65,15 +65,18 @@ def add_complaint(
     )
     session.add(complaint)
     session.flush()
-    emit(
-        session,
-        type="complaint_received",
-        on=data.received_at,
-        licence=complaint.licence,
-        subject=complaint.subject,
-        channel=data.channel,
+    sync_events(
+        session, licence=complaint.licence, subject=complaint.subject, implied=implied_events(complaint)
     )
     return complaint
+
+
+def implied_events(complaint: Complaint) -> list[Implied]:
+    """Receipt (starts the 15-day reply clock, with its channel) and, once given, the reply."""
+    out = [Implied("complaint_received", complaint.received_at, {"channel": complaint.channel})]
+    if complaint.replied_at is not None:
+        out.append(Implied("complaint_replied", complaint.replied_at))
+    return out
 
 
 def get_complaint(session: Session, *, complaint_id: int) -> Complaint:
@@ -98,12 +101,8 @@ def reply_complaint(
     complaint.status = status
     complaint.replied_at = data.replied_at
     complaint.reply_ref = data.reply_ref
-    emit(
-        session,
-        type="complaint_replied",
-        on=data.replied_at,
-        licence=complaint.licence,
-        subject=complaint.subject,
+    sync_events(
+        session, licence=complaint.licence, subject=complaint.subject, implied=implied_events(complaint)
     )
     session.flush()
     return complaint

@@ -28,7 +28,7 @@ from vats.registers.base import (
     resolve_licence,
     visible,
 )
-from vats.registers.events import emit
+from vats.registers.events import Implied, sync_events
 from vats.registers.filings import MACHINE
 from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingSubmit
@@ -52,6 +52,14 @@ def max_attachment_bytes() -> int:
     if value < 1:
         raise InputError("must be positive / 必须为正数", field="VATS_ATTACHMENT_MAX_BYTES")
     return value
+
+
+def implied_events(filing: Filing) -> list[Implied]:
+    """Once submitted, the event its kind's duty is waiting for (annual reports carry their year)."""
+    done = vocabulary().term("filing_kinds", filing.kind, field="kind").done_event
+    if filing.submitted_at is None or not done:
+        return []
+    return [Implied(done, filing.submitted_at, {"year": filing.year})]
 
 
 def add_filing(
@@ -121,16 +129,7 @@ def submit_filing(
     filing.status = status
     filing.submitted_at = data.submitted_at
     filing.receipt_no = data.receipt_no
-    done = vocabulary().term("filing_kinds", filing.kind, field="kind").done_event
-    if done:
-        emit(
-            session,
-            type=done,
-            on=data.submitted_at,
-            licence=filing.licence,
-            subject=filing.subject,
-            year=filing.year,
-        )
+    sync_events(session, licence=filing.licence, subject=filing.subject, implied=implied_events(filing))
     session.flush()
     return filing
 

@@ -21,7 +21,7 @@ from vats.registers.base import (
     parse_input,
     resolve_licence,
 )
-from vats.registers.events import emit
+from vats.registers.events import Implied, sync_events
 from vats.registers.incidents import MACHINE
 from vats.registers.incidents.models import Incident
 from vats.registers.incidents.schemas import (
@@ -77,15 +77,16 @@ def add_incident(
     )
     session.add(incident)
     session.flush()
-    emit(
-        session,
-        type="incident_occurred",
-        on=china_date(started),
-        licence=incident.licence,
-        subject=incident.subject,
-        severity=data.severity,
-    )
+    sync_events(session, licence=incident.licence, subject=incident.subject, implied=implied_events(incident))
     return incident
+
+
+def implied_events(incident: Incident) -> list[Implied]:
+    """Occurrence (with its severity) and, once made, the report; on their Beijing dates."""
+    out = [Implied("incident_occurred", china_date(incident.started_at), {"severity": incident.severity})]
+    if incident.reported_at is not None:
+        out.append(Implied("incident_reported", china_date(incident.reported_at)))
+    return out
 
 
 def get_incident(session: Session, *, incident_id: int) -> Incident:
@@ -134,13 +135,7 @@ def report_incident(
     incident.status = status
     incident.reported_at = when
     incident.report_ref = data.report_ref
-    emit(
-        session,
-        type="incident_reported",
-        on=china_date(when),
-        licence=incident.licence,
-        subject=incident.subject,
-    )
+    sync_events(session, licence=incident.licence, subject=incident.subject, implied=implied_events(incident))
     session.flush()
     return incident
 
