@@ -48,6 +48,7 @@ def sync_events(
     subject: str,
     implied: Iterable[Implied],
     retract_reason: str | None = None,
+    today: date | None = None,
 ) -> None:
     """Make the recorded events of one register record match what its state implies.
 
@@ -59,16 +60,17 @@ def sync_events(
     from vats.rules.engine import RETRACTED, without_retracted
     from vats.store.events import list_events
 
-    recorded = [e for e in without_retracted(list_events(session, subject=subject)) if e.licence == licence]
-    have = {_key(e): e for e in recorded}
     wanted = {i.key(): i for i in implied}
+    types = {i.type for i in wanted.values()}  # only events of the kinds the record implies are compared
+    recorded = without_retracted(list_events(session, subject=subject))
+    have = {_key(e): e for e in recorded if e.licence == licence and e.type in types}
     if retract_reason is not None:
         for key, event in have.items():
             if key not in wanted:
                 emit(
                     session,
                     type=RETRACTED,
-                    on=_today(),
+                    on=today or _today(),
                     licence=licence,
                     subject=subject,
                     event=event.id,

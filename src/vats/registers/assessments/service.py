@@ -28,6 +28,7 @@ from vats.registers.base import (
     parse_input,
     resolve_licence,
 )
+from vats.registers.corrections import Corrections
 from vats.registers.events import Implied, sync_events
 from vats.registers.vocab import Term, vocabulary
 from vats.store.listing import ListResult, Page
@@ -56,6 +57,13 @@ def implied_events(assessment: Assessment) -> list[Implied]:
             Implied(term.done_event, assessment.reported_at, _unit_fields(assessment, term.done_event))
         )
     return out
+
+
+CORRECTIONS = Corrections(
+    schemas=(AssessmentCreate, AssessmentComplete, AssessmentReport),
+    implied=implied_events,
+    order=(("reported_at", "completed_at", "完成日期 completion"),),
+)
 
 
 def add_assessment(

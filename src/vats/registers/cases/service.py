@@ -26,6 +26,7 @@ from vats.registers.base import (
 from vats.registers.cases import MACHINE
 from vats.registers.cases.models import DisposalCase
 from vats.registers.cases.schemas import CaseCreate, CaseDispose, CaseFilters, CaseReport
+from vats.registers.corrections import Corrections
 from vats.registers.events import Implied, sync_events
 from vats.store.listing import ListResult, Page
 
@@ -78,6 +79,16 @@ def implied_events(case: DisposalCase) -> list[Implied]:
     if case.reported_at is not None:
         out.append(Implied("illegal_info_reported", case.reported_at))
     return out
+
+
+CORRECTIONS = Corrections(
+    schemas=(CaseCreate, CaseDispose, CaseReport),
+    implied=implied_events,
+    order=(
+        ("disposed_at", "discovered_at", "发现日期 discovery"),
+        ("reported_at", "disposed_at", "处置日期 disposal"),
+    ),
+)
 
 
 def get_case(session: Session, *, case_id: int) -> DisposalCase:

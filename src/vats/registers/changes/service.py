@@ -23,6 +23,7 @@ from vats.registers.base import (
 from vats.registers.changes import MACHINE
 from vats.registers.changes.models import CorporateChange
 from vats.registers.changes.schemas import ChangeCreate, ChangeFile, ChangeFilters
+from vats.registers.corrections import Corrections
 from vats.registers.events import Implied, sync_events
 from vats.registers.vocab import Term, vocabulary
 from vats.store.listing import ListResult, Page
@@ -54,6 +55,21 @@ def implied_events(change: CorporateChange) -> list[Implied]:
     if change.filed_at is not None and term.done_event:
         out.append(Implied(term.done_event, change.filed_at))
     return out
+
+
+CORRECTIONS = Corrections(
+    schemas=(ChangeCreate, ChangeFile),
+    implied=implied_events,
+    may_be_future=("effective_at",),
+    order=(
+        ("effective_at", "decided_at", "决定日期 decision"),
+        (
+            "filed_at",
+            lambda change: "decided_at" if _term(change).date_basis == "decision" else "registered_at",
+            "变更日期 change date",
+        ),
+    ),
+)
 
 
 def add_change(

@@ -21,6 +21,7 @@ from vats.registers.base import (
 from vats.registers.complaints import MACHINE
 from vats.registers.complaints.models import Complaint
 from vats.registers.complaints.schemas import ComplaintCreate, ComplaintFilters, ComplaintReply
+from vats.registers.corrections import Corrections
 from vats.registers.events import Implied, sync_events
 from vats.store.listing import ListResult, Page
 
@@ -77,6 +78,13 @@ def implied_events(complaint: Complaint) -> list[Implied]:
     if complaint.replied_at is not None:
         out.append(Implied("complaint_replied", complaint.replied_at))
     return out
+
+
+CORRECTIONS = Corrections(
+    schemas=(ComplaintCreate, ComplaintReply),
+    implied=implied_events,
+    order=(("replied_at", "received_at", "收到日期 receipt"),),
+)
 
 
 def get_complaint(session: Session, *, complaint_id: int) -> Complaint:

@@ -28,6 +28,7 @@ from vats.registers.base import (
     resolve_licence,
     visible,
 )
+from vats.registers.corrections import Corrections
 from vats.registers.events import Implied, sync_events
 from vats.registers.filings import MACHINE
 from vats.registers.filings.models import Attachment, Filing
@@ -60,6 +61,9 @@ def implied_events(filing: Filing) -> list[Implied]:
     if filing.submitted_at is None or not done:
         return []
     return [Implied(done, filing.submitted_at, {"year": filing.year})]
+
+
+CORRECTIONS = Corrections(schemas=(FilingCreate, FilingSubmit), implied=implied_events)
 
 
 def add_filing(

@@ -21,6 +21,7 @@ from vats.registers.base import (
     parse_input,
     resolve_licence,
 )
+from vats.registers.corrections import Corrections
 from vats.registers.events import Implied, sync_events
 from vats.registers.incidents import MACHINE
 from vats.registers.incidents.models import Incident
@@ -87,6 +88,16 @@ def implied_events(incident: Incident) -> list[Implied]:
     if incident.reported_at is not None:
         out.append(Implied("incident_reported", china_date(incident.reported_at)))
     return out
+
+
+CORRECTIONS = Corrections(
+    schemas=(IncidentCreate, IncidentContain, IncidentReport),
+    implied=implied_events,
+    order=(
+        ("contained_at", "started_at", "发生时间 start"),
+        ("reported_at", "started_at", "发生时间 start"),
+    ),
+)
 
 
 def get_incident(session: Session, *, incident_id: int) -> Incident:
