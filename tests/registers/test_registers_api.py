@@ -119,3 +119,30 @@ def test_attachment_cap_is_enforced_over_http(
         f"/api/v1/filings/{filing['id']}/attachments", files={"file": ("a.bin", b"x" * 11, "application/pdf")}
     )
     assert r.status_code == 403 and "VATS_ATTACHMENT_MAX_BYTES" in r.text
+
+
+def test_correcting_a_record_over_http(client: TestClient, licence: str) -> None:
+    """POST …/corrections needs the version read; deadlines follow; bad fields are named."""
+    body = {
+        "licence": licence,
+        "received_at": "2026-11-02",
+        "channel": "phone",
+        "topic": "billing",
+        "complainant_ref": "T-9",
+    }
+    created = client.post("/api/v1/complaints", json=body).json()
+    url = f"/api/v1/complaints/{created['id']}/corrections"
+    change = {"changes": {"received_at": "2026-11-05"}, "reason": "收件日期录错"}
+    assert client.post(url, json=change).status_code == 428  # no If-Match, no version
+    stale = client.post(url, json={**change, "version": created["version"] + 5})
+    assert stale.status_code == 409
+    fixed = client.post(url, json=change, headers={"If-Match": f'"{created["version"]}"'})
+    assert fixed.status_code == 200, fixed.text
+    assert (
+        fixed.json()["received_at"] == "2026-11-05" and fixed.headers["etag"] == f'"{created["version"] + 1}"'
+    )
+    assert fixed.json()["due"]["due_date"] != created["due"]["due_date"]  # the reply deadline moved
+    wrong = client.post(url, json={"changes": {"topic": "x", "licence": "y"}, "reason": "r", "version": 2})
+    assert wrong.status_code == 400 and wrong.json()["field"] in ("topic", "licence")
+    viewer = client.post(url, json={**change, "version": 2}, headers={"x-role": "viewer"})
+    assert viewer.status_code == 403

@@ -197,3 +197,43 @@ def parse_datetime(text: str, *, option: str) -> datetime:
 def ask_datetime(value: str | None, *, option: str, prompt: str) -> datetime:
     text = ask(value, option=option, prompt=f"{prompt} (YYYY-MM-DD HH:MM)", convert=str)
     return parse_datetime(text, option=option)
+
+
+def add_correct_command(
+    app: typer.Typer, *, register: str, show: Callable[[Session, Any, bool], None]
+) -> None:
+    """`vats <register> correct ID --set field=value … --reason TEXT` (`registers.corrections`)."""
+
+    @app.command("correct")
+    def correct(
+        record_id: Annotated[int, typer.Argument(help="记录编号 / record id")],
+        assignments: Annotated[
+            list[str] | None,
+            typer.Option("--set", help="字段=更正后的值（可多次）/ field=value (repeatable)"),
+        ] = None,
+        reason: Annotated[str | None, typer.Option("--reason", help="更正原因 / why")] = None,
+        expected_version: VersionOpt = None,
+        db: DbOpt = None,
+        actor: ActorOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """更正已登记的值（期限随之更新，原因留档）/ Correct recorded values; deadlines follow."""
+        from vats.registers.corrections import correct_record
+
+        changes: dict[str, str] = {}
+        for item in assignments or []:
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise InputError(f"--set 需要 字段=值 / --set takes field=value, not {item!r}", field="--set")
+            changes[name.strip()] = value.strip()
+        why = ask_text(reason, option="--reason", prompt="更正原因 / reason")
+        with open_session(db, actor) as session:
+            record = correct_record(
+                session,
+                register=register,
+                record_id=record_id,
+                changes=changes,
+                reason=why,
+                expected_version=expected_version,
+            )
+            show(session, record, as_json)

@@ -142,3 +142,35 @@ def test_bad_date_is_bad_input(db_url: str, licence: str) -> None:
     )
     assert isinstance(result.exception, InputError)
     assert result.exception.exit_code == ExitCode.BAD_INPUT
+
+
+def test_correct_a_disposal_date_from_the_shell(
+    db_url: str, licence: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`vats case correct` moves the deadline with the corrected date; bad input names the option."""
+    case = run(
+        db_url, "add", "--licence", licence, "--site", "dongchedi.com", "--content", "post/7",
+        "--category", "rumours", "--discovered-at", "2026-09-27",
+    )  # fmt: skip
+    case_id = str(case["id"])
+    run(
+        db_url,
+        "dispose",
+        case_id,
+        "--disposed-at",
+        "2026-09-28",
+        "--action",
+        "delete",
+        "--records-ref",
+        "box",
+    )
+    fixed = run(
+        db_url, "correct", case_id, "--set", "disposed_at=2026-10-09", "--reason", "录入错误",
+        "--expected-version", "2",
+    )  # fmt: skip
+    assert fixed["disposed_at"] == "2026-10-09" and fixed["version"] == 3
+    assert fixed["due"]["due_date"] == "2026-10-22"  # type: ignore[index]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["case", "correct", case_id, "--set", "disposed_at", "--reason", "x", "--db", db_url])
+    assert exit_info.value.code == ExitCode.BAD_INPUT
+    assert "--set" in capsys.readouterr().err

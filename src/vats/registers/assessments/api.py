@@ -95,3 +95,6 @@ def close_assessment(
 ) -> AssessmentOut:
     record = service.close_assessment(session, assessment_id=assessment_id, expected_version=expected)
     return common.one(session, record, schema=AssessmentOut, machine=MACHINE, response=response)
+
+
+common.add_correction_route(router, info=INFO, schema=AssessmentOut, machine=MACHINE)

@@ -1,4 +1,4 @@
-"""`vats assessment add|list|show|complete|report|close`: the security-assessment register."""
+"""`vats assessment add|list|show|complete|report|close|correct`: the security-assessment register."""
 
 from __future__ import annotations
 
@@ -164,3 +164,6 @@ def close(
             session, assessment_id=assessment_id, expected_version=expected_version
         )
         _show(session, assessment, as_json)
+
+
+common.add_correct_command(app, register="assessments", show=_show)

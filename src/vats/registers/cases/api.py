@@ -85,3 +85,6 @@ def close_case(
 ) -> CaseOut:
     case = service.close_case(session, case_id=case_id, expected_version=expected)
     return common.one(session, case, schema=CaseOut, machine=MACHINE, response=response)
+
+
+common.add_correction_route(router, info=INFO, schema=CaseOut, machine=MACHINE)

@@ -1,4 +1,4 @@
-"""`vats case add|list|show|dispose|report|close`: the disposal-case register from the shell."""
+"""`vats case add|list|show|dispose|report|close|correct`: the disposal-case register from the shell."""
 
 from __future__ import annotations
 
@@ -159,3 +159,6 @@ def close(
     with common.open_session(db, actor) as session:
         case = service.close_case(session, case_id=case_id, expected_version=expected_version)
         _show(session, case, as_json)
+
+
+common.add_correct_command(app, register="cases", show=_show)

@@ -72,3 +72,6 @@ def close_change(
 ) -> ChangeOut:
     record = service.close_change(session, change_id=change_id, expected_version=expected)
     return common.one(session, record, schema=ChangeOut, machine=MACHINE, response=response)
+
+
+common.add_correction_route(router, info=INFO, schema=ChangeOut, machine=MACHINE)

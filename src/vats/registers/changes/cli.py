@@ -1,4 +1,4 @@
-"""`vats change add|list|show|file|close`: the corporate-changes register from the shell."""
+"""`vats change add|list|show|file|close|correct`: the corporate-changes register from the shell."""
 
 from __future__ import annotations
 
@@ -143,3 +143,6 @@ def close(
     with common.open_session(db, actor) as session:
         change = service.close_change(session, change_id=change_id, expected_version=expected_version)
         _show(session, change, as_json)
+
+
+common.add_correct_command(app, register="changes", show=_show)

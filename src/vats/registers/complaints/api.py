@@ -74,3 +74,6 @@ def close_complaint(
 ) -> ComplaintOut:
     record = service.close_complaint(session, complaint_id=complaint_id, expected_version=expected)
     return common.one(session, record, schema=ComplaintOut, machine=MACHINE, response=response)
+
+
+common.add_correction_route(router, info=INFO, schema=ComplaintOut, machine=MACHINE)

@@ -1,4 +1,4 @@
-"""`vats complaint add|list|show|reply|close`: the complaints register from the shell."""
+"""`vats complaint add|list|show|reply|close|correct`: the complaints register from the shell."""
 
 from __future__ import annotations
 
@@ -145,3 +145,6 @@ def close(
             session, complaint_id=complaint_id, expected_version=expected_version
         )
         _show(session, complaint, as_json)
+
+
+common.add_correct_command(app, register="complaints", show=_show)

@@ -130,3 +130,6 @@ def download_attachment(filing_id: int, attachment_id: int, session: DbSession, 
 
 def attachment_url(filing_id: int, attachment_id: int) -> str:
     return f"/api/v1/{INFO.plural}/{filing_id}/attachments/{attachment_id}"
+
+
+common.add_correction_route(router, info=INFO, schema=FilingOut, machine=MACHINE)

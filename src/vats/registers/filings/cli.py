@@ -1,4 +1,4 @@
-"""`vats filing add|list|show|submit|attach|close`: the filings register from the shell."""
+"""`vats filing add|list|show|submit|attach|close|correct`: the filings register from the shell."""
 
 from __future__ import annotations
 
@@ -174,3 +174,6 @@ def close(
     with common.open_session(db, actor) as session:
         filing = service.close_filing(session, filing_id=filing_id, expected_version=expected_version)
         _show(session, filing, as_json)
+
+
+common.add_correct_command(app, register="filings", show=_show)

@@ -111,3 +111,6 @@ def close_incident(
 ) -> IncidentOut:
     record = service.close_incident(session, incident_id=incident_id, expected_version=expected)
     return common.one(session, record, schema=IncidentOut, machine=MACHINE, response=response)
+
+
+common.add_correction_route(router, info=INFO, schema=IncidentOut, machine=MACHINE)

@@ -1,4 +1,4 @@
-"""`vats incident add|list|show|contain|report|follow-up|close`: the incidents register from the shell."""
+"""`vats incident add|list|show|contain|report|follow-up|close|correct`: the incidents register."""
 
 from __future__ import annotations
 
@@ -186,3 +186,6 @@ def close(
     with common.open_session(db, actor) as session:
         incident = service.close_incident(session, incident_id=incident_id, expected_version=expected_version)
         _show(session, incident, as_json)
+
+
+common.add_correct_command(app, register="incidents", show=_show)
