@@ -73,7 +73,7 @@ def test_officer_journey(web_server: Server, browser, seed_path: Path, artifacts
     page.locator("#new-discovered_at").fill("2026-10-09")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/registers/cases/*")
-    assert page.get_by_text("帖子 42 <b>违法</b>").is_visible()  # shown as text, not markup
+    assert page.locator("dd").get_by_text("帖子 42 <b>违法</b>").is_visible()  # shown as text, not markup
     page.locator("#dispose-disposed_at").fill("2026-10-10")
     page.locator("#dispose-records_ref").fill("档案柜 3")
     page.get_by_role("button", name="登记处置").click()

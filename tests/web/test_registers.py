@@ -75,3 +75,33 @@ def test_filing_page_attaches_and_links_files(officer) -> None:  # type: ignore[
         f"{url}/attachments", data={"csrf_token": csrf}, files={"file": ("空.txt", b"", "text/plain")}
     )
     assert empty.status_code == 400 and 'role="alert"' in empty.text
+
+
+def test_record_page_corrects_a_value_with_a_reason(officer) -> None:  # type: ignore[no-untyped-def]
+    """The correction form changes one recorded value (CSRF-checked, version-checked, reason required)."""
+    client, csrf = officer
+    form = {
+        "csrf_token": csrf,
+        "licence": NUMBER,
+        "received_at": "2026-11-02",
+        "channel": "phone",
+        "topic": "billing",
+        "complainant_ref": "W-1",
+    }
+    page = client.post("/registers/complaints", data=form, follow_redirects=True)
+    assert page.status_code == 200 and 'id="correct-field"' in page.text
+    url = f"{page.url}/corrections"
+    change = {
+        "csrf_token": csrf,
+        "version": "1",
+        "field": "received_at",
+        "value": "2026-11-05",
+        "reason": "录错",
+    }
+    assert client.post(url, data={**change, "csrf_token": "wrong"}).status_code == 403
+    bad = client.post(url, data={**change, "value": "2026-13-45"})
+    assert bad.status_code == 400 and 'role="alert"' in bad.text and "received_at" in bad.text
+    done = client.post(url, data=change, follow_redirects=True)
+    assert done.status_code == 200 and "2026-11-05" in done.text
+    stale = client.post(url, data={**change, "value": "2026-11-04"})  # version 1 was read; it is 2 now
+    assert stale.status_code == 400 and 'role="alert"' in stale.text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
@@ -313,8 +313,20 @@ def _record_page(
         labels=labels,
         actions=actions if _writer(user) else [],
         attachable=plural == "filings" and "attach" in record.actions and _writer(user),
+        corrections=_correctable(info, data) if _writer(user) else [],
         error=error,
     )
+
+
+def _correctable(info: Any, data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(field, current value) of what the record page may correct: recorded values (and the note)."""
+    from vats.registers.corrections import corrections_of
+
+    return [
+        (name, data.get(name))
+        for name in corrections_of(info).fields()
+        if name in data and (data[name] is not None or name == "note")
+    ]
 
 
 def _code_labels(request: Request, plural: str, actions: list[str]) -> dict[str, dict[str, str]]:
@@ -379,6 +391,39 @@ async def filing_attachment(
         session.rollback()
         return _record_page(request, "filings", record_id, session, user, error=_message(exc))
     return RedirectResponse(f"/registers/filings/{record_id}", status_code=303)
+
+
+@router.post("/registers/{plural}/{record_id}/corrections")
+async def register_correction(
+    request: Request,
+    plural: str,
+    record_id: int,
+    session: DbSession,
+    user: WebWriter,
+    field: Annotated[str, Form()] = "",
+    value: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """Correct one recorded value from the record page (`registers.corrections`)."""
+    from vats.registers.corrections import correct_record
+
+    check_csrf(request, csrf_token)
+    info = _info(plural)
+    try:
+        correct_record(
+            session,
+            register=info.plural,
+            record_id=record_id,
+            changes={field: value} if field else {},
+            reason=reason,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except VatsError as exc:
+        session.rollback()
+        return _record_page(request, plural, record_id, session, user, error=_message(exc))
+    return RedirectResponse(f"/registers/{plural}/{record_id}", status_code=303)
 
 
 @router.post("/registers/{plural}/{record_id}/{action}")
