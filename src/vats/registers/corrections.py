@@ -119,21 +119,13 @@ def correct_record(
     for name, value in values.items():
         setattr(record, name, value)
     session.flush()
-    subject = f"{record.subject_prefix}:{record.id}"
-    sync_events(
-        session,
-        licence=record.licence,
-        subject=subject,
-        implied=spec.implied(record),
-        retract_reason=why,
-        today=day,
-    )
+    sync_events(session, record, spec.implied, retract_reason=why, today=day)
     emit(
         session,
         type="record_corrected",
         on=day,
         licence=record.licence,
-        subject=subject,
+        subject=record.subject,
         fields_changed=", ".join(sorted(values)),
         reason=why,
     )

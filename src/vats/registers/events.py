@@ -8,8 +8,9 @@ the obligations whose subject is that record. One calendar, one rules library, o
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Event, Obligation, ObligationStatus
+from vats.registers.base import RegisterColumns, china_today
+from vats.store.audit import plain
 
 
 def emit(session: Session, *, type: str, on: date, licence: str, subject: str, **fields: Any) -> Event:
@@ -43,10 +46,9 @@ class Implied:
 
 def sync_events(
     session: Session,
+    record: RegisterColumns,
+    implied_events: Callable[[Any], list[Implied]],
     *,
-    licence: str,
-    subject: str,
-    implied: Iterable[Implied],
     retract_reason: str | None = None,
     today: date | None = None,
 ) -> None:
@@ -60,17 +62,19 @@ def sync_events(
     from vats.rules.engine import RETRACTED, without_retracted
     from vats.store.events import list_events
 
-    wanted = {i.key(): i for i in implied}
+    licence, subject = record.licence, record.subject
+    wanted = {i.key(): i for i in implied_events(record)}
     types = {i.type for i in wanted.values()}  # only events of the kinds the record implies are compared
     recorded = without_retracted(list_events(session, subject=subject))
     have = {_key(e): e for e in recorded if e.licence == licence and e.type in types}
     if retract_reason is not None:
+        on = today or china_today()
         for key, event in have.items():
             if key not in wanted:
                 emit(
                     session,
                     type=RETRACTED,
-                    on=today or _today(),
+                    on=on,
                     licence=licence,
                     subject=subject,
                     event=event.id,
@@ -88,18 +92,8 @@ def _key(event: Event) -> tuple[str, str, str]:
 def _identity(type: str, on: date, fields: Mapping[str, Any]) -> tuple[str, str, str]:
     """What makes two events the same for a record: type, date and fields (as stored JSON, so a date
     field compares equal whether it was just built or read back)."""
-    import json
-
-    from vats.store.audit import plain
-
     data = plain({k: v for k, v in fields.items() if v is not None})
     return (type, on.isoformat(), json.dumps(data, sort_keys=True, ensure_ascii=False))
-
-
-def _today() -> date:
-    from vats.registers.base import china_today
-
-    return china_today()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,23 +144,14 @@ def obligations_for(
     """
     if not subjects:
         return {}
-    from sqlalchemy import select
-
-    from vats.rules.engine import evaluate, holder_groups
-    from vats.store.events import events_of_licences
+    from vats.rules.engine import evaluate
+    from vats.store.events import engine_runs
     from vats.store.licences import load_domain_licences
-    from vats.store.models import LicenceRecord
 
-    numbers = set(subjects.values())
-    licences = load_domain_licences(session, numbers=numbers)
-    query = select(LicenceRecord.number, LicenceRecord.organisation_id).where(
-        LicenceRecord.number.in_(numbers)
-    )
-    organisation_of = {number: org for number, org in session.execute(query)}
-    own = events_of_licences(session, [(lic, organisation_of.get(lic.number)) for lic in licences])
+    licences = load_domain_licences(session, numbers=set(subjects.values()))
     obligations = [
         o
-        for _positions, group, events in holder_groups(list(zip(licences, own, strict=True)))
+        for group, events in engine_runs(session, licences)
         for o in evaluate(group, events, as_of).obligations
     ]
     found: dict[str, list[Obligation]] = defaultdict(list)

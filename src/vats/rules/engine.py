@@ -80,7 +80,7 @@ class EventIndex:
         self._shared = self._by.get(None, {})
 
     def for_licence(self, licence: Licence) -> LicenceEvents:
-        keys = {licence.number, licence.number_info.base} if licence.number_info else {licence.number}
+        keys = event_keys(licence)
         found = [self._by[k] for k in keys if k in self._by]
         if self._shared:
             found.append(self._shared)
@@ -95,6 +95,13 @@ class EventIndex:
         for evs in own.values():
             evs.sort(key=event_order)
         return LicenceEvents(own)
+
+
+def event_keys(licence: Licence) -> set[str]:
+    """The `Event.licence` values that concern a licence: its number and its base number (the number
+    without a `-N` site suffix). Holder-wide events (None) come on top, per holder."""
+    info = licence.number_info
+    return {licence.number, info.base} if info is not None else {licence.number}
 
 
 def event_order(e: Event) -> tuple[date, str]:

@@ -7,7 +7,7 @@ one indexed query.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -122,10 +122,10 @@ def events_of_licences(
     licences see the same holder-wide events without comparing them (`rules.engine.holder_groups`).
     `holder` saves the query when the caller already has it.
     """
-    from vats.rules.engine import EventIndex, event_order
+    from vats.rules.engine import EventIndex, event_keys, event_order
 
     holder = holder_wide_events(session) if holder is None else holder
-    keys = sorted({k for lic, _org in licences for k in _numbers(lic)})
+    keys = sorted({k for lic, _org in licences for k in event_keys(lic)})
     bound: list[Event] = []
     for start in range(0, len(keys), _IN_BATCH):  # bounded IN lists, whatever the portfolio's size
         query = events_query(licences=keys[start : start + _IN_BATCH], include_shared=False)
@@ -141,6 +141,29 @@ def events_of_licences(
     return out
 
 
-def _numbers(licence: Licence) -> set[str]:
-    info = licence.number_info
-    return {licence.number, info.base} if info is not None else {licence.number}
+def engine_runs(
+    session: Session,
+    licences: Sequence[Licence],
+    *,
+    organisation_of: Mapping[str, int | None] | None = None,
+    holder: dict[int | None, list[Event]] | None = None,
+) -> list[tuple[list[Licence], list[Event]]]:
+    """Stored licences split into engine runs, each with the events its licences see.
+
+    `events_of_licences` gives each licence its events; `rules.engine.holder_groups` puts licences that
+    see the same holder-wide events into one run. `organisation_of` (number -> organisation) saves the
+    lookup when the caller has it; `holder` saves the holder-wide query.
+    """
+    from vats.rules.engine import holder_groups
+
+    if organisation_of is None:
+        numbers = sorted({lic.number for lic in licences})
+        query = select(LicenceRecord.number, LicenceRecord.organisation_id).where(
+            LicenceRecord.number.in_(numbers)
+        )
+        organisation_of = {number: org for number, org in session.execute(query)}
+    pairs = [(lic, organisation_of.get(lic.number)) for lic in licences]
+    own = events_of_licences(session, pairs, holder=holder)
+    return [
+        (group, events) for _positions, group, events in holder_groups(list(zip(licences, own, strict=True)))
+    ]

@@ -349,10 +349,10 @@ class _Bounds:
 
 
 def _keys(licence: Licence) -> set[str | None]:
-    keys: set[str | None] = {licence.number, None}
-    if licence.number_info is not None:
-        keys.add(licence.number_info.base)
-    return keys
+    """The event keys that concern a licence, holder-wide (None) included."""
+    from vats.rules.engine import event_keys
+
+    return {*event_keys(licence), None}
 
 
 def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> dict[str, Any]:
@@ -420,8 +420,8 @@ def _recompute_stale(
     session: Session, as_of: date, chunk: int, settings: EngineSettings, tally: Counter[TallyKey]
 ) -> int:
     """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
-    from vats.rules.engine import evaluate, holder_groups
-    from vats.store.events import events_of_licences, holder_wide_events
+    from vats.rules.engine import evaluate
+    from vats.store.events import engine_runs, holder_wide_events
     from vats.store.licences import to_licence
 
     bounds: _Bounds | None = None  # loads the rule library: only when something is stale
@@ -433,18 +433,18 @@ def _recompute_stale(
             holder = holder_wide_events(session)
             bounds = _Bounds(as_of, settings)
         licences = [to_licence(r.data) for r in rows]
-        own = events_of_licences(
-            session, [(lic, r.organisation_id) for r, lic in zip(rows, licences, strict=True)], holder=holder
+        runs = engine_runs(
+            session, licences, organisation_of={r.number: r.organisation_id for r in rows}, holder=holder
         )
         future: dict[str | None, date] = {}
-        for events in own:
+        for _group, events in runs:
             for e in events:
                 if e.date > as_of and (e.licence not in future or e.date < future[e.licence]):
                     future[e.licence] = e.date
         by_licence: dict[str, list[Obligation]] = {lic.number: [] for lic in licences}
         # waivers are keyed by licence number in the engine, so one run serves licences with and
         # without waivers alike (tests/rules/test_audit_portfolio.py holds a run equal to one per licence)
-        for _positions, group, events in holder_groups(list(zip(licences, own, strict=True))):
+        for group, events in runs:
             for o in evaluate(group, events, as_of, settings=settings).obligations:
                 by_licence.setdefault(o.licence, []).append(o)
         _forget(session, [r.number for r in rows], tally)

@@ -292,8 +292,7 @@ def _evaluated_obligations(
     session: Session, status: PortfolioStatus, top: int, chunk: int, evaluate: Callable[..., Any]
 ) -> None:
     """The engine over every licence, chunk by chunk (no cache): counts and top N kept."""
-    from vats.rules.engine import holder_groups
-    from vats.store.events import events_of_licences, holder_wide_events
+    from vats.store.events import engine_runs, holder_wide_events
     from vats.store.licences import iter_domain_licences
 
     holder = holder_wide_events(session)
@@ -302,13 +301,8 @@ def _evaluated_obligations(
     counts: Counter[str] = Counter()
     urgent, late = TopN(top, _urgency), TopN(top, _recency)
     for licences in iter_domain_licences(session, chunk=chunk):
-        pairs = [(lic, organisation_of.get(lic.number)) for lic in licences]
-        own = events_of_licences(session, pairs, holder=holder)
-        obligations = [
-            o
-            for _positions, group, events in holder_groups(list(zip(licences, own, strict=True)))
-            for o in evaluate(group, events, status.as_of).obligations
-        ]
+        runs = engine_runs(session, licences, organisation_of=organisation_of, holder=holder)
+        obligations = [o for group, events in runs for o in evaluate(group, events, status.as_of).obligations]
         for o in obligations:
             counts[o.status.value] += 1
             if o.status in ALERT:

@@ -115,9 +115,7 @@ def complete_assessment(
     not_future(data.completed_at, field="completed_at", today=today or china_today())
     assessment.status = status
     assessment.completed_at = data.completed_at
-    sync_events(
-        session, licence=assessment.licence, subject=assessment.subject, implied=implied_events(assessment)
-    )
+    sync_events(session, assessment, implied_events)
     session.flush()
     return assessment
 
@@ -143,9 +141,7 @@ def report_assessment(
     assessment.status = status
     assessment.reported_at = data.reported_at
     assessment.report_ref = data.report_ref
-    sync_events(
-        session, licence=assessment.licence, subject=assessment.subject, implied=implied_events(assessment)
-    )
+    sync_events(session, assessment, implied_events)
     session.flush()
     return assessment
 

@@ -120,7 +120,7 @@ def dispose_case(
     case.action = data.action
     case.records_kept = data.records_kept
     case.records_ref = data.records_ref
-    sync_events(session, licence=case.licence, subject=case.subject, implied=implied_events(case))
+    sync_events(session, case, implied_events)
     session.flush()
     return case
 
@@ -144,7 +144,7 @@ def report_case(
     case.status = status
     case.reported_at = data.reported_at
     case.receipt_no = data.receipt_no
-    sync_events(session, licence=case.licence, subject=case.subject, implied=implied_events(case))
+    sync_events(session, case, implied_events)
     session.flush()
     return case
 

@@ -118,7 +118,7 @@ def add_change(
     )
     session.add(change)
     session.flush()
-    sync_events(session, licence=change.licence, subject=change.subject, implied=implied_events(change))
+    sync_events(session, change, implied_events)
     return change
 
 
@@ -144,7 +144,7 @@ def file_change(
     change.status = status
     change.filed_at = data.filed_at
     change.receipt_no = data.receipt_no
-    sync_events(session, licence=change.licence, subject=change.subject, implied=implied_events(change))
+    sync_events(session, change, implied_events)
     session.flush()
     return change
 

@@ -66,9 +66,7 @@ def add_complaint(
     )
     session.add(complaint)
     session.flush()
-    sync_events(
-        session, licence=complaint.licence, subject=complaint.subject, implied=implied_events(complaint)
-    )
+    sync_events(session, complaint, implied_events)
     return complaint
 
 
@@ -109,9 +107,7 @@ def reply_complaint(
     complaint.status = status
     complaint.replied_at = data.replied_at
     complaint.reply_ref = data.reply_ref
-    sync_events(
-        session, licence=complaint.licence, subject=complaint.subject, implied=implied_events(complaint)
-    )
+    sync_events(session, complaint, implied_events)
     session.flush()
     return complaint
 

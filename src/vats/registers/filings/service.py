@@ -133,7 +133,7 @@ def submit_filing(
     filing.status = status
     filing.submitted_at = data.submitted_at
     filing.receipt_no = data.receipt_no
-    sync_events(session, licence=filing.licence, subject=filing.subject, implied=implied_events(filing))
+    sync_events(session, filing, implied_events)
     session.flush()
     return filing
 

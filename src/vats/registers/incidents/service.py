@@ -78,7 +78,7 @@ def add_incident(
     )
     session.add(incident)
     session.flush()
-    sync_events(session, licence=incident.licence, subject=incident.subject, implied=implied_events(incident))
+    sync_events(session, incident, implied_events)
     return incident
 
 
@@ -146,7 +146,7 @@ def report_incident(
     incident.status = status
     incident.reported_at = when
     incident.report_ref = data.report_ref
-    sync_events(session, licence=incident.licence, subject=incident.subject, implied=implied_events(incident))
+    sync_events(session, incident, implied_events)
     session.flush()
     return incident
 
