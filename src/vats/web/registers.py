@@ -19,7 +19,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
-from vats.api.deps import DbSession, Principal, Role
+from vats.api.deps import DbSession, Forbidden, Principal, Role, check_role, route_roles
 from vats.api.listing import PageParams
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
@@ -48,6 +48,8 @@ class Endpoint:
     call: Any
     body: type[BaseModel] | None
     id_param: str | None
+    #: roles the API route admits (read from its dependencies, which a direct call does not run)
+    roles: tuple[Role, ...] | None = None
 
 
 def register_terms() -> set[str]:
@@ -93,7 +95,9 @@ def _endpoint(request: Request, method: str, path: str) -> Endpoint:
                 if name == "body" and isinstance(base, type) and issubclass(base, BaseModel):
                     body = base
             id_param = next((p for p in inspect.signature(call).parameters if p.endswith("_id")), None)
-            return Endpoint(call=call, body=body, id_param=id_param)
+            dependant = getattr(ctx, "dependant", None)
+            roles = route_roles(dependant) if dependant is not None else None
+            return Endpoint(call=call, body=body, id_param=id_param, roles=roles)
     raise NotFoundError(f"no API route {method} {path}")
 
 
@@ -156,7 +160,12 @@ def _form_values(model: type[BaseModel], form: Any) -> dict[str, Any]:
 
 
 def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, **given: Any) -> Any:
-    """Call an API endpoint function with what its signature asks for."""
+    """Call an API endpoint function with what its signature asks for.
+
+    Calling the function directly skips the route's dependencies, so the role requirement they
+    carry is applied here: the web path admits exactly the roles the API admits."""
+    if endpoint.roles is not None:
+        check_role(user, endpoint.roles)
     supplied: dict[str, Any] = {}
     for name, param in inspect.signature(endpoint.call).parameters.items():
         if name in given:
@@ -253,6 +262,8 @@ async def register_create(request: Request, plural: str, session: DbSession, use
     try:
         body = create.body.model_validate(values)
         record = _call(create, request, session, user, body=body)
+    except Forbidden:
+        raise
     except (ValidationError, VatsError) as exc:
         session.rollback()
         listing = _call(_endpoint(request, "GET", f"/api/v1/{plural}"), request, session, user)
@@ -430,6 +441,7 @@ async def register_correction(
 async def register_action(
     request: Request, plural: str, record_id: int, action: str, session: DbSession, user: WebWriter
 ) -> Response:
+    _info(plural)  # only the registers' own actions; other API routes are not reachable from here
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token", "")))
     id_name = _id_name(request, plural)
@@ -440,6 +452,8 @@ async def register_action(
         if ep.body is not None:
             given["body"] = ep.body.model_validate(_form_values(ep.body, form))
         _call(ep, request, session, user, **given)
+    except Forbidden:
+        raise
     except (ValidationError, VatsError) as exc:
         session.rollback()
         return _record_page(request, plural, record_id, session, user, error=_message(exc))
