@@ -107,15 +107,15 @@ class LicenceRef:
 
 
 def resolve_licence(session: Session, number: str) -> LicenceRef:
-    """The stored licence with this number; records about unknown licences are refused, because the
-    rules engine can only derive deadlines for licences it knows."""
+    """The stored licence with this number among those the session's caller may see; records about
+    unknown licences are refused, because the rules engine can only derive deadlines for licences it
+    knows. Another organisation's licence gets the same answer as a missing one (no probing)."""
     from vats.store.licences import get_licence
 
     record = get_licence(session, number=number.strip())
     if record is None:
         raise NotFoundError(
-            f"许可证 {number} 未导入，请先 vats licence import / licence {number} is not in the database; "
-            "import it first (vats licence import)",
+            f"未找到许可证 {number}（需先导入）/ licence {number} not found (it must be imported first)",
             field="licence",
         )
     return LicenceRef(number=record.number, organisation_id=record.organisation_id)

@@ -160,9 +160,17 @@ def _canon_bytes(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
-def get_licence(session: Session, *, number: str) -> LicenceRecord | None:
-    """The stored licence with this canonical number, or None."""
-    return session.scalar(select(LicenceRecord).where(LicenceRecord.number == number.strip()))
+def get_licence(session: Session, *, number: str, any_organisation: bool = False) -> LicenceRecord | None:
+    """The stored licence with this canonical number within the session's organisation scope, or None.
+
+    A licence of an organisation the caller may not see is None, exactly like a missing one, so no
+    answer reveals that a number exists in another tenant. `any_organisation` is for the one caller
+    that must see past the scope (an import refusing a number held by another organisation)."""
+    query = select(LicenceRecord).where(LicenceRecord.number == number.strip())
+    visible = session.info.get("visible_organisations")
+    if visible is not None and not any_organisation:
+        query = query.where(LicenceRecord.organisation_id.in_(visible))
+    return session.scalar(query)
 
 
 def require_licence(session: Session, *, number: str) -> LicenceRecord:

@@ -153,8 +153,9 @@ def test_add_validation(scope: Scope, licence: str) -> None:
     with pytest.raises(InputError) as info, scope() as s:
         service.add_case(s, **{**base, "site": "  "}, today=TODAY)  # type: ignore[arg-type]
     assert info.value.field == "site"
-    with pytest.raises(NotFoundError, match="licence import"), scope() as s:
+    with pytest.raises(NotFoundError, match="imported first") as missing, scope() as s:
         service.add_case(s, **{**base, "licence": "京B2-20990001"}, today=TODAY)  # type: ignore[arg-type]
+    assert missing.value.field == "licence"
 
 
 def test_stale_expected_version_is_a_conflict(scope: Scope, licence: str) -> None:

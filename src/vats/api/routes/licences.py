@@ -251,7 +251,7 @@ def import_document(
     from vats.store.licences import import_licence as store_import
 
     licence = parse_upload(raw, filename)
-    existing = get_licence(session, number=licence.number)
+    existing = get_licence(session, number=licence.number, any_organisation=True)
     if existing is not None:
         actor.check_visible(existing.organisation_id, what="licence")
         if organisation_id is not None:
