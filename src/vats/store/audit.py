@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, ClassVar
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 _PENDING = "vats_audit_pending"
@@ -33,6 +33,25 @@ class Audited:
 
     __audit_redact__: ClassVar[frozenset[str]] = frozenset()
     __audit_digest__: ClassVar[frozenset[str]] = frozenset()
+
+    def audit_organisation(self, conn: Connection) -> int | None:
+        """The organisation whose readers may see this object's audit entries (None: admins only).
+
+        Rows with an `organisation_id` column belong to it; models that reach their organisation
+        through a parent row override this (`conn` is the flushing transaction's connection)."""
+        value = inspect(self).dict.get("organisation_id")
+        return value if isinstance(value, int) else None
+
+
+def organisation_via(conn: Connection, column: Any, key: Any, value: Any) -> int | None:
+    """`column` (an organisation id) of the parent row whose `key` equals `value`, for models whose
+    organisation is held by a parent (a revision's licence, an attachment's filing)."""
+    from sqlalchemy import select
+
+    if value is None:
+        return None
+    found = conn.execute(select(column).where(key == value).limit(1)).scalar()
+    return found if isinstance(found, int) else None
 
 
 def sm3_hex(data: bytes) -> str:
@@ -144,6 +163,7 @@ def _append(session: Session, _ctx: UOWTransaction) -> None:
                 action=action,
                 before=before,
                 after=after,
+                organisation_id=obj.audit_organisation(session.connection()),
             )
         )
     if changes:

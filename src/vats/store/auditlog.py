@@ -17,7 +17,7 @@ still verifies from a known anchor.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +28,8 @@ from sqlalchemy import (
     BigInteger,
     Connection,
     DateTime,
+    Integer,
+    Select,
     String,
     delete,
     event,
@@ -61,6 +63,9 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: organisation of the entity the entry touches (None: accounts, bulk runs, archive markers). It
+    #: scopes who may read the entry; it is derived from the entity, so it stays outside the hash.
+    organisation_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
 
 
 def _refuse(_mapper: Any, _conn: Any, _target: Any) -> None:
@@ -83,6 +88,7 @@ class Change:
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    organisation_id: int | None = None
 
 
 def utc_text(at: datetime) -> str:
@@ -141,6 +147,7 @@ def append(conn: Connection, *, actor: str, changes: Sequence[Change]) -> int:
             "before": change.before,
             "after": change.after,
             "prev_hash": prev,
+            "organisation_id": change.organisation_id,
         }
         row["hash"] = prev = chain_hash(prev, content_of(row))
         rows.append(row)
@@ -227,6 +234,14 @@ def _vouches(after: dict[str, Any] | None, anchor: tuple[int, str]) -> bool:
 
 def _broken(count: int, seq: int, reason: str) -> VerifyResult:
     return VerifyResult(ok=False, entries=count, head_seq=seq, head_hash="", broken_at=seq, reason=reason)
+
+
+def readable(query: Select[Any], organisations: Collection[int] | None) -> Select[Any]:
+    """`query` over audit entries limited to what a reader granted `organisations` may see (None: an
+    admin, every entry). Entries touching no organisation (user accounts, bulk runs) are admin-only."""
+    if organisations is None:
+        return query
+    return query.where(AuditEntry.organisation_id.in_(sorted(organisations)))
 
 
 def list_entries(

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Connection,
     DateTime,
     Float,
     ForeignKey,
@@ -40,7 +41,7 @@ from vats.model.errors import RefusedError
 from vats.model.licence import SiteKind
 from vats.model.obligations import Event
 from vats.model.serialise import to_jsonable
-from vats.store.audit import Audited
+from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
 
 # A regulator's "on 3 March" means Beijing time.
@@ -117,6 +118,11 @@ class InventoryItemRow(Audited, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    def audit_organisation(self, conn: Connection) -> int | None:
+        from vats.store.models import Organisation
+
+        return organisation_via(conn, Organisation.id, Organisation.name, self.organisation or None)
 
     def to_item(self) -> InventoryItem:
         return InventoryItem(

@@ -9,7 +9,7 @@ and checks write them, the rules engine reads them back.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -26,7 +26,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vats.store.audit import Audited
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
 
 
@@ -51,6 +54,9 @@ class Organisation(Audited, Base):
     version: Mapped[int] = mapped_column(Integer, default=1, info={"zh": "版本"})
 
     __mapper_args__ = {"version_id_col": version}
+
+    def audit_organisation(self, conn: Connection) -> int | None:
+        return self.id
 
 
 class LicenceRecord(Audited, Base):
@@ -105,6 +111,9 @@ class LicenceRevision(Audited, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(200), default="system")
+
+    def audit_organisation(self, conn: Connection) -> int | None:
+        return organisation_via(conn, LicenceRecord.organisation_id, LicenceRecord.id, self.licence_id)
 
 
 class Actor(Audited, Base):

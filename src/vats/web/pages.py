@@ -312,7 +312,7 @@ def check_result_page(request: Request, result_id: int, user: WebUser, session: 
 
 @router.get("/auditlog")
 def auditlog_page(request: Request, user: WebAuditor, session: DbSession, page: int = 1) -> Response:
-    entries, total = _audit_entries(session, page)
+    entries, total = _audit_entries(session, user, page)
     return render(
         request,
         "auditlog.html",
@@ -326,15 +326,14 @@ def auditlog_page(request: Request, user: WebAuditor, session: DbSession, page: 
     )
 
 
-def _audit_entries(session: Any, page: int) -> tuple[list[Any], int]:
+def _audit_entries(session: Any, user: Principal, page: int) -> tuple[list[Any], int]:
     from sqlalchemy import select
 
-    from vats.store.auditlog import AuditEntry
+    from vats.store.auditlog import AuditEntry, readable
     from vats.store.listing import Page, paginate
 
-    result = paginate(
-        session, select(AuditEntry).order_by(AuditEntry.id.desc()), page=Page(max(page, 1), PER_PAGE)
-    )
+    query = readable(select(AuditEntry), user.organisations).order_by(AuditEntry.id.desc())
+    result = paginate(session, query, page=Page(max(page, 1), PER_PAGE))
     return result.items, result.total
 
 
@@ -346,7 +345,7 @@ def auditlog_verify(
 
     check_csrf(request, csrf_token)
     result = verify(session)
-    entries, total = _audit_entries(session, 1)
+    entries, total = _audit_entries(session, user, 1)
     return render(
         request,
         "auditlog.html",

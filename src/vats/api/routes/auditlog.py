@@ -1,4 +1,7 @@
-"""/api/v1/auditlog: read the tamper-evident trail and verify its SM3 hash chain (admin, auditor)."""
+"""/api/v1/auditlog: read the tamper-evident trail and verify its SM3 hash chain (admin, auditor).
+
+Auditors read the entries of the organisations they are granted, like every other role; admins read
+all of them. Verification covers the whole chain (it reports counts and hashes, no contents)."""
 
 from __future__ import annotations
 
@@ -52,6 +55,7 @@ def list_entries(
     by: Annotated[str | None, Query(max_length=200, description="actor name")] = None,
 ) -> Paged[AuditEntryOut]:
     from vats.store.auditlog import AuditEntry as A
+    from vats.store.auditlog import readable
 
     where: list[Any] = []
     if entity:
@@ -60,7 +64,8 @@ def list_entries(
         where.append(A.entity_id == entity_id)
     if by:
         where.append(A.actor == by)
-    result = paginate(session, select(A).where(*where).order_by(A.id.desc()), page=paging)
+    query = readable(select(A).where(*where), actor.organisations)
+    result = paginate(session, query.order_by(A.id.desc()), page=paging)
     return paged(request, response, [AuditEntryOut.model_validate(r) for r in result], result.total, paging)
 
 

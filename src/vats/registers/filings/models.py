@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Connection, Date, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vats.registers.base import RegisterColumns, utcnow
-from vats.store.audit import Audited
+from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
 
 
@@ -47,5 +47,8 @@ class Attachment(Audited, Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
+
+    def audit_organisation(self, conn: Connection) -> int | None:
+        return organisation_via(conn, Filing.organisation_id, Filing.id, self.filing_id)
 
     filing: Mapped[Filing] = relationship(back_populates="attachments")
