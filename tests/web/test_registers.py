@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tenancy_world import body_model, sample_values
 from vats.api.testing import Server
 from vats.registers.states import registers
-from vats.web.registers import form_fields
 
 NUMBER = "渝B2-20210467"
-SAMPLE = {"date": "2026-10-09", "datetime-local": "2026-10-09T10:00", "number": "2"}
 
 
 @pytest.fixture(scope="module")
@@ -23,32 +22,11 @@ def officer(web_server: Server, seed_path: Path):  # type: ignore[no-untyped-def
     return client, csrf
 
 
-def _body_model(plural: str):  # type: ignore[no-untyped-def]
-    from vats.api.app import create_app
-    from vats.web.registers import _endpoint
-
-    class _Req:  # the routes of a real app, as `_endpoint` reads them
-        app = create_app(database_url="sqlite://")
-
-    return _endpoint(_Req(), "POST", f"/api/v1/{plural}").body  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize("plural", [info.plural for info in registers()])
 def test_create_through_generated_form(officer, plural: str) -> None:  # type: ignore[no-untyped-def]
     client, csrf = officer
     assert client.get(f"/registers/{plural}").status_code == 200
-    form: dict[str, str] = {"csrf_token": csrf}
-    for field in form_fields(_body_model(plural), "zh-CN"):
-        if field.name == "licence":
-            form[field.name] = NUMBER
-        elif field.name == "year":
-            form[field.name] = "2025"
-        elif field.kind == "select":
-            form[field.name] = field.options[0][0]
-        elif field.kind in SAMPLE:
-            form[field.name] = SAMPLE[field.kind]
-        elif field.kind != "checkbox":
-            form[field.name] = f"{field.name} 1"
+    form = {"csrf_token": csrf, **sample_values(body_model(plural), licence=NUMBER)}
     created = client.post(f"/registers/{plural}", data=form, follow_redirects=True)
     assert created.status_code == 200, created.text[-800:]
     assert f"/registers/{plural}/" in str(created.url)

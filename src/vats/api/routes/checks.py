@@ -86,10 +86,28 @@ def failures(session: DbSession, actor: Reader) -> list[FailureOut]:
 def list_runs(
     request: Request, response: Response, session: DbSession, actor: Reader, paging: Paging
 ) -> Paged[RunOut]:
-    from vats.store.checks import CheckRun
+    from vats.store.checks import CheckResultRow, CheckRun
 
-    result = paginate(session, select(CheckRun).order_by(CheckRun.id.desc()), page=paging)
-    return paged(request, response, [RunOut.model_validate(r) for r in result], result.total, paging)
+    query = select(CheckRun).order_by(CheckRun.id.desc())
+    visible: set[str] | None = None
+    if actor.organisations is not None:
+        # A run is shown to those who may see one of the licences it checked, naming only those.
+        visible = _visible_numbers(session, actor)
+        checked = select(CheckResultRow.run_id).where(CheckResultRow.licence.in_(sorted(visible)))
+        query = query.where(CheckRun.id.in_(checked))
+    result = paginate(session, query, page=paging)
+    items = [RunOut.model_validate(r) for r in result]
+    if visible is not None:
+        items = [_named_within(item, visible) for item in items]
+    return paged(request, response, items, result.total, paging)
+
+
+def _named_within(run: RunOut, visible: set[str]) -> RunOut:
+    """The run with its scope cut to the visible licence numbers ("all" and file names stay)."""
+    numbers = run.scope.split(",")
+    if not any(n in visible for n in numbers):
+        return run
+    return run.model_copy(update={"scope": ",".join(n for n in numbers if n in visible)})
 
 
 @router.post("/runs", status_code=201, summary="Check one licence's homepages now and store the evidence")

@@ -1,0 +1,192 @@
+"""Two tenants on one real server, for the tenancy matrices (API and web).
+
+Organisation A is the one `vats.api.testing` creates (its officer, viewer and auditor are granted A
+only). Organisation B gets the reference licence, one record of every register on it, an attachment,
+an inventory item, a stored check result and a user of its own. The matrices aim A's users at B's
+things and assert they get nothing and change nothing (`snapshot` before and after).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import LargeBinary, MetaData, func, select
+
+from vats.api.testing import PASSWORD, Server
+
+NUMBER_B = "渝B2-20210467"
+NAME_B = "乙方数据科技有限公司"
+USER_B = "viewer-of-b"
+SAMPLE = {"date": "2026-10-09", "datetime-local": "2026-10-09T10:00", "number": "2"}
+# Rows that change with every request whatever it does (sessions); everything else must stay put.
+VOLATILE_TABLES = {"web_sessions"}
+
+
+@dataclass
+class World:
+    server: Server
+    org_a: int
+    org_b: int
+    records: dict[str, int] = field(default_factory=dict)  # plural -> id of B's record
+    attachment: int = 0
+    check_result: int = 0
+    token_b: int = 0
+    document: bytes = b""
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """Strings that appear only in B's data: none may reach a user of A."""
+        return (NUMBER_B, NAME_B)
+
+
+def body_model(plural: str, action: str | None = None) -> Any:
+    """The request model of a register's create route (or of one of its actions), from the app."""
+    from vats.api.app import create_app
+    from vats.web.registers import _endpoint, _id_name
+
+    class _Req:  # the routes of a real app, as `_endpoint` reads them
+        app = create_app(database_url="sqlite://")
+
+    if action is None:
+        return _endpoint(_Req(), "POST", f"/api/v1/{plural}").body  # type: ignore[arg-type]
+    id_name = _id_name(_Req(), plural)  # type: ignore[arg-type]
+    return _endpoint(_Req(), "POST", f"/api/v1/{plural}/{{{id_name}}}/{action}").body  # type: ignore[arg-type]
+
+
+def sample_values(model: Any, *, licence: str) -> dict[str, str]:
+    """Valid form values for every field of `model` (checkboxes left unticked)."""
+    from vats.web.registers import form_fields
+
+    values: dict[str, str] = {}
+    for f in form_fields(model, "zh-CN") if model is not None else []:
+        if f.name == "licence":
+            values[f.name] = licence
+        elif f.name == "year":
+            values[f.name] = "2025"
+        elif f.kind == "select":
+            values[f.name] = f.options[0][0]
+        elif f.kind in SAMPLE:
+            values[f.name] = SAMPLE[f.kind]
+        elif f.kind != "checkbox":
+            values[f.name] = f"{f.name} 1"
+    return values
+
+
+def build(server: Server, seed_path: Path) -> World:
+    """Create organisation B and its data through the admin API (and the store where no route is)."""
+    from vats.api import accounts
+    from vats.registers.states import registers
+    from vats.store.checks import CheckResultRow, CheckRun, InventoryItemRow
+    from vats.store.db import make_engine, session_scope
+
+    document = seed_path.read_bytes()
+    admin = server.client("admin")
+    org_b = admin.post("/api/v1/organisations", json={"name": NAME_B}).json()["id"]
+    org_a = next(o["id"] for o in admin.get("/api/v1/organisations").json()["items"] if o["id"] != org_b)
+    imported = admin.post(
+        "/api/v1/licences",
+        files={"document": ("seed.txt", document, "text/plain")},
+        data={"organisation_id": str(org_b)},
+    )
+    assert imported.status_code == 201, imported.text
+    world = World(server=server, org_a=org_a, org_b=org_b, document=document)
+    for info in registers():
+        made = admin.post(
+            f"/api/v1/{info.plural}", json=sample_values(body_model(info.plural), licence=NUMBER_B)
+        )
+        assert made.status_code == 201, (info.plural, made.text)
+        world.records[info.plural] = made.json()["id"]
+    attached = admin.post(
+        f"/api/v1/filings/{world.records['filings']}/attachments",
+        files={"file": ("回执.pdf", b"%PDF-1.4 receipt of B", "application/pdf")},
+    )
+    assert attached.status_code == 201, attached.text
+    world.attachment = attached.json()["id"]
+    engine = make_engine(server.db_url)
+    now = datetime.now(UTC)
+    with session_scope(engine, actor="setup") as s:
+        accounts.create_user(s, name=USER_B, role="viewer", password=PASSWORD)
+        accounts.grant(s, name=USER_B, organisation_id=org_b)
+        world.token_b = accounts.create_token(s, user=USER_B, name="b").id
+        s.add(
+            InventoryItemRow(
+                organisation=NAME_B,
+                kind="website",
+                key="b.example.cn",
+                name="乙方站点",
+                domain="b.example.cn",
+                features=[],
+                licence=NUMBER_B,
+                source="test",
+                updated_at=now,
+            )
+        )
+        run = CheckRun(
+            started_at=now,
+            finished_at=now,
+            actor="setup",
+            scope=NUMBER_B,
+            options={},
+            sites=1,
+            sites_passed=1,
+            sites_failed=0,
+        )
+        s.add(run)
+        s.flush()
+        result = CheckResultRow(
+            run_id=run.id,
+            licence=NUMBER_B,
+            domain="b.example.cn",
+            check_kind="homepage",
+            outcome="pass",
+            code="ok",
+            message_zh=NAME_B,
+            message_en=NAME_B,
+            requested_url="https://b.example.cn/",
+            elapsed_ms=1.0,
+            body_bytes=0,
+            truncated=False,
+            checked_at=now,
+            evidence={},
+        )
+        s.add(result)
+        s.flush()
+        world.check_result = result.id
+    engine.dispose()
+    return world
+
+
+def snapshot(world: World) -> dict[str, Any]:
+    """Every row of every table (documents as their size) and the audit log's length."""
+    from vats.store.db import make_engine
+
+    engine = make_engine(world.server.db_url)
+    meta = MetaData()
+    out: dict[str, Any] = {}
+    with engine.connect() as conn:
+        meta.reflect(conn)
+        for name, table in sorted(meta.tables.items()):
+            if name in VOLATILE_TABLES or name == "alembic_version":
+                continue
+            cols = [func.length(c) if isinstance(c.type, LargeBinary) else c for c in table.c]
+            out[name] = sorted(map(repr, conn.execute(select(*cols)).all()))
+        out["audit_log entries"] = conn.execute(
+            select(func.count()).select_from(meta.tables["audit_log"])
+        ).scalar()
+    engine.dispose()
+    return out
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def leaked(response: httpx.Response, world: World) -> list[str]:
+    """B's markers found in a response (text bodies; binary reports are decoded leniently)."""
+    text = response.content.decode("utf-8", errors="replace")
+    return [m for m in world.markers if m in text]
