@@ -1,0 +1,214 @@
+"""Tenancy matrix, web twin: every page and form × every non-admin role of organisation A (logged in
+through the real form, CSRF token sent), aimed at organisation B's licence, records and users.
+
+Like the API matrix: each route has cases or a reason in `NO_REFERENCE` (a new page without one
+fails), refusals are 404/403 (a register form re-shown with its error is 400), reads show none of
+B's data, and nothing changes (every table and the audit log, before and after).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tenancy_world import (
+    NAME_B,
+    NUMBER_B,
+    USER_B,
+    World,
+    b64,
+    body_model,
+    build,
+    leaked,
+    sample_values,
+    snapshot,
+)
+from vats.api.deps import route_table
+from vats.api.testing import Server
+from vats.registers.states import registers
+
+ATTACKERS = ("officer", "viewer", "auditor")
+MISSING = "京B2-20990001"  # a well-formed number no organisation holds
+
+
+@dataclass(frozen=True)
+class Case:
+    """`expect`: "refuse" (403/404), "form" (400/403/404: a form re-shown with its error), "read"
+    (any status below 500, none of B's data), "own" (the caller's own upload shown back)."""
+
+    method: str
+    url: str
+    data: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Any] | None = None
+    expect: str = "refuse"
+
+
+Cases = Callable[[World], list[Case]]
+NO_REFERENCE = {
+    ("GET", "/healthz"): "public",
+    ("GET", "/readyz"): "public",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public; signs in the named user only with their password",
+    ("POST", "/logout"): "ends the caller's own session (and the matrix's)",
+    ("POST", "/lang"): "the caller's language cookie",
+    ("GET", "/calendar/{token}.ics"): "the feed secret is the credential",
+    ("GET", "/account"): "the caller's own account",
+    ("POST", "/account/token"): "creates a token for the caller",
+    ("POST", "/account/feed"): "creates the caller's feed",
+}
+
+
+def _read(url: str, **params: str) -> Cases:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return lambda w: [Case("GET", f"{url}?{query}" if query else url, expect="read")]
+
+
+def _register_lists(w: World) -> list[Case]:
+    return [Case("GET", f"/registers/{p}?licence={NUMBER_B}", expect="read") for p in w.records]
+
+
+def _register_creates(w: World) -> list[Case]:
+    return [
+        Case("POST", f"/registers/{p}", sample_values(body_model(p), licence=NUMBER_B), expect="form")
+        for p in w.records
+    ]
+
+
+def _register_actions(w: World) -> list[Case]:
+    cases = [
+        Case("POST", f"/registers/organisations/{w.org_a}/grants", {"user": USER_B}),
+        Case("POST", f"/registers/organisations/{w.org_b}/grants", {"user": "officer"}),
+    ]
+    for info in registers():
+        rid = w.records[info.plural]
+        for action in sorted({a for (_s, a) in info.machine.transitions}):
+            try:
+                model = body_model(info.plural, action)
+            except Exception:  # an action without an HTTP route (file attachments)
+                continue
+            values = {"version": "1", **sample_values(model, licence=NUMBER_B)}
+            cases.append(Case("POST", f"/registers/{info.plural}/{rid}/{action}", values))
+    return cases
+
+
+CASES: dict[tuple[str, str], Cases] = {
+    ("GET", "/"): _read("/"),
+    ("GET", "/licences"): _read("/licences", q=NUMBER_B),
+    ("GET", "/licences/upload"): _read("/licences/upload"),
+    ("POST", "/licences/upload"): lambda w: [
+        Case(
+            "POST",
+            "/licences/upload",
+            {"organisation_id": str(w.org_b)},
+            files={"document": ("b.txt", w.document, "text/plain")},
+            expect="own",
+        )
+    ],
+    ("POST", "/licences/confirm"): lambda w: [
+        Case("POST", "/licences/confirm", {"document": b64(w.document), "organisation_id": str(w.org_b)}),
+        Case("POST", "/licences/confirm", {"document": b64(w.document)}),
+    ],
+    ("GET", "/licences/{number}"): lambda w: [Case("GET", f"/licences/{NUMBER_B}")],
+    ("GET", "/licences/{number}/diff"): lambda w: [Case("GET", f"/licences/{NUMBER_B}/diff?a=1&b=1")],
+    ("GET", "/obligations"): _read("/obligations", licence=NUMBER_B),
+    ("GET", "/calendar"): _read("/calendar"),
+    ("GET", "/calendar.ics"): _read("/calendar.ics"),
+    ("GET", "/checks"): _read("/checks"),
+    ("GET", "/checks/results/{result_id}"): lambda w: [Case("GET", f"/checks/results/{w.check_result}")],
+    ("GET", "/auditlog"): _read("/auditlog"),
+    ("POST", "/auditlog/verify"): lambda w: [Case("POST", "/auditlog/verify", expect="read")],
+    ("GET", "/registers"): _read("/registers"),
+    ("GET", "/registers/{plural}"): _register_lists,
+    ("POST", "/registers/{plural}"): _register_creates,
+    ("GET", "/registers/{plural}/{record_id}"): lambda w: [
+        Case("GET", f"/registers/{p}/{rid}") for p, rid in w.records.items()
+    ],
+    ("POST", "/registers/filings/{record_id}/attachments"): lambda w: [
+        Case(
+            "POST",
+            f"/registers/filings/{w.records['filings']}/attachments",
+            files={"file": ("x.pdf", b"%PDF-1.4 x", "application/pdf")},
+        )
+    ],
+    ("POST", "/registers/{plural}/{record_id}/corrections"): lambda w: [
+        Case(
+            "POST",
+            f"/registers/{p}/{rid}/corrections",
+            {"field": "note", "value": "改", "reason": "试", "version": "1"},
+        )
+        for p, rid in w.records.items()
+    ],
+    ("POST", "/registers/{plural}/{record_id}/{action}"): _register_actions,
+}
+
+
+def _web_routes() -> set[tuple[str, str]]:
+    from vats.api.app import create_app
+
+    table = route_table(create_app(database_url="sqlite://"))
+    return {(m, p) for m, p, _r in table if not p.startswith("/api/")}
+
+
+def test_every_page_and_form_has_a_case() -> None:
+    routes = _web_routes()
+    missing = sorted(routes - set(CASES) - set(NO_REFERENCE))
+    assert missing == [], f"web routes without a tenancy case: {missing}"
+    stale = sorted((set(CASES) | set(NO_REFERENCE)) - routes)
+    assert stale == [], f"cases for routes that no longer exist: {stale}"
+
+
+@pytest.fixture(scope="module")
+def world(web_server: Server, seed_path: Path) -> World:
+    return build(web_server, seed_path)
+
+
+@pytest.fixture(scope="module")
+def sessions(world: World) -> dict[str, tuple[httpx.Client, str]]:
+    return {role: world.server.login(role) for role in ATTACKERS}
+
+
+EXPECTED = {"refuse": {403, 404}, "form": {400, 403, 404}}
+KEYS = sorted(CASES)
+
+
+@pytest.mark.parametrize(("method", "path"), KEYS, ids=[f"{m} {p}" for m, p in KEYS])
+def test_tenancy(world: World, sessions, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(world)
+    for role in ATTACKERS:
+        client, csrf = sessions[role]
+        for case in CASES[(method, path)](world):
+            if case.method == "GET":
+                response = client.get(case.url)
+            else:
+                response = client.post(case.url, data={"csrf_token": csrf, **case.data}, files=case.files)
+            where = f"{role} {case.method} {case.url} {case.data}"
+            assert response.status_code < 500, f"{where} -> {response.status_code}"
+            if case.expect in EXPECTED:
+                assert response.status_code in EXPECTED[case.expect], f"{where} -> {response.status_code}"
+            elif case.expect == "read" and NUMBER_B in case.url:
+                # the page shows back the filter that was typed: it must look exactly as it does
+                # for a number that exists nowhere
+                control = client.get(case.url.replace(NUMBER_B, MISSING))
+                shown = response.text.count(NUMBER_B), response.text.count(NAME_B)
+                assert shown == (control.text.count(MISSING), 0), f"{where} leaked B's data"
+            elif case.expect == "read":
+                assert leaked(response, world) == [], f"{where} leaked B's data"
+    assert snapshot(world) == before, f"{method} {path} changed B's data"
+
+
+def test_grant_through_the_register_route_is_refused(world: World) -> None:
+    """The reported attack: an officer of A grants A to B's user through the register form; B's
+    user must still not see A afterwards (checked as that user)."""
+    client, csrf = world.server.login("officer")
+    response = client.post(
+        f"/registers/organisations/{world.org_a}/grants", data={"csrf_token": csrf, "user": USER_B}
+    )
+    assert response.status_code == 404
+    outsider, _csrf = world.server.login(USER_B)
+    assert outsider.get(f"/api/v1/organisations/{world.org_b}").status_code == 200
+    assert outsider.get(f"/api/v1/organisations/{world.org_a}").status_code == 404
