@@ -61,6 +61,7 @@ class Window:
     end_month: int
     year_offset: int = 0  # 1 = the window falls in the year after the reporting year (annual report)
     eligibility: str | None = None  # held_by_year_end
+    roll: bool = True  # False: the window's last day stands even on a rest day (the system locks then)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class Trigger:
     anchor_field: str | None = None  # event field holding the date to count from (e.g. effective_date)
     subject_field: str | None = None  # event field naming the subject (default: fields.subject or id)
     window: Window | None = None
+    only_repeats: bool = False  # fire only for a later event of a subject seen before (a re-grading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,7 @@ def _schema() -> dict[str, type[Any]]:
         end_month: int = Field(ge=1, le=12)
         year_offset: int = Field(default=0, ge=0, le=1)
         eligibility: Literal["held_by_year_end"] | None = None
+        roll: bool = True
 
     class TriggerModel(Strict):
         type: Literal["licence_expiry", "licence_issue", "calendar_window", "event", "always"]
@@ -203,6 +206,7 @@ def _schema() -> dict[str, type[Any]]:
         anchor_field: str | None = None
         subject_field: str | None = None
         window: WindowModel | None = None
+        only_repeats: bool = False
 
     class DeadlineModel(Strict):
         unit: Literal["days", "working_days", "months", "hours"]
@@ -210,7 +214,7 @@ def _schema() -> dict[str, type[Any]]:
         offset: int | None = Field(default=None, ge=0)
         setting: str | None = None
         period_by_level: dict[int, int] = Field(default_factory=dict)
-        roll: Literal["default", "none"] = "default"
+        roll: Literal["default", "none"] | bool = "default"  # false = none (never rolls)
 
     class PeriodModel(Strict):
         offset: int | None = Field(default=None, ge=0)
@@ -288,6 +292,13 @@ def _text(spec: Any) -> Text:
     return Text(spec.zh, spec.en)
 
 
+def _roll(value: str | bool) -> str:
+    """A deadline's roll setting: `false` (never roll) reads as "none", `true` as "default"."""
+    if isinstance(value, bool):
+        return "default" if value else "none"
+    return value
+
+
 def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
     t = m.trigger
     d = m.deadline
@@ -320,12 +331,24 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
             subject_field=t.subject_field,
             window=None
             if t.window is None
-            else Window(t.window.start_month, t.window.end_month, t.window.year_offset, t.window.eligibility),
+            else Window(
+                t.window.start_month,
+                t.window.end_month,
+                t.window.year_offset,
+                t.window.eligibility,
+                t.window.roll,
+            ),
+            only_repeats=t.only_repeats,
         ),
         deadline=None
         if d is None
         else DeadlineSpec(
-            d.unit, d.direction, d.offset, d.setting, MappingProxyType(dict(d.period_by_level)), d.roll
+            d.unit,
+            d.direction,
+            d.offset,
+            d.setting,
+            MappingProxyType(dict(d.period_by_level)),
+            _roll(d.roll),
         ),
         satisfied_by=tuple(m.satisfied_by),
         violated_by=tuple(m.violated_by),

@@ -333,9 +333,17 @@ class _Ctx:
             hit = self.step_pairs[id(result)] = tuple(from_steps(result.steps))
         return hit
 
-    def roll_due(self, day: date) -> DeadlineResult:
-        """A window's last day, moved to the next working day when it is a rest day (art. 203 policy)."""
-        return self.deadline(day, 0, "days", "after", "default")
+    def roll_due(self, day: date, roll: bool = True) -> DeadlineResult:
+        """A window's last day, moved to the next working day when it is a rest day (art. 203 policy),
+        unless the rule says the window must not roll (an online system that locks at the window's end)."""
+        return self.deadline(day, 0, "days", "after", "default" if roll else "none")
+
+    def cal_working(self, day: date) -> bool:
+        """Whether `day` is a working day (days outside the calendar's range count as working)."""
+        try:
+            return self.cal.is_working_day(day)
+        except InputError:
+            return True
 
     def status(self, due: date | None) -> ObligationStatus:
         if due is None:
@@ -699,8 +707,15 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
                     f"year {year}: to be done between {start} and {end}",
                 )
             ]
-        res = ctx.roll_due(end)
+        res = ctx.roll_due(end, w.roll)
         due_steps = from_steps(res.steps[1:]) if res.date != end else []
+        if not w.roll and not ctx.cal_working(end):
+            due_steps = [
+                (
+                    f"{end} 为休息日，但该窗口不顺延：系统在窗口结束时关闭",
+                    f"{end} is a rest day, but this window does not roll: the system closes at its end",
+                )
+            ]
         cutoff = date(year, 12, 31)
         frames.append(
             _Frame(
@@ -814,9 +829,11 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
     triggers = events.by_type.get(rule.trigger.event, _EMPTY)
     if rule.trigger.when:
         triggers = [e for e in triggers if _matches_when(rule, e)]
+    sfield = rule.trigger.subject_field
+    if rule.trigger.only_repeats:
+        triggers = _repeats(triggers, sfield)
     if not triggers:
         return []
-    sfield = rule.trigger.subject_field
     answers = events.of(rule.satisfied_by)
     lo = ctx.lookback_start
     out: list[Obligation] = []
@@ -896,6 +913,18 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 cite_on=trig.date,
             )
         )
+    return out
+
+
+def _repeats(triggers: list[Event], sfield: str | None) -> list[Event]:
+    """The trigger events whose subject had an earlier one (a unit graded again: a re-grading)."""
+    seen: set[str] = set()
+    out: list[Event] = []
+    for e in triggers:
+        subject = event_subject(e, sfield)
+        if subject in seen:
+            out.append(e)
+        seen.add(subject)
     return out
 
 

@@ -1,0 +1,75 @@
+"""Rules fidelity (issue 19): dates checked against regulations.md, one test per item."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from reference_licence import NUMBER
+
+from vats.model.licence import Licence
+from vats.model.obligations import Event, Obligation, ObligationStatus
+from vats.rules.engine import evaluate
+
+
+def _one(obligations: list[Obligation], rule_id: str, subject: str | None = None) -> Obligation:
+    found = [o for o in obligations if o.rule_id == rule_id and (subject is None or o.subject == subject)]
+    assert len(found) == 1, [(o.rule_id, o.subject) for o in found]
+    return found[0]
+
+
+# -- 3. a window end that must not roll ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "year", "due"),
+    [
+        (date(2024, 3, 1), "2023", date(2024, 3, 31)),  # Sunday: the system locks, no roll to 04-01
+        (date(2029, 3, 1), "2028", date(2029, 3, 31)),  # Saturday
+        (date(2030, 3, 1), "2029", date(2030, 3, 31)),  # Sunday
+    ],
+)
+def test_annual_report_window_ends_on_31_march_even_on_a_rest_day(
+    reference_licence: Licence, as_of: date, year: str, due: date
+) -> None:
+    report = _one(evaluate([reference_licence], [], as_of).obligations, "licence.annual_report", year)
+    assert report.due_date == due
+    text = "\n".join(report.explanation)
+    assert "does not roll" in text and "art. 203" not in text
+
+
+# -- 1. re-grading under Order 11 ---------------------------------------------------------------
+
+
+def _graded(day: date, level: int) -> Event:
+    return Event("network_unit_graded", day, licence=NUMBER, fields={"level": level, "unit": "web"})
+
+
+def test_regrading_needs_a_new_assessment_within_90_days(reference_licence: Licence) -> None:
+    events = [_graded(date(2025, 10, 20), 3), _graded(date(2026, 8, 20), 2)]
+    obs = evaluate([reference_licence], events, date(2026, 9, 1)).obligations
+    again = _one(obs, "security.conformity.after_regrading", "web")
+    assert again.due_date == date(2026, 11, 18)  # 90 days after 2026-08-20, a Wednesday
+    assert again.status is ObligationStatus.UPCOMING
+    # the cycle restarts from the re-grading (level 2: two years), beside the 90-day re-assessment
+    assert _one(obs, "security.conformity", "web").due_date == date(2028, 8, 21)
+
+
+def test_first_grading_is_not_a_regrading(reference_licence: Licence) -> None:
+    obs = evaluate([reference_licence], [_graded(date(2025, 10, 20), 3)], date(2026, 9, 1)).obligations
+    assert not [o for o in obs if o.rule_id == "security.conformity.after_regrading"]
+
+
+def test_assessment_after_regrading_satisfies_it_and_starts_the_30_day_upload(
+    reference_licence: Licence,
+) -> None:
+    assessed = Event("conformity_assessed", date(2026, 11, 10), licence=NUMBER, fields={"unit": "web"})
+    events = [_graded(date(2025, 10, 20), 3), _graded(date(2026, 8, 20), 2), assessed]
+    obs = evaluate([reference_licence], events, date(2026, 11, 28)).obligations
+    assert _one(obs, "security.conformity.after_regrading", "web").status is ObligationStatus.SATISFIED
+    upload = _one(obs, "security.conformity.upload", "web")
+    assert upload.due_date == date(2026, 12, 10)
+    assert _one(obs, "security.conformity", "web").due_date == date(2028, 11, 10)
+    uploaded = Event("conformity_results_uploaded", date(2026, 12, 1), licence=NUMBER, fields={"unit": "web"})
+    done = evaluate([reference_licence], [*events, uploaded], date(2026, 12, 2)).obligations
+    assert _one(done, "security.conformity.upload", "web").status is ObligationStatus.SATISFIED
