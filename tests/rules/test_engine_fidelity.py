@@ -73,3 +73,77 @@ def test_assessment_after_regrading_satisfies_it_and_starts_the_30_day_upload(
     uploaded = Event("conformity_results_uploaded", date(2026, 12, 1), licence=NUMBER, fields={"unit": "web"})
     done = evaluate([reference_licence], [*events, uploaded], date(2026, 12, 2)).obligations
     assert _one(done, "security.conformity.upload", "web").status is ObligationStatus.SATISFIED
+
+
+# -- 2. deadlines in hours ----------------------------------------------------------------------
+
+
+def _incident(discovered: str | None = "2026-11-20T09:15") -> Event:
+    fields = {"subject": "incident:7", "occurred_at": "2026-11-20T08:40"}
+    if discovered is not None:
+        fields["discovered_at"] = discovered
+    from vats.rules.events import typed_fields
+
+    return Event(
+        "incident_occurred",
+        date(2026, 11, 20),
+        licence=NUMBER,
+        fields=typed_fields("incident_occurred", fields),
+    )
+
+
+def test_incident_report_due_24_hours_after_discovery_to_the_minute(reference_licence: Licence) -> None:
+    report = _one(
+        evaluate([reference_licence], [_incident()], date(2026, 11, 20)).obligations, "incident.report"
+    )
+    assert report.due_at is not None
+    assert report.due_at.strftime("%Y-%m-%d %H:%M %z") == "2026-11-21 09:15 +0800"
+    assert report.due_date == date(2026, 11, 21)
+    text = "\n".join(report.explanation)
+    assert "Civil Code art. 201)" not in text and "2026-11-21 09:15" in text
+    assert "art. 10" in text and "第一时间" in text
+
+
+def test_incident_report_hours_setting_gives_a_time_two_hours_after_discovery(
+    reference_licence: Licence,
+) -> None:
+    from vats.rules.settings import EngineSettings
+
+    settings = EngineSettings(numbers={"incident_report_hours": 2})
+    obs = evaluate([reference_licence], [_incident()], date(2026, 11, 20), settings=settings).obligations
+    report = _one(obs, "incident.report")
+    assert report.due_at is not None and report.due_at.strftime("%Y-%m-%d %H:%M") == "2026-11-20 11:15"
+    assert report.due_date == date(2026, 11, 20)
+
+
+def test_a_report_after_the_due_time_on_the_same_day_is_late(reference_licence: Licence) -> None:
+    from vats.rules.settings import EngineSettings
+
+    settings = EngineSettings(numbers={"incident_report_hours": 2})
+    reported = Event(
+        "incident_reported",
+        date(2026, 11, 20),
+        licence=NUMBER,
+        fields={"subject": "incident:7", "reported_at": "2026-11-20T13:00"},
+    )
+    obs = evaluate(
+        [reference_licence], [_incident(), reported], date(2026, 11, 21), settings=settings
+    ).obligations
+    report = _one(obs, "incident.report")
+    assert report.status is ObligationStatus.SATISFIED and report.late
+
+
+def test_incident_without_a_discovery_time_counts_from_midnight(reference_licence: Licence) -> None:
+    report = _one(
+        evaluate([reference_licence], [_incident(None)], date(2026, 11, 20)).obligations, "incident.report"
+    )
+    assert report.due_at is not None and report.due_at.strftime("%Y-%m-%d %H:%M") == "2026-11-21 00:00"
+    assert "conservative" in "\n".join(report.explanation)
+
+
+def test_day_deadlines_have_no_due_time(reference_licence: Licence) -> None:
+    disposed = Event("illegal_info_disposed", date(2026, 9, 28), licence=NUMBER, fields={"subject": "c"})
+    report = _one(
+        evaluate([reference_licence], [disposed], date(2026, 11, 28)).obligations, "illegal_info.report"
+    )
+    assert report.due_at is None and report.due_date == date(2026, 10, 16)

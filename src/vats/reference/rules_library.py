@@ -84,6 +84,7 @@ class DeadlineSpec:
     setting: str | None = None  # name of the EngineSettings override for `offset`
     period_by_level: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
     roll: str = "default"  # default (EngineSettings policy) | none
+    answer_field: str | None = None  # hour deadlines: the answering event's date-time field
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     required: bool = False
-    type: str = "str"  # str | int | date
+    type: str = "str"  # str | int | date | datetime (Beijing wall time, minutes)
     values: tuple[str, ...] = ()
 
 
@@ -215,6 +216,7 @@ def _schema() -> dict[str, type[Any]]:
         setting: str | None = None
         period_by_level: dict[int, int] = Field(default_factory=dict)
         roll: Literal["default", "none"] | bool = "default"  # false = none (never rolls)
+        answer_field: str | None = None
 
     class PeriodModel(Strict):
         offset: int | None = Field(default=None, ge=0)
@@ -244,7 +246,7 @@ def _schema() -> dict[str, type[Any]]:
 
     class FieldModel(Strict):
         required: bool = False
-        type: Literal["str", "int", "date"] = "str"
+        type: Literal["str", "int", "date", "datetime"] = "str"
         values: list[str] = Field(default_factory=list)
 
     class EventTypeModel(Strict):
@@ -349,6 +351,7 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
             d.setting,
             MappingProxyType(dict(d.period_by_level)),
             _roll(d.roll),
+            d.answer_field,
         ),
         satisfied_by=tuple(m.satisfied_by),
         violated_by=tuple(m.violated_by),
@@ -394,6 +397,13 @@ def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[
         raise marked.error(
             (*base, "deadline"), "须有 offset 或 period_by_level / needs 'offset' or 'period_by_level'"
         )
+    if dl is not None and dl.answer_field is not None:
+        for i, name in enumerate(rule.satisfied_by):
+            if dl.answer_field not in events[name].fields:
+                raise marked.error(
+                    (*base, "satisfied_by", i),
+                    f"事件 {name} 没有字段 / event has no field {dl.answer_field!r}",
+                )
     if rule.trigger.event:
         etype = events[rule.trigger.event]
         for f in (*rule.trigger.when, rule.trigger.anchor_field, rule.trigger.subject_field):

@@ -13,10 +13,11 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from vats.model.clock import CHINA
 from vats.model.errors import InputError
 from vats.model.licence import Licence, Site
 from vats.model.obligations import Evaluation, Event, Obligation, ObligationStatus
@@ -32,6 +33,7 @@ from vats.rules.calendar import (
     default_calendar,
 )
 from vats.rules.deferred import Deferred
+from vats.rules.events import as_beijing_time
 from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
 from vats.rules.settings import EngineSettings
 
@@ -450,6 +452,8 @@ def _make(
     anchor: date | None = None,
     event: Event | None = None,
     cite_on: date | None = None,
+    due_at: datetime | None = None,
+    late_by_time: bool | None = None,
 ) -> Obligation:
     """Assemble one obligation: status from evidence, waivers and dates. The explanation is a recipe
     (`_Explanation`): the steps (a list, or a builder and its arguments) are only written when read."""
@@ -463,6 +467,8 @@ def _make(
             completed_on = satisfying.date
             satisfied_by = satisfying.id or satisfying.type
             late = due is not None and satisfying.date > due
+            if late_by_time is not None:
+                late = late_by_time
         elif waiver is not None:
             status = ObligationStatus.WAIVED
             satisfied_by = waiver.id or waiver.type
@@ -494,6 +500,7 @@ def _make(
         late,
         anchor,
         None if event is None else event.id,
+        due_at,
     )
 
 
@@ -866,6 +873,9 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 if a.date >= trig.date:
                     satisfying = a
                     break
+        if dl.unit == "hours":
+            out.append(_hours(ctx, rule, licence, trig, subject, satisfying, n))
+            continue
         anchor = trig.date
         if anchor_field:
             raw = trig.fields.get(anchor_field)
@@ -914,6 +924,84 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
             )
         )
     return out
+
+
+def _hours(
+    ctx: _Ctx,
+    rule: Rule,
+    licence: Licence,
+    trig: Event,
+    subject: str,
+    satisfying: Event | None,
+    hours: int,
+) -> Obligation:
+    """A deadline in hours: due at a Beijing time, counted from the moment in the trigger's
+    `anchor_field` (the discovery of an incident). Civil Code art. 201 counts years, months and days
+    and does not apply; with no time recorded the count starts at 00:00 of the event's day, the earliest
+    moment it can have happened (conservative), and the derivation says so."""
+    dl = rule.deadline
+    assert dl is not None
+    field_name = rule.trigger.anchor_field
+    start = as_beijing_time(trig.fields.get(field_name)) if field_name else None
+    lines = [_trigger_line(trig, subject)]
+    if start is None:
+        start = datetime.combine(trig.date, time(0, 0), CHINA)
+        lines.append(
+            (
+                f"未登记{field_name or '时间'}，按 {trig.date} 00:00 起算（最早可能时刻，保守处理）",
+                f"no {field_name or 'time'} recorded: counted from {trig.date} 00:00 "
+                "(the earliest possible moment, conservative)",
+            )
+        )
+    else:
+        lines.append(
+            (
+                f"起算时刻：{field_name} = {_minute(start)}（北京时间）",
+                f"counted from {field_name} = {_minute(start)} (Beijing time)",
+            )
+        )
+    due_at = start + timedelta(hours=hours)
+    lines.append(
+        (
+            f"之后 {hours} 小时 → 最迟 {_minute(due_at)}（按小时计算，不适用按日计算的民法典第二百零一条，"
+            "不因休息日顺延）",
+            f"{hours} hours after -> due by {_minute(due_at)} (counted in hours: the Civil Code's day "
+            "counting does not apply, and rest days do not move it)",
+        )
+    )
+    lines.append(
+        (
+            "依据：许可证特别规定事项第八条要求“第一时间”报告；网络数据安全管理条例第十条对危害国家安全、"
+            "公共利益的事件规定 24 小时内报告；小时数可配置",
+            "basis: licence special provision 8 requires reporting at once (第一时间); the Network Data "
+            "Security Regulations art. 10 set 24 hours for incidents endangering national security or "
+            "the public interest; the number of hours is configurable",
+        )
+    )
+    late = None
+    if satisfying is not None and dl.answer_field:
+        answered = as_beijing_time(satisfying.fields.get(dl.answer_field))
+        late = answered > due_at if answered is not None else satisfying.date > due_at.date()
+    return _make(
+        ctx,
+        rule,
+        licence,
+        subject=subject,
+        due=due_at.date(),
+        window_start=trig.date,
+        steps=lines,
+        satisfying=satisfying,
+        anchor=trig.date,
+        event=trig,
+        cite_on=trig.date,
+        due_at=due_at,
+        late_by_time=late,
+    )
+
+
+def _minute(moment: datetime) -> str:
+    """A Beijing time to the minute: 2026-11-20 11:15."""
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _repeats(triggers: list[Event], sfield: str | None) -> list[Event]:

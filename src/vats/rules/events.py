@@ -15,12 +15,13 @@ Format (YAML)::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from vats.model.clock import CHINA
 from vats.model.errors import InputError
 from vats.model.obligations import Event
 from vats.reference.marked_yaml import Marked, load_marked
@@ -40,6 +41,20 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
+def as_beijing_time(value: Any) -> datetime | None:
+    """A date-time field as aware Beijing time, to the minute; a value without a zone is Beijing time
+    (what staff type). None for anything else, including a bare date: an hour deadline needs a time."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    aware = value.replace(tzinfo=CHINA) if value.tzinfo is None else value.astimezone(CHINA)
+    return aware.replace(second=0, microsecond=0)
+
+
 def _check_fields(
     etype: EventType, raw: Mapping[str, Any], marked: Marked, base: tuple[Any, ...]
 ) -> dict[str, Any]:
@@ -57,6 +72,11 @@ def _check_fields(
             if parsed is None:
                 raise marked.error(path, f"不是日期 / not a date (YYYY-MM-DD): {value!r}")
             value = parsed
+        elif spec.type == "datetime":
+            moment = as_beijing_time(value)
+            if moment is None:
+                raise marked.error(path, f"不是日期时间 / not a date-time (YYYY-MM-DDTHH:MM): {value!r}")
+            value = moment
         elif spec.type == "int":
             if (
                 isinstance(value, bool)
@@ -144,7 +164,7 @@ def _date_fields(event_type: str) -> tuple[str, ...]:
     etype = default_library().event_types.get(event_type)
     if etype is None:
         return ()
-    return tuple(name for name, spec in etype.fields.items() if spec.type == "date")
+    return tuple(name for name, spec in etype.fields.items() if spec.type in ("date", "datetime"))
 
 
 def typed_fields(event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -157,7 +177,7 @@ def typed_fields(event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     for name in _date_fields(event_type):
         value = out.get(name)
         if isinstance(value, str):
-            parsed = _as_date(value)
+            parsed: date | None = as_beijing_time(value) if "T" in value else _as_date(value)
             if parsed is not None:
                 out[name] = parsed
     return out
