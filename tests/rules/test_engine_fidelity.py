@@ -147,3 +147,131 @@ def test_day_deadlines_have_no_due_time(reference_licence: Licence) -> None:
         evaluate([reference_licence], [disposed], date(2026, 11, 28)).obligations, "illegal_info.report"
     )
     assert report.due_at is None and report.due_date == date(2026, 10, 16)
+
+
+# -- 4. renumbered Cybersecurity Law articles, with the fact sheet's reliability ----------------
+
+
+def test_network_logs_renumbering_rests_on_a_reprint(reference_licence: Licence) -> None:
+    logs = _one(evaluate([reference_licence], [], date(2026, 11, 28)).obligations, "retention.network_logs")
+    art23 = [s for s in logs.sources if s.article == "第二十三条"]
+    assert art23 and art23[0].reliability.value == "reprint"
+
+
+def test_disposal_after_2026_cites_the_renumbered_article(reference_licence: Licence) -> None:
+    disposed = Event("illegal_info_disposed", date(2026, 3, 2), licence=NUMBER, fields={"subject": "c1"})
+    report = _one(
+        evaluate([reference_licence], [disposed], date(2026, 3, 10)).obligations, "illegal_info.report"
+    )
+    csl = [s for s in report.sources if s.instrument == "网络安全法"]
+    assert [(s.article, s.reliability.value) for s in csl] == [("第四十九条", "unconfirmed")]
+    before = Event("illegal_info_disposed", date(2025, 12, 1), licence=NUMBER, fields={"subject": "c0"})
+    old = _one(evaluate([reference_licence], [before], date(2025, 12, 5)).obligations, "illegal_info.report")
+    assert [s.article for s in old.sources if s.instrument == "网络安全法"] == ["第四十七条"]
+
+
+# -- 6. the address change rests on practice ----------------------------------------------------
+
+
+def test_address_change_cites_practice_not_order_42_art_29(reference_licence: Licence) -> None:
+    moved = Event("registration_changed", date(2026, 9, 1), licence=NUMBER, fields={"change_kind": "address"})
+    ob = _one(evaluate([reference_licence], [moved], date(2026, 9, 2)).obligations, "change.address")
+    assert all(s.article != "第二十九条" for s in ob.sources)
+    assert {s.reliability.value for s in ob.sources} == {"practice"}
+
+
+# -- 7. stopping the business -------------------------------------------------------------------
+
+
+def test_stopping_the_business_gives_90_30_and_30_day_duties(reference_licence: Licence) -> None:
+    stop = Event(
+        "business_stop_decided",
+        date(2026, 6, 1),
+        licence=NUMBER,
+        fields={"subject": "stop:1", "stop_date": date(2026, 12, 31)},
+    )
+    obs = evaluate([reference_licence], [stop], date(2026, 6, 2)).obligations
+    # 90 days before 2026-12-31 is 2026-10-02, inside the National Day holiday: moved earlier, to 09-30
+    assert _one(obs, "stop.telecom_application").due_date == date(2026, 9, 30)
+    assert _one(obs, "stop.ecommerce_announcement").due_date == date(2026, 12, 1)
+    term = _one(obs, "stop.termination_application")
+    assert term.due_date == date(2026, 7, 1)
+    assert any(s.reliability.value == "practice" for s in term.sources)
+
+
+# -- 8. change of service items or website address ----------------------------------------------
+
+
+def test_website_address_change_is_filed_30_days_before(reference_licence: Licence) -> None:
+    planned = Event(
+        "service_change_planned",
+        date(2026, 8, 1),
+        licence=NUMBER,
+        fields={"change_kind": "website_address", "effective_date": date(2026, 10, 12)},
+    )
+    ob = _one(
+        evaluate([reference_licence], [planned], date(2026, 8, 2)).obligations, "change.icp_items_or_address"
+    )
+    assert ob.due_date == date(2026, 9, 11)  # 30 days before 2026-10-12, a Friday
+    assert {s.article for s in ob.sources} == {"第十一条", "第十四条"}
+
+
+# -- 9. access providers' records ---------------------------------------------------------------
+
+
+def test_access_records_only_for_b14(reference_licence: Licence) -> None:
+    from dataclasses import replace
+
+    from vats.model.licence import Service
+
+    obs = evaluate([reference_licence], [], date(2026, 9, 1)).obligations
+    assert not [o for o in obs if o.rule_id == "retention.access_records"]
+    isp = replace(reference_licence, services=(Service("B14", "互联网接入服务业务", coverage=("重庆市",)),))
+    rec = _one(evaluate([isp], [], date(2026, 9, 1)).obligations, "retention.access_records")
+    assert "60" in "\n".join(rec.explanation)
+
+
+# -- 10. data-law duties fire only for the organisations whose profile says so ------------------
+
+
+def test_data_law_duties_follow_the_organisation_profile(reference_licence: Licence) -> None:
+    as_of = date(2026, 9, 1)
+    plain = {o.rule_id for o in evaluate([reference_licence], [], as_of).obligations}
+    conditional = {
+        "data.important_risk_assessment",
+        "privacy.social_responsibility_report",
+        "privacy.impact_assessment",
+        "privacy.breach_remediation",
+        "retention.data_provision_records",
+    }
+    assert not plain & conditional
+    assert "conduct.real_name" in plain  # by service type (B25), not by profile
+    profile = frozenset({"important_data_processor", "large_platform"})
+    obs = evaluate([reference_licence], [], as_of, profiles={NUMBER: profile}).obligations
+    risk = _one(obs, "data.important_risk_assessment", "2026")
+    assert risk.due_date == date(2026, 12, 31)
+    assert {s.article for s in risk.sources} >= {"第三十三条", "第二十九条", "第三十条"}
+    assert "重要数据处理者" in "\n".join(risk.explanation)
+    assert _one(obs, "privacy.social_responsibility_report", "2026").due_date == date(2026, 12, 31)
+    assert "privacy.impact_assessment" not in {o.rule_id for o in obs}
+
+
+# -- 11. the market regulator's company annual report ---------------------------------------------
+
+
+def test_samr_company_report_due_30_june_without_rolling(reference_licence: Licence) -> None:
+    obs = evaluate([reference_licence], [], date(2026, 3, 1)).obligations
+    report = _one(obs, "company.annual_report_samr", "2025")
+    assert report.window_start == date(2026, 1, 1) and report.due_date == date(2026, 6, 30)
+    # 2024-06-30 and 2029-06-30 fall on a Sunday and a Saturday: the window still ends that day
+    early = evaluate([reference_licence], [], date(2024, 5, 1)).obligations
+    assert _one(early, "company.annual_report_samr", "2023").due_date == date(2024, 6, 30)
+
+
+# -- 12. renewal conditions ---------------------------------------------------------------------
+
+
+def test_renewal_explains_its_conditions(reference_licence: Licence) -> None:
+    renewal = _one(evaluate([reference_licence], [], date(2026, 6, 1)).obligations, "licence.renewal")
+    text = "\n".join(renewal.explanation)
+    assert "proof that the services were actually launched" in text and "never launched" in text

@@ -164,6 +164,33 @@ class Library:
 # Schema (pydantic, built lazily)
 
 
+# Conditions a rule may name: facts about the organisation that only its staff can state, set per
+# organisation (`vats org profile ORG --set key=true`). A rule with conditions fires only when every one
+# is set; `holds_cross_regional` is kept for older rule files.
+PROFILE_KEYS: dict[str, tuple[str, str]] = {
+    "important_data_processor": ("重要数据处理者", "processes important data"),
+    "large_platform": ("大型网络平台", "large online platform"),
+    "processes_personal_information": ("处理个人信息", "processes personal information"),
+    "sensitive_pi_processing": (
+        "处理敏感个人信息、自动化决策、委托或向他人提供、公开或出境",
+        "sensitive PI, automated decisions, entrusting or providing PI, publishing it or sending it abroad",
+    ),
+    "provides_data_to_others": (
+        "向他人提供或委托处理个人信息、重要数据",
+        "provides or entrusts personal information or important data",
+    ),
+    "holds_cross_regional": ("同时持有跨地区许可证", "also holds a cross-regional licence"),
+}
+ProfileKey = Literal[
+    "important_data_processor",
+    "large_platform",
+    "processes_personal_information",
+    "sensitive_pi_processing",
+    "provides_data_to_others",
+    "holds_cross_regional",
+]
+
+
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, type[Any]]:
     from pydantic import BaseModel, ConfigDict, Field
@@ -190,7 +217,7 @@ def _schema() -> dict[str, type[Any]]:
         subtypes: list[str] = Field(default_factory=list)
         site_kinds: list[Literal["website", "app"]] = Field(default_factory=list)
         scope: Literal["any", "provincial", "cross_regional"] = "any"
-        conditions: list[Literal["holds_cross_regional"]] = Field(default_factory=list)
+        conditions: list[ProfileKey] = Field(default_factory=list)
 
     class WindowModel(Strict):
         start_month: int = Field(ge=1, le=12)

@@ -167,6 +167,9 @@ class LicenceEvents:
 
 
 _EMPTY: list[Event] = []
+_NO_PROFILE: frozenset[str] = frozenset()
+# conditions the rule's trigger event establishes (a cross-regional licence granted), not the profile
+EVENT_CONDITIONS = frozenset({"holds_cross_regional"})
 _NO_EVENTS = LicenceEvents({})
 
 
@@ -174,9 +177,12 @@ _NO_EVENTS = LicenceEvents({})
 # Helpers
 
 
-def rule_applies(rule: Rule, licence: Licence) -> bool:
-    """Whether a rule applies to a licence (services, sub-types, provincial/cross-regional scope)."""
+def rule_applies(rule: Rule, licence: Licence, profile: frozenset[str] = frozenset()) -> bool:
+    """Whether a rule applies to a licence (services, sub-types, provincial/cross-regional scope) held
+    by an organisation whose profile sets `profile` (a rule's conditions must all be set)."""
     a = rule.applies
+    if a.conditions and not profile.issuperset(c for c in a.conditions if c not in EVENT_CONDITIONS):
+        return False
     if a.scope == "provincial" and licence.number_info is not None and licence.number_info.cross_regional:
         return False
     if a.scope == "cross_regional" and (
@@ -1293,9 +1299,10 @@ def obligations_for(
     settings: EngineSettings | None = None,
     library: Library | None = None,
     calendar: Calendar | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Obligation]:
     """All obligations, sorted: overdue first, then by due date (undated last)."""
-    return _derive(licences, events, as_of, settings, library, calendar)[0]
+    return _derive(licences, events, as_of, settings, library, calendar, profiles)[0]
 
 
 def _derive(
@@ -1305,6 +1312,7 @@ def _derive(
     settings: EngineSettings | None,
     library: Library | None,
     calendar: Calendar | None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Obligation], list[Obligation]]:
     """The sorted obligations, and those among them that can imply a finding (the dated ones, in the
     same order): findings need not look at the ~150,000 undated standing duties of a portfolio."""
@@ -1333,10 +1341,11 @@ def _derive(
     with _gc_paused():
         for i, licence in enumerate(licences):
             info = licence.number_info
-            shape = (ctx.signature(licence), info is not None and info.cross_regional)
+            profile = profiles.get(licence.number, _NO_PROFILE) if profiles else _NO_PROFILE
+            shape = (ctx.signature(licence), info is not None and info.cross_regional, profile)
             plan = shapes.get(shape)
             if plan is None:
-                plan = shapes[shape] = _Plan.of([r for r in rules if rule_applies(r, licence)])
+                plan = shapes[shape] = _Plan.of([r for r in rules if rule_applies(r, licence, profile)])
             mine = index.for_licence(licence)
             present = mine.by_type
             calls = plan.calls
@@ -1455,11 +1464,15 @@ def evaluate(
     settings: EngineSettings | None = None,
     library: Library | None = None,
     calendar: Calendar | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> Evaluation:
-    """Contract entry point: obligations (overdue first, then by due date) and the findings they imply."""
+    """Contract entry point: obligations (overdue first, then by due date) and the findings they imply.
+
+    `profiles` maps a licence number to its organisation's profile keys (important-data processor,
+    large platform, …): rules with conditions apply only where every condition is set."""
     from vats.rules.findings import obligation_findings
 
     with _gc_paused():  # sorting and findings allocate too; one pause covers the whole evaluation
-        obligations, dated = _derive(licences, events, as_of, settings, library, calendar)
+        obligations, dated = _derive(licences, events, as_of, settings, library, calendar, profiles)
         findings = obligation_findings(dated)
     return Evaluation(obligations=obligations, findings=findings, as_of=as_of)
