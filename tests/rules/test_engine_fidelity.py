@@ -275,3 +275,31 @@ def test_renewal_explains_its_conditions(reference_licence: Licence) -> None:
     renewal = _one(evaluate([reference_licence], [], date(2026, 6, 1)).obligations, "licence.renewal")
     text = "\n".join(renewal.explanation)
     assert "proof that the services were actually launched" in text and "never launched" in text
+
+
+# -- 6. labels: the company-region note, the roll-forward basis, audit honouring --settings -----
+
+
+def test_company_region_note_does_not_claim_a_fact_sheet_section() -> None:
+    from vats.rules.validate import SRC_COMPANY_REGION
+
+    assert SRC_COMPANY_REGION.reliability.value == "unconfirmed"
+    assert SRC_COMPANY_REGION.article is None and "regulations.md" not in SRC_COMPANY_REGION.instrument
+
+
+def test_roll_forward_step_says_its_basis_is_unconfirmed(reference_licence: Licence) -> None:
+    # 30 days after 2026-09-01 is 2026-10-01, National Day: rolled forward under art. 203
+    moved = Event("registration_changed", date(2026, 9, 1), licence=NUMBER, fields={"change_kind": "name"})
+    ob = _one(evaluate([reference_licence], [moved], date(2026, 9, 2)).obligations, "change.registration")
+    assert ob.due_date == date(2026, 10, 8)
+    assert "UNCONFIRMED" in "\n".join(ob.explanation)
+
+
+def test_validation_reads_the_renewal_days_from_the_settings(reference_licence: Licence) -> None:
+    from vats.rules.audit import audit_licence
+    from vats.rules.settings import EngineSettings
+
+    settings = EngineSettings(numbers={"renewal_days_before": 120})
+    findings = audit_licence(reference_licence, as_of=date(2026, 6, 1), settings=settings)
+    renewal = [f for f in findings if f.id.startswith("licence.renewal_deadline")]
+    assert renewal and "2026-06-22" in renewal[0].message_en

@@ -47,7 +47,13 @@ def _no_evidence(finding: Finding) -> Finding:
     )
 
 
-def audit_licence(licence: Licence, *, as_of: date, events: Sequence[Event] = ()) -> list[Finding]:
+def audit_licence(
+    licence: Licence,
+    *,
+    as_of: date,
+    events: Sequence[Event] = (),
+    settings: EngineSettings | None = None,
+) -> list[Finding]:
     """Every finding for `licence` as of `as_of`, most severe first.
 
     Intrinsic validation plus the obligation-derived findings of the rules engine (overdue -> high,
@@ -57,13 +63,14 @@ def audit_licence(licence: Licence, *, as_of: date, events: Sequence[Event] = ()
     """
     from vats.rules.engine import evaluate
 
-    evaluation = evaluate([licence], events, as_of)
+    evaluation = evaluate([licence], events, as_of, settings=settings)
     return audit_evaluated(
         licence,
         as_of=as_of,
         obligations=evaluation.obligations,
         findings=evaluation.findings,
         recorded=bool(events),
+        settings=settings,
     )
 
 
@@ -74,6 +81,7 @@ def audit_evaluated(
     obligations: Iterable[Obligation],
     findings: Iterable[Finding],
     recorded: bool,
+    settings: EngineSettings | None = None,
 ) -> list[Finding]:
     """`audit_licence` for a licence whose obligations and findings are already at hand.
 
@@ -84,7 +92,11 @@ def audit_evaluated(
     done = {
         o.rule_id for o in obligations if o.status in (ObligationStatus.SATISFIED, ObligationStatus.WAIVED)
     }
-    intrinsic = [f for f in validate(licence, as_of=as_of) if SUPERSEDED_BY_RULE.get(f.id) not in done]
+    intrinsic = [
+        f
+        for f in validate(licence, as_of=as_of, settings=settings)
+        if SUPERSEDED_BY_RULE.get(f.id) not in done
+    ]
     covered = {SUPERSEDED_BY_RULE[f.id] for f in intrinsic if f.id in SUPERSEDED_BY_RULE}
     derived = [f for f in findings if f.id.split(".", 2)[-1] not in covered]
     if not recorded:
@@ -146,6 +158,7 @@ def audit_portfolio(
             obligations=mine,
             findings=findings.get(licence.number, ()),
             recorded=bool(index.for_licence(licence).by_type),
+            settings=settings,
         )
         out.append(LicenceAudit(licence=licence, obligations=tuple(mine), findings=tuple(audit)))
     return out
