@@ -303,3 +303,27 @@ def test_validation_reads_the_renewal_days_from_the_settings(reference_licence: 
     findings = audit_licence(reference_licence, as_of=date(2026, 6, 1), settings=settings)
     renewal = [f for f in findings if f.id.startswith("licence.renewal_deadline")]
     assert renewal and "2026-06-22" in renewal[0].message_en
+
+
+# -- 5. "held since": an inference, labelled; a user-set first-issue date wins ------------------
+
+
+def test_held_since_inference_is_labelled_unconfirmed(reference_licence: Licence) -> None:
+    report = _one(
+        evaluate([reference_licence], [], date(2026, 11, 28)).obligations, "licence.annual_report", "2025"
+    )
+    text = "\n".join(report.explanation)
+    assert "inference" in text and "unconfirmed" in text
+
+
+def test_first_issue_date_set_by_the_user_wins(reference_licence: Licence) -> None:
+    from dataclasses import replace
+
+    reissued = replace(reference_licence, first_issued=date(2026, 5, 20))
+    obs = evaluate([reissued], [], date(2026, 11, 28)).obligations
+    report = _one(obs, "licence.annual_report", "2025")
+    assert report.status is ObligationStatus.NOT_APPLICABLE
+    assert "set by the user" in "\n".join(report.explanation)
+    earlier = replace(reference_licence, first_issued=date(2023, 7, 1))
+    held = _one(evaluate([earlier], [], date(2024, 3, 1)).obligations, "licence.annual_report", "2023")
+    assert held.due_date == date(2024, 3, 31) and "2023-07-01" in "\n".join(held.explanation)

@@ -647,25 +647,42 @@ def _anchor_steps(ctx: _Ctx, label: Pair, anchor: date, res: DeadlineResult) -> 
 
 
 def held_since(licence: Licence) -> tuple[date | None, list[Pair]]:
-    """When the holder first held this licence: the number's year can predate a re-issued copy."""
+    """When the holder first held this licence: the first-issue date the user set wins; otherwise the
+    year in the number, when it predates this copy's issue date (a re-issued copy), is taken as the
+    first year held. That reading of the number is an inference: the year/serial structure is not
+    published (regulations.md §3.1, UNCONFIRMED), and the derivation says so."""
+    if licence.first_issued is not None:
+        first = licence.first_issued
+        return first, [
+            (
+                f"首次取得日期 {first}（用户登记，优先于编号年份推断）",
+                f"first issued on {first} (set by the user; wins over the number's year)",
+            )
+        ]
     issue = licence.issue_date
     year = licence.number_info.year if licence.number_info is not None else None
     if year is not None and (issue is None or year < issue.year):
         start = date(year, 1, 1)
+        label = (
+            "（推断：编号的年份结构未经官方公布，可靠性：未核实；可登记首次取得日期）",
+            " (an inference: the number's year structure is not published, reliability: unconfirmed; "
+            "set the first-issue date to replace it)",
+        )
         if issue is None:
             return start, [
                 (
-                    f"许可证编号 {licence.number} 中的年份 {year} 表明许可证自 {year} 年起持有",
-                    f"the year {year} in number {licence.number} shows the licence dates from {year}",
+                    f"许可证编号 {licence.number} 中的年份 {year} 表明许可证自 {year} 年起持有{label[0]}",
+                    f"the year {year} in number {licence.number} shows the licence dates from "
+                    f"{year}{label[1]}",
                 )
             ]
         return start, [
             (
                 f"许可证编号 {licence.number} 中的年份为 {year}，说明该许可证自 {year} 年起即已持有；"
-                f"本件发证日期 {issue} 应为续期或变更后重新核发，因此 {year} 年以来各年度均需年报",
+                f"本件发证日期 {issue} 应为续期或变更后重新核发，因此 {year} 年以来各年度均需年报{label[0]}",
                 f"the number {licence.number} carries the year {year}, so the licence has been held "
                 f"since {year}; this copy's issue date {issue} reflects a re-issue (renewal or change), "
-                f"so every year since {year} needs an annual report",
+                f"so every year since {year} needs an annual report{label[1]}",
             )
         ]
     return issue, []
