@@ -82,14 +82,7 @@ def _incident(discovered: str | None = "2026-11-20T09:15") -> Event:
     fields = {"subject": "incident:7", "occurred_at": "2026-11-20T08:40"}
     if discovered is not None:
         fields["discovered_at"] = discovered
-    from vats.rules.events import typed_fields
-
-    return Event(
-        "incident_occurred",
-        date(2026, 11, 20),
-        licence=NUMBER,
-        fields=typed_fields("incident_occurred", fields),
-    )
+    return Event("incident_occurred", date(2026, 11, 20), licence=NUMBER, fields=fields)
 
 
 def test_incident_report_due_24_hours_after_discovery_to_the_minute(reference_licence: Licence) -> None:

@@ -6,7 +6,7 @@ audit means is decided here, in one place, and sorted most serious first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -119,6 +119,7 @@ def audit_portfolio(
     *,
     as_of: date,
     settings: EngineSettings | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[LicenceAudit]:
     """`audit_licence` for many licences at once, in their given order, from one engine run.
 
@@ -137,11 +138,16 @@ def audit_portfolio(
     if repeats:  # obligations name their licence by number: copies are evaluated in runs of their own
         done = {
             id(a.licence): a
-            for a in audit_portfolio(list(firsts.values()), events, as_of=as_of, settings=settings)
+            for a in audit_portfolio(
+                list(firsts.values()), events, as_of=as_of, settings=settings, profiles=profiles
+            )
         }
-        done |= {id(a.licence): a for a in audit_portfolio(repeats, events, as_of=as_of, settings=settings)}
+        done |= {
+            id(a.licence): a
+            for a in audit_portfolio(repeats, events, as_of=as_of, settings=settings, profiles=profiles)
+        }
         return [done[id(licence)] for licence in licences]
-    evaluation = evaluate(licences, events, as_of, settings=settings)
+    evaluation = evaluate(licences, events, as_of, settings=settings, profiles=profiles)
     obligations: dict[str, list[Obligation]] = {}
     for o in evaluation.obligations:
         obligations.setdefault(o.licence, []).append(o)
@@ -169,6 +175,7 @@ def audit_each(
     *,
     as_of: date,
     settings: EngineSettings | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[LicenceAudit]:
     """`audit_licence` for each licence with its own events, in the given order, in as few engine runs
     as the holder-wide events allow (`rules.engine.holder_groups`): one run when every licence sees the
@@ -178,7 +185,9 @@ def audit_each(
     out: list[LicenceAudit | None] = [None] * len(items)
     for positions, licences, events in holder_groups(items):
         for position, audit in zip(
-            positions, audit_portfolio(licences, events, as_of=as_of, settings=settings), strict=True
+            positions,
+            audit_portfolio(licences, events, as_of=as_of, settings=settings, profiles=profiles),
+            strict=True,
         ):
             out[position] = audit
     return [a for a in out if a is not None]

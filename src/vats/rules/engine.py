@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from vats.model.clock import CHINA
+from vats.model.clock import CHINA, minute_text
 from vats.model.errors import InputError
 from vats.model.licence import Licence, Site
 from vats.model.obligations import Evaluation, Event, Obligation, ObligationStatus
@@ -979,16 +979,16 @@ def _hours(
     else:
         lines.append(
             (
-                f"起算时刻：{field_name} = {_minute(start)}（北京时间）",
-                f"counted from {field_name} = {_minute(start)} (Beijing time)",
+                f"起算时刻：{field_name} = {minute_text(start)}（北京时间）",
+                f"counted from {field_name} = {minute_text(start)} (Beijing time)",
             )
         )
     due_at = start + timedelta(hours=hours)
     lines.append(
         (
-            f"之后 {hours} 小时 → 最迟 {_minute(due_at)}（按小时计算，不适用按日计算的民法典第二百零一条，"
-            "不因休息日顺延）",
-            f"{hours} hours after -> due by {_minute(due_at)} (counted in hours: the Civil Code's day "
+            f"之后 {hours} 小时 → 最迟 {minute_text(due_at)}"
+            "（按小时计算，不适用按日计算的民法典第二百零一条，不因休息日顺延）",
+            f"{hours} hours after -> due by {minute_text(due_at)} (counted in hours: the Civil Code's day "
             "counting does not apply, and rest days do not move it)",
         )
     )
@@ -1020,11 +1020,6 @@ def _hours(
         due_at=due_at,
         late_by_time=late,
     )
-
-
-def _minute(moment: datetime) -> str:
-    """A Beijing time to the minute: 2026-11-20 11:15."""
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _repeats(triggers: list[Event], sfield: str | None) -> list[Event]:

@@ -164,20 +164,22 @@ def _date_fields(event_type: str) -> tuple[str, ...]:
     etype = default_library().event_types.get(event_type)
     if etype is None:
         return ()
-    return tuple(name for name, spec in etype.fields.items() if spec.type in ("date", "datetime"))
+    return tuple(name for name, spec in etype.fields.items() if spec.type == "date")
 
 
 def typed_fields(event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """An event's fields with their vocabulary types restored.
 
     Stored events keep `fields` as JSON, where a date (e.g. `effective_date`) comes back as text;
-    the engine does date arithmetic on such fields, so whoever rebuilds an Event calls this.
+    the engine does date arithmetic on such fields, so whoever rebuilds an Event calls this. Date-time
+    fields stay text (`2026-11-20T09:15+08:00`): the engine reads them with `as_beijing_time`, and
+    the text is what register records compare their implied events by.
     """
     out = dict(fields)
     for name in _date_fields(event_type):
         value = out.get(name)
         if isinstance(value, str):
-            parsed: date | None = as_beijing_time(value) if "T" in value else _as_date(value)
+            parsed = _as_date(value)
             if parsed is not None:
                 out[name] = parsed
     return out

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from vats.api.settings import CSRF_FIELD, LANG_COOKIE
+from vats.model.clock import minute_text
 from vats.web.i18n import LANGUAGES, normalise, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -27,6 +28,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
+    env.filters["minute"] = minute_text  # Beijing time to the minute (deadlines counted in hours)
     return env
 
 
