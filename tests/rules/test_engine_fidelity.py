@@ -320,3 +320,20 @@ def test_first_issue_date_set_by_the_user_wins(reference_licence: Licence) -> No
     earlier = replace(reference_licence, first_issued=date(2023, 7, 1))
     held = _one(evaluate([earlier], [], date(2024, 3, 1)).obligations, "licence.annual_report", "2023")
     assert held.due_date == date(2024, 3, 31) and "2023-07-01" in "\n".join(held.explanation)
+
+
+def test_long_settled_hour_deadlines_stay_outside_the_look_back(reference_licence: Licence) -> None:
+    reported = Event(
+        "incident_reported",
+        date(2024, 3, 1),
+        licence=NUMBER,
+        fields={"subject": "incident:1", "reported_at": "2024-03-01T10:00"},
+    )
+    old = Event(
+        "incident_occurred",
+        date(2024, 3, 1),
+        licence=NUMBER,
+        fields={"subject": "incident:1", "discovered_at": "2024-03-01T09:00"},
+    )
+    obs = evaluate([reference_licence], [old, reported], date(2026, 11, 28)).obligations
+    assert not [o for o in obs if o.rule_id == "incident.report"]

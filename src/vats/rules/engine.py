@@ -897,6 +897,8 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                     satisfying = a
                     break
         if dl.unit == "hours":
+            if satisfying is not None and trig.date + timedelta(days=-(-n // 24) + 1) < lo:
+                continue  # long settled, as below (the due time is at most that many days later)
             out.append(_hours(ctx, rule, licence, trig, subject, satisfying, n))
             continue
         anchor = trig.date
