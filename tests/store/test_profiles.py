@@ -56,3 +56,14 @@ def test_unknown_keys_and_values_are_refused_and_nothing_is_written(engine: Engi
     with pytest.raises(InputError):
         parse_assignment("large_platform=maybe")
     assert parse_assignment("large_platform=是") == ("large_platform", True)
+
+
+def test_stored_reports_see_the_profile(engine: Engine, seed_path: Path) -> None:
+    from vats.report.stored import stored_audits
+
+    with session_scope(engine, actor="t") as s:
+        record = import_licence(s, path=seed_path)
+        assert record.organisation_id is not None
+        set_profile(s, organisation_id=record.organisation_id, values={"large_platform": True})
+        (audit,) = stored_audits(s, as_of=AS_OF)
+    assert "privacy.social_responsibility_report" in {o.rule_id for o in audit.obligations}
