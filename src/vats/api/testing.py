@@ -66,7 +66,7 @@ def prepare_database(
 ) -> dict[str, str]:
     """Migrate; create one organisation and one user per role (named after the role) with an API
     token each. Non-admin users are granted that organisation (admins see every organisation)."""
-    from vats.api import accounts
+    from vats.store import accounts
     from vats.store.db import make_engine, session_scope, upgrade
     from vats.store.organisations import add_organisation
 

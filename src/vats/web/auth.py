@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from vats.api import accounts
 from vats.api.deps import AUDIT_READERS, WRITERS, DbSession, Principal, current_actor, require_role
 from vats.api.settings import CSRF_FIELD, LANG_COOKIE, SESSION_COOKIE
+from vats.store import accounts
 from vats.web.i18n import normalise, translations
 from vats.web.security import LoginLimiter, TooManyAttempts, check_csrf
 from vats.web.templating import render, request_lang
