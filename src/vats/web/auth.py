@@ -173,8 +173,10 @@ def set_language(
 
 
 @router.get("/account")
-def account(request: Request, user: WebUser) -> Response:
-    return render(request, "account.html", nav="account", token=None, feed_url=None)
+def account(request: Request, user: WebUser, changed: str | None = None) -> Response:
+    _ = translations(request_lang(request)).gettext
+    flash = _("密码已修改，其他会话、API 令牌和日历订阅已失效") if changed else None
+    return render(request, "account.html", nav="account", token=None, feed_url=None, flash=flash)
 
 
 @router.post("/account/token")
