@@ -44,7 +44,7 @@ def test_only_admins_administer_and_csrf_is_checked(server: Server) -> None:
     officer, csrf = server.login("officer")
     assert officer.get("/admin/users").status_code == 403
     assert _create(officer, csrf, "mallory", "admin", "long enough pass").status_code == 403
-    admin, admin_csrf = server.login("admin")
+    admin, _admin_csrf = server.login("admin")
     assert admin.get("/admin/users").status_code == 200
     forged = admin.post("/admin/users", data={"name": "x", "role": "viewer", "password": "long enough pass"})
     assert forged.status_code == 403
