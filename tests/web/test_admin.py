@@ -64,6 +64,10 @@ def test_refused_form_keeps_what_was_typed_and_names_the_field(server: Server) -
     assert taken.status_code == 422 and "用户名：用户已存在" in taken.text
     self_disable = admin.post("/admin/users/disable", data={"csrf_token": csrf, "user": "admin"})
     assert self_disable.status_code == 422 and "用户名：" in self_disable.text
+    self_demote = admin.post(
+        "/admin/users/role", data={"csrf_token": csrf, "user": "admin", "role": "viewer"}
+    )
+    assert self_demote.status_code == 422 and "角色：不能取消自己的管理员角色" in self_demote.text
     unknown = admin.post(
         "/admin/users/grants", data={"csrf_token": csrf, "user": "viewer", "organisation": "999"}
     )

@@ -137,12 +137,13 @@ def set_role(
 ) -> Response:
     check_csrf(request, csrf_token)
     _ = translations(request_lang(request)).gettext
-    return _user_action(
-        request,
-        session,
-        lambda: accounts.set_role(session, name=user, role=role),
-        _("已修改角色") + f"：{user}",
-    )
+
+    def act() -> None:
+        if user == admin.name and role != Role.ADMIN.value:
+            raise InputError("you cannot remove your own admin role / 不能取消自己的管理员角色", field="role")
+        accounts.set_role(session, name=user, role=role)
+
+    return _user_action(request, session, act, _("已修改角色") + f"：{user}")
 
 
 @router.post("/admin/users/disable")
