@@ -9,10 +9,12 @@ the field's label.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from vats.api.deps import ADMINS, DbSession, Principal, Role, require_role
 from vats.api.settings import SESSION_COOKIE
@@ -57,7 +59,7 @@ def error_text(request: Request, exc: VatsError) -> str:
 
 def _users_page(
     request: Request,
-    session: Any,
+    session: Session,
     *,
     status_code: int = 200,
     error: str | None = None,
@@ -110,7 +112,7 @@ def create_user(
     return _users_page(request, session, flash=_("已创建用户") + f"：{name.strip()}")
 
 
-def _user_action(request: Request, session: Any, action: Any, done: str) -> Response:
+def _user_action(request: Request, session: Session, action: Callable[[], object], done: str) -> Response:
     """Run one account change; a refusal re-renders the page naming the field."""
     try:
         action()
@@ -233,7 +235,9 @@ def revoke_grant(
 # --- sessions ---------------------------------------------------------------------------------
 
 
-def _sessions_page(request: Request, session: Any, user: Principal, *, flash: str | None = None) -> Response:
+def _sessions_page(
+    request: Request, session: Session, user: Principal, *, flash: str | None = None
+) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     everyone = user.role is Role.ADMIN
     rows = accounts.list_sessions(session, user=None if everyone else user.name, current=cookie)
