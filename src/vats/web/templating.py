@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,16 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from vats.api.settings import CSRF_FIELD, LANG_COOKIE
-from vats.model.clock import minute_text
 from vats.web.i18n import LANGUAGES, normalise, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def beijing_minute(moment: datetime | None) -> str:
+    """A stored (UTC) instant as Beijing wall time to the minute, how every page shows times."""
+    from vats.model.clock import in_beijing
+
+    return "—" if moment is None else in_beijing(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @cache
@@ -28,7 +34,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
-    env.filters["minute"] = minute_text  # Beijing time to the minute (deadlines counted in hours)
+    env.filters["beijing"] = beijing_minute
     return env
 
 
