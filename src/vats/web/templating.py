@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from vats.api.settings import CSRF_FIELD, LANG_COOKIE
+from vats.model.clock import in_beijing
 from vats.web.i18n import LANGUAGES, normalise, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -27,7 +28,15 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
+    env.filters["beijing"] = beijing_minute
     return env
+
+
+def beijing_minute(moment: datetime | None) -> str:
+    """An instant as Beijing wall time to the minute, the zone named (stored instants are UTC)."""
+    if moment is None:
+        return "—"
+    return in_beijing(moment).strftime("%Y-%m-%d %H:%M") + " 北京时间"
 
 
 def request_lang(request: Request) -> str:

@@ -7,7 +7,16 @@ from typing import Any
 
 from pydantic import Field
 
-from vats.registers.schemas import Code, InputModel, LicenceNo, LongText, RecordOut, Text
+from vats.registers.schemas import (
+    Bounded,
+    Code,
+    InputModel,
+    LicenceNo,
+    LongText,
+    RecordOut,
+    Text,
+    UtcDateTime,
+)
 
 
 class IncidentCreate(InputModel):
@@ -17,7 +26,7 @@ class IncidentCreate(InputModel):
     title: Text
     started_at: datetime
     affected_users: int | None = Field(default=None, ge=0)
-    note: str | None = None
+    note: LongText | None = None
 
 
 class IncidentContain(InputModel):
@@ -26,7 +35,7 @@ class IncidentContain(InputModel):
 
 class IncidentReport(InputModel):
     reported_at: datetime
-    report_ref: Text | None = None
+    report_ref: Bounded(200) | None = None  # type: ignore[valid-type]
 
 
 class IncidentFollowUp(InputModel):
@@ -46,8 +55,8 @@ class IncidentOut(RecordOut):
     severity: str
     title: str
     affected_users: int | None
-    started_at: datetime
-    contained_at: datetime | None
-    reported_at: datetime | None
+    started_at: UtcDateTime
+    contained_at: UtcDateTime | None
+    reported_at: UtcDateTime | None
     report_ref: str | None
     follow_ups: list[dict[str, Any]]
