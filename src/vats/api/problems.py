@@ -163,6 +163,13 @@ def install(app: FastAPI) -> None:
         ]
         first = errors[0] if errors else None
         detail = f"{'.'.join(first['loc'])}: {first['msg']}" if first else "invalid request"
+        if first is not None:  # a browser page with a bad query or form value: a 400 page naming it
+            name = first["loc"][-1]
+            html = await _maybe_html(
+                request, 400, "validation", f"参数 {name} 无效 / invalid {name}: {first['msg']}"
+            )
+            if html is not None:
+                return html
         return problem(
             422,
             slug="validation",
