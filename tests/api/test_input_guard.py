@@ -180,3 +180,18 @@ def test_anonymous_client_still_gets_a_401_problem(server: Server) -> None:
     with httpx.Client(base_url=server.url) as c:
         got = c.post("/api/v1/cases", json={})
     assert got.status_code == 401 and got.headers["content-type"] == "application/problem+json"
+
+
+def test_pdf_bomb_preview_is_a_400_and_the_server_stays_small(server: Server) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+    from pdf_factory import bomb_pdf
+
+    before = _rss_kib(server)
+    with server.client("officer") as c:
+        got = c.post(
+            "/api/v1/licences/preview", files={"document": ("bomb.pdf", bomb_pdf(1024), "application/pdf")}
+        )
+    assert got.status_code == 400 and "过大" in got.json()["detail"], got.text
+    assert (_rss_kib(server) - before) / 1024 < 100
