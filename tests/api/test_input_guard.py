@@ -176,10 +176,15 @@ def test_register_timestamps_carry_an_offset(server: Server, seed_path: Path) ->
         assert made.json()[name].endswith(("Z", "+00:00")), made.json()[name]
 
 
-def test_anonymous_client_still_gets_a_401_problem(server: Server) -> None:
+def test_http_edges(server: Server) -> None:
     with httpx.Client(base_url=server.url) as c:
         got = c.post("/api/v1/cases", json={})
-    assert got.status_code == 401 and got.headers["content-type"] == "application/problem+json"
+        assert got.status_code == 401 and got.headers["content-type"] == "application/problem+json"
+        wrong = c.put("/api/v1/cases")
+        assert wrong.status_code == 405
+        assert {m.strip() for m in wrong.headers["allow"].split(",")} >= {"GET", "POST"}
+        assert c.get("/api/v1/docs").status_code == 404  # the CDN-loading page is gone
+        assert c.get("/api/v1/openapi.json").status_code == 200
 
 
 def test_pdf_bomb_preview_is_a_400_and_the_server_stays_small(server: Server) -> None:
