@@ -200,3 +200,14 @@ def test_pdf_bomb_preview_is_a_400_and_the_server_stays_small(server: Server) ->
         )
     assert got.status_code == 400 and "过大" in got.json()["detail"], got.text
     assert (_rss_kib(server) - before) / 1024 < 100
+
+
+def test_cookie_session_api_writes_still_need_the_csrf_header(server: Server) -> None:
+    client, csrf = server.login("officer")
+    try:
+        refused = client.post("/api/v1/me/tokens", json={"name": "x"})
+        assert refused.status_code == 403, refused.text
+        allowed = client.post("/api/v1/me/tokens", json={"name": "x"}, headers={"X-CSRF-Token": csrf})
+        assert allowed.status_code == 201, allowed.text
+    finally:
+        client.close()

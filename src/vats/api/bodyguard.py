@@ -4,8 +4,7 @@ Without it an anonymous client could make the server buffer any number of large 
 route's authentication dependency ever runs, and a NUL character (which PostgreSQL text cannot hold)
 reached the database as a server error. This middleware
 
-* answers 401 for a route that needs a caller before a byte of its body is read (the principal it
-  resolved is kept on the request, so the route does not authenticate a second time);
+* answers 401 for a route that needs a caller before a byte of its body is read;
 * caps each body by route class — `JSON_MAX_BYTES` for JSON and forms, the upload cap for multipart
   — refusing an announced `Content-Length` over the cap at once and stopping a streamed body the
   moment it passes the cap (413 naming the limit);
@@ -192,15 +191,14 @@ class BodyGuardMiddleware:
         )
 
     async def _authenticated(self, request: Request) -> bool:
-        """Resolve the caller off the event loop; keep it for the route's own dependency."""
+        """Whether the request carries valid credentials, resolved off the event loop.
+
+        The principal is deliberately not handed on: the route's own dependency resolves it again
+        and applies what comes with it (the X-CSRF-Token check of cookie sessions on the API)."""
         authenticate = getattr(request.app.state, "authenticate", None)
         if authenticate is None:
             return True  # an app without accounts (router tests) decides in its dependencies
-        principal = await anyio.to_thread.run_sync(authenticate, request)
-        if principal is None:
-            return False
-        request.state.principal = principal
-        return True
+        return await anyio.to_thread.run_sync(authenticate, request) is not None
 
     async def _unauthenticated(self, request: Request, send: Send) -> None:
         from fastapi.responses import RedirectResponse
