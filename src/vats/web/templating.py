@@ -18,6 +18,13 @@ from vats.web.i18n import LANGUAGES, normalise, translations
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def beijing_minute(moment: datetime | None) -> str:
+    """A stored (UTC) instant as Beijing wall time to the minute, how every page shows times."""
+    from vats.model.clock import in_beijing
+
+    return "—" if moment is None else in_beijing(moment).strftime("%Y-%m-%d %H:%M")
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
