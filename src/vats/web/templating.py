@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from vats.api.settings import CSRF_FIELD, LANG_COOKIE
-from vats.model.clock import in_beijing
 from vats.web.i18n import LANGUAGES, normalise, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,13 +36,6 @@ def environment() -> Environment:
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
     env.filters["beijing"] = beijing_minute
     return env
-
-
-def beijing_minute(moment: datetime | None) -> str:
-    """An instant as Beijing wall time to the minute, the zone named (stored instants are UTC)."""
-    if moment is None:
-        return "—"
-    return in_beijing(moment).strftime("%Y-%m-%d %H:%M") + " 北京时间"
 
 
 def request_lang(request: Request) -> str:
