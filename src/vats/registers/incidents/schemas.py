@@ -25,6 +25,7 @@ class IncidentCreate(InputModel):
     severity: Code("incident_severities")  # type: ignore[valid-type]
     title: Text
     started_at: datetime
+    discovered_at: datetime | None = None
     affected_users: int | None = Field(default=None, ge=0)
     note: LongText | None = None
 
@@ -56,6 +57,7 @@ class IncidentOut(RecordOut):
     title: str
     affected_users: int | None
     started_at: UtcDateTime
+    discovered_at: UtcDateTime | None
     contained_at: UtcDateTime | None
     reported_at: UtcDateTime | None
     report_ref: str | None
