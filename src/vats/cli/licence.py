@@ -31,6 +31,7 @@ def import_command(
     for path in files:
         lic = read_licence(path)
         parsed.append((path, path.read_bytes(), lic))
+    lines: list[str] = []  # printed only once the transaction has committed
     with cli_session(db) as session:
         org_id = find_organisation(session, org).id if org else None
         for path, data, lic in parsed:
@@ -43,7 +44,8 @@ def import_command(
                 if before == record.current_revision
                 else f"修订 / revision {record.current_revision}"
             )
-            sys.stdout.write(f"{record.number}  {record.company}  {state}\n")
+            lines.append(f"{record.number}  {record.company}  {state}\n")
+    sys.stdout.write("".join(lines))
 
 
 def _revision_count(number: str):  # type: ignore[no-untyped-def]

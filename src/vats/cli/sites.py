@@ -62,7 +62,9 @@ def _settings(
 def _policy(resolve: list[str], allow_private: bool) -> NetPolicy:
     from vats.checks.net import NetPolicy, parse_resolve
 
-    return NetPolicy(allow_private=allow_private, resolve=tuple(parse_resolve(r) for r in resolve))
+    policy = NetPolicy(allow_private=allow_private, resolve=tuple(parse_resolve(r) for r in resolve))
+    policy.check_rules()
+    return policy
 
 
 def _storing(db: str | None, store: bool) -> bool:

@@ -28,6 +28,7 @@ from vats.model.licence import VALIDITY, validity
 from vats.model.obligations import ObligationStatus
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
+from vats.web.query import month_start
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -260,7 +261,7 @@ def _date(text: str | None, field: str) -> date | None:
 @router.get("/calendar")
 def calendar_page(request: Request, user: WebUser, session: DbSession, month: str | None = None) -> Response:
     as_of = today()
-    first = date.fromisoformat(f"{month}-01") if month and len(month) == 7 else as_of.replace(day=1)
+    first = month_start(month) if month else as_of.replace(day=1)
     weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = [d for week in weeks for d in week]
     obligations = [

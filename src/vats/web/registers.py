@@ -23,6 +23,7 @@ from vats.api.deps import DbSession, Forbidden, Principal, Role, check_role, rou
 from vats.api.listing import PageParams
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
+from vats.web.query import as_type, page_number
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -167,6 +168,7 @@ def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, *
     if endpoint.roles is not None:
         check_role(user, endpoint.roles)
     supplied: dict[str, Any] = {}
+    hints = typing.get_type_hints(endpoint.call, include_extras=True)
     for name, param in inspect.signature(endpoint.call).parameters.items():
         if name in given:
             supplied[name] = given[name]
@@ -180,13 +182,16 @@ def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, *
             supplied[name] = user
         elif name == "paging":
             supplied[name] = PageParams(
-                number=int(request.query_params.get("page", "1") or 1), per_page=PER_PAGE
+                number=page_number(request.query_params.get("page")), per_page=PER_PAGE
             )
         elif name == "expected":
             supplied[name] = None
         elif name in request.query_params and request.query_params[name] != "":
             raw = request.query_params[name]
-            supplied[name] = raw in ("1", "true", "on") if isinstance(param.default, bool) else raw
+            if isinstance(param.default, bool):
+                supplied[name] = raw in ("1", "true", "on")
+            else:  # validated as the API would (a direct call skips FastAPI's validation)
+                supplied[name] = as_type(name, raw, hints.get(name, str))
         elif param.default is not inspect.Parameter.empty:
             supplied[name] = None if hasattr(param.default, "default") else param.default
     return endpoint.call(**supplied)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from vats.api import views
@@ -39,7 +39,7 @@ class ResultOut(BaseModel):
     run_id: int
     licence: str | None
     domain: str
-    check: str
+    check: str = Field(validation_alias=AliasChoices("check_kind", "check"))  # the column's name
     outcome: str
     code: str
     message_zh: str

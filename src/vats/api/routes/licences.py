@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -211,7 +212,8 @@ async def preview(
     from vats.store.licences import get_licence
 
     raw = await _read_upload(document)
-    licence = parse_upload(raw, document.filename)
+    # Off the event loop: a PDF is parsed in a child process that may take its whole time-out.
+    licence = await run_in_threadpool(parse_upload, raw, document.filename)
     return Preview(
         number=licence.number,
         company=licence.company,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import unicodedata
 from datetime import date
 from pathlib import PurePath
 
@@ -145,10 +146,19 @@ def close_filing(session: Session, *, filing_id: int, expected_version: int | No
     return filing
 
 
+# Bidirectional overrides and isolates: "invoice\u202Efdp.exe" displays as "invoiceexe.pdf".
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
 def _clean_filename(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     if not base or base in (".", ".."):
         raise InputError("文件名无效 / invalid file name", field="filename")
+    if any(ch in BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in base):
+        raise InputError(
+            "文件名含控制字符或双向文本控制符 / file name contains control or bidi characters",
+            field="filename",
+        )
     if len(base) > 255:
         raise InputError("文件名过长 / file name longer than 255 characters", field="filename")
     return base
