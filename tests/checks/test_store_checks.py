@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from vats.checks.results import CheckEvidence, CheckKind, CheckResult, Outcome, SiteReport, SiteTarget
-from vats.store.checks import as_utc, history, record_run
+from vats.model.clock import as_utc
+from vats.store.checks import history, record_run
 from vats.store.db import make_engine, session_scope, upgrade
 from vats.store.events import list_events
 

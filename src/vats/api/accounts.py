@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from vats.api.deps import Principal, Role
+from vats.model.clock import now_utc
 from vats.model.errors import ConflictError, InputError, NotFoundError
 from vats.store.models import Actor
 from vats.store.web import ApiToken, CalendarFeed, OrgGrant, WebSession
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 SESSION_LIFETIME = timedelta(hours=12)
 TOKEN_PREFIX = "vats_"
 MIN_PASSWORD_LENGTH = 8
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _digest(secret: str) -> str:
@@ -100,7 +97,7 @@ def grant(session: Session, *, name: str, organisation_id: int) -> OrgGrant:
     )
     if existing is not None:
         return existing
-    row = OrgGrant(actor_id=actor.id, organisation_id=organisation_id, created_at=_now())
+    row = OrgGrant(actor_id=actor.id, organisation_id=organisation_id, created_at=now_utc())
     session.add(row)
     session.flush()
     return row
@@ -160,7 +157,7 @@ def create_token(session: Session, *, user: str, name: str = "default") -> Issue
     actor = get_user(session, user)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
-        actor_id=actor.id, name=name, token_hash=_digest(secret), prefix=secret[:12], created_at=_now()
+        actor_id=actor.id, name=name, token_hash=_digest(secret), prefix=secret[:12], created_at=now_utc()
     )
     session.add(row)
     session.flush()
@@ -172,7 +169,7 @@ def revoke_token(session: Session, *, user: str, token_id: int) -> None:
     row = session.get(ApiToken, token_id)
     if row is None or row.actor_id != actor.id:
         raise NotFoundError(f"no token {token_id} for {user}", field="token")
-    row.revoked_at = _now()
+    row.revoked_at = now_utc()
     session.flush()
 
 
@@ -193,7 +190,7 @@ def principal_from_token(session: Session, secret: str) -> Principal | None:
 
 def open_web_session(session: Session, actor: Actor) -> tuple[str, str]:
     """Start a browser session; returns (cookie value, CSRF token). Expired sessions are swept."""
-    now = _now()
+    now = now_utc()
     session.execute(delete(WebSession).where(WebSession.expires_at < now))
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
@@ -216,7 +213,7 @@ def web_session(session: Session, cookie: str) -> tuple[Principal, str] | None:
     if row is None:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    if expires < _now():
+    if expires < now_utc():
         return None
     actor = session.get(Actor, row.actor_id)
     if actor is None or getattr(actor, "disabled", False):
@@ -234,7 +231,7 @@ def close_web_session(session: Session, cookie: str) -> None:
 def create_calendar_feed(session: Session, *, actor_id: int) -> str:
     """A new secret feed token for the user (older feeds keep working until revoked)."""
     secret = secrets.token_urlsafe(24)
-    session.add(CalendarFeed(actor_id=actor_id, token_hash=_digest(secret), created_at=_now()))
+    session.add(CalendarFeed(actor_id=actor_id, token_hash=_digest(secret), created_at=now_utc()))
     session.flush()
     return secret
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from vats.model.clock import today
+from vats.model.clock import now_utc, today
 
 log = logging.getLogger("vats.jobs")
 
@@ -34,7 +33,7 @@ def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | No
     targets = [t for lic in licences for t in targets_for(lic)]
     if not targets:
         return None
-    started = datetime.now(UTC)
+    started = now_utc()
     reports = run_checks(targets)
     scope = "all" if numbers is None else ",".join(sorted(numbers))
     with session_scope(engine, actor=actor) as session:

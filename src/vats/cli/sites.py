@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ import click
 import typer
 
 from vats.cli.common import OutputFormat, parse_date, print_json
+from vats.model.clock import now_utc
 from vats.model.errors import ExitCode, InputError, VatsError
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def _check_once(
     policy = _policy(resolve, allow_private)
     storing = _storing(db, store)
     targets, scope = _targets(target, all_, db)
-    started = datetime.now(UTC)
+    started = now_utc()
     reports = _run(targets, settings, policy, quiet=fmt is OutputFormat.JSON)
     run_id = None
     if storing:
@@ -304,7 +305,8 @@ def history_command(
 ) -> None:
     """已存证的检查结果 / Stored check evidence for a domain, e.g. "was it displayed on 3 March?"."""
     from vats.checks.homepage import normalise_domain
-    from vats.store.checks import CHINA_TZ, as_utc, history
+    from vats.model.clock import in_beijing
+    from vats.store.checks import history
     from vats.store.db import cli_session
 
     day = parse_date(on, field="--on") if on else None
@@ -312,7 +314,7 @@ def history_command(
         rows = history(session, domain=normalise_domain(domain), on=day)
         data = [
             {
-                "checked_at": as_utc(r.checked_at).astimezone(CHINA_TZ).isoformat(),
+                "checked_at": in_beijing(r.checked_at).isoformat(),
                 "run_id": r.run_id,
                 "licence": r.licence,
                 "check": r.check_kind,

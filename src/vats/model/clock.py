@@ -37,3 +37,20 @@ def in_beijing(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(CHINA)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` as aware UTC; naive values (SQLite returns them) are taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def assume_beijing(moment: datetime) -> datetime:
+    """A user-entered time as aware UTC: without a zone it is Beijing wall time (what staff type)."""
+    return as_utc(moment.replace(tzinfo=CHINA) if moment.tzinfo is None else moment)
+
+
+def china_date(moment: datetime) -> date:
+    """The Beijing calendar date of an instant (what an event's date means legally)."""
+    return as_utc(moment).astimezone(CHINA).date()

@@ -13,7 +13,8 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from sqlalchemy.orm import Session
 
-from vats.registers.base import RegisterColumns, china_today
+from vats.model import clock
+from vats.registers.base import RegisterColumns
 from vats.registers.events import DueSummary, due_summaries
 from vats.registers.states import StateMachine
 from vats.registers.vocab import ListName, code_of
@@ -92,7 +93,7 @@ def to_out(
     dues: dict[str, DueSummary | None] = {}
     if with_due and records:
         subjects = {r.subject: r.licence for r in records}
-        dues = due_summaries(session, subjects=subjects, as_of=as_of or china_today())
+        dues = due_summaries(session, subjects=subjects, as_of=as_of or clock.today())
     out: list[OutT] = []
     for record in records:
         item = schema.model_validate(record, from_attributes=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -37,15 +37,13 @@ from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from vats.checks.inventory import InventoryItem
 from vats.checks.results import CheckResult, SiteReport
+from vats.model.clock import CHINA, now_utc
 from vats.model.errors import RefusedError
 from vats.model.licence import SiteKind
 from vats.model.obligations import Event
 from vats.model.serialise import to_jsonable
 from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
-
-# A regulator's "on 3 March" means Beijing time.
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 class CheckRun(Base):
@@ -191,7 +189,7 @@ def record_run(
     """Store a run, its results, and one `site_check_passed`/`site_check_failed` event per site."""
     from vats.store.events import record_event
 
-    finished = finished_at or datetime.now(UTC)
+    finished = finished_at or now_utc()
     passed = sum(1 for r in reports if r.passed)
     run = CheckRun(
         started_at=started_at,
@@ -215,7 +213,7 @@ def record_run(
             session,
             event=Event(
                 type="site_check_passed" if report.passed else "site_check_failed",
-                date=checked.astimezone(CHINA_TZ).date(),
+                date=checked.astimezone(CHINA).date(),
                 licence=report.target.licence,
                 fields={
                     "domain": report.target.domain,
@@ -235,17 +233,12 @@ def history(
     query = select(CheckResultRow).where(CheckResultRow.domain == domain.lower().rstrip("."))
     if on is not None:
         # Bounds in UTC: SQLite keeps timestamps as naive UTC text and would drop an offset unconverted.
-        start = datetime.combine(on, time.min, CHINA_TZ).astimezone(UTC)
+        start = datetime.combine(on, time.min, CHINA).astimezone(UTC)
         query = query.where(
             CheckResultRow.checked_at >= start, CheckResultRow.checked_at < start + timedelta(days=1)
         )
     query = query.order_by(CheckResultRow.checked_at.desc(), CheckResultRow.id).limit(limit)
     return list(session.scalars(query))
-
-
-def as_utc(value: datetime) -> datetime:
-    """Stored timestamps come back naive from SQLite; they were written in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +259,7 @@ def import_inventory(
     session: Session, *, items: Sequence[InventoryItem], organisation: str = "", source: str | None = None
 ) -> InventorySync:
     """Make the stored inventory of `organisation` equal to `items` (the file is the declaration)."""
-    now = datetime.now(UTC)
+    now = now_utc()
     existing = {
         (row.kind, row.key): row
         for row in session.scalars(

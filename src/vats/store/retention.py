@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vats.model.clock import today as clock_today
 from vats.model.errors import RefusedError
 
 DATA_FILE = Path(__file__).with_name("retention.yaml")
@@ -99,7 +100,7 @@ def check_delete(table: str, values: dict[str, Any], *, today: date | None = Non
     if start is None:
         return
     until = rule.until(start)
-    today = today or datetime.now(UTC).date()
+    today = today or clock_today()
     if today < until:
         raise RefusedError(
             f"记录在保存期内，{until} 之前不得删除 / record of {table} is inside its retention period "

@@ -6,15 +6,13 @@ the feed shows exactly what its owner would see in the web UI.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from vats.api import accounts, views
 from vats.api.deps import Principal
-from vats.model.clock import today
+from vats.model.clock import now_utc, today
 from vats.model.errors import NotFoundError
 
 router = APIRouter(tags=["calendar"])
@@ -25,7 +23,7 @@ def ics_response(session: Session, principal: Principal) -> Response:
     from vats.report.ics import obligations_to_ics
 
     p = views.portfolio(session, principal, as_of=today())
-    body = obligations_to_ics(p.obligations, now=datetime.now(UTC), name=f"vats · {principal.name}")
+    body = obligations_to_ics(p.obligations, now=now_utc(), name=f"vats · {principal.name}")
     return Response(
         content=body,
         media_type=ICS_MEDIA_TYPE,

@@ -16,9 +16,9 @@ from pathlib import PurePath
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from vats.model import clock
 from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError
 from vats.registers.base import (
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -124,7 +124,7 @@ def submit_filing(
     data = parse_input(FilingSubmit, dict(submitted_at=submitted_at, receipt_no=receipt_no))
     filing = get_filing(session, filing_id=filing_id)
     status = next_state(filing, MACHINE, "submit", expected_version=expected_version)
-    not_future(data.submitted_at, field="submitted_at", today=today or china_today())
+    not_future(data.submitted_at, field="submitted_at", today=today or clock.today())
     if filing.year is not None and data.submitted_at.year <= filing.year:
         raise InputError(
             f"{filing.year} 年度年报应在次年提交 / the {filing.year} report is filed in {filing.year + 1}",
