@@ -25,6 +25,7 @@ from vats.model.licence import Licence, validity
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.model.sources import SourceRef
 from vats.rules.explain import STATUS_TEXT
+from vats.rules.horizon import renewal_days_before
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -42,10 +43,18 @@ MEDIA_TYPES: dict[str, str] = {
 
 VALIDITY_TEXT = {
     "valid": ("有效", "valid"),
-    "expiring": ("即将到期（90 天内）", "expiring within 90 days"),
+    "expiring": ("即将到期（{days} 天内）", "expiring within {days} days"),
     "expired": ("已过期", "expired"),
     "unknown": ("未读出有效期", "expiry not read"),
 }
+
+
+def validity_text() -> dict[str, tuple[str, str]]:
+    """`VALIDITY_TEXT` with the renewal horizon written in, so the label says what "expiring" means."""
+    days = renewal_days_before()
+    return {key: (zh.format(days=days), en.format(days=days)) for key, (zh, en) in VALIDITY_TEXT.items()}
+
+
 ATTENTION = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
 
 
@@ -98,7 +107,7 @@ def build_report(
         sections.append(
             LicenceSection(
                 licence=a.licence,
-                validity=validity(a.licence.expiry_date, as_of),
+                validity=validity(a.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
                 findings=a.findings,
                 dated=tuple(o for o in a.obligations if o.due_date is not None),
                 continuing=tuple(o for o in a.obligations if o.due_date is None),
@@ -119,7 +128,7 @@ def render_html(report: ComplianceReport) -> str:
             Severity=Severity,
             ObligationStatus=ObligationStatus,
             STATUS_TEXT=STATUS_TEXT,
-            VALIDITY_TEXT=VALIDITY_TEXT,
+            VALIDITY_TEXT=validity_text(),
             ATTENTION=ATTENTION,
             version=_version(),
         )

@@ -95,13 +95,13 @@ def render_xlsx(report: ComplianceReport) -> bytes:
 
 
 def _summary_row(s: Any) -> list[Any]:
-    from vats.report.compliance import VALIDITY_TEXT
+    from vats.report.compliance import validity_text
 
     return [
         s.licence.number,
         s.licence.company,
         s.licence.expiry_date,
-        " ".join(VALIDITY_TEXT[s.validity]),
+        " ".join(validity_text()[s.validity]),
         "通过 pass" if s.passed else "需处理 action needed",
         *(s.severities[sev] for sev in Severity),
         s.statuses[ObligationStatus.OVERDUE],

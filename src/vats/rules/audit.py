@@ -74,6 +74,7 @@ def audit_evaluated(
     obligations: Iterable[Obligation],
     findings: Iterable[Finding],
     recorded: bool,
+    settings: EngineSettings | None = None,
 ) -> list[Finding]:
     """`audit_licence` for a licence whose obligations and findings are already at hand.
 
@@ -84,7 +85,11 @@ def audit_evaluated(
     done = {
         o.rule_id for o in obligations if o.status in (ObligationStatus.SATISFIED, ObligationStatus.WAIVED)
     }
-    intrinsic = [f for f in validate(licence, as_of=as_of) if SUPERSEDED_BY_RULE.get(f.id) not in done]
+    intrinsic = [
+        f
+        for f in validate(licence, as_of=as_of, settings=settings)
+        if SUPERSEDED_BY_RULE.get(f.id) not in done
+    ]
     covered = {SUPERSEDED_BY_RULE[f.id] for f in intrinsic if f.id in SUPERSEDED_BY_RULE}
     derived = [f for f in findings if f.id.split(".", 2)[-1] not in covered]
     if not recorded:
@@ -146,6 +151,7 @@ def audit_portfolio(
             obligations=mine,
             findings=findings.get(licence.number, ()),
             recorded=bool(index.for_licence(licence).by_type),
+            settings=settings,
         )
         out.append(LicenceAudit(licence=licence, obligations=tuple(mine), findings=tuple(audit)))
     return out

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from typing import TYPE_CHECKING
 
 from vats.ingest.numbers import NumberError, parse
 from vats.ingest.render import cn_numeral
@@ -25,11 +25,14 @@ from vats.model.numbers import NumberKind
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.catalogue import entry
 from vats.reference.regions import all_regions, by_name, region_of_address
+from vats.rules.horizon import renewal_days_before, renewal_sources
+
+if TYPE_CHECKING:
+    from vats.rules.settings import EngineSettings
 
 # --- configurable numbers (regulations.md §1.4, §1.6; see the notes on reliability) ---------------------
 VALIDITY_YEARS = 5  # VATS licences run 5 years [reprint/practice]; the Order 42 article is UNCONFIRMED
 VALIDITY_TOLERANCE_DAYS = 31  # "5 years" vs "5 years − 1 day" is UNCONFIRMED; allow a month either way
-RENEWAL_DAYS_BEFORE = 90  # fallback when the rules library has no licence.renewal rule
 RENEWAL_WARNING_DAYS = 30  # warn this many days before the renewal deadline
 NATIONWIDE = "全国"
 
@@ -48,9 +51,6 @@ SRC_ISSUER = SourceRef(
     REGULATIONS, Reliability.OFFICIAL, article="第九条", note="跨省经营由工信部发证，单省由该省通信管理局发证"
 )
 SRC_EXPIRY = SourceRef(ORDER_42, Reliability.PRACTICE, article="第二十七条", note="期满未续办的不得继续经营")
-SRC_RENEWAL_FALLBACK = SourceRef(
-    ORDER_42, Reliability.PRACTICE, article="第二十七条", note="届满前90日申请续办"
-)
 SRC_SERVER_RULE = SourceRef(
     FACT_SHEET,
     Reliability.UNCONFIRMED,
@@ -75,6 +75,7 @@ _FACILITY_PROVISION = re.compile(r"在(?:许可的)?(?:业务)?覆盖范围内(?
 class _Ctx:
     licence: Licence
     as_of: date
+    settings: EngineSettings | None = None
 
     def line(self, key: str) -> int | None:
         span = self.licence.provenance.get(key)
@@ -150,18 +151,7 @@ def _expired(ctx: _Ctx) -> Iterator[Finding]:
         )
 
 
-@cache
-def _renewal_rule() -> tuple[int, tuple[SourceRef, ...]]:
-    """Days before expiry and sources of the renewal duty, from the rules library (one source of truth)."""
-    from vats.reference.rules_library import default_library
-
-    rule = default_library().rule("licence.renewal")
-    if rule is None or rule.deadline is None or rule.deadline.offset is None:
-        return RENEWAL_DAYS_BEFORE, (SRC_RENEWAL_FALLBACK,)
-    return rule.deadline.offset, tuple(s.ref for s in rule.sources)
-
-
-def renewal_deadline(expiry: date) -> date:
+def renewal_deadline(expiry: date, *, settings: EngineSettings | None = None) -> date:
     """Last day to apply for renewal: `expiry` minus the rule's days, through the project calendar.
 
     The calendar's default policy moves a deadline that falls on a rest day to the previous working
@@ -170,7 +160,7 @@ def renewal_deadline(expiry: date) -> date:
     """
     from vats.rules.calendar import Direction, RollPolicy, Unit, default_calendar
 
-    days, _ = _renewal_rule()
+    days = renewal_days_before(settings)
     calendar = default_calendar()
     try:
         return calendar.add_period(expiry, days, Unit.DAYS, Direction.BEFORE).date
@@ -184,8 +174,8 @@ def _renewal(ctx: _Ctx) -> Iterator[Finding]:
     expiry = ctx.licence.expiry_date
     if expiry is None:
         return
-    days, sources = _renewal_rule()
-    deadline = renewal_deadline(expiry)
+    days, sources = renewal_days_before(ctx.settings), renewal_sources()
+    deadline = renewal_deadline(expiry, settings=ctx.settings)
     evidence = [ctx.evidence("expiry_date", expiry), Evidence(field="renewal_deadline", value=str(deadline))]
     if ctx.as_of > deadline:
         yield ctx.finding(
@@ -609,9 +599,11 @@ CHECKS: tuple[Callable[[_Ctx], Iterator[Finding]], ...] = (
 )
 
 
-def validate(licence: Licence, *, as_of: date) -> list[Finding]:
-    """All licence-intrinsic findings as of `as_of`, in check order (see `audit_licence` for sorting)."""
-    ctx = _Ctx(licence, as_of)
+def validate(licence: Licence, *, as_of: date, settings: EngineSettings | None = None) -> list[Finding]:
+    """All licence-intrinsic findings as of `as_of`, in check order (see `audit_licence` for sorting).
+
+    `settings` carries a configured renewal horizon (`renewal_days_before`), as the engine reads it."""
+    ctx = _Ctx(licence, as_of, settings)
     return [f for check in CHECKS for f in check(ctx)]
 
 

@@ -27,12 +27,12 @@ from sqlalchemy import ColumnElement, Select, case, func, inspect, literal, sele
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Obligation, ObligationStatus
+from vats.rules.horizon import renewal_days_before
 from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheTally
 from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
 
-EXPIRY_WARNING_DAYS = 90
 ALERT = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
 
 
@@ -62,7 +62,7 @@ class PortfolioStatus:
     as_of: date
     licences_total: int = 0
     licences_expired: int = 0
-    licences_expiring: int = 0  # within EXPIRY_WARNING_DAYS
+    licences_expiring: int = 0  # inside the renewal horizon (rules.horizon)
     licences: list[LicenceLine] = field(default_factory=list)  # soonest expiry first, top N
     obligations_by_status: dict[str, int] = field(default_factory=dict)
     late_completions: int = 0
@@ -110,7 +110,7 @@ def _licence_lines(session: Session, as_of: date, top: int) -> tuple[int, int, i
                     case(
                         (
                             (t.c.expiry_date >= as_of)
-                            & (t.c.expiry_date <= as_of + timedelta(days=EXPIRY_WARNING_DAYS)),
+                            & (t.c.expiry_date <= as_of + timedelta(days=renewal_days_before())),
                             1,
                         ),
                         else_=0,

@@ -26,6 +26,7 @@ from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import VALIDITY, validity
 from vats.model.obligations import ObligationStatus
+from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
 from vats.web.security import Csrf, check_csrf
@@ -75,7 +76,7 @@ def _summary(lic: Any, as_of: date) -> dict[str, Any]:
         "company": lic.company,
         "issue_date": lic.issue_date,
         "expiry_date": lic.expiry_date,
-        "validity": validity(lic.expiry_date, as_of),
+        "validity": validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()),
     }
 
 
@@ -205,7 +206,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         "licence.html",
         nav="licences",
         licence=audit.licence,
-        validity=validity(audit.licence.expiry_date, as_of),
+        validity=validity(audit.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
         findings=audit.findings,
         obligations=audit.obligations,
         revisions=history,

@@ -20,8 +20,9 @@ from vats.api.reports import REPORT_RESPONSES, ExplainParam, ReportFormatParam, 
 from vats.api.types import UtcDateTime
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import EXPIRING_DAYS, Licence, validity
+from vats.model.licence import Licence, validity
 from vats.model.serialise import to_jsonable
+from vats.rules.horizon import renewal_days_before
 from vats.store.listing import paginate
 
 router = APIRouter(prefix="/licences", tags=["licences"])
@@ -35,7 +36,7 @@ class LicenceSummary(BaseModel):
     organisation_id: int | None
     issue_date: date | None
     expiry_date: date | None
-    validity: str = Field(description="valid | expiring (≤90 days) | expired | unknown")
+    validity: str = Field(description="valid | expiring (renewal horizon) | expired | unknown")
     current_revision: int
     version: int
 
@@ -110,7 +111,7 @@ def _summary(row: Any, as_of: date) -> LicenceSummary:
         organisation_id=row.organisation_id,
         issue_date=row.issue_date,
         expiry_date=row.expiry_date,
-        validity=validity(row.expiry_date, as_of),
+        validity=validity(row.expiry_date, as_of, expiring_within=renewal_days_before()),
         current_revision=row.current_revision,
         version=row.version,
     )
@@ -147,7 +148,7 @@ def list_licences(
         where.append(L.organisation_id == organisation_id)
     if q:
         where.append(L.number.contains(q, autoescape=True) | L.company.contains(q, autoescape=True))
-    soon = as_of + timedelta(days=EXPIRING_DAYS)
+    soon = as_of + timedelta(days=renewal_days_before())
     if validity == "expired":
         where.append(L.expiry_date < as_of)
     elif validity == "expiring":
