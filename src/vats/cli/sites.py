@@ -103,29 +103,15 @@ def _require_number(text: str) -> None:
 
 
 def _stored_targets(db: str | None, number: str | None) -> list[SiteTarget]:
-    from vats.checks.homepage import normalise_domain, targets_for
-    from vats.checks.results import SiteTarget
     from vats.model.errors import NotFoundError
-    from vats.store.checks import list_inventory
+    from vats.store.checks import site_targets
     from vats.store.db import cli_session
     from vats.store.licences import load_domain_licences
 
     with cli_session(db) as session:
-        licences = load_domain_licences(session, numbers=None if number is None else [number])
-        if number is not None and not licences:
+        if number is not None and not load_domain_licences(session, numbers=[number]):
             raise NotFoundError(f"库中没有该许可证 / no stored licence {number}", field="target")
-        targets = [t for lic in licences for t in targets_for(lic)]
-        if number is None:
-            # Declared sites that no licence lists are checked too, against the licence they name.
-            listed_by = {t.licence: t.listed_domains for t in targets}
-            seen = {t.domain for t in targets}
-            for row in list_inventory(session):
-                domain = normalise_domain(row.domain) if row.domain else None
-                if row.kind == "website" and domain and domain not in seen:
-                    seen.add(domain)
-                    listed = listed_by.get(row.licence, frozenset()) | {domain}
-                    targets.append(SiteTarget(domain, row.licence, listed, row.name))
-    return targets
+        return site_targets(session, numbers=None if number is None else [number])
 
 
 def _run(

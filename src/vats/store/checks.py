@@ -13,7 +13,7 @@ being re-imported and checks of a licence FILE can be stored without importing t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from vats.checks.inventory import InventoryItem
-from vats.checks.results import CheckResult, SiteReport
+from vats.checks.results import CheckResult, SiteReport, SiteTarget
 from vats.model.clock import CHINA, now_utc
 from vats.model.errors import RefusedError
 from vats.model.licence import SiteKind
@@ -315,3 +315,24 @@ def list_inventory(session: Session, *, organisation: str | None = None) -> list
             query.order_by(InventoryItemRow.organisation, InventoryItemRow.kind, InventoryItemRow.key)
         )
     )
+
+
+def site_targets(session: Session, *, numbers: Collection[str] | None = None) -> list[SiteTarget]:
+    """The homepages a check run visits: every site the stored licences list and, for a run over the
+    whole portfolio (`numbers` None), declared inventory websites no licence lists, checked against
+    the licence they name. The CLI, the API's "check now" and the scheduler all select through here."""
+    from vats.checks.homepage import normalise_domain, targets_for
+    from vats.store.licences import load_domain_licences
+
+    licences = load_domain_licences(session, numbers=numbers)
+    targets = [t for lic in licences for t in targets_for(lic)]
+    if numbers is None:
+        listed_by = {t.licence: t.listed_domains for t in targets}
+        seen = {t.domain for t in targets}
+        for row in list_inventory(session):
+            domain = normalise_domain(row.domain) if row.domain else None
+            if row.kind == "website" and domain and domain not in seen:
+                seen.add(domain)
+                listed = listed_by.get(row.licence, frozenset()) | {domain}
+                targets.append(SiteTarget(domain, row.licence, listed, row.name))
+    return targets
