@@ -23,7 +23,7 @@ from vats.model.errors import UnavailableError
 from vats.model.findings import Finding, Severity
 from vats.model.licence import Licence, validity
 from vats.model.obligations import Obligation, ObligationStatus
-from vats.model.sources import SourceRef
+from vats.report.labels import source_labels, validity_text
 from vats.rules.explain import STATUS_TEXT
 from vats.rules.horizon import renewal_days_before
 
@@ -40,20 +40,6 @@ MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-VALIDITY_TEXT = {
-    "valid": ("有效", "valid"),
-    "expiring": ("即将到期（{days} 天内）", "expiring within {days} days"),
-    "expired": ("已过期", "expired"),
-    "unknown": ("未读出有效期", "expiry not read"),
-}
-
-
-def validity_text() -> dict[str, tuple[str, str]]:
-    """`VALIDITY_TEXT` with the renewal horizon written in, so the label says what "expiring" means."""
-    days = renewal_days_before()
-    return {key: (zh.format(days=days), en.format(days=days)) for key, (zh, en) in VALIDITY_TEXT.items()}
-
 
 ATTENTION = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
 
@@ -182,11 +168,6 @@ def _environment() -> Environment:
 
 def _isodate(value: date | None) -> str:
     return value.isoformat() if value is not None else "—"
-
-
-def source_labels(refs: Sequence[SourceRef]) -> list[str]:
-    """`Order 42 art. 27（转载 reprint）`: each citation with its reliability mark."""
-    return [f"{r.label()}（{r.reliability.zh} {r.reliability.value}）" for r in refs]
 
 
 @cache

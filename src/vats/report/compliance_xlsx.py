@@ -95,7 +95,7 @@ def render_xlsx(report: ComplianceReport) -> bytes:
 
 
 def _summary_row(s: Any) -> list[Any]:
-    from vats.report.compliance import validity_text
+    from vats.report.labels import validity_text
 
     return [
         s.licence.number,
@@ -146,7 +146,7 @@ def _finding_row(number: str, f: Any) -> list[Any]:
 
 
 def _sources(refs: Sequence[SourceRef]) -> str:
-    from vats.report.compliance import source_labels
+    from vats.report.labels import source_labels
 
     return "\n".join(source_labels(refs))
 

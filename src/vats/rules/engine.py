@@ -33,6 +33,7 @@ from vats.rules.calendar import (
 )
 from vats.rules.deferred import Deferred
 from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
+from vats.rules.fastbuild import frozen_builder
 from vats.rules.settings import EngineSettings
 
 T = TypeVar("T")
@@ -374,26 +375,6 @@ class _Ctx:
             dated = any(s.valid_from or s.valid_until for s in rule.sources)
             hit = self.sources[key] = rule.sources_on(on) if dated else rule.sources_on(self.as_of)
         return hit
-
-
-def frozen_builder(cls: type[T]) -> Callable[..., T]:
-    """A fast positional constructor for a frozen, slotted dataclass `cls` (every field, in order).
-
-    A frozen dataclass's `__init__` routes every field through `object.__setattr__`; with ~250,000
-    obligations (and their findings) per portfolio run that alone cost over a second. The builder is
-    a twin class with the identical slot layout whose `__init__` stores the fields directly and then
-    switches the instance's class: the result is a genuine, still-frozen `cls` instance (tests compare
-    it with the normal constructor), made in one call.
-    """
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    params = ", ".join(names)
-    body = "".join(f"    self.{name} = {name}\n" for name in names)
-    namespace: dict[str, Any] = {}
-    exec(f"def __init__(self, {params}):\n{body}    self.__class__ = cls\n", {"cls": cls}, namespace)
-    twin: Callable[..., T] = type(
-        f"_{cls.__name__}Builder", (), {"__slots__": tuple(names), "__init__": namespace["__init__"]}
-    )
-    return twin
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Obligation))

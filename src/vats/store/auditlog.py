@@ -43,8 +43,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from vats.model.clock import now_utc
 from vats.model.clock import today as clock_today
 from vats.model.errors import RefusedError
-from vats.store.audit import sm3_hex
 from vats.store.base import Base
+from vats.store.sm3 import sm3_hex
 
 GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 0x7A75_4154  # arbitrary constant: "vats audit" advisory lock id

@@ -24,7 +24,7 @@ from vats.api.reports import MAX_LICENCES
 from vats.api.routes.licences import document_lines, import_document, parse_upload
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import VALIDITY, validity
+from vats.model.licence import validity
 from vats.model.obligations import ObligationStatus
 from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
@@ -89,25 +89,34 @@ def licences_page(
     validity: str | None = None,
     page: int = 1,
 ) -> Response:
+    from sqlalchemy import func, select
+
+    from vats.store.licence_filters import LicenceFilters, licence_conditions, summary_query
+    from vats.store.listing import Page, paginate
+    from vats.store.models import LicenceRecord
+
     as_of = today()
-    p = views.portfolio(session, user, as_of=as_of)
-    rows = [_summary(lic, as_of) for lic in p.licences]
-    if q:
-        rows = [r for r in rows if q in r["number"] or q in r["company"]]
-    if validity in VALIDITY:
-        rows = [r for r in rows if r["validity"] == validity]
-    rows.sort(key=lambda r: r["number"])
+    filters = LicenceFilters(q=q or None, validity=validity or None)
+    found = paginate(
+        session,
+        summary_query(licence_conditions(filters, as_of=as_of, visible=user.organisations)),
+        page=Page(max(page, 1), PER_PAGE),
+        rows=True,
+    )
+    rows = [_summary(r, as_of) for r in found]
+    everything = licence_conditions(LicenceFilters(), as_of=as_of, visible=user.organisations)
+    visible = session.scalar(select(func.count()).select_from(LicenceRecord).where(*everything)) or 0
     return render(
         request,
         "licences.html",
         nav="licences",
-        rows=_page(rows, page),
-        total=len(rows),
+        rows=rows,
+        total=found.total,
         page=page,
         per_page=PER_PAGE,
         query=_query(request),
         filters={"q": q, "validity": validity},
-        report_formats=[f for f in ("xlsx", "pdf", "html") if len(p.licences) <= MAX_LICENCES[f]],
+        report_formats=[f for f in ("xlsx", "pdf", "html") if visible <= MAX_LICENCES[f]],
     )
 
 

@@ -3,13 +3,13 @@ and optimistic-concurrency updates (If-Match)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vats.api import views
@@ -95,14 +95,6 @@ class LicencePatch(BaseModel):
     version: int | None = Field(default=None, description="alternative to If-Match")
 
 
-def _columns() -> Select[*tuple[Any, ...]]:
-    """The summary columns only: never load the parsed JSON for a list."""
-    from vats.store.models import LicenceRecord as L
-
-    columns = (L.id, L.number, L.company, L.organisation_id, L.issue_date, L.expiry_date)
-    return select(*columns, L.current_revision, L.version)
-
-
 def _summary(row: Any, as_of: date) -> LicenceSummary:
     return LicenceSummary(
         id=row.id,
@@ -138,31 +130,16 @@ def list_licences(
     organisation_id: int | None = None,
     as_of: date | None = None,
 ) -> Paged[LicenceSummary]:
+    from vats.store.licence_filters import LicenceFilters, licence_conditions, summary_query
     from vats.store.models import LicenceRecord as L
 
     as_of = as_of or today()
-    where: list[Any] = [L.archived.is_(False)]
-    if actor.organisations is not None:
-        where.append(L.organisation_id.in_(sorted(actor.organisations)))
-    if organisation_id is not None:
-        where.append(L.organisation_id == organisation_id)
-    if q:
-        where.append(L.number.contains(q, autoescape=True) | L.company.contains(q, autoescape=True))
-    soon = as_of + timedelta(days=renewal_days_before())
-    if validity == "expired":
-        where.append(L.expiry_date < as_of)
-    elif validity == "expiring":
-        where.append(L.expiry_date.between(as_of, soon))
-    elif validity == "valid":
-        where.append(L.expiry_date > soon)
-    elif validity == "unknown":
-        where.append(L.expiry_date.is_(None))
+    filters = LicenceFilters(q=q, validity=validity, organisation_id=organisation_id)
+    where = licence_conditions(filters, as_of=as_of, visible=actor.organisations)
     count = select(func.count()).select_from(L).where(*where)
     key = ("licence-count", str(count.compile(compile_kwargs={"literal_binds": True})))
     total = views.memo(session, key, lambda: session.scalar(count) or 0)
-    result = paginate(
-        session, _columns().where(*where).order_by(L.number), page=paging, total=total, rows=True
-    )
+    result = paginate(session, summary_query(where), page=paging, total=total, rows=True)
     return paged(request, response, [_summary(r, as_of) for r in result], total, paging)
 
 

@@ -34,8 +34,8 @@ from vats.registers.filings import MACHINE
 from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingSubmit
 from vats.registers.vocab import vocabulary
-from vats.store.audit import sm3_hex
 from vats.store.listing import ListResult, Page
+from vats.store.sm3 import sm3_hex
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Scanned application forms are a few MB; 20 MiB keeps the database (and backups) sane."""
