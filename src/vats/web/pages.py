@@ -19,9 +19,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from vats.api import views
 from vats.api.deps import DbSession, Principal
-from vats.api.listing import PageParams
+from vats.api.licences import document_lines, import_document, parse_upload
 from vats.api.reports import MAX_LICENCES
-from vats.api.routes.licences import document_lines, import_document, parse_upload
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import validity
@@ -300,24 +299,27 @@ def calendar_page(request: Request, user: WebUser, session: DbSession, month: st
 
 @router.get("/calendar.ics")
 def calendar_download(user: WebUser, session: DbSession) -> Response:
-    from vats.api.routes.feeds import ics_response
+    from vats.api.calendar import ics_response
 
     return ics_response(session, user)
 
 
 @router.get("/checks")
 def checks_page(request: Request, user: WebUser, session: DbSession, failing: int = 0) -> Response:
-    from vats.api.routes import checks
+    from vats.api import sitechecks
+    from vats.store.listing import Page
 
-    runs = [] if failing else checks.list_runs(request, Response(), session, user, PageParams(1, 20)).items
-    return render(request, "checks.html", nav="checks", failures=checks.failures(session, user), runs=runs)
+    runs = [] if failing else sitechecks.runs(session, user, page=Page(1, 20)).items
+    failures = sitechecks.failures(session, user)
+    return render(request, "checks.html", nav="checks", failures=failures, runs=runs)
 
 
 @router.get("/checks/results/{result_id}")
 def check_result_page(request: Request, result_id: int, user: WebUser, session: DbSession) -> Response:
-    from vats.api.routes.checks import get_result
+    from vats.api.sitechecks import result
 
-    return render(request, "check_result.html", nav="checks", r=get_result(result_id, session, user))
+    found = result(session, user, result_id=result_id)
+    return render(request, "check_result.html", nav="checks", r=found)
 
 
 @router.get("/auditlog")
@@ -373,7 +375,7 @@ def auditlog_verify(
 def licence_diff_page(
     request: Request, number: str, a: int, b: int, user: WebUser, session: DbSession
 ) -> Response:
-    from vats.api.routes.licences import revision_diff
+    from vats.api.licences import revision_diff
 
     return render(
         request,
