@@ -102,4 +102,8 @@ def normalise(lang: str | None) -> str:
 
 @cache
 def translations(lang: str) -> Catalogue:
-    return Catalogue(read_po(po_path(normalise(lang))))
+    """The .po catalogue plus the registers' own labels (their one home is each register's labels.yaml)."""
+    from vats.registers.labels import terms
+
+    lang = normalise(lang)
+    return Catalogue({**terms(lang), **read_po(po_path(lang))})
