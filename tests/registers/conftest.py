@@ -58,11 +58,16 @@ def reference_licence() -> Licence:
 
 
 @pytest.fixture
+def db_url(migrated_url: str) -> str:
+    """Register tests (services and CLI alike) start from a database at the current schema."""
+    return migrated_url
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    from vats.store.db import make_engine, upgrade
+    from vats.store.db import make_engine
 
     eng = make_engine(db_url)
-    upgrade(eng)
     yield eng
     eng.dispose()
 

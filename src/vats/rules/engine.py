@@ -8,7 +8,6 @@ every event for every licence is the baseline in benchmarks/bench_engine.py).
 
 from __future__ import annotations
 
-import calendar as _stdcal
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from vats.model.dates import add_months, month_end
 from vats.model.errors import InputError
 from vats.model.licence import Licence, Site
 from vats.model.obligations import Evaluation, Event, Obligation, ObligationStatus
@@ -27,7 +27,6 @@ from vats.rules.calendar import (
     DeadlineResult,
     RollPolicy,
     Step,
-    add_months,
     day_text,
     default_calendar,
 )
@@ -199,10 +198,6 @@ def rule_applies(rule: Rule, licence: Licence) -> bool:
 def _sites(rule: Rule, licence: Licence) -> list[Site]:
     kinds = rule.applies.site_kinds
     return [s for s in licence.sites if not kinds or s.kind.value in kinds]
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, _stdcal.monthrange(year, month)[1])
 
 
 @dataclass(slots=True)
@@ -662,7 +657,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
     hi = ctx.as_of + timedelta(days=ctx.settings.horizon_days)
     frames: list[_Frame] = []
     for window_year in range(lo.year, hi.year + 1):
-        start, end = date(window_year, w.start_month, 1), _month_end(window_year, w.end_month)
+        start, end = date(window_year, w.start_month, 1), month_end(window_year, w.end_month)
         if end < lo or start > hi:
             continue
         year = window_year - w.year_offset

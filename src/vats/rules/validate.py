@@ -16,12 +16,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from vats.ingest.numbers import NumberError, parse
-from vats.ingest.render import cn_numeral
 from vats.model.catalogue import Region
+from vats.model.dates import add_years
 from vats.model.errors import InputError
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.licence import Licence, LicenceTitle, Provision, ProvisionItem, Service, Site
 from vats.model.numbers import NumberKind
+from vats.model.numerals import to_cn
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.catalogue import entry
 from vats.reference.regions import all_regions, by_name, region_of_address
@@ -198,13 +199,6 @@ def _renewal(ctx: _Ctx) -> Iterator[Finding]:
         )
 
 
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def _validity(ctx: _Ctx) -> Iterator[Finding]:
     issued, expiry = ctx.licence.issue_date, ctx.licence.expiry_date
     if issued is None or expiry is None:
@@ -220,7 +214,7 @@ def _validity(ctx: _Ctx) -> Iterator[Finding]:
             [SRC_LICENCE_TEXT],
         )
         return
-    expected = _add_years(issued, VALIDITY_YEARS)
+    expected = add_years(issued, VALIDITY_YEARS)
     gap = (expiry - expected).days
     if abs(gap) <= VALIDITY_TOLERANCE_DAYS:
         return
@@ -433,7 +427,7 @@ class _FacilityRule:
 
     def cite(self) -> tuple[str, str]:
         """("十六(四)", "16(4)"): how the provision is printed, and its number in English."""
-        zh = cn_numeral(self.provision.number) + (f"({cn_numeral(self.item.number)})" if self.item else "")
+        zh = to_cn(self.provision.number) + (f"({to_cn(self.item.number)})" if self.item else "")
         en = str(self.provision.number) + (f"({self.item.number})" if self.item else "")
         return zh, en
 

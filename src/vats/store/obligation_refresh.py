@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from vats.model.dates import month_end
 from vats.model.errors import UnavailableError
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.rules.settings import EngineSettings
@@ -117,7 +118,7 @@ def _frames_stable_until(as_of: date, settings: EngineSettings) -> date:
             continue
         for year in range(lo.year - 1, hi.year + 2):
             start = date(year, w.start_month, 1)
-            end = (date(year, w.end_month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            end = month_end(year, w.end_month)
             if start > hi:  # enters the expansion once as_of + horizon reaches its start
                 bound = min(bound, start - timedelta(days=settings.horizon_days + 1))
             elif end >= lo:  # in the expansion until as_of - lookback passes its end

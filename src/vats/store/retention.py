@@ -6,7 +6,6 @@ obligations engine and the store), otherwise from `retention.yaml` next to this 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -34,10 +33,9 @@ class Retention:
             from datetime import timedelta
 
             return start + timedelta(days=self.n)
-        months = self.n * (12 if self.unit == "years" else 1)
-        y, m = divmod(start.month - 1 + months, 12)
-        year, month = start.year + y, m + 1
-        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        from vats.model.dates import add_months
+
+        return add_months(start, self.n * (12 if self.unit == "years" else 1))
 
     def describe(self) -> str:
         rule = f" [{self.rule_id}]" if self.rule_id else ""
