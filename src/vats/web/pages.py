@@ -21,6 +21,7 @@ from vats.api import views
 from vats.api.deps import DbSession, Principal
 from vats.api.licences import document_lines, import_document, parse_upload
 from vats.api.reports import MAX_LICENCES
+from vats.api.settings import MAX_UPLOAD, PER_PAGE
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import validity
@@ -32,8 +33,6 @@ from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _query(request: Request):  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from vats.api.deps import DbSession, Forbidden, Principal, Role, check_role, route_roles
 from vats.api.listing import PageParams
+from vats.api.settings import PER_PAGE
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
 from vats.web.i18n import RECORD_HIDDEN
@@ -27,7 +28,6 @@ from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
 # Not shown as list columns (still in the API output); the record page hides fewer.
 HIDDEN_FIELDS = frozenset({"subject", "organisation_id", "created_at", "updated_at", "version", "actions"})
 HIDDEN_FIELDS |= {"due", "note"}

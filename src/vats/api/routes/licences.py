@@ -22,6 +22,7 @@ from vats.api.licences import (
 from vats.api.listing import Paged, Paging, paged
 from vats.api.problems import PreconditionFailed
 from vats.api.reports import REPORT_RESPONSES, ExplainParam, ReportFormatParam, report_response
+from vats.api.settings import MAX_UPLOAD
 from vats.api.types import UtcDateTime
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
@@ -31,7 +32,6 @@ from vats.rules.horizon import renewal_days_before
 from vats.store.listing import paginate
 
 router = APIRouter(prefix="/licences", tags=["licences"])
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class LicenceSummary(BaseModel):
