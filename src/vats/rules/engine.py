@@ -34,6 +34,7 @@ from vats.rules.deferred import Deferred
 from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
 from vats.rules.fastbuild import frozen_builder
 from vats.rules.settings import EngineSettings
+from vats.rules.status import status_on
 
 T = TypeVar("T")
 _NO_ROLL = RollPolicy(roll_forward=False, before_rule="keep")
@@ -334,13 +335,7 @@ class _Ctx:
         return self.deadline(day, 0, "days", "after", "default")
 
     def status(self, due: date | None) -> ObligationStatus:
-        if due is None:
-            return ObligationStatus.UPCOMING
-        if self.as_of > due:
-            return ObligationStatus.OVERDUE
-        if (due - self.as_of).days <= self.settings.due_soon_days:
-            return ObligationStatus.DUE_SOON
-        return ObligationStatus.UPCOMING
+        return status_on(due, as_of=self.as_of, due_soon_days=self.settings.due_soon_days)
 
     def waiver(self, rule: Rule, licence: Licence, subject: str | None) -> Event | None:
         """The waiver of this rule for this licence (and subject), or a holder-wide one (licence None)."""

@@ -74,14 +74,10 @@ if TYPE_CHECKING:  # the licence model and the event readers are imported when a
 
 
 def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> ObligationStatus:
-    """The date-only status, as `vats.rules.engine._Ctx.status` computes it (and SQL re-derives it)."""
-    if due is None:
-        return ObligationStatus.UPCOMING
-    if as_of > due:
-        return ObligationStatus.OVERDUE
-    if (due - as_of).days <= settings.due_soon_days:
-        return ObligationStatus.DUE_SOON
-    return ObligationStatus.UPCOMING
+    """The date-only status (`vats.rules.status`, as the engine and the status SQL compute it)."""
+    from vats.rules.status import status_on
+
+    return status_on(due, as_of=as_of, due_soon_days=settings.due_soon_days)
 
 
 def _rules_fingerprint(settings: EngineSettings) -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, inspect, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, inspect, select
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Obligation, ObligationStatus
@@ -182,17 +182,10 @@ class TopN:
 
 def _status_sql(as_of: date, settings: EngineSettings) -> ColumnElement[str]:
     """`derived_status` in SQL: the stored terminal status, else overdue / due soon / upcoming."""
+    from vats.rules.status import status_sql
+
     c = CachedObligation.__table__.c
-    return case(
-        (c.fixed_status.is_not(None), c.fixed_status),
-        (c.due_date.is_(None), literal(ObligationStatus.UPCOMING.value)),
-        (c.due_date < as_of, literal(ObligationStatus.OVERDUE.value)),
-        (
-            c.due_date <= as_of + timedelta(days=settings.due_soon_days),
-            literal(ObligationStatus.DUE_SOON.value),
-        ),
-        else_=literal(ObligationStatus.UPCOMING.value),
-    )
+    return status_sql(c.due_date, as_of=as_of, due_soon_days=settings.due_soon_days, fixed=c.fixed_status)
 
 
 def _cached_line(row: Any) -> ObligationLine:
