@@ -26,6 +26,7 @@ from vats.model.numerals import to_cn
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.catalogue import entry
 from vats.reference.regions import all_regions, by_name, region_of_address
+from vats.reference.sources import short
 from vats.rules.horizon import renewal_days_before, renewal_sources
 
 if TYPE_CHECKING:
@@ -37,10 +38,10 @@ VALIDITY_TOLERANCE_DAYS = 31  # "5 years" vs "5 years − 1 day" is UNCONFIRMED;
 RENEWAL_WARNING_DAYS = 30  # warn this many days before the renewal deadline
 NATIONWIDE = "全国"
 
-ORDER_42 = "电信业务经营许可管理办法（工信部令第42号）"
-REGULATIONS = "中华人民共和国电信条例"
-LICENCE_PROVISIONS = "许可证特别规定事项"
-FACT_SHEET = "vats regulatory fact sheet (regulations.md)"
+ORDER_42 = short("order-42")
+REGULATIONS = short("telecom-regulations")
+LICENCE_PROVISIONS = short("licence-provisions")
+FACT_SHEET = short("fact-sheet")
 
 SRC_VALIDITY = SourceRef(
     "电信业务经营许可证管理办法（2001年，信息产业部令第19号）",
