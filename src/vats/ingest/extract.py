@@ -62,6 +62,7 @@ from vats.model.licence import (
 from vats.model.numbers import LicenceNumber, NumberKind
 from vats.model.numerals import from_cn
 from vats.reference import catalogue, regions
+from vats.reference.regions import NATIONWIDE
 
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})")
 # Seals and older certificates print dates in Chinese numerals: 二〇二一年五月二十日.
@@ -75,7 +76,6 @@ _LEAVES_PROVISIONS = re.compile(
     "|".join(re.sub(r"\?P<\w+>", "", p.pattern) for p in (SITES_HEADING, SERVICES_HEADING, TITLE_LINE))
 )
 _MALFORMED_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
-NATIONWIDE = "全国"
 
 
 class _Section(Enum):

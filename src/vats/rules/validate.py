@@ -25,7 +25,7 @@ from vats.model.numbers import NumberKind
 from vats.model.numerals import to_cn
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.catalogue import entry
-from vats.reference.regions import all_regions, by_name, region_of_address
+from vats.reference.regions import NATIONWIDE, all_regions, by_name, region_of_address
 from vats.reference.sources import short
 from vats.rules.horizon import renewal_days_before, renewal_sources
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 VALIDITY_YEARS = 5  # VATS licences run 5 years [reprint/practice]; the Order 42 article is UNCONFIRMED
 VALIDITY_TOLERANCE_DAYS = 31  # "5 years" vs "5 years − 1 day" is UNCONFIRMED; allow a month either way
 RENEWAL_WARNING_DAYS = 30  # warn this many days before the renewal deadline
-NATIONWIDE = "全国"
 
 ORDER_42 = short("order-42")
 REGULATIONS = short("telecom-regulations")
