@@ -213,9 +213,9 @@ def test_metadata_redirect_refused_even_with_allow_private(seed_path: Path) -> N
 
 
 def timezone_cn() -> Any:
-    from vats.store.checks import CHINA_TZ
+    from vats.model.clock import CHINA
 
-    return CHINA_TZ
+    return CHINA
 
 
 def json_documents(text: str) -> list[Any]:

@@ -32,7 +32,7 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def upload_max_bytes() -> int:
     """The largest multipart body: the larger of the licence-document and attachment caps, plus framing."""
-    from vats.api.routes.licences import MAX_UPLOAD
+    from vats.api.settings import MAX_UPLOAD
     from vats.registers.filings.service import max_attachment_bytes
 
     return max(MAX_UPLOAD, max_attachment_bytes()) + UPLOAD_OVERHEAD

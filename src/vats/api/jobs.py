@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from vats.model.clock import today
+from vats.model.clock import now_utc, today
 
 log = logging.getLogger("vats.jobs")
 
@@ -24,17 +23,15 @@ def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | No
     Network access goes through the checks package's vetted fetcher (private addresses refused),
     so a user triggering a run cannot make the server probe the internal network.
     """
-    from vats.checks.homepage import run_checks, targets_for
-    from vats.store.checks import record_run
+    from vats.checks.homepage import run_checks
+    from vats.store.checks import record_run, site_targets
     from vats.store.db import session_scope
-    from vats.store.licences import load_domain_licences
 
     with session_scope(engine, actor=actor) as session:
-        licences = load_domain_licences(session, numbers=numbers)
-    targets = [t for lic in licences for t in targets_for(lic)]
+        targets = site_targets(session, numbers=numbers)
     if not targets:
         return None
-    started = datetime.now(UTC)
+    started = now_utc()
     reports = run_checks(targets)
     scope = "all" if numbers is None else ",".join(sorted(numbers))
     with session_scope(engine, actor=actor) as session:

@@ -12,6 +12,8 @@ SESSION_COOKIE = "vats_session"
 LANG_COOKIE = "vats_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+MAX_UPLOAD = 10 * 1024 * 1024  # bytes of one uploaded licence document (API and web alike)
+PER_PAGE = 50  # rows per page of the web lists (the API takes per_page, capped by store.listing)
 
 
 def _flag(name: str, default: bool) -> bool:

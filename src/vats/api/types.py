@@ -6,7 +6,7 @@ registers and the API share one definition; it is re-exported here for the API's
 
 from __future__ import annotations
 
-from vats.registers.base import as_utc
+from vats.model.clock import as_utc
 from vats.registers.schemas import UtcDateTime
 
 __all__ = ["UtcDateTime", "as_utc"]

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from types import TracebackType
 
 import httpx
@@ -22,6 +21,7 @@ from vats.checks.decoding import ACCEPT_ENCODING, BadEncodingError, BoundedDecod
 from vats.checks.net import NetPolicy, RefusedAddressError
 from vats.checks.results import Fetched, Hop
 from vats.checks.transport import VettingTransport, peer_address
+from vats.model.clock import now_utc
 
 USER_AGENT = "vats/0.1 (+licence display check)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -131,7 +131,7 @@ class Fetcher:
         `preconnect`: open the first hop's TCP connection before building the request (see
         `VettingTransport.preconnected`) — for the HTTPS attempt, which is often refused."""
         started = time.perf_counter()
-        fetched_at = datetime.now(UTC)
+        fetched_at = now_utc()
         hops: list[Hop] = []
         attempts = 0
         current = _NO_URL

@@ -58,13 +58,20 @@ def _revision_count(number: str):  # type: ignore[no-untyped-def]
 
 @app.command("list")
 def list_command(
+    q: str | None = typer.Option(None, "--q", help="编号或公司包含 / number or company contains"),
+    validity: str | None = typer.Option(
+        None, "--validity", help="有效性 / valid | expiring | expired | unknown"
+    ),
+    organisation_id: int | None = typer.Option(None, "--organisation-id", help="组织 / organisation id"),
     fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
     db: str | None = DB_OPTION,
 ) -> None:
     """列出许可证 / List stored licences."""
     from vats.store.db import cli_session
+    from vats.store.licence_filters import LicenceFilters
     from vats.store.licences import list_licences
 
+    filters = LicenceFilters(q=q, validity=validity, organisation_id=organisation_id)
     with cli_session(db) as session:
         rows = [
             {
@@ -74,7 +81,7 @@ def list_command(
                 "expiry_date": r.expiry_date,
                 "revision": r.current_revision,
             }
-            for r in list_licences(session)
+            for r in list_licences(session, filters=filters)
         ]
     if fmt is OutputFormat.JSON:
         print_json(rows)

@@ -178,16 +178,18 @@ class Licence:
         return tuple(seen)
 
 
-EXPIRING_DAYS = 90  # renewal falls due 90 days before expiry (Order 42 art. 27; provision 十二)
 VALIDITY = ("valid", "expiring", "expired", "unknown")
 
 
-def validity(expiry: date | None, as_of: date) -> str:
-    """expired / expiring (within 90 days) / valid; unknown when the expiry date was not read."""
+def validity(expiry: date | None, as_of: date, *, expiring_within: int) -> str:
+    """expired / expiring / valid; unknown when the expiry date was not read.
+
+    "Expiring" means inside the renewal horizon, `vats.rules.horizon.renewal_days_before` (the rules
+    library plus settings), which callers pass in: the model knows no legal numbers of its own."""
     if expiry is None:
         return "unknown"
     if expiry < as_of:
         return "expired"
-    if expiry <= as_of + timedelta(days=EXPIRING_DAYS):
+    if expiry <= as_of + timedelta(days=expiring_within):
         return "expiring"
     return "valid"

@@ -15,6 +15,7 @@ from vats.reference._yaml import Document, load_yaml
 DATA_PATH = Path(__file__).resolve().parent / "regions.yaml"
 MIIT = "中华人民共和国工业和信息化部"
 REGION_COUNT = 31
+NATIONWIDE = "全国"  # coverage written as the whole country (cross-regional licences)
 
 _REQUIRED: dict[str, type] = {
     "code": str,

@@ -13,8 +13,9 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
-from vats.model.clock import minute_iso
-from vats.registers.base import RegisterColumns, as_utc, china_today
+from vats.model import clock
+from vats.model.clock import as_utc, minute_iso
+from vats.registers.base import RegisterColumns
 from vats.registers.events import DueSummary, due_summaries
 from vats.registers.states import StateMachine
 from vats.registers.vocab import ListName, code_of
@@ -108,7 +109,7 @@ def to_out(
     dues: dict[str, DueSummary | None] = {}
     if with_due and records:
         subjects = {r.subject: r.licence for r in records}
-        dues = due_summaries(session, subjects=subjects, as_of=as_of or china_today())
+        dues = due_summaries(session, subjects=subjects, as_of=as_of or clock.today())
     out: list[OutT] = []
     for record in records:
         item = schema.model_validate(record, from_attributes=True)

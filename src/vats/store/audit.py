@@ -25,6 +25,8 @@ from typing import Any, ClassVar
 from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
+from vats.store.sm3 import sm3_hex
+
 _PENDING = "vats_audit_pending"
 
 
@@ -52,15 +54,6 @@ def organisation_via(conn: Connection, column: Any, key: Any, value: Any) -> int
         return None
     found = conn.execute(select(column).where(key == value).limit(1)).scalar()
     return found if isinstance(found, int) else None
-
-
-def sm3_hex(data: bytes) -> str:
-    """SM3 digest (GB/T 32905) as lower-case hex: the hash every integrity feature of vats uses."""
-    import hashlib
-
-    h = hashlib.new("sm3")
-    h.update(data)
-    return h.hexdigest()
 
 
 def plain(value: Any) -> Any:

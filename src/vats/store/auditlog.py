@@ -40,9 +40,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from vats.model.clock import now_utc
+from vats.model.clock import today as clock_today
 from vats.model.errors import RefusedError
-from vats.store.audit import sm3_hex
 from vats.store.base import Base
+from vats.store.sm3 import sm3_hex
 
 GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 0x7A75_4154  # arbitrary constant: "vats audit" advisory lock id
@@ -133,7 +135,7 @@ def append(conn: Connection, *, actor: str, changes: Sequence[Change]) -> int:
     """Append `changes` to the chain inside the caller's transaction; returns the new head sequence."""
     _lock(conn)
     seq, prev = head(conn)
-    now = datetime.now(UTC)
+    now = now_utc()
     rows: list[dict[str, Any]] = []
     for change in changes:
         seq += 1
@@ -281,7 +283,7 @@ def archive(session: Session, *, before: datetime, path: str, today: date | None
     from vats.store.retention import retention_for
 
     rule = retention_for("audit_log")
-    today = today or datetime.now(UTC).date()
+    today = today or clock_today()
     if rule is not None and before.date() > (latest := _minus(rule, today)):
         raise RefusedError(
             f"{latest} 之后的审计记录仍在保存期内 / audit entries after {latest} are inside their "

@@ -19,13 +19,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from vats.api import views
 from vats.api.deps import DbSession, Principal
-from vats.api.listing import PageParams
+from vats.api.licences import document_lines, import_document, parse_upload
 from vats.api.reports import MAX_LICENCES
-from vats.api.routes.licences import document_lines, import_document, parse_upload
+from vats.api.settings import MAX_UPLOAD, PER_PAGE
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import VALIDITY, validity
+from vats.model.licence import validity
 from vats.model.obligations import ObligationStatus
+from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
 from vats.web.query import month_start
@@ -33,8 +34,6 @@ from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _query(request: Request):  # type: ignore[no-untyped-def]
@@ -76,7 +75,7 @@ def _summary(lic: Any, as_of: date) -> dict[str, Any]:
         "company": lic.company,
         "issue_date": lic.issue_date,
         "expiry_date": lic.expiry_date,
-        "validity": validity(lic.expiry_date, as_of),
+        "validity": validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()),
     }
 
 
@@ -89,25 +88,34 @@ def licences_page(
     validity: str | None = None,
     page: int = 1,
 ) -> Response:
+    from sqlalchemy import func, select
+
+    from vats.store.licence_filters import LicenceFilters, licence_conditions, summary_query
+    from vats.store.listing import Page, paginate
+    from vats.store.models import LicenceRecord
+
     as_of = today()
-    p = views.portfolio(session, user, as_of=as_of)
-    rows = [_summary(lic, as_of) for lic in p.licences]
-    if q:
-        rows = [r for r in rows if q in r["number"] or q in r["company"]]
-    if validity in VALIDITY:
-        rows = [r for r in rows if r["validity"] == validity]
-    rows.sort(key=lambda r: r["number"])
+    filters = LicenceFilters(q=q or None, validity=validity or None)
+    found = paginate(
+        session,
+        summary_query(licence_conditions(filters, as_of=as_of, visible=user.organisations)),
+        page=Page(max(page, 1), PER_PAGE),
+        rows=True,
+    )
+    rows = [_summary(r, as_of) for r in found]
+    everything = licence_conditions(LicenceFilters(), as_of=as_of, visible=user.organisations)
+    visible = session.scalar(select(func.count()).select_from(LicenceRecord).where(*everything)) or 0
     return render(
         request,
         "licences.html",
         nav="licences",
-        rows=_page(rows, page),
-        total=len(rows),
+        rows=rows,
+        total=found.total,
         page=page,
         per_page=PER_PAGE,
         query=_query(request),
         filters={"q": q, "validity": validity},
-        report_formats=[f for f in ("xlsx", "pdf", "html") if len(p.licences) <= MAX_LICENCES[f]],
+        report_formats=[f for f in ("xlsx", "pdf", "html") if visible <= MAX_LICENCES[f]],
     )
 
 
@@ -206,7 +214,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         "licence.html",
         nav="licences",
         licence=audit.licence,
-        validity=validity(audit.licence.expiry_date, as_of),
+        validity=validity(audit.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
         findings=audit.findings,
         obligations=audit.obligations,
         revisions=history,
@@ -291,24 +299,27 @@ def calendar_page(request: Request, user: WebUser, session: DbSession, month: st
 
 @router.get("/calendar.ics")
 def calendar_download(user: WebUser, session: DbSession) -> Response:
-    from vats.api.routes.feeds import ics_response
+    from vats.api.calendar import ics_response
 
     return ics_response(session, user)
 
 
 @router.get("/checks")
 def checks_page(request: Request, user: WebUser, session: DbSession, failing: int = 0) -> Response:
-    from vats.api.routes import checks
+    from vats.api import sitechecks
+    from vats.store.listing import Page
 
-    runs = [] if failing else checks.list_runs(request, Response(), session, user, PageParams(1, 20)).items
-    return render(request, "checks.html", nav="checks", failures=checks.failures(session, user), runs=runs)
+    runs = [] if failing else sitechecks.runs(session, user, page=Page(1, 20)).items
+    failures = sitechecks.failures(session, user)
+    return render(request, "checks.html", nav="checks", failures=failures, runs=runs)
 
 
 @router.get("/checks/results/{result_id}")
 def check_result_page(request: Request, result_id: int, user: WebUser, session: DbSession) -> Response:
-    from vats.api.routes.checks import get_result
+    from vats.api.sitechecks import result
 
-    return render(request, "check_result.html", nav="checks", r=get_result(result_id, session, user))
+    found = result(session, user, result_id=result_id)
+    return render(request, "check_result.html", nav="checks", r=found)
 
 
 @router.get("/auditlog")
@@ -364,7 +375,7 @@ def auditlog_verify(
 def licence_diff_page(
     request: Request, number: str, a: int, b: int, user: WebUser, session: DbSession
 ) -> Response:
-    from vats.api.routes.licences import revision_diff
+    from vats.api.licences import revision_diff
 
     return render(
         request,

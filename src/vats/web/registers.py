@@ -8,7 +8,6 @@ new register or field appears here without web changes.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import typing
 from dataclasses import dataclass
@@ -21,18 +20,18 @@ from pydantic import BaseModel, ValidationError
 
 from vats.api.deps import DbSession, Forbidden, Principal, Role, check_role, route_roles
 from vats.api.listing import PageParams
+from vats.api.settings import PER_PAGE
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
+from vats.web.i18n import RECORD_HIDDEN
 from vats.web.query import as_type, page_number
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
 # Not shown as list columns (still in the API output); the record page hides fewer.
 HIDDEN_FIELDS = frozenset({"subject", "organisation_id", "created_at", "updated_at", "version", "actions"})
 HIDDEN_FIELDS |= {"due", "note"}
-RECORD_HIDDEN = frozenset({"subject", "organisation_id", "version", "actions", "due"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +50,6 @@ class Endpoint:
     id_param: str | None
     #: roles the API route admits (read from its dependencies, which a direct call does not run)
     roles: tuple[Role, ...] | None = None
-
-
-def register_terms() -> set[str]:
-    """Field and action names the register pages show (each needs a label in both catalogues)."""
-    from vats.registers.states import registers
-
-    terms: set[str] = set()
-    for info in registers():
-        terms |= {action for (_state, action) in info.machine.transitions}
-        schemas = importlib.import_module(info.model.split(":")[0].rsplit(".", 1)[0] + ".schemas")
-        for obj in vars(schemas).values():
-            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == schemas.__name__:
-                terms |= set(obj.model_fields)
-    return terms - RECORD_HIDDEN - {"filters"}
 
 
 def _registry() -> dict[str, Any]:

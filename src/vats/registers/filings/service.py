@@ -17,9 +17,9 @@ from pathlib import PurePath
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from vats.model import clock
 from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError
 from vats.registers.base import (
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -35,8 +35,8 @@ from vats.registers.filings import MACHINE
 from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingSubmit
 from vats.registers.vocab import vocabulary
-from vats.store.audit import sm3_hex
 from vats.store.listing import ListResult, Page
+from vats.store.sm3 import sm3_hex
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Scanned application forms are a few MB; 20 MiB keeps the database (and backups) sane."""
@@ -125,7 +125,7 @@ def submit_filing(
     data = parse_input(FilingSubmit, dict(submitted_at=submitted_at, receipt_no=receipt_no))
     filing = get_filing(session, filing_id=filing_id)
     status = next_state(filing, MACHINE, "submit", expected_version=expected_version)
-    not_future(data.submitted_at, field="submitted_at", today=today or china_today())
+    not_future(data.submitted_at, field="submitted_at", today=today or clock.today())
     if filing.year is not None and data.submitted_at.year <= filing.year:
         raise InputError(
             f"{filing.year} 年度年报应在次年提交 / the {filing.year} report is filed in {filing.year + 1}",

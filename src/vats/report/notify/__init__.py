@@ -10,11 +10,12 @@ failed delivery is retried on the next run for the channels that missed it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from vats.model.clock import now_utc
 from vats.model.obligations import ObligationStatus
 from vats.report.notify.channels import Channel, Message
 from vats.report.notify.config import NotifyConfig, load_config
@@ -92,7 +93,7 @@ def deliver(
     """Send the notices not yet announced (or not yet delivered everywhere) as one message per channel."""
     from vats.store.web import NotificationLog
 
-    now = now or datetime.now(UTC)
+    now = now or now_utc()
     report = DispatchReport()
     if not channels or not notices:
         report.skipped = len(notices)
