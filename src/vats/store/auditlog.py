@@ -16,8 +16,7 @@ still verifies from a known anchor.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,11 +39,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from vats.model.auditentry import GENESIS, canonical, chain_hash, content_of, utc_text
 from vats.model.errors import RefusedError
-from vats.store.audit import sm3_hex
 from vats.store.base import Base
 
-GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 0x7A75_4154  # arbitrary constant: "vats audit" advisory lock id
 
 
@@ -89,32 +87,6 @@ class Change:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     organisation_id: int | None = None
-
-
-def utc_text(at: datetime) -> str:
-    """The one textual form of a timestamp inside hashes (aware UTC, microseconds always shown)."""
-    if at.tzinfo is None:  # SQLite returns naive values; vats only ever stores UTC
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def content_of(entry: Mapping[str, Any]) -> str:
-    """Canonical JSON of everything a row asserts (the hashed part); `entry` has the column names."""
-    return canonical(
-        {
-            "seq": entry["id"],
-            "at": utc_text(entry["at"]),
-            **{key: entry[key] for key in ("actor", "entity", "entity_id", "action", "before", "after")},
-        }
-    )
-
-
-def chain_hash(prev_hash: str, content: str) -> str:
-    return sm3_hex((prev_hash + content).encode("utf-8"))
 
 
 def _lock(conn: Connection) -> None:
