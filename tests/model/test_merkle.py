@@ -99,3 +99,20 @@ def test_out_of_range_requests_are_refused() -> None:
         inclusion_proof(LeafList(LEAVES), 5, 5)
     with pytest.raises(ValueError):
         consistency_proof(LeafList(LEAVES), 6, 5)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 8, 9, 16, 17, 33, 40])
+def test_block_builder_matches_the_leaf_builder(n: int) -> None:
+    from vats.model.merkle import BlockBuilder
+
+    seen: list[tuple[int, int, bytes]] = []
+    blocks = BlockBuilder(2, lambda level, index, h: seen.append((level, index, h)))
+    blocks_roots = []
+    for leaf in LEAVES[:n]:
+        blocks.add(leaf)
+        blocks_roots.append(blocks.root())
+    assert blocks_roots == [mth(LEAVES[: i + 1]) for i in range(n)]
+    assert blocks.size == n
+    source = LeafList(LEAVES)
+    assert all(level >= 2 and source.perfect(level, index) == h for level, index, h in seen)
+    assert len(seen) == sum(n >> level for level in range(2, 7))

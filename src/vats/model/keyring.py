@@ -96,6 +96,7 @@ class Keyring:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or key_dir()
         self.path = self.directory / KEYRING_FILE
+        self._unsealed: dict[str, bytes] = {}  # kid → private key, once unsealed in this process
 
     # -- reading ---------------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -163,6 +164,11 @@ class Keyring:
         return entry
 
     def _unseal(self, entry: Mapping[str, Any]) -> bytes:
+        """The private key of `entry`; stretching the passphrase costs tens of milliseconds by
+        design, so a process unseals each key once."""
+        cached = self._unsealed.get(entry["kid"])
+        if cached is not None:
+            return cached
         sealed = entry["private"]
         secret, kdf = _secret_key(base64.b64decode(sealed["salt"]), kdf=sealed["kdf"])
         try:
@@ -179,6 +185,7 @@ class Keyring:
                 "cannot unseal the signing key: wrong passphrase or key file",
                 field=_secret_field(kdf),
             ) from None
+        self._unsealed[entry["kid"]] = private
         return private
 
     def _save(self, data: dict[str, Any]) -> None:

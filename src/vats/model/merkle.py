@@ -220,3 +220,52 @@ class LeafList:
             found = node_hash(self.perfect(level - 1, 2 * index), self.perfect(level - 1, 2 * index + 1))
             self._memo[key] = found
         return found
+
+
+def perfect_root(leaves: list[bytes]) -> bytes:
+    """MTH of a power-of-two number of leaf hashes, level by level (one list pass per level)."""
+    level = leaves
+    h = node_hash
+    while len(level) > 1:
+        level = [h(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+    return level[0]
+
+
+class BlockBuilder:
+    """A `Builder` for long streams: leaves are buffered in blocks of 2^`block_level` and each full
+    block is reduced level by level, which costs far less interpreter time per leaf than merging one
+    leaf at a time. `on_perfect` hears of the blocks and every larger perfect subtree."""
+
+    def __init__(self, block_level: int, on_perfect: Callable[[int, int, bytes], None] | None = None) -> None:
+        self.block_level = block_level
+        self._block = 1 << block_level
+        self._on_perfect = on_perfect
+        self._pending: list[bytes] = []
+        self._upper = Builder(self._lifted if on_perfect is not None else None)
+
+    def _lifted(self, level: int, index: int, h: bytes) -> None:
+        assert self._on_perfect is not None
+        self._on_perfect(level + self.block_level, index, h)
+
+    @property
+    def size(self) -> int:
+        return (self._upper.size << self.block_level) + len(self._pending)
+
+    def add(self, leaf: bytes) -> None:
+        pending = self._pending
+        pending.append(leaf)
+        if len(pending) == self._block:
+            h = perfect_root(pending)
+            if self._on_perfect is not None:
+                self._on_perfect(self.block_level, self._upper.size, h)
+            self._upper.add(h)
+            self._pending = []
+
+    def root(self) -> bytes:
+        stack = self._upper._stack
+        if not self._pending:
+            return self._upper.root()
+        r = root_of(self._pending)
+        for h in reversed(stack):
+            r = node_hash(h, r)
+        return r

@@ -169,23 +169,6 @@ class VerifyResult:
         )
 
 
-_RAW = text(
-    "SELECT id, at, actor, entity, entity_id, action, CAST(before AS TEXT), CAST(after AS TEXT), "
-    "prev_hash, hash FROM audit_log WHERE id > :last ORDER BY id LIMIT :batch"
-)
-
-
-def _iter_raw(conn: Connection, batch: int = 20000) -> Iterator[Any]:
-    """Stream the log as plain driver tuples, images as their stored JSON text (no per-row decoding)."""
-    last = -1
-    while True:
-        page = conn.execute(_RAW, {"last": last, "batch": batch}).all()
-        if not page:
-            return
-        yield from page
-        last = page[-1][0]
-
-
 def _iter_rows(session: Session, batch: int = 5000) -> Iterator[Any]:
     """Stream the log in sequence order by keyset pages of decoded rows (flat memory, and the caller's
     session identity map is left alone)."""
@@ -202,24 +185,20 @@ def _iter_rows(session: Session, batch: int = 5000) -> Iterator[Any]:
         last = page[-1].id
 
 
-def _fast_at(at: Any) -> str:
-    """`utc_text` without parsing SQLite's fixed 'YYYY-MM-DD HH:MM:SS.ffffff' form."""
-    if isinstance(at, str) and len(at) == 26 and at[10] == " ":
-        return f"{at[:10]}T{at[11:]}+00:00"
-    return utc_text(at)
+def _decoded(session: Session, seq: int) -> dict[str, Any]:
+    """One entry as decoded column values (the exact, slow path)."""
+    t = AuditEntry.__table__
+    return dict(session.execute(select(t).where(t.c.id == seq)).one()._mapping)
 
 
 def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
     """Re-compute every entry hash and the Merkle tree; report the first entry whose content,
     position or link is wrong, or a cached tree node that disagrees with the entries.
 
-    Fast path: images were stored as canonical JSON (`sorted_keys`), so an entry's hashed text is
-    assembled from the stored text without decoding it; only when that misses is the row decoded
-    and re-serialised, so older rows stored in another key order still verify."""
-    from json import loads
-    from json.encoder import encode_basestring as enc
-
-    from vats.model.merkle import Builder, leaf_hash
+    The database assembles each entry's hashed bytes (`auditscan`); only when they miss the hash
+    is that row decoded and re-serialised, so rows stored in another key order still verify."""
+    from vats.model.merkle import BlockBuilder, leaf_hash
+    from vats.store.auditscan import hashed_bytes
 
     conn = session.connection()
     cached = audittree.cached_nodes(conn)
@@ -229,7 +208,7 @@ def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
         if level >= audittree.CACHED and cached.get((level, index), h.hex()) != h.hex() and not bad_node:
             bad_node.append((level, index))
 
-    tree = Builder(check)
+    tree = BlockBuilder(audittree.CACHED, check)
     prefix_root = tree.root().hex() if prefix == 0 else None
     archived = audittree.archived_hashes(conn)
     for h in archived:
@@ -242,46 +221,43 @@ def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
     last_hash = prev
     anchor: tuple[int, str] | None = None
     add = tree.add
-    for seq, at, actor, entity, entity_id, action, before, after, prev_hash, hash_ in _iter_raw(conn):
-        count += 1
-        if expected_seq is None:
-            # The first remaining entry: 1 on an unarchived log, else it must follow an archived range,
-            # whose last hash an `archive` entry later in the chain vouches for (checked below).
-            expected_seq = seq
-            if seq != len(archived) + 1 and archived:
-                return _broken(count, seq, f"archived leaves end at #{len(archived)}, log resumes at #{seq}")
-            if not archived:
-                prev = prev_hash if seq != 1 else GENESIS
-            anchor = (seq, prev_hash) if seq != 1 else None
-        if seq != expected_seq:
-            return _broken(count, seq, f"sequence gap: expected #{expected_seq} (entry missing or moved)")
-        if prev_hash != prev:
-            return _broken(count, seq, "prev_hash does not match the previous entry (deleted or reordered)")
-        content = (
-            f'{{"action":{enc(action)},"actor":{enc(actor)},"after":{after or "null"},"at":"{_fast_at(at)}",'
-            f'"before":{before or "null"},"entity":{enc(entity)},"entity_id":{enc(entity_id)},"seq":{seq}}}'
-        )
-        digest = sm3_hash((prev + content).encode()).hex()
-        if digest != hash_:
-            row = {
-                "id": seq,
-                "at": at,
-                "actor": actor,
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "before": loads(before) if before else None,
-                "after": loads(after) if after else None,
-            }
-            if chain_hash(prev, content_of(row)) != hash_:
-                return _broken(count, seq, "content does not match its hash (entry altered)")
-        if anchor is not None and action == "archive" and _vouches(loads(after) if after else None, anchor):
-            anchor = None
-        add(leaf_hash(bytes.fromhex(hash_)))
-        if seq == prefix:
-            prefix_root = tree.root().hex()
-        prev = last_hash = hash_
-        expected_seq += 1
+    for page in hashed_bytes(conn):
+        for seq, prev_hash, hash_, action, message in page:
+            count += 1
+            if expected_seq is None:
+                # The first remaining entry: 1 on an unarchived log, else it must follow an archived
+                # range, whose last hash an `archive` entry later in the chain vouches for (below).
+                expected_seq = seq
+                if seq != len(archived) + 1 and archived:
+                    return _broken(
+                        count, seq, f"archived leaves end at #{len(archived)}, log resumes at #{seq}"
+                    )
+                if not archived:
+                    prev = prev_hash if seq != 1 else GENESIS
+                anchor = (seq, prev_hash) if seq != 1 else None
+            if seq != expected_seq:
+                return _broken(count, seq, f"sequence gap: expected #{expected_seq} (entry missing or moved)")
+            if prev_hash != prev:
+                return _broken(
+                    count, seq, "prev_hash does not match the previous entry (deleted or reordered)"
+                )
+            digest = sm3_hash(bytes(message))
+            if digest.hex() != hash_:
+                row = _decoded(session, seq)
+                if chain_hash(prev, content_of(row)) != hash_:
+                    return _broken(count, seq, "content does not match its hash (entry altered)")
+                digest = bytes.fromhex(hash_)
+            if (
+                anchor is not None
+                and action == "archive"
+                and _vouches(_decoded(session, seq)["after"], anchor)
+            ):
+                anchor = None
+            add(sm3_hash(b"\x00" + digest))
+            if seq == prefix:
+                prefix_root = tree.root().hex()
+            prev = last_hash = hash_
+            expected_seq += 1
     if anchor is not None:
         return _broken(count, anchor[0], "log starts mid-chain with no archive entry vouching for the gap")
     if bad_node:
