@@ -30,6 +30,10 @@ class Settings:
     login_attempts: int = 5
     login_window_s: float = 300.0
     notify_config: str | None = None
+    #: where the scheduler writes the daily signed audit checkpoint (None: no daily checkpoint)
+    checkpoint_dir: str | None = None
+    #: a second party's URL that receives each daily checkpoint by POST
+    checkpoint_webhook: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,4 +44,6 @@ class Settings:
             secure_cookies=_flag("VATS_SECURE_COOKIES", False),
             login_attempts=int(os.environ.get("VATS_LOGIN_ATTEMPTS", "5")),
             notify_config=os.environ.get("VATS_NOTIFY_CONFIG"),
+            checkpoint_dir=os.environ.get("VATS_CHECKPOINT_DIR"),
+            checkpoint_webhook=os.environ.get("VATS_CHECKPOINT_WEBHOOK"),
         )
