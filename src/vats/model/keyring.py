@@ -126,6 +126,12 @@ class Keyring:
         public = bytes.fromhex(active["public"])
         return active["kid"], gmssl_pyx.sm2_sign(private, public, message, signer_id=SIGNER_ID)
 
+    def active_kid(self) -> str:
+        """The id of the key `sign` will use (generating it on first use)."""
+        data = self._load()
+        active = next((k for k in reversed(data["keys"]) if not k.get("retired")), None)
+        return str((active or self._generate(data))["kid"])
+
     def rotate(self) -> PublicKey:
         """Retire the active key (kept for verification) and make a new one."""
         data = self._load()
