@@ -98,7 +98,7 @@ def prove(
         raise InputError(f"第 {seq} 条已归档 / audit entry #{seq} is archived", field="entry")
     nodes = audittree.StoredNodes(conn)
     cp = under or cpm.sign(
-        cpm.Checkpoint(size, audittree.root(conn, size), now_utc().isoformat(timespec="seconds")), ring
+        cpm.Checkpoint(size, audittree.root(conn, size, nodes), now_utc().isoformat(timespec="seconds")), ring
     )
     entry = {
         "id": row.id,

@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 _SQLITE = (
-    "SELECT id, prev_hash, hash, action, CAST(prev_hash || '{\"action\":\"' || action "
-    "|| '\",\"actor\":\"' || actor || '\",\"after\":' || COALESCE(after, 'null') "
+    'SELECT id, prev_hash, hash, action, CAST(prev_hash || \'{"action":"\' || action '
+    '|| \'","actor":"\' || actor || \'","after":\' || COALESCE(after, \'null\') '
     "|| ',\"at\":\"' || substr(at, 1, 10) || 'T' || substr(at, 12) || '+00:00\",\"before\":' "
-    "|| COALESCE(before, 'null') || ',\"entity\":\"' || entity || '\",\"entity_id\":\"' || entity_id "
+    '|| COALESCE(before, \'null\') || \',"entity":"\' || entity || \'","entity_id":"\' || entity_id '
     "|| '\",\"seq\":' || id || '}' AS BLOB) FROM audit_log WHERE id > ? ORDER BY id LIMIT ?"
 )
 _POSTGRES = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, SmallInteger, String, and_, insert, select
+from sqlalchemy import BigInteger, Connection, SmallInteger, String, and_, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vats.model.errors import IntegrityError
@@ -60,18 +60,28 @@ def leaves(conn: Connection, start: int, end: int) -> list[bytes]:
     return [leaf_hash(bytes.fromhex(h)) for h in entry_hashes(conn, start, end)]
 
 
-class StoredNodes(Nodes):
-    """Perfect subtrees from the cache where it has them, else from the leaves (one query a block)."""
+_NODE = text("SELECT hash FROM audit_tree WHERE level = :level AND idx = :idx")
 
-    def __init__(self, conn: Connection) -> None:
+
+class StoredNodes(Nodes):
+    """Perfect subtrees from the cache where it has them, else from the leaves (one query a block);
+    answers are memoised, so a tree head and a proof made with one instance share their reads."""
+
+    def __init__(self, conn: Connection, size: int | None = None) -> None:
         self.conn = conn
+        self.size = _size(conn) if size is None else size
         self._blocks: dict[int, LeafList] = {}
+        self._memo: dict[tuple[int, int], bytes] = {}
 
     def perfect(self, level: int, index: int) -> bytes:
+        found = self._memo.get((level, index))
+        if found is None:
+            found = self._memo[(level, index)] = self._perfect(level, index)
+        return found
+
+    def _perfect(self, level: int, index: int) -> bytes:
         if level >= CACHED:
-            row = self.conn.execute(
-                select(AuditNode.hash).where(AuditNode.level == level, AuditNode.idx == index)
-            ).scalar()
+            row = self.conn.execute(_NODE, {"level": level, "idx": index}).scalar()
             if row is not None:
                 return bytes.fromhex(row)
             half = level - 1
@@ -80,8 +90,7 @@ class StoredNodes(Nodes):
         block = start >> CACHED
         source = self._blocks.get(block)
         if source is None:
-            size = _size(self.conn)
-            lo, hi = block << CACHED, min((block + 1) << CACHED, size)
+            lo, hi = block << CACHED, min((block + 1) << CACHED, self.size)
             source = self._blocks[block] = LeafList(leaves(self.conn, lo, hi))
         return source.perfect(level, (start - (block << CACHED)) >> level)
 
@@ -92,9 +101,9 @@ def _size(conn: Connection) -> int:
     return head(conn)[0]
 
 
-def root(conn: Connection, size: int) -> bytes:
+def root(conn: Connection, size: int, nodes: StoredNodes | None = None) -> bytes:
     """MTH of the first `size` leaves, from the cache."""
-    return subtree(StoredNodes(conn), 0, size)
+    return subtree(nodes or StoredNodes(conn), 0, size)
 
 
 def extend(conn: Connection, old_size: int, new_size: int, fresh: dict[int, str] | None = None) -> None:
