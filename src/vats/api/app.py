@@ -96,11 +96,12 @@ def create_app(*, database_url: str | None = None, settings: Settings | None = N
         api.include_router(router)
     app.include_router(api)
 
-    from vats.api.routes import feeds, health
+    from vats.api.routes import feeds, health, wellknown
     from vats.web import routes as web
 
     app.include_router(health.router)
     app.include_router(feeds.router)
+    app.include_router(wellknown.router)
     web.install(app)
     _publish_roles(app)
     return app

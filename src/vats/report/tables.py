@@ -40,7 +40,7 @@ def _cell(value: Any, *, xlsx: bool) -> Any:
     if isinstance(value, date):
         return value if xlsx else value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
-        from vats.store.sm3 import sm3_hex
+        from vats.model.sm3 import sm3_hex
 
         return f"sm3:{sm3_hex(bytes(value))}"
     if isinstance(value, dict | list):

@@ -32,9 +32,9 @@ from sqlalchemy.types import TypeDecorator
 
 from vats.model.clock import now_utc
 from vats.model.errors import ConflictError
+from vats.model.sm3 import sm3_hex
 from vats.store.auditlog import Change, append
 from vats.store.models import LicenceRecord, LicenceRevision
-from vats.store.sm3 import sm3_hex
 
 
 @dataclass(frozen=True, slots=True)

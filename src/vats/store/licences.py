@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, undefer
 
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import Licence
+from vats.model.sm3 import sm3_hex
 from vats.store.events import list_events, record_event
 from vats.store.models import LicenceRecord, LicenceRevision
 from vats.store.organisations import ensure_organisation
-from vats.store.sm3 import sm3_hex
 
 __all__ = [
     "get_licence",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, undefer
 
 from vats.model import clock
 from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError
+from vats.model.sm3 import sm3_hex
 from vats.registers.base import (
     common_filters,
     get_or_raise,
@@ -36,7 +37,6 @@ from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingSubmit
 from vats.registers.vocab import vocabulary
 from vats.store.listing import ListResult, Page
-from vats.store.sm3 import sm3_hex
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Scanned application forms are a few MB; 20 MiB keeps the database (and backups) sane."""
