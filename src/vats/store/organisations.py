@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from vats.model.errors import ConflictError, InputError, NotFoundError
 from vats.store.models import Organisation
-from vats.store.uscc import validate_uscc
+from vats.model.uscc import validate_uscc
 
 
 def add_organisation(
