@@ -45,7 +45,9 @@ def _build(doc: Document) -> tuple[Region, ...]:
         if not re.fullmatch(r"[A-Z]{2}", row["code"]):
             raise doc.error(("regions", i, "code"), "应为两个大写字母 / must be two capital letters")
         if not re.fullmatch(r"[1-6]\d", row["division"]):
-            raise doc.error(("regions", i, "division"), "应为两位省级区划代码 / must be a 2-digit GB/T 2260 code")
+            raise doc.error(
+                ("regions", i, "division"), "应为两位省级区划代码 / must be a 2-digit GB/T 2260 code"
+            )
         region = Region(
             code=row["code"],
             name=row["name"],
