@@ -17,7 +17,9 @@ class SheetLimits:
     max_rows: int = 50_000  # data rows (header rows not counted)
     max_columns: int = 64
     max_cell_chars: int = 4000
-    max_uncompressed: int = 256 * 1024 * 1024  # sum of an XLSX's members, from the zip directory
+    # Sum of an XLSX's members, from the zip directory: 50,000 rows of licences take some 30 MiB of
+    # XML. It also bounds openpyxl's own pass over a sheet that declares no dimension.
+    max_uncompressed: int = 64 * 1024 * 1024
     max_ratio: int = 200  # uncompressed / compressed, per member larger than `ratio_floor`
     ratio_floor: int = 1024 * 1024
     max_members: int = 2000

@@ -94,6 +94,7 @@ def open_sheet(data: bytes, *, name: str, limits: SheetLimits = DEFAULT_LIMITS) 
 def _xlsx_rows(data: bytes, name: str, limits: SheetLimits) -> tuple[Iterator[tuple[Cell, ...]], list[str]]:
     import warnings
     import zipfile
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
 
@@ -101,7 +102,7 @@ def _xlsx_rows(data: bytes, name: str, limits: SheetLimits) -> tuple[Iterator[tu
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; harmless here
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except (zipfile.BadZipFile, ParseError, KeyError, OSError, ValueError, TypeError) as exc:
         raise InputError(f"无法读取 XLSX / cannot read the workbook: {exc}", source=name) from None
     notices: list[str] = []
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
@@ -123,6 +124,8 @@ def _xlsx_rows(data: bytes, name: str, limits: SheetLimits) -> tuple[Iterator[tu
         try:
             for row in sheet.iter_rows():
                 yield tuple(_xlsx_value(c) for c in row[: limits.max_columns])
+        except (zipfile.BadZipFile, ParseError, KeyError, OSError, ValueError, EOFError) as exc:
+            raise InputError(f"XLSX 内容损坏 / the workbook is damaged: {exc}", source=name) from None
         finally:
             book.close()
 
