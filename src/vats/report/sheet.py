@@ -74,7 +74,7 @@ def portfolio_rows(session: Session) -> Iterator[list[str]]:
             select(LicenceRecord.number, Organisation.uscc).join(
                 Organisation, Organisation.id == LicenceRecord.organisation_id
             )
-        ).tuples()
+        )
     }
     owners: dict[str, str] = {}
     query = (
@@ -82,7 +82,7 @@ def portfolio_rows(session: Session) -> Iterator[list[str]]:
         .join(LicenceRevision, LicenceRevision.licence_id == LicenceRecord.id)
         .where(LicenceRevision.revision == 1, LicenceRevision.media_type == SHEET_ROW_MEDIA_TYPE)
     )
-    for number, content in session.execute(query).tuples():
+    for number, content in session.execute(query):
         owner = sheet_row(content).get("owner")
         if owner:
             owners[number] = str(owner)

@@ -105,7 +105,7 @@ class _Context:
                 raise NotFoundError("组织不存在 / organisation not found", field="organisation_id")
             self.forced = found
         self.numbers: dict[str, int | None] = dict(
-            session.execute(select(LicenceRecord.number, LicenceRecord.organisation_id)).tuples().all()
+            session.execute(select(LicenceRecord.number, LicenceRecord.organisation_id)).all()
         )
         users = session.execute(select(Actor.name).where(Actor.kind == "human")).scalars().all()
         self.users = {name.casefold(): name for name in users}
@@ -319,7 +319,7 @@ class _Writer:
             (o, k, key)
             for o, k, key in session.execute(
                 select(InventoryItemRow.organisation, InventoryItemRow.kind, InventoryItemRow.key)
-            ).tuples()
+            )
         }
 
     def _ensure_orgs(self, batch: list[tuple[RowResult, _Org, str | None]]) -> None:
