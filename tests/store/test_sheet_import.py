@@ -123,8 +123,8 @@ def _two_tenants(engine: Engine) -> tuple[int, int]:
         b = Organisation(name="乙公司")
         session.add_all([a, b])
         session.flush()
-        import_sheet(session, data=_csv([["乙公司", "", "B2-20230001", "B25", "全国", "", "2030-01-01", "", ""]]),
-                     name="b.csv", organisation_id=b.id)  # fmt: skip
+        row = ["乙公司", "", "B2-20230001", "B25", "全国", "", "2030-01-01", "", ""]
+        import_sheet(session, data=_csv([row]), name="b.csv", organisation_id=b.id)
         return a.id, b.id
 
 
@@ -165,8 +165,8 @@ def test_round_trip_export_then_import_into_an_empty_database(
     try:
         upgrade(first)
         upgrade(second)
-        extra = ["丙公司", "", "B1.B2-20190001", "B11 互联网数据中心业务\nB25", "北京市、上海市", "2019-03-01",
-                 "2029-02-28", "丙云(APP:bing.cn)、丙站(bing.com)", ""]  # fmt: skip
+        extra = ["丙公司", "", "B1.B2-20190001", "B11 互联网数据中心业务\nB25", "北京市、上海市",
+                 "2019-03-01", "2029-02-28", "丙云(APP:bing.cn)、丙站(bing.com)", ""]  # fmt: skip
         with session_scope(first, actor="t") as session:
             assert import_sheet(session, data=_csv([*ROWS[:2], extra]), name="台账.csv").imported == 3
             assert export_sheet(session, path=tmp_path / "out.xlsx") == 3
