@@ -24,7 +24,7 @@ from vats.api.listing import PageParams
 from vats.api.reports import MAX_LICENCES
 from vats.api.routes.licences import document_lines, import_document, parse_upload
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import VALIDITY, validity
+from vats.model.licence import SHEET_ROW_MEDIA_TYPE, VALIDITY, validity
 from vats.model.obligations import ObligationStatus
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
@@ -199,7 +199,8 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
     if audit is None:
         raise NotFoundError(f"licence {number} not found / 未找到许可证")
     history = revisions(session, number=record.number)
-    raw = revision(session, f"{record.number}@{record.current_revision}").content if history else None
+    current = revision(session, f"{record.number}@{record.current_revision}") if history else None
+    raw = current.content if current is not None and current.media_type != SHEET_ROW_MEDIA_TYPE else None
     return render(
         request,
         "licence.html",
