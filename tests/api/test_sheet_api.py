@@ -77,7 +77,7 @@ def test_bad_uploads_are_4xx_naming_the_field(server: Server) -> None:
             (_files(), {"mapping": "not json"}, "mapping"),
             (_files(), {"mapping": json.dumps({"许可证编号": "colour"})}, "map"),
             (_files(b""), {}, "file"),
-            (_files("a,b\n1,2\n".encode()), {}, None),
+            (_files(b"a,b\n1,2\n"), {}, None),
         ):
             response = c.post("/api/v1/licences/sheet/preview", files=files, data=data)
             assert 400 <= response.status_code < 500, response.text
