@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from vats.api.clock import today
+from vats.model.clock import today
 
 log = logging.getLogger("vats.jobs")
 

@@ -23,11 +23,10 @@ def print_json(value: Any, *, indent: int | None = 2) -> None:
 
 
 def today_in_china() -> date:
-    """Today's date in Beijing time: deadlines are Chinese calendar days, wherever vats runs."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    """Today in Beijing (or the pinned `VATS_AS_OF`): deadlines are Chinese calendar days."""
+    from vats.model.clock import today
 
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return today()
 
 
 def parse_date(text: str | None, *, field: str = "date", default_today: bool = True) -> date:

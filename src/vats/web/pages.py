@@ -18,11 +18,11 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from vats.api import views
-from vats.api.clock import today
 from vats.api.deps import DbSession, Principal
 from vats.api.listing import PageParams
 from vats.api.reports import MAX_LICENCES
 from vats.api.routes.licences import document_lines, import_document, parse_upload
+from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import SHEET_ROW_MEDIA_TYPE, VALIDITY, validity
 from vats.model.obligations import ObligationStatus

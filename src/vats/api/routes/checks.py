@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from vats.api import views
-from vats.api.clock import today
 from vats.api.deps import DbSession, Principal, Reader, RecordId, Writer
 from vats.api.listing import Paged, Paging, paged
 from vats.api.types import UtcDateTime
+from vats.model.clock import today
 from vats.model.errors import NotFoundError
 from vats.store.listing import paginate
 

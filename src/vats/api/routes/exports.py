@@ -15,9 +15,9 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from vats.api import views
-from vats.api.clock import today
 from vats.api.deps import MAX_ID, Admin, DbSession, Reader
 from vats.api.reports import REPORT_RESPONSES, ExplainParam, ReportFormatParam, report_response
+from vats.model.clock import today
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 CSV_COLUMNS = ("licence", "rule_id", "subject", "title_zh", "title_en", "status", "due_date", "sources")

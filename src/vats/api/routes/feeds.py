@@ -13,8 +13,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from vats.api import accounts, views
-from vats.api.clock import today
 from vats.api.deps import Principal
+from vats.model.clock import today
 from vats.model.errors import NotFoundError
 
 router = APIRouter(tags=["calendar"])

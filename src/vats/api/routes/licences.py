@@ -13,12 +13,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from vats.api import views
-from vats.api.clock import today
 from vats.api.deps import MAX_ID, DbSession, ExpectedVersion, Principal, Reader, RecordId, Writer, etag
 from vats.api.listing import Paged, Paging, paged
 from vats.api.problems import PreconditionFailed
 from vats.api.reports import REPORT_RESPONSES, ExplainParam, ReportFormatParam, report_response
 from vats.api.types import UtcDateTime
+from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import EXPIRING_DAYS, Licence, validity
 from vats.model.serialise import to_jsonable

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from vats.api import views
-from vats.api.clock import today
 from vats.api.deps import DbSession, Reader
 from vats.api.listing import Paged, Paging, paged
+from vats.model.clock import today
 from vats.model.findings import Severity
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.model.serialise import to_jsonable

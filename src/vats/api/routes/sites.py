@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from vats.api import views
-from vats.api.clock import today
 from vats.api.deps import DbSession, Reader
 from vats.api.listing import Paged, Paging, paged
 from vats.api.types import UtcDateTime
+from vats.model.clock import today
 
 router = APIRouter(tags=["sites"])
 
