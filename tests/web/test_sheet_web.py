@@ -56,6 +56,7 @@ def test_preview_mapping_report_and_import(web_server: Server) -> None:
     assert done.status_code == 200 and "已导入许可证" in done.text
     licence = client.get("/licences/渝B2-20210467")  # type: ignore[attr-defined]
     assert "本许可证来自表格" in licence.text and "基于未经核实的表格数据" in licence.text
+    assert "数据未经核实" in client.get("/obligations").text  # type: ignore[attr-defined]
 
 
 def test_csrf_roles_and_the_staged_file_belong_to_the_uploader(web_server: Server) -> None:

@@ -66,6 +66,7 @@ def dashboard_page(request: Request, user: WebUser, session: DbSession) -> Respo
         more_licences=numbers.licences > len(numbers.soonest_expiry),
         expired=[_summary(lic, as_of) for lic in numbers.expired_licences],
         obligations=numbers.urgent,
+        unverified=views.portfolio(session, user, as_of=as_of).unverified,
     )
 
 
@@ -209,6 +210,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         validity=validity(audit.licence.expiry_date, as_of),
         findings=audit.findings,
         obligations=audit.obligations,
+        unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
     )
@@ -234,12 +236,14 @@ def obligations_page(
         due_to=_date(due_to, "due_to")
         or (as_of + timedelta(days=due_within) if due_within is not None else None),
     )
-    items = views.obligations_matching(views.portfolio(session, user, as_of=as_of), f)
+    portfolio = views.portfolio(session, user, as_of=as_of)
+    items = views.obligations_matching(portfolio, f)
     return render(
         request,
         "obligations.html",
         nav="obligations",
         obligations=_page(items, page),
+        unverified=portfolio.unverified,
         total=len(items),
         page=page,
         per_page=PER_PAGE,
@@ -264,10 +268,9 @@ def calendar_page(request: Request, user: WebUser, session: DbSession, month: st
     first = date.fromisoformat(f"{month}-01") if month and len(month) == 7 else as_of.replace(day=1)
     weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = [d for week in weeks for d in week]
+    portfolio = views.portfolio(session, user, as_of=as_of)
     obligations = [
-        o
-        for o in views.portfolio(session, user, as_of=as_of).obligations
-        if o.due_date is not None and days[0] <= o.due_date <= days[-1]
+        o for o in portfolio.obligations if o.due_date is not None and days[0] <= o.due_date <= days[-1]
     ]
     by_day: dict[date, list[Any]] = defaultdict(list)
     for ob in obligations:
@@ -286,6 +289,7 @@ def calendar_page(request: Request, user: WebUser, session: DbSession, month: st
         prev_month=prev_month,
         next_month=next_month,
         obligations=[o for o in obligations if o.due_date and o.due_date.month == first.month],
+        unverified=portfolio.unverified,
     )
 
 
