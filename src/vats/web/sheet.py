@@ -39,6 +39,9 @@ def _stage_dir() -> Path:
         os.environ.get("VATS_SHEET_STAGE") or Path(tempfile.gettempdir()) / f"vats-sheets-{os.getuid()}"
     )
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.lstat()
+    if path.is_symlink() or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise PermissionError(f"staging directory {path} is not private to this user")
     return path
 
 
