@@ -43,6 +43,8 @@ def test_writers_preview_and_import_within_their_organisations(server: Server) -
         assert (done.json()["imported"], done.json()["inventory_added"]) == (1, 1)
         listed = c.get("/api/v1/licences").json()
         assert [r["number"] for r in listed["items"]] == ["渝B2-20210467"]
+        obligations = c.get("/api/v1/obligations", params={"licence": "渝B2-20210467"}).json()["items"]
+        assert obligations and all(o["unverified"] for o in obligations)
         detail = c.get("/api/v1/licences/渝B2-20210467/revisions").json()
         assert detail[0]["media_type"] == "application/vnd.vats.sheet-row+json"
 
