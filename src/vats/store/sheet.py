@@ -44,9 +44,10 @@ from vats.ingest.sheet import (
     map_columns,
     open_sheet,
 )
-from vats.model.errors import InputError, NotFoundError
+from vats.model.errors import NotFoundError
 from vats.model.licence import SHEET_ROW_MEDIA_TYPE, Licence
 from vats.model.serialise import to_jsonable
+from vats.model.uscc import division_of
 from vats.reference import regions
 from vats.store.bulk import BulkLicence, bulk_import_licences
 from vats.store.checks import InventoryItemRow
@@ -298,8 +299,6 @@ def import_sheet(
         if len(pending) >= BATCH:
             writer.write(pending, out[0].source)
             pending = []
-    if not out:  # pragma: no cover - _checked always reports before its first row
-        raise InputError("表格为空 / empty sheet")
     writer.write(pending, out[0].source)
     summary = out[0]
     summary.imported = writer.imported
@@ -334,7 +333,7 @@ class _Writer:
                     region = result.licences[0].number_info.region
                     break
             if org.uscc:
-                home = regions.by_division(org.uscc[2:8])
+                home = regions.by_division(division_of(org.uscc))
                 region = home.code if home is not None else region
             rows.append(Organisation(name=org.name, uscc=org.uscc, region=region))
         self.session.add_all(rows)

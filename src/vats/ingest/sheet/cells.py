@@ -46,7 +46,7 @@ def date_of(cell: Cell) -> date | None:
     """A date from an Excel date cell, an Excel serial (46162) or printed text (2026/5/20,
     2026年5月20日, 2026.05.20, 2026-05-20)."""
     if isinstance(cell, Formula):
-        text_of(cell)
+        text_of(cell)  # raises: a formula's cached value is not trusted
     if cell is None or cell == "":
         return None
     if isinstance(cell, datetime):
