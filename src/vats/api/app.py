@@ -23,7 +23,17 @@ from vats.api.settings import Settings
 
 def _api_routers() -> list[APIRouter]:
     """Every /api/v1 router: this package's and the register teams' (explicit imports)."""
-    from vats.api.routes import auditlog, checks, exports, licences, me, obligations, organisations, sites
+    from vats.api.routes import (
+        auditlog,
+        checks,
+        exports,
+        licences,
+        me,
+        obligations,
+        organisations,
+        sheet,
+        sites,
+    )
     from vats.registers.assessments.api import router as assessments
     from vats.registers.cases.api import router as cases
     from vats.registers.changes.api import router as changes
@@ -34,6 +44,7 @@ def _api_routers() -> list[APIRouter]:
     return [
         me.router,
         organisations.router,
+        sheet.router,  # before licences: /licences/sheet/… is not a licence number
         licences.router,
         obligations.router,
         auditlog.router,

@@ -53,6 +53,17 @@ class Portfolio:
     findings_by_licence: dict[str, tuple[Any, ...]]
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def unverified(self) -> frozenset[str]:
+        """Numbers of licences known only from a spreadsheet: their obligations rest on unverified data."""
+        found = self.derived.get("unverified")
+        if found is None:
+            found = self.derived["unverified"] = frozenset(
+                lic.number for lic in self.licences if lic.from_sheet
+            )
+        result: frozenset[str] = found
+        return result
+
     def audit_of(self, number: str) -> LicenceAudit | None:
         """One licence with its obligations (engine order) and audit findings; None when not here.
 

@@ -249,7 +249,7 @@ class _Extractor:
             )
         code = entry.code if entry is not None else svc.name
         for leftover in svc.leftover:
-            if _all_regions(leftover):  # a table row: `…业务(…) 北京、上海、广东` (coverage column)
+            if is_region_list(leftover):  # a table row: `…业务(…) 北京、上海、广东` (coverage column)
                 svc.coverage.extend(split_list(leftover))
                 continue
             self.warn(
@@ -427,7 +427,7 @@ class _Extractor:
         if self.copy_parts:
             copy_restriction = " ".join(part for part, _ in self.copy_parts)
             prov["copy_restriction"] = SourceSpan(self.copy_parts[0][1][0], self.copy_parts[-1][1][1])
-        title = self.title or _default_title(info)
+        title = self.title or default_title(info)
         self._check_complete(title, services, provisions)
         self._add_dropped_and_slips(services, sites, provisions, prov)
         legal = self.values.get("legal_representative")
@@ -513,12 +513,8 @@ class _Extractor:
             return None
         value, span = self.values[key]
         try:
-            if (match := _DATE.search(value)) is not None:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            if (match := _CN_DATE.search(value)) is not None:
-                return date(int(match[1].translate(_YEAR_DIGITS)), from_cn(match[2]), from_cn(match[3]))
-            raise ValueError(value)
-        except (ValueError, KeyError):
+            return read_date(value)
+        except ValueError:
             self.warn("bad_date", f"{key}: 日期无法识别 / not a date", span, raw=value)
             return None
 
@@ -671,7 +667,22 @@ _MAIN_FIELDS = frozenset(
 )
 
 
-def _all_regions(text: str) -> bool:
+def read_date(value: str) -> date:
+    """A printed date: 2026年05月20日, 2026-05-20, 2026/5/20, 2026.05.20 or 二〇二六年五月二十日.
+
+    The one reading of dates for documents and spreadsheets alike; `ValueError` when `value` holds
+    none or an impossible one (2026-02-30)."""
+    try:
+        if (match := _DATE.search(value)) is not None:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if (match := _CN_DATE.search(value)) is not None:
+            return date(int(match[1].translate(_YEAR_DIGITS)), from_cn(match[2]), from_cn(match[3]))
+    except KeyError:
+        raise ValueError(value) from None
+    raise ValueError(value)
+
+
+def is_region_list(text: str) -> bool:
     """True when `text` is a list of region names only (北京、上海、广东 or 全国)."""
     items = split_list(text)
     return bool(items) and all(item == NATIONWIDE or regions.by_name(item) is not None for item in items)
@@ -684,7 +695,7 @@ def _title_of(printed: str) -> str:
     return printed
 
 
-def _default_title(info: LicenceNumber) -> str:
+def default_title(info: LicenceNumber) -> str:
     if info.kind is NumberKind.ICP_LICENCE:
         return LicenceTitle.ICP.value
     return (LicenceTitle.CROSS_REGIONAL if info.cross_regional else LicenceTitle.PROVINCIAL).value

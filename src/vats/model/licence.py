@@ -122,6 +122,11 @@ class DocumentSource:
     media_type: str = "text/plain"
 
 
+#: `DocumentSource.media_type` of a licence read from one row of a spreadsheet: no licence document
+#: has been seen yet, so everything derived from it rests on the sheet's unverified data.
+SHEET_ROW_MEDIA_TYPE = "application/vnd.vats.sheet-row+json"
+
+
 class LicenceTitle(StrEnum):
     """The printed title, which also tells the layout family apart."""
 
@@ -167,6 +172,11 @@ class Licence:
         Two readings of the same licence (clean text and a noisy scan) compare equal this way.
         """
         return dataclasses.replace(self, warnings=(), provenance=MappingProxyType({}), source=None)
+
+    @property
+    def from_sheet(self) -> bool:
+        """True while the licence is known only from a spreadsheet row (no document uploaded yet)."""
+        return self.source is not None and self.source.media_type == SHEET_ROW_MEDIA_TYPE
 
     @property
     def coverage(self) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from vats.api.reports import MAX_LICENCES
 from vats.api.settings import MAX_UPLOAD, PER_PAGE
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import validity
+from vats.model.licence import SHEET_ROW_MEDIA_TYPE, validity
 from vats.model.obligations import ObligationStatus
 from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
@@ -66,6 +66,7 @@ def dashboard_page(request: Request, user: WebUser, session: DbSession) -> Respo
         more_licences=numbers.licences > len(numbers.soonest_expiry),
         expired=[_summary(lic, as_of) for lic in numbers.expired_licences],
         obligations=numbers.urgent,
+        unverified=views.portfolio(session, user, as_of=as_of).unverified,
     )
 
 
@@ -208,7 +209,8 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
     if audit is None:
         raise NotFoundError(f"licence {number} not found / 未找到许可证")
     history = revisions(session, number=record.number)
-    raw = revision(session, f"{record.number}@{record.current_revision}").content if history else None
+    current = revision(session, f"{record.number}@{record.current_revision}") if history else None
+    raw = current.content if current is not None and current.media_type != SHEET_ROW_MEDIA_TYPE else None
     return render(
         request,
         "licence.html",
@@ -217,6 +219,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         validity=validity(audit.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
         findings=audit.findings,
         obligations=audit.obligations,
+        unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
     )
@@ -242,12 +245,14 @@ def obligations_page(
         due_to=_date(due_to, "due_to")
         or (as_of + timedelta(days=due_within) if due_within is not None else None),
     )
-    items = views.obligations_matching(views.portfolio(session, user, as_of=as_of), f)
+    portfolio = views.portfolio(session, user, as_of=as_of)
+    items = views.obligations_matching(portfolio, f)
     return render(
         request,
         "obligations.html",
         nav="obligations",
         obligations=_page(items, page),
+        unverified=portfolio.unverified,
         total=len(items),
         page=page,
         per_page=PER_PAGE,
@@ -272,10 +277,9 @@ def calendar_page(request: Request, user: WebUser, session: DbSession, month: st
     first = month_start(month) if month else as_of.replace(day=1)
     weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = [d for week in weeks for d in week]
+    portfolio = views.portfolio(session, user, as_of=as_of)
     obligations = [
-        o
-        for o in views.portfolio(session, user, as_of=as_of).obligations
-        if o.due_date is not None and days[0] <= o.due_date <= days[-1]
+        o for o in portfolio.obligations if o.due_date is not None and days[0] <= o.due_date <= days[-1]
     ]
     by_day: dict[date, list[Any]] = defaultdict(list)
     for ob in obligations:
@@ -294,6 +298,7 @@ def calendar_page(request: Request, user: WebUser, session: DbSession, month: st
         prev_month=prev_month,
         next_month=next_month,
         obligations=[o for o in obligations if o.due_date and o.due_date.month == first.month],
+        unverified=portfolio.unverified,
     )
 
 

@@ -52,6 +52,7 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
 
     licences = load_domain_licences(session)
     evaluation = evaluate(licences, list_events(session), as_of)
+    unverified = {lic.number for lic in licences if lic.from_sheet}
     notices = []
     for ob in evaluation.obligations:
         if ob.status not in ALERT_STATUSES:
@@ -59,6 +60,8 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
         label = "已逾期 overdue" if ob.status is ObligationStatus.OVERDUE else "即将到期 due soon"
         due = ob.due_date.isoformat() if ob.due_date else "—"
         subject = f" ({ob.subject})" if ob.subject else ""
+        if ob.licence in unverified:
+            subject += " [数据未经核实，来自表格 / unverified: from a spreadsheet]"
         notices.append(
             Notice(
                 key=ob.key,
