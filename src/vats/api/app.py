@@ -22,7 +22,17 @@ from vats.api.settings import Settings
 
 def _api_routers() -> list[APIRouter]:
     """Every /api/v1 router: this package's and the register teams' (explicit imports)."""
-    from vats.api.routes import auditlog, checks, exports, licences, me, obligations, organisations, sites
+    from vats.api.routes import (
+        auditlog,
+        checks,
+        exports,
+        licences,
+        me,
+        obligation_actions,
+        obligations,
+        organisations,
+        sites,
+    )
     from vats.registers.assessments.api import router as assessments
     from vats.registers.cases.api import router as cases
     from vats.registers.changes.api import router as changes
@@ -35,6 +45,7 @@ def _api_routers() -> list[APIRouter]:
         organisations.router,
         licences.router,
         obligations.router,
+        obligation_actions.router,
         auditlog.router,
         checks.router,
         sites.router,

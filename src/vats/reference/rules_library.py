@@ -109,6 +109,8 @@ class Rule:
     unconfirmed: bool = False
     condition_note: Text | None = None
     lists_scope: bool = False  # the explanation lists the licence's whole licensed scope
+    # a completion may be recorded without an attachment or register link (labelled as such)
+    completion_without_evidence: bool = False
     file: str = ""
     line: int | None = None
 
@@ -234,6 +236,7 @@ def _schema() -> dict[str, type[Any]]:
         unconfirmed: bool = False
         condition_note: TextSpec | None = None
         lists_scope: bool = False
+        completion_without_evidence: bool = False
 
     class RuleFile(Strict):
         rules: list[RuleModel]
@@ -338,6 +341,7 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
         unconfirmed=m.unconfirmed,
         condition_note=None if m.condition_note is None else _text(m.condition_note),
         lists_scope=m.lists_scope,
+        completion_without_evidence=m.completion_without_evidence,
         file=marked.source,
         line=marked.line(("rules", index)),
     )
