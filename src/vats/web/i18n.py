@@ -26,10 +26,13 @@ def code_values() -> tuple[str, ...]:
     from vats.model.sources import Reliability
     from vats.web.registers import register_terms
 
+    from vats.model.obligation_ids import WorkStatus
+
     roles = ("admin", "officer", "viewer", "auditor")
-    extra = ("late",)  # register due summaries: satisfied after the deadline
-    enums = [*ObligationStatus, *Severity, *Reliability, *SiteKind]
-    return (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
+    extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
+    enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
+    values = (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
+    return tuple(dict.fromkeys(values))
 
 
 class Catalogue:

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vats.web import auth, pages, registers
+from vats.web import auth, pages, registers, workspace
 from vats.web.i18n import translations
 from vats.web.templating import render, request_lang
 
@@ -34,3 +34,4 @@ def install(app: FastAPI) -> None:
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(registers.router)
+    app.include_router(workspace.router)

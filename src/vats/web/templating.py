@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,29 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
+    env.filters["beijing"] = beijing_minute
+    env.filters["obid"] = _obligation_id
     return env
+
+
+def beijing_minute(moment: Any) -> str:
+    """An instant as Beijing wall time to the minute ("2026-11-02 14:05"); stored instants are UTC."""
+    from vats.model.clock import in_beijing
+
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return str(moment)
+    if not isinstance(moment, datetime):
+        return "—"
+    return in_beijing(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _obligation_id(ob: Any) -> str:
+    from vats.model.obligation_ids import obligation_id
+
+    return obligation_id(ob)
 
 
 def request_lang(request: Request) -> str:
