@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -57,6 +57,41 @@ def dispatch_notifications(engine: Engine, *, config_path: str | None) -> Any:
         report = dispatch(session, as_of=today(), config=config)
     log.info(
         "notifications dispatched",
+        extra={"fields": {"sent": len(report.sent), "skipped": report.skipped, "errors": report.errors}},
+    )
+    return report
+
+
+def send_reminders(engine: Engine, *, as_of: date | None = None) -> Any:
+    """Staged reminders to owners of open, dated obligations (`vats.report.notify.reminders`)."""
+    from sqlalchemy.orm import Session
+
+    from vats.api import views, workspace
+    from vats.api.deps import Principal, Role
+    from vats.model.obligations import ObligationStatus
+    from vats.report.notify import reminders
+
+    day = as_of or today()
+    open_ = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
+    with Session(engine) as session:
+        p = views.portfolio(session, Principal(name="system:reminders", role=Role.ADMIN), as_of=day)
+        dated = [o for o in p.obligations if o.status in open_ and o.due_date is not None]
+        rows = workspace.rows(session, p, dated)
+    items = [
+        reminders.Item(
+            obligation_id=r.target.id,
+            licence=r.target.obligation.licence,
+            organisation_id=r.target.organisation_id,
+            title=r.target.obligation.title_zh,
+            subject=r.target.obligation.subject,
+            due=r.target.obligation.due_date,  # type: ignore[arg-type]
+            owner=r.owner,
+        )
+        for r in rows
+    ]
+    report = reminders.send(engine, items=items, as_of=day)
+    log.info(
+        "reminders sent",
         extra={"fields": {"sent": len(report.sent), "skipped": report.skipped, "errors": report.errors}},
     )
     return report

@@ -42,6 +42,7 @@ class Scheduler:
             plan.append(("site checks", lambda: jobs.run_site_checks(self.engine, actor="system:scheduler")))
         config = self.settings.notify_config
         plan.append(("notifications", lambda: jobs.dispatch_notifications(self.engine, config_path=config)))
+        plan.append(("reminders", lambda: jobs.send_reminders(self.engine)))
         for name, job in plan:
             try:
                 await asyncio.to_thread(job)

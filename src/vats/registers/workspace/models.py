@@ -9,8 +9,9 @@ checks need no evaluation.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vats.store.audit import Audited
@@ -150,3 +151,17 @@ class ReminderSent(Base):
     channel: Mapped[str] = mapped_column(String(16), default="")
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ReminderSetting(Audited, Base):
+    """How vats reaches a channel, set up by an admin in the web: the SMTP server (host, port, sender,
+    login) or a robot's webhook URL and signing secret. Secrets stay out of the audit log."""
+
+    __tablename__ = "reminder_settings"
+    __audit_redact__ = frozenset({"config"})
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,5 +1,5 @@
 """Obligation workspace: evidence files, owners, default owners, waiver requests, the action history,
-reminder channels and the reminder sent-log (see vats.registers.workspace.models).
+reminder channels and settings, and the reminder sent-log (see vats.registers.workspace.models).
 
 Revision ID: 0010_workspace
 Revises: 0007_sec_tenancy
@@ -133,6 +133,14 @@ def upgrade() -> None:
     )
 
     op.create_table(
+        "reminder_settings",
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("config", sa.JSON(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("channel", name="pk_reminder_settings"),
+    )
+
+    op.create_table(
         "reminders_sent",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("obligation_id", sa.String(length=32), nullable=False),
@@ -152,6 +160,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in (
         "reminders_sent",
+        "reminder_settings",
         "reminder_channels",
         "obligation_actions",
         "waiver_requests",
