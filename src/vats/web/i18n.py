@@ -22,11 +22,10 @@ def code_values() -> tuple[str, ...]:
     catalogues list them."""
     from vats.model.findings import Severity
     from vats.model.licence import VALIDITY, SiteKind
+    from vats.model.obligation_ids import WorkStatus
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
     from vats.web.registers import register_terms
-
-    from vats.model.obligation_ids import WorkStatus
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
