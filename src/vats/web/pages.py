@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from vats.api import views
 from vats.api.deps import DbSession, Principal
@@ -25,7 +26,6 @@ from vats.api.routes.licences import document_lines, import_document, parse_uplo
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import VALIDITY, validity
-from vats.model.obligations import ObligationStatus
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
 from vats.web.security import Csrf, check_csrf
@@ -220,31 +220,69 @@ def obligations_page(
     session: DbSession,
     status: str | None = None,
     licence: str | None = None,
+    organisation: str | None = None,
+    owner: str | None = None,
+    rule: str | None = None,
+    view: str = "dated",
     due_from: str | None = None,
     due_to: str | None = None,
     due_within: int | None = None,
     page: int = 1,
 ) -> Response:
+    """Dated obligations (or the control list of standing duties), most urgent first, filtered by
+    organisation, licence, owner, status and rule; each row links to its obligation page."""
+    from vats.api import workspace
+    from vats.model.obligation_ids import URGENCY, WORK_LABELS, WorkStatus, engine_status, work_status
+    from vats.reference.rules_library import default_library
+    from vats.store.models import Organisation
+
     as_of = today()
+    chosen = WorkStatus(status) if status and status in WorkStatus._value2member_map_ else None
+    if status == "satisfied":
+        chosen = WorkStatus.DONE
     f = views.ObligationFilter(
-        status=ObligationStatus(status) if status and status in ObligationStatus._value2member_map_ else None,
+        status=engine_status(chosen) if chosen else None,
         licence=licence or None,
+        rule=rule or None,
         due_from=_date(due_from, "due_from") or (as_of if due_within is not None else None),
         due_to=_date(due_to, "due_to")
         or (as_of + timedelta(days=due_within) if due_within is not None else None),
     )
-    items = views.obligations_matching(views.portfolio(session, user, as_of=as_of), f)
+    p = views.portfolio(session, user, as_of=as_of)
+    items = list(views.obligations_matching(p, f))
+    org_id = int(organisation) if organisation and organisation.isdigit() else None
+    if org_id is not None:
+        items = [o for o in items if p.organisation_of.get(o.licence) == org_id]
+    controls = view == "controls"
+    items = [o for o in items if (o.due_date is None) == controls]
+    items.sort(key=lambda o: (URGENCY[work_status(o.status)], o.due_date or date.max, o.licence))
+    if owner:
+        rows = [r for r in workspace.rows(session, p, items) if r.owner == owner]
+        total, shown = len(rows), _page(rows, page)
+    else:
+        total, shown = len(items), workspace.rows(session, p, _page(items, page))
+    orgs = [
+        (o.id, o.name)
+        for o in session.scalars(select(Organisation).order_by(Organisation.name))
+        if user.can_see(o.id)
+    ]
     return render(
         request,
         "obligations.html",
         nav="obligations",
-        obligations=_page(items, page),
-        total=len(items),
+        rows=shown,
+        total=total,
         page=page,
         per_page=PER_PAGE,
         query=_query(request),
         filters=f,
-        statuses=[s.value for s in ObligationStatus],
+        chosen=chosen.value if chosen else "",
+        view="controls" if controls else "dated",
+        organisation=org_id,
+        owner=owner or "",
+        organisations=orgs,
+        rules=[(r.id, r.title.zh) for r in default_library().rules],
+        statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus],
     )
 
 

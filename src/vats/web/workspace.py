@@ -249,43 +249,51 @@ async def reopen_form(
 
 
 def my_rows(session: Session, user: Principal, *, as_of: date) -> list[workspace.Row]:
-    """The user's obligations (explicitly theirs, or theirs by an organisation's default owner),
-    open ones first by urgency."""
+    """The user's open, dated obligations (theirs explicitly, or by an organisation's default owner),
+    by urgency. Memoised on the evaluated portfolio: any change of owners is an audited write, which
+    makes a new portfolio, so the memo can never be stale."""
     p = views.portfolio(session, user, as_of=as_of)
+    key = f"my:{user.name}"
+    cached = p.derived.get(key)
+    if cached is not None:
+        return list(cached)
     explicit, slots = service.owned_ids(session, user=user.name)
-    if not explicit and not slots:
-        return []
-    by_id = workspace.index(p)
-    chosen = [by_id[i] for i in sorted(explicit) if i in by_id]
-    orgs = {org for org, _rule in slots}
-    if orgs:
-        seen = {id(o) for o in chosen}
-        chosen += [
-            o
-            for o in p.obligations
-            if p.organisation_of.get(o.licence) in orgs and o.status in service.OPEN and id(o) not in seen
+    rows: list[workspace.Row] = []
+    if explicit or slots:
+        by_id = workspace.index(p)
+        chosen = [by_id[i] for i in sorted(explicit) if i in by_id]
+        orgs = {org for org, _rule in slots}
+        if orgs:
+            seen = {id(o) for o in chosen}
+            chosen += [
+                o
+                for o in p.obligations
+                if o.due_date is not None
+                and o.status in service.OPEN
+                and p.organisation_of.get(o.licence) in orgs
+                and id(o) not in seen
+            ]
+        rows = [
+            r
+            for r in workspace.rows(session, p, chosen)
+            if r.owner == user.name and r.target.obligation.status in service.OPEN
         ]
-    rows = [
-        r
-        for r in workspace.rows(session, p, chosen)
-        if r.owner == user.name and r.target.obligation.status in service.OPEN
-    ]
-    return workspace.by_urgency(rows)
+    p.derived[key] = result = tuple(workspace.by_urgency(rows))
+    return list(result)
+
+
+MY_ROWS_SHOWN = 50  # per urgency group; the counts say how many more there are
 
 
 @router.get("/my")
 def my_work_page(request: Request, user: WebUser, session: DbSession) -> Response:
     as_of = today()
     rows = my_rows(session, user, as_of=as_of)
-    groups = {
-        s: [r for r in rows if r.status is s]
-        for s in (WorkStatus.OVERDUE, WorkStatus.DUE_SOON, WorkStatus.UPCOMING)
-    }
+    wanted = (WorkStatus.OVERDUE, WorkStatus.DUE_SOON, WorkStatus.UPCOMING)
+    groups = []
+    for s in wanted:
+        items = [r for r in rows if r.status is s]
+        groups.append((WORK_LABELS[s], s.value, items[:MY_ROWS_SHOWN], len(items)))
     return render(
-        request,
-        "my_work.html",
-        nav="my",
-        groups=[(WORK_LABELS[s], s.value, items) for s, items in groups.items()],
-        total=len(rows),
-        as_of=as_of,
+        request, "my_work.html", nav="my", groups=groups, total=len(rows), as_of=as_of, user=user.name
     )
