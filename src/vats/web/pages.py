@@ -207,10 +207,26 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         licence=audit.licence,
         validity=validity(audit.licence.expiry_date, as_of),
         findings=audit.findings,
+        actions=finding_actions(audit.findings, audit.obligations),
         obligations=audit.obligations,
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
     )
+
+
+def finding_actions(findings: Sequence[Any], obligations: Sequence[Any]) -> list[str | None]:
+    """For each finding about an obligation, the id of the obligation page whose form resolves it."""
+    from vats.model.obligation_ids import obligation_id
+
+    by_key = {(o.rule_id, o.subject): o for o in obligations if o.due_date is not None}
+    out: list[str | None] = []
+    for f in findings:
+        parts = f.id.split(".", 2)
+        found = (
+            by_key.get((parts[2], f.subject)) if f.id.startswith("obligation.") and len(parts) == 3 else None
+        )
+        out.append(None if found is None else obligation_id(found))
+    return out
 
 
 @router.get("/obligations")
