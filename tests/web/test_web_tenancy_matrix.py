@@ -146,6 +146,20 @@ CASES: dict[tuple[str, str], Cases] = {
     ],
     ("POST", "/registers/{plural}/{record_id}/{action}"): _register_actions,
     ("GET", "/my"): _read("/my"),
+    ("GET", "/events/new"): _read("/events/new", licence=NUMBER_B, type="annual_report_filed"),
+    ("POST", "/events"): lambda w: [
+        Case(
+            "POST",
+            "/events",
+            {
+                "licence": NUMBER_B,
+                "event_type": "annual_report_filed",
+                "date": "2026-03-01",
+                "f_year": "2025",
+            },
+            expect="form",
+        )
+    ],
     ("GET", "/reminders"): _read("/reminders"),
     ("GET", "/obligations/{ident}"): lambda w: [
         Case("GET", f"/obligations/{w.obligation_b}"),

@@ -124,6 +124,7 @@ class FieldSpec:
     required: bool = False
     type: str = "str"  # str | int | date
     values: tuple[str, ...] = ()
+    label: Text | None = None  # how forms name the field (event_types.yaml `field_labels` or its own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +246,7 @@ def _schema() -> dict[str, type[Any]]:
         required: bool = False
         type: Literal["str", "int", "date"] = "str"
         values: list[str] = Field(default_factory=list)
+        label: TextSpec | None = None
 
     class EventTypeModel(Strict):
         type: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -252,6 +254,7 @@ def _schema() -> dict[str, type[Any]]:
         fields: dict[str, FieldModel] = Field(default_factory=dict)
 
     class EventTypesFile(Strict):
+        field_labels: dict[str, TextSpec] = Field(default_factory=dict)
         event_types: list[EventTypeModel]
 
     class ProvisionModel(Strict):
@@ -387,6 +390,7 @@ def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[
 def _load_event_types(path: Path) -> Mapping[str, EventType]:
     marked = load_marked(path)
     spec = _validate(marked, "event_types")
+    labels = {name: _text(text) for name, text in spec.field_labels.items()}
     out: dict[str, EventType] = {}
     for i, e in enumerate(spec.event_types):
         if e.type in out:
@@ -395,7 +399,15 @@ def _load_event_types(path: Path) -> Mapping[str, EventType]:
             e.type,
             _text(e.title),
             MappingProxyType(
-                {k: FieldSpec(f.required, f.type, tuple(f.values)) for k, f in e.fields.items()}
+                {
+                    k: FieldSpec(
+                        f.required,
+                        f.type,
+                        tuple(f.values),
+                        _text(f.label) if f.label is not None else labels.get(k),
+                    )
+                    for k, f in e.fields.items()
+                }
             ),
         )
     return MappingProxyType(out)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -26,6 +27,8 @@ from vats.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 FIELD_LABELS = {
+    "licence": "许可证",
+    "date": "日期",
     "done_on": "完成日期",
     "note": "说明",
     "files": "证据文件",
@@ -43,9 +46,19 @@ FIELD_LABELS = {
 
 def error_text(exc: VatsError) -> str:
     """The message with the field's Chinese label first (never a bare internal field name)."""
-    label = FIELD_LABELS.get(exc.field or "", exc.field or "")
+    label = FIELD_LABELS.get(exc.field or "") or _vocabulary_label(exc.field or "")
     message = str(exc.args[0]) if exc.args else exc.describe()
     return f"{label}：{message}" if label else message
+
+
+def _vocabulary_label(name: str) -> str:
+    from vats.reference.rules_library import default_library
+
+    for etype in default_library().event_types.values():
+        spec = etype.fields.get(name)
+        if spec is not None and spec.label is not None:
+            return spec.label.zh
+    return name
 
 
 def owner_choices(session: Session, organisation_id: int | None) -> list[str]:
@@ -74,6 +87,13 @@ def _page(
 
     data = workspace.detail(session, target)
     vocabulary = default_library().event_types
+    auto = {"note", "subject"}
+    extra: dict[str, Any] = {}
+    for code in data["completion_types"]:
+        filled = set(service.completion_fields(target.obligation, code)) | auto
+        for name, spec in vocabulary[code].fields.items():
+            if name not in filled:
+                extra.setdefault(name, spec)
     return render(
         request,
         "obligation.html",
@@ -86,6 +106,7 @@ def _page(
         writer=user.can_write,
         owners=owner_choices(session, target.organisation_id),
         completion_types=[(t, vocabulary[t].title.zh) for t in data["completion_types"] if t in vocabulary],
+        extra_fields=list(extra.items()),
         open=target.obligation.status in service.OPEN,
         closed=target.obligation.status in service.CLOSED,
     )
@@ -139,7 +160,12 @@ async def complete_form(
     from vats.registers.filings.service import max_attachment_bytes
 
     check_csrf(request, csrf_token)
+    form = await request.form()
+    extra = {
+        k[2:]: str(v)[: service.MAX_NOTE] for k, v in form.items() if k.startswith("f_") and str(v).strip()
+    }
     values = {"done_on": done_on, "note": note, "records": records, "event_type": event_type}
+    values.update({f"f_{k}": v for k, v in extra.items()})
     uploads = []
     for f in (files or [])[: service.MAX_FILES + 1]:
         content = await f.read(max_attachment_bytes() + 1)
@@ -155,6 +181,7 @@ async def complete_form(
             files=uploads,
             records=[r for r in records.replace("，", ",").replace(" ", ",").split(",") if r.strip()],
             event_type=event_type or None,
+            fields=extra or None,
         )
 
     return await _act(request, session, user, ident, values, run)
@@ -297,3 +324,71 @@ def my_work_page(request: Request, user: WebUser, session: DbSession) -> Respons
     return render(
         request, "my_work.html", nav="my", groups=groups, total=len(rows), as_of=as_of, user=user.name
     )
+
+
+@router.get("/events/new")
+def event_form(
+    request: Request,
+    user: WebWriter,
+    session: DbSession,
+    licence: str | None = None,
+    type: str | None = None,
+) -> Response:
+    return _event_page(request, session, user, values={"licence": licence or "", "event_type": type or ""})
+
+
+def _event_page(
+    request: Request,
+    session: Session,
+    user: Principal,
+    *,
+    values: dict[str, str],
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """记录事件: one form for every event type that can satisfy an obligation, its fields, types and
+    Chinese labels read from event_types.yaml; licences limited to those the caller may see."""
+    from vats.reference.rules_library import default_library
+
+    vocabulary = default_library().event_types
+    p = views.portfolio(session, user, as_of=today())
+    chosen = values.get("event_type") or ""
+    fields = list(vocabulary[chosen].fields.items()) if chosen in vocabulary else []
+    visible = {lic.number for lic in p.licences}
+    if values.get("licence") and values["licence"] not in visible:  # unknown or another organisation's
+        values = {**values, "licence": ""}
+        error = error or "许可证：未找到该许可证 / licence not found"
+    return render(
+        request,
+        "event_form.html",
+        status_code=status_code,
+        nav="obligations",
+        types=[(t, vocabulary[t].title.zh) for t in service.recordable_types()],
+        licences=[lic.number for lic in p.licences[:2000]],
+        fields=fields,
+        values=values,
+        error=error,
+        today=today(),
+    )
+
+
+@router.post("/events")
+async def event_submit(request: Request, session: DbSession, user: WebWriter) -> Response:
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    values = {k: str(v)[: service.MAX_NOTE] for k, v in form.items() if k != "csrf_token"}
+    licence = values.get("licence", "").strip()
+    try:
+        if not licence:
+            raise InputError("请选择许可证 / choose a licence", field="licence")
+        service.record_event_form(
+            session,
+            licence=licence,
+            event_type=values.get("event_type", ""),
+            on=_date(values.get("date"), "date"),
+            fields={k[2:]: v for k, v in values.items() if k.startswith("f_")},
+        )
+    except VatsError as exc:
+        session.rollback()
+        return _event_page(request, session, user, values=values, error=error_text(exc), status_code=400)
+    return RedirectResponse(f"/licences/{quote(licence)}", status_code=303)

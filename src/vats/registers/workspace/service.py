@@ -235,6 +235,9 @@ def complete(
             field="files",
         )
     values: dict[str, Any] = dict(fields or {})
+    if values and all(isinstance(v, str) for v in values.values()):
+        auto = completion_fields(ob, chosen)
+        values = typed_input(chosen, {**values, **{k: str(v) for k, v in auto.items()}})
     values.update(completion_fields(ob, chosen))
     if text:
         values["note"] = text
@@ -539,3 +542,65 @@ def history_of(session: Session, *, target_id: str) -> list[ObligationAction]:
 def waivers_of(session: Session, *, target_id: str) -> list[WaiverRequest]:
     query = select(WaiverRequest).where(WaiverRequest.obligation_id == target_id)
     return list(session.scalars(query.order_by(WaiverRequest.id)))
+
+
+# ---------------------------------------------------------------------------------------------
+# the generic event form
+
+
+def recordable_types() -> tuple[str, ...]:
+    """Every event type that can satisfy an obligation (some rule's `satisfied_by`), in library order."""
+    seen: dict[str, None] = {}
+    for rule in default_library().rules:
+        for t in rule.satisfied_by:
+            seen.setdefault(t)
+    return tuple(seen)
+
+
+def typed_input(event_type: str, raw: Mapping[str, str]) -> dict[str, Any]:
+    """Form text converted to the vocabulary's field types; errors name the field's Chinese label."""
+    etype = default_library().event_types.get(event_type)
+    if etype is None:
+        raise InputError("请选择事件类型 / choose an event type", field="event_type")
+    out: dict[str, Any] = {}
+    for name, spec in etype.fields.items():
+        label = spec.label.zh if spec.label else name
+        text = (raw.get(name) or "").strip()
+        if not text:
+            if spec.required:
+                raise InputError(f"请填写{label} / {name} is required", field=name)
+            continue
+        if len(text) > MAX_NOTE:
+            raise InputError(f"{label}过长 / too long", field=name)
+        if spec.type == "int":
+            if not text.isdigit() or len(text) > 9:
+                raise InputError(f"{label}应为整数 / {name} must be a whole number", field=name)
+            out[name] = int(text)
+        elif spec.type == "date":
+            try:
+                out[name] = date.fromisoformat(text)
+            except ValueError:
+                raise InputError(f"{label}应为日期 / {name} must be a date", field=name) from None
+        else:
+            if spec.values and text not in spec.values:
+                raise InputError(f"请选择{label} / choose a value for {name}", field=name)
+            out[name] = text
+    return out
+
+
+def record_event_form(
+    session: Session, *, licence: str, event_type: str, on: date, fields: Mapping[str, str]
+) -> EventRow:
+    """Record one event of a recordable type for a licence the caller may see (the generic form)."""
+    from vats.registers.base import resolve_licence
+
+    if event_type not in recordable_types():
+        raise InputError("请选择事件类型 / choose an event type", field="event_type")
+    ref = resolve_licence(session, licence)
+    if on > today():
+        raise InputError("日期不能晚于今天 / the date is in the future", field="date")
+    if on < EARLIEST:
+        raise InputError("日期过早 / the date is before 2000", field="date")
+    values = typed_input(event_type, fields)
+    event = Event(type=event_type, date=on, licence=ref.number, fields=MappingProxyType(values))
+    return _record(session, event, ref.organisation_id)
