@@ -13,7 +13,7 @@ being re-imported and checks of a licence FILE can be stored without importing t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
@@ -322,3 +322,22 @@ def list_inventory(session: Session, *, organisation: str | None = None) -> list
             query.order_by(InventoryItemRow.organisation, InventoryItemRow.kind, InventoryItemRow.key)
         )
     )
+
+
+def latest_results(session: Session, *, domains: Collection[str]) -> dict[str, CheckResultRow]:
+    """Each domain's most recent homepage check result (any outcome); domains never checked are absent."""
+    from sqlalchemy import func, select
+
+    wanted = sorted({d.lower() for d in domains})
+    out: dict[str, CheckResultRow] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        latest = (
+            select(func.max(CheckResultRow.id).label("id"))
+            .where(CheckResultRow.domain.in_(chunk))
+            .group_by(CheckResultRow.domain)
+            .subquery()
+        )
+        rows = session.scalars(select(CheckResultRow).join(latest, CheckResultRow.id == latest.c.id))
+        out.update({row.domain.lower(): row for row in rows})
+    return out

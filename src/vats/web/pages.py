@@ -208,10 +208,17 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         validity=validity(audit.licence.expiry_date, as_of),
         findings=audit.findings,
         actions=finding_actions(audit.findings, audit.obligations),
+        sites=_site_states(session, audit.licence, as_of),
         obligations=audit.obligations,
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
     )
+
+
+def _site_states(session: Any, licence: Any, as_of: date) -> list[Any]:
+    from vats.web.site_states import site_states
+
+    return site_states(session, [licence], as_of=as_of)
 
 
 def finding_actions(findings: Sequence[Any], obligations: Sequence[Any]) -> list[str | None]:
@@ -352,9 +359,20 @@ def calendar_download(user: WebUser, session: DbSession) -> Response:
 @router.get("/checks")
 def checks_page(request: Request, user: WebUser, session: DbSession, failing: int = 0) -> Response:
     from vats.api.routes import checks
+    from vats.web.site_states import site_states
 
     runs = [] if failing else checks.list_runs(request, Response(), session, user, PageParams(1, 20)).items
-    return render(request, "checks.html", nav="checks", failures=checks.failures(session, user), runs=runs)
+    p = views.portfolio(session, user, as_of=today())
+    states = site_states(session, list(p.licences), as_of=today())
+    return render(
+        request,
+        "checks.html",
+        nav="checks",
+        failures=checks.failures(session, user),
+        runs=runs,
+        states=states,
+        never=sum(1 for s in states if s.state == "never"),
+    )
 
 
 @router.get("/checks/results/{result_id}")
