@@ -7,7 +7,7 @@ Both the scheduler and the API's "run checks now" call these, with their own dat
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,7 +18,14 @@ from vats.model.clock import today
 log = logging.getLogger("vats.jobs")
 
 
-def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | None = None) -> int | None:
+def run_site_checks(
+    engine: Engine,
+    *,
+    actor: str,
+    numbers: Collection[str] | None = None,
+    domains: Collection[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int | None:
     """Crawl the homepages of the given licences (all when None); store the run; return its id.
 
     Network access goes through the checks package's vetted fetcher (private addresses refused),
@@ -32,10 +39,23 @@ def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | No
     with session_scope(engine, actor=actor) as session:
         licences = load_domain_licences(session, numbers=numbers)
     targets = [t for lic in licences for t in targets_for(lic)]
+    if domains is not None:
+        wanted = {d.lower() for d in domains}
+        targets = [t for t in targets if t.domain.lower() in wanted]
     if not targets:
         return None
     started = datetime.now(UTC)
-    reports = run_checks(targets)
+    done = 0
+
+    def counted(_report: Any) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(targets))
+
+    if progress is not None:
+        progress(0, len(targets))
+    reports = run_checks(targets, on_report=counted)
     scope = "all" if numbers is None else ",".join(sorted(numbers))
     with session_scope(engine, actor=actor) as session:
         run = record_run(

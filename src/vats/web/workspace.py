@@ -315,15 +315,18 @@ MY_ROWS_SHOWN = 50  # per urgency group; the counts say how many more there are
 @router.get("/my")
 def my_work_page(request: Request, user: WebUser, session: DbSession) -> Response:
     as_of = today()
-    rows = my_rows(session, user, as_of=as_of)
-    wanted = (WorkStatus.OVERDUE, WorkStatus.DUE_SOON, WorkStatus.UPCOMING)
-    groups = []
-    for s in wanted:
-        items = [r for r in rows if r.status is s]
-        groups.append((WORK_LABELS[s], s.value, items[:MY_ROWS_SHOWN], len(items)))
-    return render(
-        request, "my_work.html", nav="my", groups=groups, total=len(rows), as_of=as_of, user=user.name
-    )
+    p = views.portfolio(session, user, as_of=as_of)
+    key = f"my-groups:{user.name}"
+    groups = p.derived.get(key)
+    if groups is None:  # memoised like `my_rows`: a page view then only renders
+        rows = my_rows(session, user, as_of=as_of)
+        built = []
+        for s in (WorkStatus.OVERDUE, WorkStatus.DUE_SOON, WorkStatus.UPCOMING):
+            items = [r for r in rows if r.status is s]
+            built.append((WORK_LABELS[s], s.value, tuple(items[:MY_ROWS_SHOWN]), len(items)))
+        groups = p.derived[key] = (tuple(built), len(rows))
+    shown, total = groups
+    return render(request, "my_work.html", nav="my", groups=shown, total=total, as_of=as_of, user=user.name)
 
 
 @router.get("/events/new")
