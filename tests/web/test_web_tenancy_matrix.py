@@ -146,6 +146,11 @@ CASES: dict[tuple[str, str], Cases] = {
     ],
     ("POST", "/registers/{plural}/{record_id}/{action}"): _register_actions,
     ("GET", "/my"): _read("/my"),
+    ("POST", "/checks/run"): lambda w: [
+        Case("POST", "/checks/run", {"licence": NUMBER_B}),
+        Case("POST", "/checks/run", {"licence": NUMBER_B, "domain": "b.example.cn"}),
+    ],
+    ("GET", "/checks/jobs/{job_id}"): lambda w: [Case("GET", "/checks/jobs/1")],
     ("GET", "/events/new"): _read("/events/new", licence=NUMBER_B, type="annual_report_filed"),
     ("POST", "/events"): lambda w: [
         Case(

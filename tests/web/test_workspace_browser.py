@@ -99,3 +99,22 @@ def test_waiver_needs_a_second_person(imported: Server, browser, artifacts: Path
     admin.wait_for_selector("dd[data-status=waived]")
     assert admin.get_by_text("审批人 admin").is_visible()
     admin.screenshot(path=str(artifacts / "waiver-approved.png"), full_page=True)
+
+
+def test_site_check_from_the_web(imported: Server, browser, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page = _page(browser, imported, "officer")
+    page.goto(f"{imported.url}/licences/{NUMBER}")
+    states = page.locator("table.site-states td[data-state]")
+    assert states.count() >= 1 and states.first.get_attribute("data-state") == "never"
+    assert states.first.inner_text() == "从未检查"
+    domain = page.locator("table.site-states tbody tr").first.locator("td").nth(1).inner_text()
+    page.locator("table.site-states tbody tr").first.get_by_role("button", name="立即检查").click()
+    page.wait_for_url("**/checks/jobs/*")
+    page.wait_for_selector("[data-job=done], [data-job=error]", timeout=60_000)
+    assert page.locator("[data-job=done]").count() == 1
+    page.screenshot(path=str(artifacts / "site-check-job.png"), full_page=True)
+    page.goto(f"{imported.url}/licences/{NUMBER}")
+    row = page.locator("table.site-states tbody tr", has_text=domain)
+    assert row.locator("td[data-state]").get_attribute("data-state") in ("pass", "fail")  # a result now
+    assert row.get_by_role("link", name="查看").is_visible()
+    page.screenshot(path=str(artifacts / "site-check-result.png"), full_page=True)
