@@ -17,6 +17,19 @@ from vats.web.i18n import LANGUAGES, normalise, translations
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def beijing_minute(moment: datetime | str | None) -> str:
+    """A stored (UTC) instant as Beijing wall time to the minute, how every page shows times (an ISO
+    text, as some read models carry, is read first)."""
+    from vats.model.clock import in_beijing
+
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return str(moment)
+    return "—" if not isinstance(moment, datetime) else in_beijing(moment).strftime("%Y-%m-%d %H:%M")
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -30,20 +43,6 @@ def environment() -> Environment:
     env.filters["beijing"] = beijing_minute
     env.filters["obid"] = _obligation_id
     return env
-
-
-def beijing_minute(moment: Any) -> str:
-    """An instant as Beijing wall time to the minute ("2026-11-02 14:05"); stored instants are UTC."""
-    from vats.model.clock import in_beijing
-
-    if isinstance(moment, str):
-        try:
-            moment = datetime.fromisoformat(moment)
-        except ValueError:
-            return str(moment)
-    if not isinstance(moment, datetime):
-        return "—"
-    return in_beijing(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _obligation_id(ob: Any) -> str:

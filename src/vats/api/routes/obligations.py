@@ -6,12 +6,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from vats.api import views, workspace
 from vats.api.deps import DbSession, Reader
 from vats.api.listing import Paged, Paging, paged
-from vats.model.clock import today
+from vats.model.clock import minute_iso, today
 from vats.model.findings import Severity
 from vats.model.obligation_ids import WORK_LABELS, WorkStatus, engine_status, period_of
 from vats.model.serialise import to_jsonable
@@ -51,6 +51,11 @@ class ObligationOut(BaseModel):
     satisfied_by: str | None = None
     completed_on: date | None = None
     late: bool = False
+    due_at: str | None = Field(
+        default=None,
+        description="北京时间，精确到分钟（按小时计算的期限）/ Beijing time to the minute, for deadlines "
+        "counted in hours, e.g. 2026-11-21T09:15+08:00; due_date is its date",
+    )
 
     @classmethod
     def of(cls, row: workspace.Row) -> ObligationOut:
@@ -58,6 +63,7 @@ class ObligationOut(BaseModel):
         data: dict[str, Any] = to_jsonable(ob)
         for name in ("evidence_required", "status", "anchor_date", "event_id"):
             data.pop(name, None)
+        data["due_at"] = minute_iso(ob.due_at) if ob.due_at is not None else None
         return cls(
             id=row.target.id,
             key=ob.key,

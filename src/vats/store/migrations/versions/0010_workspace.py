@@ -2,7 +2,7 @@
 reminder channels and settings, and the reminder sent-log (see vats.registers.workspace.models).
 
 Revision ID: 0010_workspace
-Revises: 0007_sec_tenancy
+Revises: 0009_rules
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_workspace"
-down_revision = "0007_sec_tenancy"
+down_revision = "0009_rules"
 branch_labels = None
 depends_on = None
 
