@@ -29,6 +29,7 @@ def _api_routers() -> list[APIRouter]:
         exports,
         licences,
         me,
+        obligation_actions,
         obligations,
         organisations,
         sheet,
@@ -47,6 +48,7 @@ def _api_routers() -> list[APIRouter]:
         sheet.router,  # before licences: /licences/sheet/… is not a licence number
         licences.router,
         obligations.router,
+        obligation_actions.router,
         auditlog.router,
         checks.router,
         sites.router,

@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "number": ("vats.cli.number", "app", "许可证号与备案号 / Parse and find licence and ICP numbers"),
     "calendar": ("vats.cli.calendar", "app", "工作日日历与 ICS / Working-day calendar and ICS export"),
     "rules": ("vats.cli.rules", "app", "规则库 / The rules library and its coverage of provisions"),
-    "obligations": ("vats.cli.obligations", "obligations_command", "义务与期限 / Obligations and due dates"),
+    "obligations": ("vats.cli.obligations", "command", "义务与期限 / Obligations and due dates"),
     "report": ("vats.cli.report", "report_command", "合规报告 PDF/HTML / Write a compliance report"),
     "db": ("vats.cli.db", "app", "数据库迁移 / Database migrations"),
     "licence": ("vats.cli.licence", "app", "许可证档案 / Stored licences, revisions and diffs"),

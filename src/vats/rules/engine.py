@@ -1308,6 +1308,9 @@ def _derive(
     waivers: dict[tuple[str | None, str, str | None], Event] = {}
     for e in events:
         if e.type == "obligation_waived" and e.date <= as_of:
+            expires = e.fields.get("expires_on")
+            if isinstance(expires, date) and expires < as_of:
+                continue  # a waiver lapses on its expiry date: the duty is due again
             subject = e.fields.get("subject")
             waivers[(e.licence, str(e.fields["rule"]), None if subject is None else str(subject))] = e
     lookback = as_of - timedelta(days=settings.lookback_days)

@@ -43,13 +43,15 @@ def code_values() -> tuple[str, ...]:
     catalogues list them."""
     from vats.model.findings import Severity
     from vats.model.licence import VALIDITY, SiteKind
+    from vats.model.obligation_ids import WorkStatus
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
 
     roles = ("admin", "officer", "viewer", "auditor")
-    extra = ("late",)  # register due summaries: satisfied after the deadline
-    enums = [*ObligationStatus, *Severity, *Reliability, *SiteKind]
-    return (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
+    extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
+    enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
+    values = (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
+    return tuple(dict.fromkeys(values))
 
 
 class Catalogue:
