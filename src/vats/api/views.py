@@ -188,7 +188,7 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     from vats.store.events import events_of_licences
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
-    from vats.store.profiles import profiles_by_licence
+    from vats.store.profile_rows import profiles_by_licence
 
     # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
     hidden = session.info.pop("visible_organisations", None)

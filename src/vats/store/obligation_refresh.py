@@ -426,7 +426,7 @@ def _recompute_stale(
     from vats.rules.engine import evaluate
     from vats.store.events import engine_runs, holder_wide_events
     from vats.store.licences import to_licence
-    from vats.store.profiles import profiles_by_licence
+    from vats.store.profile_rows import profiles_by_licence
 
     bounds: _Bounds | None = None  # loads the rule library: only when something is stale
     holder: dict[int | None, list[Event]] | None = None
