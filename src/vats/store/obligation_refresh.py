@@ -424,8 +424,8 @@ def _recompute_stale(
 ) -> int:
     """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
     from vats.rules.engine import evaluate
+    from vats.store.decode import to_licence
     from vats.store.events import engine_runs, holder_wide_events
-    from vats.store.licences import to_licence
     from vats.store.profile_rows import profiles_by_licence
 
     bounds: _Bounds | None = None  # loads the rule library: only when something is stale
