@@ -1,0 +1,87 @@
+"""违法信息处置登记 — disposal cases of illegal information (licence provision 九, Order 292 art. 16).
+
+State machine: open --dispose--> disposed --report--> reported --close--> closed. Disposing records
+`illegal_info_disposed` and reporting `illegal_info_reported`; the rules engine derives the "report
+within 10 working days of disposal" deadline from that pair, so the register never counts days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from vats.registers.cases.schemas import CaseCreate, CaseDispose, CaseFilters, CaseOut, CaseReport
+from vats.registers.events import Implied
+from vats.registers.spec import Label, Order, RegisterSpec, Step, Values
+from vats.registers.states import machine
+
+MACHINE = machine(
+    "case",
+    initial="open",
+    edges=[
+        ("open", "dispose", "disposed"),
+        ("disposed", "report", "reported"),
+        ("reported", "close", "closed"),
+    ],
+    open_states=("open", "disposed"),
+    labels={"open": "待处置", "disposed": "已处置待上报", "reported": "已上报", "closed": "已结案"},
+)
+
+
+def implied_events(case: Any) -> list[Implied]:
+    """Disposal (starts the 10 working days) and, once made, the report."""
+    out = []
+    if case.disposed_at is not None:
+        out.append(Implied("illegal_info_disposed", case.disposed_at))
+    if case.reported_at is not None:
+        out.append(Implied("illegal_info_reported", case.reported_at))
+    return out
+
+
+def _records_ref_needed(values: Values) -> Iterable[str]:
+    # Provision 九 requires the records to be kept; say where, so an inspector can find them.
+    return ("records_ref",) if values.get("records_kept", True) else ()
+
+
+SPEC = RegisterSpec(
+    key="case",
+    plural="cases",
+    title=Label("违法信息处置", "Illegal-information disposal cases"),
+    noun=Label("案件", "case"),
+    model="vats.registers.cases.models:DisposalCase",
+    machine=MACHINE,
+    create=CaseCreate,
+    create_summary=Label("登记案件", "Open a case for illegal content found on a site"),
+    out=CaseOut,
+    filters=CaseFilters,
+    steps=(
+        Step(
+            "dispose",
+            CaseDispose,
+            Label("登记处置", "Record the disposal (starts the 10-working-day report clock)"),
+            needs=_records_ref_needed,
+        ),
+        Step("report", CaseReport, Label("登记上报", "Record the report to the telecom authority")),
+        Step("close", None, Label("结案", "Close a reported case")),
+    ),
+    implied_events=implied_events,
+    labels={
+        "site": Label("发现的网站或应用", "Site or app"),
+        "content_ref": Label("内容引用", "Content reference"),
+        "category": Label("违法类别", "Category"),
+        "discovered_at": Label("发现日期", "Discovered"),
+        "disposed_at": Label("处置日期", "Disposed"),
+        "action": Label("处置方式", "Action taken"),
+        "records_kept": Label("已保存记录", "Records kept"),
+        "records_ref": Label("记录保存位置", "Where records are kept"),
+        "reported_at": Label("上报日期", "Reported"),
+        "receipt_no": Label("回执编号", "Receipt number"),
+    },
+    columns=("site", "category", "discovered_at", "disposed_at", "reported_at"),
+    order_by=("discovered_at",),
+    order=(
+        Order("disposed_at", "discovered_at", Label("发现日期", "discovery")),
+        Order("reported_at", "disposed_at", Label("处置日期", "disposal")),
+    ),
+    cli_options={"content_ref": "--content", "receipt_no": "--receipt", "records_kept": "--no-records"},
+)

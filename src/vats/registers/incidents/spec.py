@@ -1,0 +1,129 @@
+"""网络安全事件登记 — the incidents register (licence provision 八; Order 24 art. 14).
+
+State machine: open --report--> reported --close--> closed; `contain` may be recorded once while
+open or reported, `follow_up` reports may be added while reported, and closing needs containment.
+The start records `incident_occurred`, the first report `incident_reported`; the rules engine decides
+what "immediately" means (a configurable number of hours). Containment and follow-ups are kept on the
+record for the inspector; they trigger no deadline of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vats.registers.events import Implied
+from vats.registers.incidents.schemas import (
+    IncidentContain,
+    IncidentCreate,
+    IncidentFilters,
+    IncidentFollowUp,
+    IncidentOut,
+    IncidentReport,
+)
+from vats.registers.spec import Label, Order, RegisterSpec, Step
+from vats.registers.states import TransitionError, machine
+
+MACHINE = machine(
+    "incident",
+    initial="open",
+    edges=[
+        ("open", "contain", "open"),
+        ("open", "report", "reported"),
+        ("reported", "contain", "reported"),
+        ("reported", "follow_up", "reported"),
+        ("reported", "close", "closed"),
+    ],
+    open_states=("open", "reported"),
+    labels={"open": "处置中待报告", "reported": "已报告", "closed": "已结束"},
+)
+
+
+def implied_events(incident: Any) -> list[Implied]:
+    """Occurrence (with its severity) and, once made, the report; on their Beijing dates."""
+    from vats.registers.base import china_date
+
+    out = [Implied("incident_occurred", china_date(incident.started_at), {"severity": incident.severity})]
+    if incident.reported_at is not None:
+        out.append(Implied("incident_reported", china_date(incident.reported_at)))
+    return out
+
+
+def _contained_once(incident: Any, _data: Any) -> None:
+    if incident.contained_at is not None:
+        raise TransitionError("事件已登记控制时间 / containment already recorded", field="contained_at")
+
+
+def _contained_before_closing(incident: Any, _data: Any) -> None:
+    if incident.contained_at is None:
+        raise TransitionError("请先登记控制时间 / record containment before closing", field="contained_at")
+
+
+def _after_first_report(incident: Any, data: Any) -> None:
+    from vats.registers.base import aware, not_before
+
+    # the machine allows follow-ups only once reported, so the first report is there to compare with
+    not_before(aware(data.at), incident.reported_at, field="at", earlier_name="首次报告 first report")
+
+
+def _append_follow_up(incident: Any, data: Any) -> None:
+    from vats.registers.base import aware
+
+    # a new list, so SQLAlchemy sees the change (JSON columns are not mutation-tracked)
+    incident.follow_ups = [*incident.follow_ups, {"at": aware(data.at).isoformat(), "note": data.note}]
+
+
+SPEC = RegisterSpec(
+    key="incident",
+    plural="incidents",
+    title=Label("网络安全事件", "Security incidents"),
+    noun=Label("事件", "incident"),
+    model="vats.registers.incidents.models:Incident",
+    machine=MACHINE,
+    create=IncidentCreate,
+    create_summary=Label("登记事件", "Register an incident (report it immediately)"),
+    out=IncidentOut,
+    filters=IncidentFilters,
+    steps=(
+        Step(
+            "contain",
+            IncidentContain,
+            Label("登记已控制", "Record when the incident was contained"),
+            guard=_contained_once,
+        ),
+        Step("report", IncidentReport, Label("登记报告", "Record the report to the telecom authority")),
+        Step(
+            "follow_up",
+            IncidentFollowUp,
+            Label("登记续报", "Add a follow-up report"),
+            guard=_after_first_report,
+            apply=_append_follow_up,
+            correctable=False,
+        ),
+        Step(
+            "close",
+            None,
+            Label("结束事件", "Close a reported, contained incident"),
+            guard=_contained_before_closing,
+        ),
+    ),
+    implied_events=implied_events,
+    labels={
+        "kind": Label("事件类型", "Kind"),
+        "severity": Label("级别", "Severity"),
+        "title": Label("标题", "Title"),
+        "started_at": Label("发生时间", "Started"),
+        "affected_users": Label("受影响用户数", "Users affected"),
+        "contained_at": Label("控制时间", "Contained"),
+        "reported_at": Label("报告时间", "Reported"),
+        "report_ref": Label("报告编号", "Report reference"),
+        "at": Label("时间", "Time"),
+        "follow_ups": Label("续报", "Follow-up reports"),
+    },
+    columns=("kind", "severity", "started_at", "contained_at", "reported_at"),
+    order_by=("started_at",),
+    order=(
+        Order("contained_at", "started_at", Label("发生时间", "start")),
+        Order("reported_at", "started_at", Label("发生时间", "start")),
+    ),
+    cli_options={"contained_at": "--at", "reported_at": "--at"},
+)

@@ -1,0 +1,168 @@
+"""What a register is, declared once: `RegisterSpec`, its `Step`s and field `Label`s.
+
+The generic service, API router, CLI commands, web forms and exports are all built from a spec, so a
+register is a spec, a model, schemas, a migration and its rules. Irregular parts are hooks on the
+spec (a guard before a step, a custom way to apply it, extra routes and commands) rather than copies
+of the generic code.
+
+This module imports no SQLAlchemy or FastAPI: `vats --help` lists the registers from their specs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from vats.registers.states import StateMachine
+
+if TYPE_CHECKING:
+    from vats.registers.events import Implied
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A name in Chinese first and English second: the one source of every field's display name."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+Values = Mapping[str, Any]
+"""Input values of one create or step, validated by its body model."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One action of the state machine with its input: what `act(..., action=...)` does."""
+
+    action: str  # "dispose", as in the machine
+    body: type[BaseModel] | None  # validated input; None for an action that takes none ("close")
+    summary: Label  # API summary, CLI help, web button
+    #: refuse the step for reasons the machine cannot express (record, validated body or None)
+    guard: Callable[[Any, Any], None] | None = None
+    #: change the record (record, validated body); default: copy every body field onto the record
+    apply: Callable[[Any, Any], None] | None = None
+    #: whether the body's fields may be corrected later (a follow-up note is added, not corrected)
+    correctable: bool = True
+    #: the CLI `add` command also takes this step's options and takes the step at once when given
+    on_create: bool = False
+    #: fields required given the other values (e.g. where records are kept, unless none were kept)
+    needs: Callable[[Values], Iterable[str]] | None = None
+
+    @property
+    def path(self) -> str:
+        """URL segment and CLI command name ("follow-up" for `follow_up`)."""
+        return self.action.replace("_", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """A date that must not precede another: `later` ≥ `earlier` (a field, or one chosen per record)."""
+
+    later: str
+    earlier: str | Callable[[Any], str]
+    label: Label  # what the earlier date is, for the error message
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterSpec:
+    """Everything the generic machinery needs to know about one register."""
+
+    key: str  # CLI command and subject prefix: "case"
+    plural: str  # API prefix and web slug: "cases"
+    title: Label
+    noun: Label  # one record: Label("案件", "case")
+    model: str  # "module:Class", imported only when a database is in play
+    machine: StateMachine
+    create: type[BaseModel]
+    create_summary: Label
+    out: type[BaseModel]
+    filters: type[BaseModel]
+    steps: tuple[Step, ...]
+    implied_events: Callable[[Any], list[Implied]]
+    labels: Mapping[str, Label]  # every body, filter and output field the register shows
+    columns: tuple[str, ...] = ()  # CLI list columns besides id, licence and status
+    order_by: tuple[str, ...] = ()  # list order (newest first) before the id
+    order: tuple[Order, ...] = ()  # dates that keep their order, in steps and corrections alike
+    may_be_future: tuple[str, ...] = ()  # dates of what is planned (a change's effective date)
+    #: fields required given the other create values (the reporting year of an annual report)
+    create_needs: Callable[[Values], Iterable[str]] | None = None
+    #: before a record is created: refuse, or return extra column values (session, data, licence)
+    before_create: Callable[[Any, Any, Any], Mapping[str, Any]] | None = None
+    cli_options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: "module:function" adding irregular routes to the register's router (filing attachments)
+    api_extras: str | None = None
+    #: "module:function" adding irregular commands to the register's CLI app
+    cli_extras: str | None = None
+
+    def __post_init__(self) -> None:
+        actions = {action for (_state, action) in self.machine.transitions}
+        missing = actions - {step.action for step in self.steps}
+        if missing and not (self.api_extras and self.cli_extras):
+            raise ValueError(f"{self.key}: machine actions without a step or extras: {sorted(missing)}")
+
+    @property
+    def title_zh(self) -> str:
+        return self.title.zh
+
+    @property
+    def title_en(self) -> str:
+        return self.title.en
+
+    def load_model(self) -> Any:
+        return self.load(self.model)
+
+    @staticmethod
+    def load(target: str) -> Any:
+        """The object a "module:name" reference names (imported when first needed)."""
+        module, _, name = target.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    def step(self, action: str) -> Step | None:
+        return next((s for s in self.steps if s.action == action), None)
+
+    def label(self, name: str) -> Label:
+        """A field's label; a field without one is a spec error the contract tests catch."""
+        found = self.labels.get(name) or COMMON_LABELS.get(name)
+        if found is None:
+            raise KeyError(f"{self.key}: no label for field {name!r}")
+        return found
+
+    def option(self, name: str) -> str:
+        """The CLI option of a field: `--content` for `content_ref` where the spec says so."""
+        return self.cli_options.get(name) or "--" + name.replace("_", "-")
+
+    def schemas(self) -> tuple[type[BaseModel], ...]:
+        """Input models whose fields may be corrected (create and the correctable steps' bodies)."""
+        bodies = tuple(s.body for s in self.steps if s.body is not None and s.correctable)
+        return (self.create, *bodies)
+
+
+COMMON_LABELS: Mapping[str, Label] = MappingProxyType(
+    {
+        "id": Label("编号", "ID"),
+        "subject": Label("记录标识", "Subject"),
+        "licence": Label("许可证编号", "Licence number"),
+        "organisation_id": Label("组织", "Organisation"),
+        "status": Label("状态", "Status"),
+        "note": Label("备注", "Note"),
+        "created_at": Label("创建时间", "Created"),
+        "updated_at": Label("更新时间", "Updated"),
+        "version": Label("版本", "Version"),
+        "actions": Label("可执行操作", "Actions"),
+        "due": Label("期限", "Due"),
+        "open_only": Label("只列未完成", "Open items only"),
+    }
+)
+"""Labels of the columns every register has (`RegisterColumns`, `RecordOut`, the common filters)."""
