@@ -11,17 +11,16 @@ This module imports no SQLAlchemy or FastAPI: `vats --help` lists the registers 
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
 from vats.registers.states import StateMachine
-
-if TYPE_CHECKING:
-    from vats.registers.events import Implied
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +35,30 @@ class Label:
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class Implied:
+    """An event a record's current state implies (type, date and fields besides the subject)."""
+
+    type: str
+    on: date
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def key(self) -> tuple[str, str, str]:
+        return identity(self.type, self.on, self.fields)
+
+
+def identity(type: str, on: date, fields: Mapping[str, Any]) -> tuple[str, str, str]:
+    """What makes two events the same for a record: type, date and fields (as stored JSON, so a date
+    field compares equal whether it was just built or read back)."""
+    data = {k: v for k, v in fields.items() if v is not None}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=_json_value)
+    return (type, on.isoformat(), text)
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 Values = Mapping[str, Any]

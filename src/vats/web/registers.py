@@ -331,11 +331,11 @@ def _record_page(
 
 def _correctable(info: Any, data: dict[str, Any]) -> list[tuple[str, Any]]:
     """(field, current value) of what the record page may correct: recorded values (and the note)."""
-    from vats.registers.corrections import corrections_of
+    from vats.registers.corrections import correctable
 
     return [
         (name, data.get(name))
-        for name in corrections_of(info).fields()
+        for name in correctable(info)
         if name in data and (data[name] is not None or name == "note")
     ]
 

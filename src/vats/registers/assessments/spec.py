@@ -18,8 +18,7 @@ from vats.registers.assessments.schemas import (
     AssessmentOut,
     AssessmentReport,
 )
-from vats.registers.events import Implied
-from vats.registers.spec import Label, Order, RegisterSpec, Step
+from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step
 from vats.registers.states import machine
 from vats.registers.vocab import vocabulary
 

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from vats.registers.cases.schemas import CaseCreate, CaseDispose, CaseFilters, CaseOut, CaseReport
-from vats.registers.events import Implied
-from vats.registers.spec import Label, Order, RegisterSpec, Step, Values
+from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step, Values
 from vats.registers.states import machine
 
 MACHINE = machine(

@@ -14,8 +14,7 @@ from datetime import date
 from typing import Any
 
 from vats.registers.changes.schemas import ChangeCreate, ChangeFile, ChangeFilters, ChangeOut
-from vats.registers.events import Implied
-from vats.registers.spec import Label, Order, RegisterSpec, Step, Values
+from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step, Values
 from vats.registers.states import machine
 from vats.registers.vocab import Term, vocabulary
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vats.registers.complaints.schemas import ComplaintCreate, ComplaintFilters, ComplaintOut, ComplaintReply
-from vats.registers.events import Implied
-from vats.registers.spec import Label, Order, RegisterSpec, Step
+from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step
 from vats.registers.states import machine
 
 MACHINE = machine(

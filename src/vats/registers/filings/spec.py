@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from vats.registers.events import Implied
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingOut, FilingSubmit
-from vats.registers.spec import Label, RegisterSpec, Step, Values
+from vats.registers.spec import Implied, Label, RegisterSpec, Step, Values
 from vats.registers.states import machine
 from vats.registers.vocab import vocabulary
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from vats.registers.events import Implied
 from vats.registers.incidents.schemas import (
     IncidentContain,
     IncidentCreate,
@@ -20,7 +19,7 @@ from vats.registers.incidents.schemas import (
     IncidentOut,
     IncidentReport,
 )
-from vats.registers.spec import Label, Order, RegisterSpec, Step
+from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step
 from vats.registers.states import TransitionError, machine
 
 MACHINE = machine(
