@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from vats.registers.schemas import RecordOut
 from vats.registers.states import StateMachine
 
 
@@ -110,7 +111,7 @@ class RegisterSpec:
     machine: StateMachine
     create: type[BaseModel]
     create_summary: Label
-    out: type[BaseModel]
+    out: type[RecordOut]
     filters: type[BaseModel]
     steps: tuple[Step, ...]
     implied_events: Callable[[Any], list[Implied]]

@@ -17,19 +17,18 @@ WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日"
 
 
 def code_values() -> tuple[str, ...]:
-    """Messages the templates translate from data (`_(ob.status.value)`): codes, weekday names, and
-    the registers' field and action names. Code values (latin) need a Chinese label too, so both
-    catalogues list them."""
+    """Messages the templates translate from data (`_(ob.status.value)`): codes and weekday names.
+    Code values (latin) need a Chinese label too, so both catalogues list them. Register field and
+    action names are not here: their labels come from the register specs."""
     from vats.model.findings import Severity
     from vats.model.licence import VALIDITY, SiteKind
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
-    from vats.web.registers import register_terms
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late",)  # register due summaries: satisfied after the deadline
     enums = [*ObligationStatus, *Severity, *Reliability, *SiteKind]
-    return (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
+    return (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)
 
 
 class Catalogue:
