@@ -1,7 +1,7 @@
 """Export one table (a register, usually) as CSV or XLSX with Chinese column headers.
 
-Headers come from each column's `info={"zh": "处置时间"}` (register teams declare them on their
-models), falling back to the column name; CSV is written with a UTF-8 BOM so Excel on a Chinese
+Headers are Chinese: a register's columns take their spec's labels (the one home of register field
+names), other tables each column's `info={"zh": "名称"}`, falling back to the column name; CSV is written with a UTF-8 BOM so Excel on a Chinese
 Windows opens it correctly. Rows are streamed, so a million-row register does not sit in memory.
 """
 
@@ -23,8 +23,21 @@ Format = Literal["csv", "xlsx"]
 
 
 def zh_header(table: Table) -> list[str]:
-    """Column headers: the declared Chinese name, else the column name."""
-    return [str(c.info.get("zh") or c.name) for c in table.columns]
+    """Column headers: the register's label or the column's declared Chinese name, else its name."""
+    labels = register_labels(table.name)
+    return [labels.get(c.name) or str(c.info.get("zh") or c.name) for c in table.columns]
+
+
+def register_labels(table_name: str) -> dict[str, str]:
+    """column -> Chinese label, when the table is a register's (empty otherwise)."""
+    from vats.registers import specs
+    from vats.registers.spec import COMMON_LABELS
+
+    for spec in specs():
+        if spec.load_model().__tablename__ == table_name:
+            names = {**COMMON_LABELS, **spec.labels}
+            return {name: label.zh for name, label in names.items()}
+    return {}
 
 
 def _cell(value: Any, *, xlsx: bool) -> Any:
