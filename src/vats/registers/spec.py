@@ -15,6 +15,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, lru_cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -70,9 +72,8 @@ Values = Mapping[str, Any]
 class Step:
     """One action of the state machine with its input: what `act(..., action=...)` does."""
 
-    action: str  # "dispose", as in the machine
-    body: type[BaseModel] | None  # validated input; None for an action that takes none ("close")
-    summary: Label  # API summary, CLI help, web button
+    action: str  # "dispose", as in the machine; its summary is in data/labels.yaml
+    body: type[BaseModel] | None = None  # validated input; None for an action that takes none ("close")
     #: refuse the step for reasons the machine cannot express (record, validated body or None)
     guard: Callable[[Any, Any], None] | None = None
     #: change the record (record, validated body); default: copy every body field onto the record
@@ -96,26 +97,21 @@ class Order:
 
     later: str
     earlier: str | Callable[[Any], str]
-    label: Label  # what the earlier date is, for the error message
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterSpec:
-    """Everything the generic machinery needs to know about one register."""
+    """Everything the generic machinery needs to know about one register. Its display names (title,
+    field labels, step summaries) live in `data/labels.yaml` under its plural."""
 
-    key: str  # CLI command and subject prefix: "case"
-    plural: str  # API prefix and web slug: "cases"
-    title: Label
-    noun: Label  # one record: Label("案件", "case")
+    plural: str  # API prefix and web slug: "cases"; the machine's name is the key ("case")
     model: str  # "module:Class", imported only when a database is in play
     machine: StateMachine
     create: type[BaseModel]
-    create_summary: Label
     out: type[RecordOut]
     filters: type[BaseModel]
     steps: tuple[Step, ...]
     implied_events: Callable[[Any], list[Implied]]
-    labels: Mapping[str, Label]  # every body, filter and output field the register shows
     columns: tuple[str, ...] = ()  # CLI list columns besides id, licence and status
     order_by: tuple[str, ...] = ()  # list order (newest first) before the id
     order: tuple[Order, ...] = ()  # dates that keep their order, in steps and corrections alike
@@ -137,6 +133,31 @@ class RegisterSpec:
             raise ValueError(f"{self.key}: machine actions without a step or extras: {sorted(missing)}")
 
     @property
+    def key(self) -> str:
+        """CLI command and subject prefix: "case"."""
+        return self.machine.name
+
+    @property
+    def text(self) -> RegisterText:
+        return register_text(self.plural)
+
+    @property
+    def title(self) -> Label:
+        return self.text.title
+
+    @property
+    def noun(self) -> Label:
+        return self.text.noun
+
+    @property
+    def create_summary(self) -> Label:
+        return self.text.create
+
+    @property
+    def labels(self) -> Mapping[str, Label]:
+        return self.text.fields
+
+    @property
     def title_zh(self) -> str:
         return self.title.zh
 
@@ -144,23 +165,27 @@ class RegisterSpec:
     def title_en(self) -> str:
         return self.title.en
 
-    def load_model(self) -> Any:
-        return self.load(self.model)
-
     @staticmethod
     def load(target: str) -> Any:
         """The object a "module:name" reference names (imported when first needed)."""
         module, _, name = target.partition(":")
         return getattr(importlib.import_module(module), name)
 
+    def load_model(self) -> Any:
+        return self.load(self.model)
+
     def step(self, action: str) -> Step | None:
         return next((s for s in self.steps if s.action == action), None)
 
+    def summary(self, action: str) -> Label:
+        """What a step does: API summary, CLI help, web button."""
+        return self.text.steps[action]
+
     def label(self, name: str) -> Label:
         """A field's label; a field without one is a spec error the contract tests catch."""
-        found = self.labels.get(name) or COMMON_LABELS.get(name)
+        found = self.labels.get(name) or common_labels().get(name)
         if found is None:
-            raise KeyError(f"{self.key}: no label for field {name!r}")
+            raise KeyError(f"{self.key}: no label for field {name!r} in data/labels.yaml")
         return found
 
     def option(self, name: str) -> str:
@@ -173,20 +198,46 @@ class RegisterSpec:
         return (self.create, *bodies)
 
 
-COMMON_LABELS: Mapping[str, Label] = MappingProxyType(
-    {
-        "id": Label("编号", "ID"),
-        "subject": Label("记录标识", "Subject"),
-        "licence": Label("许可证编号", "Licence number"),
-        "organisation_id": Label("组织", "Organisation"),
-        "status": Label("状态", "Status"),
-        "note": Label("备注", "Note"),
-        "created_at": Label("创建时间", "Created"),
-        "updated_at": Label("更新时间", "Updated"),
-        "version": Label("版本", "Version"),
-        "actions": Label("可执行操作", "Actions"),
-        "due": Label("期限", "Due"),
-        "open_only": Label("只列未完成", "Open items only"),
-    }
-)
-"""Labels of the columns every register has (`RegisterColumns`, `RecordOut`, the common filters)."""
+# --- display names, from data/labels.yaml ---------------------------------------------------------
+
+LABELS_PATH = Path(__file__).resolve().parent / "data" / "labels.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterText:
+    title: Label
+    noun: Label  # one record: Label("案件", "case")
+    create: Label  # what creating a record does
+    steps: Mapping[str, Label]
+    fields: Mapping[str, Label]
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(LABELS_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _label(pair: list[str]) -> Label:
+    zh, en = pair
+    return Label(zh, en)
+
+
+@cache
+def register_text(plural: str) -> RegisterText:
+    entry = _texts()[plural]
+    return RegisterText(
+        title=_label(entry["title"]),
+        noun=_label(entry["noun"]),
+        create=_label(entry["create"]),
+        steps=MappingProxyType({k: _label(v) for k, v in entry["steps"].items()}),
+        fields=MappingProxyType({k: _label(v) for k, v in entry["fields"].items()}),
+    )
+
+
+@lru_cache(maxsize=1)
+def common_labels() -> Mapping[str, Label]:
+    """Labels of the columns every register has (`RegisterColumns`, `RecordOut`, the common filters)."""
+    return MappingProxyType({k: _label(v) for k, v in _texts()["common"].items()})

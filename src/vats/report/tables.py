@@ -1,8 +1,9 @@
 """Export one table (a register, usually) as CSV or XLSX with Chinese column headers.
 
-Headers are Chinese: a register's columns take their spec's labels (the one home of register field
-names), other tables each column's `info={"zh": "名称"}`, falling back to the column name; CSV is written with a UTF-8 BOM so Excel on a Chinese
-Windows opens it correctly. Rows are streamed, so a million-row register does not sit in memory.
+Headers are Chinese: a register's columns take their spec's labels (the one home of register
+field names), other tables each column's `info={"zh": "名称"}`, else the column name. CSV is
+written with a UTF-8 BOM so Excel on a Chinese Windows opens it correctly. Rows are streamed, so
+a million-row register does not sit in memory.
 """
 
 from __future__ import annotations
@@ -31,12 +32,11 @@ def zh_header(table: Table) -> list[str]:
 def register_labels(table_name: str) -> dict[str, str]:
     """column -> Chinese label, when the table is a register's (empty otherwise)."""
     from vats.registers import specs
-    from vats.registers.spec import COMMON_LABELS
 
     for spec in specs():
         if spec.load_model().__tablename__ == table_name:
-            names = {**COMMON_LABELS, **spec.labels}
-            return {name: label.zh for name, label in names.items()}
+            model = spec.load_model()
+            return {c.name: spec.label(c.name).zh for c in model.__table__.columns}
     return {}
 
 

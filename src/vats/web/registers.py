@@ -248,7 +248,7 @@ def _record_page(
         if step is None:
             continue  # an action beyond the spec's steps (file attachments: their own form below)
         fields = form_fields(spec, step.body, lang) if step.body else []
-        actions.append((action, step.summary.text(lang), fields))
+        actions.append((action, spec.summary(action).text(lang), fields))
     data = record.model_dump()
     return render(
         request,

@@ -18,7 +18,7 @@ from vats.registers.assessments.schemas import (
     AssessmentOut,
     AssessmentReport,
 )
-from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step
+from vats.registers.spec import Implied, Order, RegisterSpec, Step
 from vats.registers.states import machine
 from vats.registers.vocab import vocabulary
 
@@ -56,37 +56,19 @@ def implied_events(assessment: Any) -> list[Implied]:
 
 
 SPEC = RegisterSpec(
-    key="assessment",
-    plural="assessments",
-    title=Label("安全评估", "Security assessments"),
-    noun=Label("评估", "assessment"),
-    model="vats.registers.assessments.models:Assessment",
-    machine=MACHINE,
+    "assessments",
+    "vats.registers.assessments.models:Assessment",
+    MACHINE,
     create=AssessmentCreate,
-    create_summary=Label("登记评估", "Register an assessment (give the completion date if it is done)"),
     out=AssessmentOut,
     filters=AssessmentFilters,
     steps=(
-        Step(
-            "complete",
-            AssessmentComplete,
-            Label("登记完成", "Record completion (starts the 30-day report clock for new business)"),
-            on_create=True,
-        ),
-        Step("report", AssessmentReport, Label("登记报送", "Record submission of the written report")),
-        Step("close", None, Label("归档", "Close a reported assessment")),
+        Step("complete", AssessmentComplete, on_create=True),
+        Step("report", AssessmentReport),
+        Step("close"),
     ),
     implied_events=implied_events,
-    labels={
-        "kind": Label("评估类型", "Kind"),
-        "scope": Label("评估范围", "Scope"),
-        "unit": Label("网络单元", "Network unit"),
-        "level": Label("定级级别", "Grade (1–5)"),
-        "completed_at": Label("完成日期", "Completed"),
-        "reported_at": Label("报送日期", "Report submitted"),
-        "report_ref": Label("报告编号", "Report reference"),
-    },
     columns=("kind", "scope", "level", "completed_at", "reported_at"),
     order_by=("completed_at",),
-    order=(Order("reported_at", "completed_at", Label("完成日期", "completion")),),
+    order=(Order("reported_at", "completed_at"),),
 )

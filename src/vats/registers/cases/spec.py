@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from vats.registers.cases.schemas import CaseCreate, CaseDispose, CaseFilters, CaseOut, CaseReport
-from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step, Values
+from vats.registers.spec import Implied, Order, RegisterSpec, Step, Values
 from vats.registers.states import machine
 
 MACHINE = machine(
@@ -43,44 +43,20 @@ def _records_ref_needed(values: Values) -> Iterable[str]:
 
 
 SPEC = RegisterSpec(
-    key="case",
-    plural="cases",
-    title=Label("违法信息处置", "Illegal-information disposal cases"),
-    noun=Label("案件", "case"),
-    model="vats.registers.cases.models:DisposalCase",
-    machine=MACHINE,
+    "cases",
+    "vats.registers.cases.models:DisposalCase",
+    MACHINE,
     create=CaseCreate,
-    create_summary=Label("登记案件", "Open a case for illegal content found on a site"),
     out=CaseOut,
     filters=CaseFilters,
     steps=(
-        Step(
-            "dispose",
-            CaseDispose,
-            Label("登记处置", "Record the disposal (starts the 10-working-day report clock)"),
-            needs=_records_ref_needed,
-        ),
-        Step("report", CaseReport, Label("登记上报", "Record the report to the telecom authority")),
-        Step("close", None, Label("结案", "Close a reported case")),
+        Step("dispose", CaseDispose, needs=_records_ref_needed),
+        Step("report", CaseReport),
+        Step("close"),
     ),
     implied_events=implied_events,
-    labels={
-        "site": Label("发现的网站或应用", "Site or app"),
-        "content_ref": Label("内容引用", "Content reference"),
-        "category": Label("违法类别", "Category"),
-        "discovered_at": Label("发现日期", "Discovered"),
-        "disposed_at": Label("处置日期", "Disposed"),
-        "action": Label("处置方式", "Action taken"),
-        "records_kept": Label("已保存记录", "Records kept"),
-        "records_ref": Label("记录保存位置", "Where records are kept"),
-        "reported_at": Label("上报日期", "Reported"),
-        "receipt_no": Label("回执编号", "Receipt number"),
-    },
     columns=("site", "category", "discovered_at", "disposed_at", "reported_at"),
     order_by=("discovered_at",),
-    order=(
-        Order("disposed_at", "discovered_at", Label("发现日期", "discovery")),
-        Order("reported_at", "disposed_at", Label("处置日期", "disposal")),
-    ),
+    order=(Order("disposed_at", "discovered_at"), Order("reported_at", "disposed_at")),
     cli_options={"content_ref": "--content", "receipt_no": "--receipt", "records_kept": "--no-records"},
 )

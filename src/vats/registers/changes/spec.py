@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from vats.registers.changes.schemas import ChangeCreate, ChangeFile, ChangeFilters, ChangeOut
-from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step, Values
+from vats.registers.spec import Implied, Order, RegisterSpec, Step, Values
 from vats.registers.states import machine
 from vats.registers.vocab import Term, vocabulary
 
@@ -65,35 +65,16 @@ def _date_the_kind_needs(values: Values) -> Iterable[str]:
 
 
 SPEC = RegisterSpec(
-    key="change",
-    plural="changes",
-    title=Label("公司变更", "Corporate changes"),
-    noun=Label("变更", "change"),
-    model="vats.registers.changes.models:CorporateChange",
-    machine=MACHINE,
+    "changes",
+    "vats.registers.changes.models:CorporateChange",
+    MACHINE,
     create=ChangeCreate,
-    create_summary=Label("登记变更", "Record a corporate change (the application clock starts)"),
     out=ChangeOut,
     filters=ChangeFilters,
-    steps=(
-        Step("file", ChangeFile, Label("登记已申请", "Record the application filed with the authority")),
-        Step("close", None, Label("办结", "Close a filed change")),
-    ),
+    steps=(Step("file", ChangeFile), Step("close")),
     implied_events=implied_events,
-    labels={
-        "kind": Label("变更类型", "Kind"),
-        "description": Label("说明", "Description"),
-        "decided_at": Label("作出决定日期", "Decided"),
-        "registered_at": Label("登记变更日期", "Registered"),
-        "effective_at": Label("生效日期", "Effective"),
-        "filed_at": Label("申请日期", "Filed"),
-        "receipt_no": Label("受理编号", "Receipt number"),
-    },
     columns=("kind", "decided_at", "registered_at", "effective_at", "filed_at"),
-    order=(
-        Order("effective_at", "decided_at", Label("决定日期", "decision")),
-        Order("filed_at", trigger_field, Label("变更日期", "change date")),
-    ),
+    order=(Order("effective_at", "decided_at"), Order("filed_at", trigger_field)),
     may_be_future=("effective_at",),
     create_needs=_date_the_kind_needs,
     cli_options={"receipt_no": "--receipt"},

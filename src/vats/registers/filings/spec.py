@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingOut, FilingSubmit
-from vats.registers.spec import Implied, Label, RegisterSpec, Step, Values
+from vats.registers.spec import Implied, RegisterSpec, Step, Values
 from vats.registers.states import machine
 from vats.registers.vocab import vocabulary
 
@@ -80,35 +80,14 @@ def _year_of_annual_reports(values: Values) -> Iterable[str]:
 
 
 SPEC = RegisterSpec(
-    key="filing",
-    plural="filings",
-    title=Label("申报材料", "Filings"),
-    noun=Label("申报", "filing"),
-    model="vats.registers.filings.models:Filing",
-    machine=MACHINE,
+    "filings",
+    "vats.registers.filings.models:Filing",
+    MACHINE,
     create=FilingCreate,
-    create_summary=Label("登记申报", "Record a filing (give the submission date if it was submitted)"),
     out=FilingOut,
     filters=FilingFilters,
-    steps=(
-        Step(
-            "submit",
-            FilingSubmit,
-            Label("登记已提交", "Record submission to the authority"),
-            guard=_filed_after_the_year,
-            on_create=True,
-        ),
-        Step("close", None, Label("办结", "Close a submitted filing")),
-    ),
+    steps=(Step("submit", FilingSubmit, guard=_filed_after_the_year, on_create=True), Step("close")),
     implied_events=implied_events,
-    labels={
-        "kind": Label("申报类型", "Kind"),
-        "year": Label("报告年度", "Reporting year"),
-        "title": Label("标题", "Title"),
-        "submitted_at": Label("提交日期", "Submitted"),
-        "receipt_no": Label("受理编号", "Receipt number"),
-        "attachments": Label("附件", "Attachments"),
-    },
     columns=("kind", "year", "title", "submitted_at", "receipt_no"),
     create_needs=_year_of_annual_reports,
     before_create=_one_live_report_per_year,

@@ -163,7 +163,7 @@ def _step_route(router: APIRouter, spec: RegisterSpec, step: Step) -> None:
         take_step,
         _params((id_name, int), *body, *_WRITE),
         response_model=spec.out,
-        summary=str(step.summary),
+        summary=str(spec.summary(step.action)),
     )
 
 

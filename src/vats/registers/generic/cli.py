@@ -129,7 +129,7 @@ def _step_command(app: typer.Typer, spec: RegisterSpec, step: Step) -> None:
 
     own = _options(spec, step.body) if step.body else []
     params = [_id(spec), *own, _plain("expected_version", VersionOpt, None), *_tail()]
-    _command(app, step.path, take, params, help=str(step.summary))
+    _command(app, step.path, take, params, help=str(spec.summary(step.action)))
 
 
 # --- options and values -----------------------------------------------------------------------------

@@ -27,7 +27,8 @@ def check_dates(
         a, b = merged.get(rule.later), merged.get(earlier)
         if a is not None and b is not None:
             field = rule.later if rule.later in changed else earlier
-            not_before(a, b, field=field, earlier_name=f"{rule.label.zh} {rule.label.en}")
+            what = spec.label(earlier)
+            not_before(a, b, field=field, earlier_name=f"{what.zh} {what.en.lower()}")
 
 
 def current(record: Any, spec: RegisterSpec) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from vats.registers.incidents.schemas import (
     IncidentOut,
     IncidentReport,
 )
-from vats.registers.spec import Implied, Label, Order, RegisterSpec, Step
+from vats.registers.spec import Implied, Order, RegisterSpec, Step
 from vats.registers.states import TransitionError, machine
 
 MACHINE = machine(
@@ -64,7 +64,7 @@ def _after_first_report(incident: Any, data: Any) -> None:
     not_before(aware(data.at), incident.reported_at, field="at", earlier_name="首次报告 first report")
 
 
-def _append_follow_up(incident: Any, data: Any) -> None:
+def _append(incident: Any, data: Any) -> None:
     from vats.registers.base import aware
 
     # a new list, so SQLAlchemy sees the change (JSON columns are not mutation-tracked)
@@ -72,57 +72,21 @@ def _append_follow_up(incident: Any, data: Any) -> None:
 
 
 SPEC = RegisterSpec(
-    key="incident",
-    plural="incidents",
-    title=Label("网络安全事件", "Security incidents"),
-    noun=Label("事件", "incident"),
-    model="vats.registers.incidents.models:Incident",
-    machine=MACHINE,
+    "incidents",
+    "vats.registers.incidents.models:Incident",
+    MACHINE,
     create=IncidentCreate,
-    create_summary=Label("登记事件", "Register an incident (report it immediately)"),
     out=IncidentOut,
     filters=IncidentFilters,
     steps=(
-        Step(
-            "contain",
-            IncidentContain,
-            Label("登记已控制", "Record when the incident was contained"),
-            guard=_contained_once,
-        ),
-        Step("report", IncidentReport, Label("登记报告", "Record the report to the telecom authority")),
-        Step(
-            "follow_up",
-            IncidentFollowUp,
-            Label("登记续报", "Add a follow-up report"),
-            guard=_after_first_report,
-            apply=_append_follow_up,
-            correctable=False,
-        ),
-        Step(
-            "close",
-            None,
-            Label("结束事件", "Close a reported, contained incident"),
-            guard=_contained_before_closing,
-        ),
+        Step("contain", IncidentContain, guard=_contained_once),
+        Step("report", IncidentReport),
+        Step("follow_up", IncidentFollowUp, guard=_after_first_report, apply=_append, correctable=False),
+        Step("close", guard=_contained_before_closing),
     ),
     implied_events=implied_events,
-    labels={
-        "kind": Label("事件类型", "Kind"),
-        "severity": Label("级别", "Severity"),
-        "title": Label("标题", "Title"),
-        "started_at": Label("发生时间", "Started"),
-        "affected_users": Label("受影响用户数", "Users affected"),
-        "contained_at": Label("控制时间", "Contained"),
-        "reported_at": Label("报告时间", "Reported"),
-        "report_ref": Label("报告编号", "Report reference"),
-        "at": Label("时间", "Time"),
-        "follow_ups": Label("续报", "Follow-up reports"),
-    },
     columns=("kind", "severity", "started_at", "contained_at", "reported_at"),
     order_by=("started_at",),
-    order=(
-        Order("contained_at", "started_at", Label("发生时间", "start")),
-        Order("reported_at", "started_at", Label("发生时间", "start")),
-    ),
+    order=(Order("contained_at", "started_at"), Order("reported_at", "started_at")),
     cli_options={"contained_at": "--at", "reported_at": "--at"},
 )
