@@ -15,29 +15,14 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel
 
+from vats.registers.labels import Label, RegisterText, common_labels, register_text
 from vats.registers.schemas import RecordOut
 from vats.registers.states import StateMachine
-
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    """A name in Chinese first and English second: the one source of every field's display name."""
-
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return f"{self.zh} / {self.en}"
-
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +87,7 @@ class Order:
 @dataclass(frozen=True, slots=True)
 class RegisterSpec:
     """Everything the generic machinery needs to know about one register. Its display names (title,
-    field labels, step summaries) live in `data/labels.yaml` under its plural."""
+    field labels, step summaries, state names) live in `data/labels.yaml` under its key."""
 
     plural: str  # API prefix and web slug: "cases"; the machine's name is the key ("case")
     model: str  # "module:Class", imported only when a database is in play
@@ -139,7 +124,7 @@ class RegisterSpec:
 
     @property
     def text(self) -> RegisterText:
-        return register_text(self.plural)
+        return register_text(self.key)
 
     @property
     def title(self) -> Label:
@@ -198,46 +183,4 @@ class RegisterSpec:
         return (self.create, *bodies)
 
 
-# --- display names, from data/labels.yaml ---------------------------------------------------------
-
-LABELS_PATH = Path(__file__).resolve().parent / "data" / "labels.yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterText:
-    title: Label
-    noun: Label  # one record: Label("案件", "case")
-    create: Label  # what creating a record does
-    steps: Mapping[str, Label]
-    fields: Mapping[str, Label]
-
-
-@lru_cache(maxsize=1)
-def _texts() -> dict[str, Any]:
-    import yaml
-
-    data: dict[str, Any] = yaml.safe_load(LABELS_PATH.read_text(encoding="utf-8"))
-    return data
-
-
-def _label(pair: list[str]) -> Label:
-    zh, en = pair
-    return Label(zh, en)
-
-
-@cache
-def register_text(plural: str) -> RegisterText:
-    entry = _texts()[plural]
-    return RegisterText(
-        title=_label(entry["title"]),
-        noun=_label(entry["noun"]),
-        create=_label(entry["create"]),
-        steps=MappingProxyType({k: _label(v) for k, v in entry["steps"].items()}),
-        fields=MappingProxyType({k: _label(v) for k, v in entry["fields"].items()}),
-    )
-
-
-@lru_cache(maxsize=1)
-def common_labels() -> Mapping[str, Label]:
-    """Labels of the columns every register has (`RegisterColumns`, `RecordOut`, the common filters)."""
-    return MappingProxyType({k: _label(v) for k, v in _texts()["common"].items()})
+__all__ = ["Implied", "Label", "Order", "RegisterSpec", "Step", "Values", "identity"]

@@ -50,7 +50,12 @@ class StateMachine:
         return (state, action) in self.transitions
 
     def label(self, state: str) -> str:
-        return self.labels.get(state, state)
+        """The state's Chinese name (from the register's labels), else the state itself."""
+        if state in self.labels:
+            return self.labels[state]
+        from vats.registers.labels import state_label
+
+        return state_label(self.name, state)
 
     def apply(self, state: str, action: str, *, subject: str) -> str:
         """The state after `action`, or TransitionError naming the subject, state and allowed actions."""

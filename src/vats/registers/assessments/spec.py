@@ -31,7 +31,6 @@ MACHINE = machine(
         ("reported", "close", "closed"),
     ],
     open_states=("planned", "completed"),
-    labels={"planned": "计划中", "completed": "已完成待报送", "reported": "已报送", "closed": "已归档"},
 )
 
 

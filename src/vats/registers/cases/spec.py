@@ -23,7 +23,6 @@ MACHINE = machine(
         ("reported", "close", "closed"),
     ],
     open_states=("open", "disposed"),
-    labels={"open": "待处置", "disposed": "已处置待上报", "reported": "已上报", "closed": "已结案"},
 )
 
 

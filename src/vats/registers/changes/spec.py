@@ -23,7 +23,6 @@ MACHINE = machine(
     initial="open",
     edges=[("open", "file", "filed"), ("filed", "close", "closed")],
     open_states=("open",),
-    labels={"open": "待申请", "filed": "已申请", "closed": "已办结"},
 )
 
 

@@ -17,7 +17,6 @@ MACHINE = machine(
     initial="open",
     edges=[("open", "reply", "replied"), ("replied", "close", "closed")],
     open_states=("open",),
-    labels={"open": "待答复", "replied": "已答复", "closed": "已结案"},
 )
 
 

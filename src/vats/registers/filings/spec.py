@@ -27,7 +27,6 @@ MACHINE = machine(
         ("submitted", "close", "closed"),
     ],
     open_states=("draft",),
-    labels={"draft": "准备中", "submitted": "已提交", "closed": "已办结"},
 )
 
 

@@ -33,7 +33,6 @@ MACHINE = machine(
         ("reported", "close", "closed"),
     ],
     open_states=("open", "reported"),
-    labels={"open": "处置中待报告", "reported": "已报告", "closed": "已结束"},
 )
 
 
