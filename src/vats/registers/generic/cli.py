@@ -149,6 +149,8 @@ def _param(name: str, annotation: Any, spec: RegisterSpec, field: FieldInfo) -> 
         option = option or ("--no-" if default_true else "--") + name.replace("_", "-")
         if name == "open_only":
             option = "--open"
+        if default_true:  # the flag says "not": --no-records for records_kept
+            label = f"否：{spec.label(name).zh} / not: {spec.label(name).en.lower()}"
         return _plain(name, Annotated[bool, typer.Option(option, help=label)], False)
     hint = {date: " (YYYY-MM-DD)", datetime: " (YYYY-MM-DD HH:MM, 北京时间 Beijing)"}.get(base, "")
     kind = int | None if base is int else str | None
