@@ -37,3 +37,14 @@ def test_serve_migrates_answers_probes_and_logs_json(tmp_path: Path) -> None:
     assert lines, log.read_text()
     records = [json.loads(line) for line in lines]
     assert all({"ts", "level", "logger", "msg"} <= set(r) for r in records)
+
+
+def test_serve_refuses_a_malformed_trusted_proxies_setting(tmp_path: Path) -> None:
+    import os
+
+    db = f"sqlite:///{tmp_path / 'fresh.db'}"
+    env = {**os.environ, "VATS_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}
+    cmd = [sys.executable, "-m", "vats.cli.main", "serve", "--port", str(free_port()), "--db", db]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "VATS_TRUSTED_PROXIES" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "fresh.db").exists()

@@ -60,6 +60,7 @@ NO_REFERENCE = {
     ("GET", "/account"): "the caller's own account",
     ("POST", "/account/token"): "creates a token for the caller",
     ("POST", "/account/feed"): "creates the caller's feed",
+    ("POST", "/account/password"): "changes the caller's own password only",
 }
 
 
@@ -144,6 +145,29 @@ CASES: dict[tuple[str, str], Cases] = {
         for p, rid in w.records.items()
     ],
     ("POST", "/registers/{plural}/{record_id}/{action}"): _register_actions,
+    ("GET", "/admin/users"): lambda w: [Case("GET", "/admin/users")],
+    ("POST", "/admin/users"): lambda w: [
+        Case("POST", "/admin/users", {"name": "intruder", "role": "admin", "password": "long enough pass"})
+    ],
+    ("POST", "/admin/users/role"): lambda w: [
+        Case("POST", "/admin/users/role", {"user": USER_B, "role": "admin"})
+    ],
+    ("POST", "/admin/users/disable"): lambda w: [Case("POST", "/admin/users/disable", {"user": USER_B})],
+    ("POST", "/admin/users/enable"): lambda w: [Case("POST", "/admin/users/enable", {"user": USER_B})],
+    ("POST", "/admin/users/password"): lambda w: [
+        Case("POST", "/admin/users/password", {"user": USER_B, "password": "taken over 123"})
+    ],
+    ("POST", "/admin/users/grants"): lambda w: [
+        Case("POST", "/admin/users/grants", {"user": "officer", "organisation": str(w.org_b)}),
+        Case("POST", "/admin/users/grants", {"user": USER_B, "organisation": str(w.org_a)}),
+    ],
+    ("POST", "/admin/users/grants/revoke"): lambda w: [
+        Case("POST", "/admin/users/grants/revoke", {"user": USER_B, "organisation": str(w.org_b)})
+    ],
+    ("GET", "/account/sessions"): _read("/account/sessions"),
+    ("POST", "/account/sessions/revoke"): lambda w: [
+        Case("POST", "/account/sessions/revoke", {"handle": "f" * 64}),
+    ],
 }
 
 

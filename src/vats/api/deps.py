@@ -22,23 +22,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from vats.model.errors import InputError, NotFoundError, VatsError
-
-
-class Role(StrEnum):
-    """The four roles. Writes to registers: admin, officer. The audit log: admin, auditor."""
-
-    ADMIN = "admin"
-    OFFICER = "officer"
-    VIEWER = "viewer"
-    AUDITOR = "auditor"
-
+from vats.model.roles import Role as Role  # re-exported: routers import it from here
 
 READERS: tuple[Role, ...] = (Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.AUDITOR)
 WRITERS: tuple[Role, ...] = (Role.ADMIN, Role.OFFICER)

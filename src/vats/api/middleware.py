@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -24,8 +25,19 @@ DOCS_CSP = (
 )
 
 
+STATIC_PREFIX = "/static/"
+_FEED_PATH = re.compile(r"^/calendar/[^/]+\.ics$")
+
+
+def loggable_path(path: str) -> str:
+    """The request path as written to the access log: a calendar feed's path is its credential, so
+    the secret is replaced."""
+    return "/calendar/[redacted].ics" if _FEED_PATH.match(path) else path
+
+
 class SecurityHeadersMiddleware:
-    """CSP, frame-ancestors, nosniff, referrer policy; HSTS when the cookie must be Secure."""
+    """CSP, frame-ancestors, nosniff, referrer policy; HSTS when the cookie must be Secure;
+    `Cache-Control: no-store` on everything but static assets unless a route chose its own."""
 
     def __init__(self, app: ASGIApp, *, secure_cookies: bool = False) -> None:
         self.app = app
@@ -37,6 +49,9 @@ class SecurityHeadersMiddleware:
             return
         csp = DOCS_CSP if scope["path"] == "/api/v1/docs" else CSP
         https = scope.get("scheme") == "https"
+        # Pages and API answers carry someone's data: no browser or proxy may keep a copy. Static
+        # assets are the same for everyone and keep their validators.
+        static = scope["path"].startswith(STATIC_PREFIX)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -50,6 +65,8 @@ class SecurityHeadersMiddleware:
                 ]
                 if https or self.secure_cookies:
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
+                if not static and not any(k.lower() == b"cache-control" for k, _v in headers):
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 
@@ -118,7 +135,7 @@ class RequestLogMiddleware:
                     extra={
                         "fields": {
                             "method": scope["method"],
-                            "path": scope["path"],
+                            "path": loggable_path(scope["path"]),
                             "status": status,
                             "ms": round((time.perf_counter() - start) * 1000, 2),
                             "actor": getattr(principal, "name", None),

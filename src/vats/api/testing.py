@@ -66,7 +66,7 @@ def prepare_database(
 ) -> dict[str, str]:
     """Migrate; create one organisation and one user per role (named after the role) with an API
     token each. Non-admin users are granted that organisation (admins see every organisation)."""
-    from vats.api import accounts
+    from vats.store import accounts
     from vats.store.db import make_engine, session_scope, upgrade
     from vats.store.organisations import add_organisation
 
@@ -91,8 +91,12 @@ def start_server(
     env: dict[str, str] | None = None,
     workers: int = 1,
     timeout_s: float = 60.0,
+    via_serve: bool = False,
 ) -> Server:
-    """Start uvicorn on a free port and wait until /healthz answers (raises with the log if not)."""
+    """Start uvicorn on a free port and wait until /healthz answers (raises with the log if not).
+
+    `via_serve` runs the operator's command, `vats serve` (its uvicorn options, JSON access log at
+    info level) instead of uvicorn's command line."""
     port = free_port()
     log = workdir / f"server-{port}.log"
     full_env = {**os.environ, "VATS_DATABASE_URL": db_url, "VATS_SCHEDULER": "0", **(env or {})}
@@ -100,7 +104,13 @@ def start_server(
         sys.executable, "-m", "uvicorn", "vats.api.app:app_from_env", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", str(KEEP_ALIVE_S),
+        *_proxy_arguments(full_env),
     ]  # fmt: skip
+    if via_serve:
+        cmd = [
+            sys.executable, "-m", "vats.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--db", db_url, "--workers", str(workers), "--no-scheduler",
+        ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(url=f"http://127.0.0.1:{port}", db_url=db_url, process=process, log=log)
@@ -117,6 +127,16 @@ def start_server(
     raise RuntimeError(f"server did not start:\n{log.read_text(errors='replace')}")
 
 
+def _proxy_arguments(env: dict[str, str]) -> list[str]:
+    """The command-line twin of `vats serve`'s proxy options (see `settings.proxy_options`)."""
+    from vats.api.settings import trusted_proxies
+
+    trusted = trusted_proxies(env.get("VATS_TRUSTED_PROXIES"))
+    return (
+        ["--proxy-headers", "--forwarded-allow-ips", ",".join(trusted)] if trusted else ["--no-proxy-headers"]
+    )
+
+
 def stop_server(server: Server) -> None:
     if server.process is None:
         return
@@ -129,10 +149,12 @@ def stop_server(server: Server) -> None:
 
 
 @contextmanager
-def running_server(db_url: str, workdir: Path, *, env: dict[str, str] | None = None) -> Iterator[Server]:
+def running_server(
+    db_url: str, workdir: Path, *, env: dict[str, str] | None = None, via_serve: bool = False
+) -> Iterator[Server]:
     """Prepare the database (users, organisation), run the server, stop it afterwards."""
     tokens = prepare_database(db_url)
-    server = start_server(db_url, workdir, env=env)
+    server = start_server(db_url, workdir, env=env, via_serve=via_serve)
     server.tokens = tokens
     try:
         yield server

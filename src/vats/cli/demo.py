@@ -112,10 +112,10 @@ def _demo_dir() -> Path:
 
 def _load_portfolio(url: str, paths: list[Path], console: Console) -> str:
     """Create (or reuse) the demo database, import the examples once, and (re)set the demo login."""
-    from vats.api.accounts import create_user, set_password
     from vats.checks.inventory import load_inventory
     from vats.reference.examples import example_events_path, example_inventory_path
     from vats.rules.events import load_events
+    from vats.store.accounts import create_user, reset_password
     from vats.store.checks import import_inventory
     from vats.store.db import make_engine, session_scope, upgrade
     from vats.store.events import record_event
@@ -142,7 +142,7 @@ def _load_portfolio(url: str, paths: list[Path], console: Console) -> str:
         if session.scalar(select(Actor).where(Actor.name == DEMO_USER)) is None:
             create_user(session, name=DEMO_USER, role="admin", password=password)
         else:
-            set_password(session, name=DEMO_USER, password=password)
+            reset_password(session, name=DEMO_USER, password=password)
     engine.dispose()
     console.print(f"已导入 {imported} 份许可证 / {imported} licences in the demo database")
     return password

@@ -22,8 +22,10 @@ def serve_command(
     import uvicorn
 
     from vats.api.middleware import configure_logging
+    from vats.api.settings import proxy_options
     from vats.store.db import database_url, make_engine, upgrade
 
+    proxy_headers, forwarded_allow_ips = proxy_options()  # a bad setting stops here, before migrating
     url = database_url(db)
     engine = make_engine(url)
     upgrade(engine)  # once, before workers start: they must not race on migrations
@@ -40,7 +42,8 @@ def serve_command(
         workers=workers,
         log_config=configure_logging(log_level),
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
         timeout_keep_alive=75,  # outlive client and proxy idle pools, so a reused connection is never cut
     )

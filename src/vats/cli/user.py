@@ -49,6 +49,17 @@ def _role(role: str) -> str:
     return role
 
 
+def _organisation_id(session: Session, ref: str) -> int:
+    """`--org` by id, unified social credit code or exact name."""
+    from vats.model.errors import NotFoundError
+    from vats.store.organisations import find_organisation
+
+    try:
+        return find_organisation(session, ref).id
+    except NotFoundError as exc:
+        raise NotFoundError(exc.message, field="--org") from None
+
+
 @app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="用户名 / user name")],
@@ -57,7 +68,7 @@ def create(
     db: DbOption = None,
 ) -> None:
     """创建用户 / Create a local user (the first one should be an admin)."""
-    from vats.api.accounts import create_user
+    from vats.store.accounts import create_user
 
     role = _role(role)
     password = _read_password(password_stdin)
@@ -72,13 +83,48 @@ def password(
     password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
     db: DbOption = None,
 ) -> None:
-    """修改密码 / Set a user's password."""
-    from vats.api.accounts import set_password
+    """重置密码 / Set a user's password; their sessions, API tokens and calendar feeds end."""
+    from vats.store.accounts import reset_password
 
     secret = _read_password(password_stdin)
     with _session(db) as session:
-        set_password(session, name=name, password=secret)
-    typer.echo(f"已更新密码 / password updated for {name}")
+        reset_password(session, name=name, password=secret)
+    typer.echo(f"已更新密码，原有会话与令牌已失效 / password updated for {name}; sessions and tokens revoked")
+
+
+@app.command("role")
+def role(
+    name: str,
+    new_role: Annotated[str, typer.Argument(metavar="ROLE", help="admin | officer | viewer | auditor")],
+    db: DbOption = None,
+) -> None:
+    """修改角色 / Change a user's role."""
+    from vats.store.accounts import set_role
+
+    checked = _role(new_role)
+    with _session(db) as session:
+        set_role(session, name=name, role=checked)
+    typer.echo(f"{name}: {checked}")
+
+
+@app.command("disable")
+def disable(name: str, db: DbOption = None) -> None:
+    """停用用户 / Disable a user: no login; sessions end, tokens and calendar feeds stop answering."""
+    from vats.store.accounts import disable as do_disable
+
+    with _session(db) as session:
+        do_disable(session, name=name)
+    typer.echo(f"已停用 / disabled {name}")
+
+
+@app.command("enable")
+def enable(name: str, db: DbOption = None) -> None:
+    """启用用户 / Enable a disabled user again."""
+    from vats.store.accounts import enable as do_enable
+
+    with _session(db) as session:
+        do_enable(session, name=name)
+    typer.echo(f"已启用 / enabled {name}")
 
 
 @app.command("grant")
@@ -88,11 +134,26 @@ def grant(
     db: DbOption = None,
 ) -> None:
     """授权查看组织 / Let a user see an organisation's data."""
-    from vats.api.accounts import grant as do_grant
+    from vats.store.accounts import grant as do_grant
 
     with _session(db) as session:
         do_grant(session, name=name, organisation_id=organisation)
     typer.echo(f"{name} → organisation {organisation}")
+
+
+@app.command("revoke-grant")
+def revoke_grant(
+    name: str,
+    org: Annotated[str, typer.Option("--org", help="组织 ID、统一社会信用代码或名称 / organisation")],
+    db: DbOption = None,
+) -> None:
+    """撤销组织授权 / Take an organisation away from a user."""
+    from vats.store.accounts import revoke_grant as do_revoke
+
+    with _session(db) as session:
+        organisation_id = _organisation_id(session, org)
+        do_revoke(session, name=name, organisation_id=organisation_id)
+    typer.echo(f"已撤销 / revoked: {name} ✗ organisation {organisation_id}")
 
 
 @app.command("token")
@@ -102,7 +163,7 @@ def token(
     db: DbOption = None,
 ) -> None:
     """创建 API 令牌（只显示一次）/ Create an API token; it is printed once and stored hashed."""
-    from vats.api.accounts import create_token
+    from vats.store.accounts import create_token
 
     with _session(db) as session:
         issued = create_token(session, user=name, name=label)
@@ -111,11 +172,9 @@ def token(
 
 @app.command("list")
 def list_users(db: DbOption = None) -> None:
-    """列出用户 / List users and their roles."""
-    from sqlalchemy import select
-
-    from vats.store.models import Actor
+    """列出用户 / List users, their roles and whether they are disabled."""
+    from vats.store.accounts import list_users as users
 
     with _session(db) as session:
-        for actor in session.scalars(select(Actor).order_by(Actor.name)):
-            typer.echo(f"{actor.name}\t{actor.role}")
+        for actor in users(session):
+            typer.echo(f"{actor.name}\t{actor.role}" + ("\tdisabled" if actor.disabled else ""))

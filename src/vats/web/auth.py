@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from vats.api import accounts
 from vats.api.deps import AUDIT_READERS, WRITERS, DbSession, Principal, current_actor, require_role
 from vats.api.settings import CSRF_FIELD, LANG_COOKIE, SESSION_COOKIE
+from vats.store import accounts
 from vats.web.i18n import normalise, translations
 from vats.web.security import LoginLimiter, TooManyAttempts, check_csrf
 from vats.web.templating import render, request_lang
@@ -36,8 +39,25 @@ def _limiter(request: Request) -> LoginLimiter:
     limiter = getattr(request.app.state, "login_limiter", None)
     if limiter is None:
         s = request.app.state.settings
-        limiter = request.app.state.login_limiter = LoginLimiter(s.login_attempts, s.login_window_s)
+        limiter = request.app.state.login_limiter = LoginLimiter(
+            s.login_attempts,
+            s.login_window_s,
+            per_account=s.login_attempts_per_account,
+            per_source=s.login_attempts_per_source,
+        )
     return limiter
+
+
+HASHING_THREADS = 2
+"""Password verifications running at once. argon2 is slow and memory-hard on purpose; a login flood
+queues here instead of taking the worker threads (and cores) every other request needs."""
+
+
+def _hashing_slots(request: Request) -> anyio.CapacityLimiter:
+    slots = getattr(request.app.state, "hashing_slots", None)
+    if slots is None:
+        slots = request.app.state.hashing_slots = anyio.CapacityLimiter(HASHING_THREADS)
+    return slots
 
 
 @router.get("/login")
@@ -48,14 +68,25 @@ def login_form(request: Request, next: str = "/") -> Response:
     return response
 
 
+def _log_in(engine: Any, name: str, password: str) -> str | None:
+    """A new session cookie when the password is right (runs in a hashing thread)."""
+    from vats.store.db import session_scope
+
+    with session_scope(engine, actor=name) as session:
+        actor = accounts.authenticate_password(session, name=name, password=password)
+        return None if actor is None else accounts.open_web_session(session, actor)[0]
+
+
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     name: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    """Async so that the limiter answers a flood at once on the event loop; the database and the
+    argon2 work run in a small dedicated thread pool (`HASHING_THREADS`)."""
     _ = translations(request_lang(request)).gettext
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie_token or not secrets.compare_digest(cookie_token, csrf_token):
@@ -65,7 +96,7 @@ def login(
     client = request.client.host if request.client else "?"
     limiter = _limiter(request)
     try:
-        limiter.check(client, name)
+        limiter.begin(client, name)
     except TooManyAttempts:
         return render(
             request,
@@ -76,19 +107,10 @@ def login(
             name=name,
             error=_("登录失败次数过多，请稍后再试"),
         )
-    engine = request.app.state.engine
-    from vats.store.db import session_scope
-
-    with session_scope(engine, actor=name) as session:
-        actor = accounts.authenticate_password(session, name=name, password=password)
-        if actor is None:
-            limiter.failed(client, name)
-            failed = True
-        else:
-            limiter.succeeded(client, name)
-            cookie, _csrf = accounts.open_web_session(session, actor)
-            failed = False
-    if failed:
+    cookie = await anyio.to_thread.run_sync(
+        partial(_log_in, request.app.state.engine, name, password), limiter=_hashing_slots(request)
+    )
+    if cookie is None:
         return render(
             request,
             "login.html",
@@ -98,6 +120,7 @@ def login(
             name=name,
             error=_("用户名或密码不正确"),
         )
+    limiter.succeeded(client, name)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -137,8 +160,10 @@ def set_language(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Language is a preference, not a privilege: CSRF is checked only when a session exists."""
-    if getattr(request.state, "csrf_token", None):
+    """Language is a preference, not a privilege: CSRF is checked only when a session exists (this
+    route has no authentication dependency, so the session is resolved here to learn its token)."""
+    authenticate = getattr(request.app.state, "authenticate", None)
+    if request.cookies.get(SESSION_COOKIE) and authenticate is not None and authenticate(request):
         check_csrf(request, csrf_token)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
@@ -148,8 +173,10 @@ def set_language(
 
 
 @router.get("/account")
-def account(request: Request, user: WebUser) -> Response:
-    return render(request, "account.html", nav="account", token=None, feed_url=None)
+def account(request: Request, user: WebUser, changed: str | None = None) -> Response:
+    _ = translations(request_lang(request)).gettext
+    flash = _("密码已修改，其他会话、API 令牌和日历订阅已失效") if changed else None
+    return render(request, "account.html", nav="account", token=None, feed_url=None, flash=flash)
 
 
 @router.post("/account/token")

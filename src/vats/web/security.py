@@ -34,35 +34,73 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 
 class LoginLimiter:
-    """At most `attempts` failures per (client address, user) in a sliding window of `window_s`.
+    """Sliding-window login limits, counted when an attempt starts (so a burst of concurrent
+    requests cannot all slip past the check while their passwords are being hashed):
 
-    In-process memory: with several workers each keeps its own count, which still bounds
-    guessing to attempts × workers per window.
+    * `attempts` per (source address, account): a guesser at one account;
+    * `per_account` per account from any source: guessing distributed over many addresses;
+    * `per_source` per source over any accounts: password spraying and floods of unknown names.
+
+    A successful login clears its (source, account) and account windows and gives its slot in the
+    source window back, so colleagues behind one NAT address are not locked out by logging in.
+    In-process memory: with several workers each keeps its own count, which still bounds guessing
+    to the limits × workers per window.
     """
 
-    def __init__(self, attempts: int, window_s: float) -> None:
-        self.attempts = attempts
+    MAX_KEYS = 100_000  # beyond this, expired windows are swept before a new key is added
+
+    def __init__(
+        self, attempts: int, window_s: float, *, per_account: int | None = None, per_source: int | None = None
+    ) -> None:
         self.window_s = window_s
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self.limits = {
+            "pair": attempts,
+            "account": per_account or attempts * 4,
+            "source": per_source or attempts * 4,
+        }
+        self._windows: dict[tuple[str, ...], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
+    @staticmethod
+    def _keys(client: str, user: str) -> dict[str, tuple[str, ...]]:
+        account = user.strip().lower()
+        return {
+            "pair": ("pair", client, account),
+            "account": ("account", account),
+            "source": ("source", client),
+        }
+
+    def _recent(self, key: tuple[str, ...], now: float) -> deque[float]:
+        q = self._windows.get(key)
+        if q is None:
+            if len(self._windows) >= self.MAX_KEYS:
+                self._sweep(now)
+            q = self._windows[key] = deque()
         while q and now - q[0] > self.window_s:
             q.popleft()
         return q
 
-    def check(self, client: str, user: str) -> None:
+    def _sweep(self, now: float) -> None:
+        for key in [k for k, q in self._windows.items() if not q or now - q[-1] > self.window_s]:
+            del self._windows[key]
+
+    def begin(self, client: str, user: str) -> None:
+        """Count one attempt, or raise TooManyAttempts (counting nothing) when a window is full."""
+        now = time.monotonic()
         with self._lock:
-            if len(self._recent((client, user.lower()), time.monotonic())) >= self.attempts:
+            windows = {kind: self._recent(key, now) for kind, key in self._keys(client, user).items()}
+            if any(len(windows[kind]) >= limit for kind, limit in self.limits.items()):
                 raise TooManyAttempts(
                     "too many failed logins, try again later / 登录失败次数过多，请稍后再试"
                 )
-
-    def failed(self, client: str, user: str) -> None:
-        with self._lock:
-            self._recent((client, user.lower()), time.monotonic()).append(time.monotonic())
+            for q in windows.values():
+                q.append(now)
 
     def succeeded(self, client: str, user: str) -> None:
+        keys = self._keys(client, user)
         with self._lock:
-            self._failures.pop((client, user.lower()), None)
+            self._windows.pop(keys["pair"], None)
+            self._windows.pop(keys["account"], None)
+            source = self._windows.get(keys["source"])
+            if source:
+                source.pop()

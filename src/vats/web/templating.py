@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,13 @@ from vats.web.i18n import LANGUAGES, normalise, translations
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def beijing_minute(moment: datetime | None) -> str:
+    """A stored (UTC) instant as Beijing wall time to the minute, how every page shows times."""
+    from vats.model.clock import in_beijing
+
+    return "—" if moment is None else in_beijing(moment).strftime("%Y-%m-%d %H:%M")
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -27,6 +34,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
+    env.filters["beijing"] = beijing_minute
     return env
 
 

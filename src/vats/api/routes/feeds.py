@@ -31,7 +31,7 @@ def ics_response(session: Session, principal: Principal) -> Response:
         media_type=ICS_MEDIA_TYPE,
         headers={
             "Content-Disposition": 'attachment; filename="vats-obligations.ics"',
-            "Cache-Control": "private",
+            "Cache-Control": "no-store",
         },
     )
 

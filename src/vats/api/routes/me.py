@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, Field
 
-from vats.api import accounts
 from vats.api.deps import Actor, DbSession, Reader, RecordId, Role
+from vats.store import accounts
 
 router = APIRouter(prefix="/me", tags=["account"])
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from vats.api import accounts
 from vats.api.deps import Admin, DbSession, Reader, RecordId
 from vats.api.listing import Paged, Paging, paged
 from vats.api.types import UtcDateTime
 from vats.model.errors import NotFoundError
+from vats.store import accounts
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 
