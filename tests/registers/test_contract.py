@@ -264,3 +264,26 @@ class TestFilings(RegisterContract):
 def test_every_register_has_a_contract() -> None:
     covered = {cls.spec.plural for cls in RegisterContract.__subclasses__()}
     assert covered == set(REGISTERS)
+
+
+def test_cli_lists_every_register_with_its_title() -> None:
+    from vats.cli.main import cli
+
+    shown = CliRunner().invoke(cli, ["--help"], terminal_width=200)
+    assert shown.exit_code == 0
+    for spec in specs():
+        assert f"{spec.key} " in shown.output and spec.title.zh in shown.output
+
+
+def test_openapi_documents_every_step_with_its_own_body() -> None:
+    from vats.api.app import create_app
+
+    paths = create_app(database_url="sqlite://").openapi()["paths"]
+    for spec in specs():
+        assert f"/api/v1/{spec.plural}" in paths
+        for step in spec.steps:
+            route = paths[f"/api/v1/{spec.plural}/{{{spec.key}_id}}/{step.path}"]["post"]
+            body = route.get("requestBody", {}).get("content", {}).get("application/json", {})
+            expected = f"#/components/schemas/{step.body.__name__}" if step.body else None
+            assert body.get("schema", {}).get("$ref") == expected, (spec.key, step.action)
+            assert route["summary"] == str(spec.summary(step.action))
