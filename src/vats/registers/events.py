@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -86,6 +86,7 @@ class DueSummary:
     late: bool
     completed_on: date | None
     provisional: bool
+    due_at: datetime | None = None  # deadlines counted in hours: the Beijing time
 
     @property
     def label(self) -> str:
@@ -111,6 +112,7 @@ class DueSummary:
             late=top.late,
             completed_on=top.completed_on,
             provisional=top.provisional,
+            due_at=top.due_at,
         )
 
 

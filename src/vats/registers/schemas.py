@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from vats.model.clock import minute_iso
 from vats.registers.vocab import ListName, code_of
 
 if TYPE_CHECKING:
@@ -55,6 +56,10 @@ class DueOut(BaseModel):
     late: bool
     completed_on: date | None
     provisional: bool
+    due_at: str | None = Field(
+        default=None,
+        description="北京时间，精确到分钟（按小时计算的期限）/ Beijing time to the minute, hour deadlines",
+    )
 
     @classmethod
     def of(cls, due: DueSummary | None) -> DueOut | None:
@@ -67,6 +72,7 @@ class DueOut(BaseModel):
             late=due.late,
             completed_on=due.completed_on,
             provisional=due.provisional,
+            due_at=None if due.due_at is None else minute_iso(due.due_at),
         )
 
 

@@ -17,6 +17,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.checks",
     "vats.store.web",
     "vats.store.obligation_cache",
+    "vats.store.profiles",
 )
 """Modules below the registers layer; the registers' models follow from `vats.registers.REGISTERS`."""
 

@@ -2,9 +2,10 @@
 
 State machine: open --report--> reported --close--> closed; `contain` may be recorded once while
 open or reported, `follow_up` reports may be added while reported, and closing needs containment.
-The start records `incident_occurred`, the first report `incident_reported`; the rules engine decides
-what "immediately" means (a configurable number of hours). Containment and follow-ups are kept on the
-record for the inspector; they trigger no deadline of their own.
+The start records `incident_occurred` (with the Beijing times of occurrence and discovery), the
+first report `incident_reported`; the rules engine decides what "immediately" means (a number of
+hours counted from discovery). Containment and follow-ups are kept on the record for the inspector;
+they trigger no deadline of their own.
 """
 
 from __future__ import annotations
@@ -37,12 +38,21 @@ MACHINE = machine(
 
 
 def implied_events(incident: Any) -> list[Implied]:
-    """Occurrence (with its severity) and, once made, the report; on their Beijing dates."""
+    """Occurrence (severity, Beijing times of occurrence and discovery) and, once made, the report
+    (its Beijing time); on their Beijing dates. Without a discovery time the start counts as found."""
+    from vats.model.clock import minute_iso
     from vats.registers.base import china_date
 
-    out = [Implied("incident_occurred", china_date(incident.started_at), {"severity": incident.severity})]
+    found = incident.discovered_at or incident.started_at
+    occurred = {
+        "severity": incident.severity,
+        "occurred_at": minute_iso(incident.started_at),
+        "discovered_at": minute_iso(found),
+    }
+    out = [Implied("incident_occurred", china_date(incident.started_at), occurred)]
     if incident.reported_at is not None:
-        out.append(Implied("incident_reported", china_date(incident.reported_at)))
+        reported = {"reported_at": minute_iso(incident.reported_at)}
+        out.append(Implied("incident_reported", china_date(incident.reported_at), reported))
     return out
 
 
@@ -84,8 +94,12 @@ SPEC = RegisterSpec(
         Step("close", guard=_contained_before_closing),
     ),
     implied_events=implied_events,
-    columns=("kind", "severity", "started_at", "contained_at", "reported_at"),
+    columns=("kind", "severity", "started_at", "discovered_at", "contained_at", "reported_at"),
     order_by=("started_at",),
-    order=(Order("contained_at", "started_at"), Order("reported_at", "started_at")),
+    order=(
+        Order("discovered_at", "started_at"),
+        Order("contained_at", "started_at"),
+        Order("reported_at", "started_at"),
+    ),
     cli_options={"contained_at": "--at", "reported_at": "--at"},
 )
