@@ -73,7 +73,7 @@ def test_record_page_corrects_a_value_with_a_reason(officer) -> None:  # type: i
         "csrf_token": csrf,
         "version": "1",
         "field": "received_at",
-        "value": "2026-10-30",
+        "value": "2026-10-30",  # not after the server's pinned today (VATS_AS_OF 2026-11-02)
         "reason": "录错",
     }
     assert client.post(url, data={**change, "csrf_token": "wrong"}).status_code == 403

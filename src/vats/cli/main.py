@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("vats.cli.portfolio", "export_command", "导出全部数据 / Export the whole portfolio"),
     "import": ("vats.cli.portfolio", "import_command", "导入全部数据 / Import a portfolio export"),
     "auditlog": ("vats.cli.auditlog", "app", "审计日志 / Tamper-evident audit log"),
+    "keys": ("vats.cli.keys", "app", "签名密钥 / SM2 signing keys"),
+    "copy": ("vats.cli.copy", "app", "许可证副本 / Purpose-bound licence copies"),
     "sites": ("vats.cli.sites", "app", "网站首页检查 / Homepage licence-display checks"),
     "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),
     "user": ("vats.cli.user", "app", "用户与令牌 / Users and API tokens"),

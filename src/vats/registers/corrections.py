@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from vats.model import clock
 from vats.model.errors import InputError
 from vats.registers import spec_for
-from vats.registers.base import RegisterColumns, aware, check_version, get_or_raise, parse_input
+from vats.registers.base import RegisterColumns, check_version, get_or_raise, parse_input
 from vats.registers.events import emit, sync_events
 from vats.registers.generic.dates import check_dates, current
 from vats.registers.spec import RegisterSpec
@@ -108,5 +108,5 @@ def _validated(spec: RegisterSpec, record: Any, changes: Mapping[str, Any]) -> d
         data = parse_input(schema, {k: v for k, v in merged.items() if v is not None})
         for name in names:
             value = getattr(data, name)
-            out[name] = aware(value) if isinstance(value, datetime) else value
+            out[name] = clock.assume_beijing(value) if isinstance(value, datetime) else value
     return out

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from vats.model.clock import minute_iso
+from vats.model.clock import as_utc, minute_iso
 from vats.registers.vocab import ListName, code_of
 
 if TYPE_CHECKING:
@@ -29,6 +29,16 @@ class Vocab:
     """Marks a field as a code of one vocabulary list, so forms and prompts can offer its terms."""
 
     name: ListName
+
+
+def Bounded(max_length: int) -> Any:  # noqa: N802 - reads like a type in schema declarations
+    """Text of at most `max_length` characters: the length of the `String` column that stores it, so
+    a longer value is a 422 naming the field rather than a database error."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
+
+
+# Every instant in an output schema: RFC 3339 with an offset, as OpenAPI's `date-time` promises.
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def Code(name: ListName) -> Any:  # noqa: N802 - reads like a type in schema declarations
@@ -87,8 +97,8 @@ class RecordOut(BaseModel):
     organisation_id: int | None
     status: str
     note: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     version: int
     actions: list[str] = []
     due: DueOut | None = None

@@ -57,7 +57,7 @@ Values = Mapping[str, Any]
 class Step:
     """One action of the state machine with its input: what `act(..., action=...)` does."""
 
-    action: str  # "dispose", as in the machine; its summary is in data/labels.yaml
+    action: str  # "dispose", as in the machine; its summary is in data/names.yaml
     body: type[BaseModel] | None = None  # validated input; None for an action that takes none ("close")
     #: refuse the step for reasons the machine cannot express (record, validated body or None)
     guard: Callable[[Any, Any], None] | None = None
@@ -87,7 +87,7 @@ class Order:
 @dataclass(frozen=True, slots=True)
 class RegisterSpec:
     """Everything the generic machinery needs to know about one register. Its display names (title,
-    field labels, step summaries, state names) live in `data/labels.yaml` under its key."""
+    field labels, step summaries, state names) live in `data/names.yaml` under its key."""
 
     plural: str  # API prefix and web slug: "cases"; the machine's name is the key ("case")
     model: str  # "module:Class", imported only when a database is in play
@@ -140,7 +140,10 @@ class RegisterSpec:
 
     @property
     def labels(self) -> Mapping[str, Label]:
-        return self.text.fields
+        """Field labels: the register's own labels.yaml first, then data/names.yaml."""
+        from vats.registers.labels import for_register
+
+        return {**self.text.fields, **for_register(self.plural)}
 
     @property
     def title_zh(self) -> str:
@@ -170,7 +173,7 @@ class RegisterSpec:
         """A field's label; a field without one is a spec error the contract tests catch."""
         found = self.labels.get(name) or common_labels().get(name)
         if found is None:
-            raise KeyError(f"{self.key}: no label for field {name!r} in data/labels.yaml")
+            raise KeyError(f"{self.key}: no label for field {name!r} in data/names.yaml")
         return found
 
     def option(self, name: str) -> str:

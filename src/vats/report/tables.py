@@ -1,8 +1,8 @@
 """Export one table (a register, usually) as CSV or XLSX with Chinese column headers.
 
-Headers are Chinese: a register's columns take their spec's labels (the one home of register
-field names), other tables each column's `info={"zh": "名称"}`, else the column name. CSV is
-written with a UTF-8 BOM so Excel on a Chinese Windows opens it correctly. Rows are streamed, so
+Headers come from the register's labels (`vats.registers.labels`, one file per register), else a
+column's `info={"zh": ...}` (store tables declare them on their models), else the column name. CSV
+is written with a UTF-8 BOM so Excel on a Chinese Windows opens it correctly. Rows are streamed, so
 a million-row register does not sit in memory.
 """
 
@@ -24,20 +24,11 @@ Format = Literal["csv", "xlsx"]
 
 
 def zh_header(table: Table) -> list[str]:
-    """Column headers: the register's label or the column's declared Chinese name, else its name."""
-    labels = register_labels(table.name)
-    return [labels.get(c.name) or str(c.info.get("zh") or c.name) for c in table.columns]
+    """Column headers: the register's Chinese label, else the column's declared name, else its name."""
+    from vats.registers.labels import for_table
 
-
-def register_labels(table_name: str) -> dict[str, str]:
-    """column -> Chinese label, when the table is a register's (empty otherwise)."""
-    from vats.registers import specs
-
-    for spec in specs():
-        if spec.load_model().__tablename__ == table_name:
-            model = spec.load_model()
-            return {c.name: spec.label(c.name).zh for c in model.__table__.columns}
-    return {}
+    labels = for_table(table.name)
+    return [labels[c.name].zh if c.name in labels else str(c.info.get("zh") or c.name) for c in table.columns]
 
 
 def _cell(value: Any, *, xlsx: bool) -> Any:
@@ -49,7 +40,7 @@ def _cell(value: Any, *, xlsx: bool) -> Any:
     if isinstance(value, date):
         return value if xlsx else value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
-        from vats.store.audit import sm3_hex
+        from vats.model.sm3 import sm3_hex
 
         return f"sm3:{sm3_hex(bytes(value))}"
     if isinstance(value, dict | list):

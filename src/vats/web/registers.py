@@ -19,18 +19,19 @@ from pydantic import BaseModel, ValidationError
 
 from vats.api.deps import READERS, WRITERS, DbSession, Forbidden, Principal, Role, check_role
 from vats.api.listing import PageParams
+from vats.api.settings import PER_PAGE
 from vats.model.errors import InputError, NotFoundError, VatsError
 from vats.registers.spec import RegisterSpec
 from vats.web.auth import WebUser, WebWriter
+from vats.web.i18n import RECORD_HIDDEN
+from vats.web.query import page_number
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
 # Not shown as list columns (still in the API output); the record page hides fewer.
 HIDDEN_FIELDS = frozenset({"subject", "organisation_id", "created_at", "updated_at", "version", "actions"})
 HIDDEN_FIELDS |= {"due", "note"}
-RECORD_HIDDEN = frozenset({"subject", "organisation_id", "version", "actions", "due"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def _listing(request: Request, spec: RegisterSpec, session: Any, user: Principal
         raw = query.get(name, "")
         if raw != "":
             values[name] = raw in ("1", "true", "on") if field.annotation is bool else raw
-    paging = PageParams(number=int(query.get("page", "1") or 1), per_page=PER_PAGE)
+    paging = PageParams(number=page_number(query.get("page")), per_page=PER_PAGE)
     result = service.find(session, spec, filters=values, page=paging)
     items = service.present(session, spec, result.items, as_of=_as_of(request))
     return Listing(items=items, total=result.total, page=paging.number, per_page=paging.per_page)

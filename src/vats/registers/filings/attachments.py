@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import unicodedata
 from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from vats.model.errors import InputError, NotFoundError, RefusedError
+from vats.model.sm3 import sm3_hex
 from vats.registers.base import get_or_raise, next_state, visible
 from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.spec import MACHINE
-from vats.store.audit import sm3_hex
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Scanned application forms are a few MB; 20 MiB keeps the database (and backups) sane."""
+
+
+# Bidirectional overrides and isolates: "invoice\u202Efdp.exe" displays as "invoiceexe.pdf".
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 
 def max_attachment_bytes() -> int:
@@ -39,6 +44,11 @@ def _clean_filename(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     if not base or base in (".", ".."):
         raise InputError("文件名无效 / invalid file name", field="filename")
+    if any(ch in BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in base):
+        raise InputError(
+            "文件名含控制字符或双向文本控制符 / file name contains control or bidi characters",
+            field="filename",
+        )
     if len(base) > 255:
         raise InputError("文件名过长 / file name longer than 255 characters", field="filename")
     return base

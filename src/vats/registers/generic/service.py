@@ -16,9 +16,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from vats.model import clock
+from vats.model.clock import assume_beijing
 from vats.registers.base import (
     RegisterColumns,
-    aware,
     common_filters,
     get_or_raise,
     list_records,
@@ -212,6 +212,6 @@ def _given(values: Mapping[str, Any]) -> dict[str, Any]:
 def _instants(data: BaseModel) -> dict[str, Any]:
     """Validated values, with user-entered times made aware (no zone means Beijing time)."""
     return {
-        name: aware(value) if isinstance(value, datetime) else value
+        name: assume_beijing(value) if isinstance(value, datetime) else value
         for name, value in ((n, getattr(data, n)) for n in type(data).model_fields)
     }

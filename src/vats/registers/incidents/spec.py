@@ -40,8 +40,7 @@ MACHINE = machine(
 def implied_events(incident: Any) -> list[Implied]:
     """Occurrence (severity, Beijing times of occurrence and discovery) and, once made, the report
     (its Beijing time); on their Beijing dates. Without a discovery time the start counts as found."""
-    from vats.model.clock import minute_iso
-    from vats.registers.base import china_date
+    from vats.model.clock import china_date, minute_iso
 
     found = incident.discovered_at or incident.started_at
     occurred = {
@@ -67,17 +66,23 @@ def _contained_before_closing(incident: Any, _data: Any) -> None:
 
 
 def _after_first_report(incident: Any, data: Any) -> None:
-    from vats.registers.base import aware, not_before
+    from vats.model.clock import assume_beijing
+    from vats.registers.base import not_before
 
     # the machine allows follow-ups only once reported, so the first report is there to compare with
-    not_before(aware(data.at), incident.reported_at, field="at", earlier_name="首次报告 first report")
+    not_before(
+        assume_beijing(data.at), incident.reported_at, field="at", earlier_name="首次报告 first report"
+    )
 
 
 def _append(incident: Any, data: Any) -> None:
-    from vats.registers.base import aware
+    from vats.model.clock import assume_beijing
 
     # a new list, so SQLAlchemy sees the change (JSON columns are not mutation-tracked)
-    incident.follow_ups = [*incident.follow_ups, {"at": aware(data.at).isoformat(), "note": data.note}]
+    incident.follow_ups = [
+        *incident.follow_ups,
+        {"at": assume_beijing(data.at).isoformat(), "note": data.note},
+    ]
 
 
 SPEC = RegisterSpec(
