@@ -66,7 +66,7 @@ def register_text(key: str) -> RegisterText:
         noun=_label(entry["noun"]),
         create=_label(entry["create"]),
         steps=MappingProxyType({k: _label(v) for k, v in entry["steps"].items()}),
-        fields=MappingProxyType({k: _label(v) for k, v in entry["fields"].items()}),
+        fields=MappingProxyType({k: _label(v) for k, v in entry.get("fields", {}).items()}),
         states=MappingProxyType(dict(entry.get("states", {}))),
     )
 
