@@ -51,7 +51,7 @@ def body_model(plural: str, action: str | None = None) -> Any:
     spec = spec_for(plural)
     if action is None:
         return spec.create
-    step = spec.step(action)
+    step = spec.step(action.replace("-", "_"))  # URL segment ("follow-up") or action
     return step.body if step is not None else None
 
 
