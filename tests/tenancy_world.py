@@ -49,25 +49,24 @@ class World:
 
 
 def body_model(plural: str, action: str | None = None) -> Any:
-    """The request model of a register's create route (or of one of its actions), from the app."""
-    from vats.api.app import create_app
-    from vats.web.registers import _endpoint, _id_name
+    """The input model of a register's create (or of one of its steps), from its spec."""
+    from vats.registers import spec_for
 
-    class _Req:  # the routes of a real app, as `_endpoint` reads them
-        app = create_app(database_url="sqlite://")
-
+    spec = spec_for(plural)
     if action is None:
-        return _endpoint(_Req(), "POST", f"/api/v1/{plural}").body  # type: ignore[arg-type]
-    id_name = _id_name(_Req(), plural)  # type: ignore[arg-type]
-    return _endpoint(_Req(), "POST", f"/api/v1/{plural}/{{{id_name}}}/{action}").body  # type: ignore[arg-type]
+        return spec.create
+    step = spec.step(action.replace("-", "_"))  # URL segment ("follow-up") or action
+    return step.body if step is not None else None
 
 
 def sample_values(model: Any, *, licence: str) -> dict[str, str]:
     """Valid form values for every field of `model` (checkboxes left unticked)."""
+    from vats.registers import specs
     from vats.web.registers import form_fields
 
+    spec = next(s for s in specs() if model in (s.create, *(step.body for step in s.steps)))
     values: dict[str, str] = {}
-    for f in form_fields(model, "zh-CN") if model is not None else []:
+    for f in form_fields(spec, model, "zh-CN") if model is not None else []:
         if f.name == "licence":
             values[f.name] = licence
         elif f.name == "year":

@@ -148,7 +148,7 @@ def completion_fields(ob: Obligation, event_type: str) -> dict[str, Any]:
 
 def _check_records(session: Session, records: Sequence[str], organisation_id: int | None) -> list[str]:
     """Register references ("filing:3"), each existing and visible to the caller."""
-    from vats.registers.corrections import register_info
+    from vats.registers import spec_for
 
     if len(records) > MAX_RECORDS:
         raise InputError(
@@ -161,7 +161,7 @@ def _check_records(session: Session, records: Sequence[str], organisation_id: in
             raise InputError(
                 f"登记记录引用无效 / not a record reference such as filing:3: {ref!r}", field="records"
             )
-        info = register_info(key)
+        info = spec_for(key)
         model = info.load_model()
         row = session.get(model, int(raw))
         if row is None or not visible(session, row.organisation_id):
