@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from vats.model.dates import month_end
 from vats.model.licence import Licence
 from vats.model.obligations import Obligation, ObligationStatus
-from vats.reference.rules_library import Rule
+from vats.reference.rules_library import Rule, Window
 from vats.rules.calendar import (
     DeadlineResult,
 )
@@ -62,6 +62,11 @@ def held_since(licence: Licence) -> tuple[date | None, list[Pair]]:
     return issue, []
 
 
+def window_span(w: Window, window_year: int) -> tuple[date, date]:
+    """First and last day of a recurring rule's window opening in `window_year`."""
+    return date(window_year, w.start_month, 1), month_end(window_year, w.end_month)
+
+
 @dataclass(frozen=True, slots=True)
 class _Frame:
     """One calendar window of a recurring rule, the same for every licence in this run."""
@@ -93,7 +98,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
     hi = ctx.as_of + timedelta(days=ctx.settings.horizon_days)
     frames: list[_Frame] = []
     for window_year in range(lo.year, hi.year + 1):
-        start, end = date(window_year, w.start_month, 1), month_end(window_year, w.end_month)
+        start, end = window_span(w, window_year)
         if end < lo or start > hi:
             continue
         year = window_year - w.year_offset
