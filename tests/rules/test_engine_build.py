@@ -9,7 +9,7 @@ import pytest
 
 from vats.model.obligations import Obligation, ObligationStatus, RuleKind
 from vats.model.sources import Reliability, SourceRef
-from vats.rules.engine import _new_obligation
+from vats.rules.engine.build import new_obligation
 
 
 def test_fast_build_equals_constructor_and_stays_frozen() -> None:
@@ -36,7 +36,7 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
         "e1",
         None,
     )
-    fast = _new_obligation(*values)
+    fast = new_obligation(*values)
     slow = Obligation(*values)
     assert type(fast) is Obligation
     assert fast == slow and hash(fast) == hash(slow) and fast.key == slow.key
@@ -46,9 +46,9 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
 
 
 def test_standing_duties_replace_the_fields_they_claim() -> None:
-    from vats.rules.engine import _FIELD_NAMES
+    from vats.rules.engine.build import FIELD_NAMES
 
-    assert _FIELD_NAMES[1] == "licence" and _FIELD_NAMES[11] == "conditional"
+    assert FIELD_NAMES[1] == "licence" and FIELD_NAMES[11] == "conditional"
 
 
 def test_fast_finding_and_evidence_match_constructors() -> None:

@@ -12,7 +12,6 @@ text), `triggers` (one module per trigger type behind a registry), `ordering` (p
 """
 
 from vats.rules.engine.applicability import EVENT_CONDITIONS, rule_applies
-from vats.rules.engine.build import _FIELD_NAMES, _new_obligation
 from vats.rules.engine.index import (
     RETRACTED,
     EventIndex,
@@ -23,19 +22,14 @@ from vats.rules.engine.index import (
     holder_groups,
     without_retracted,
 )
-from vats.rules.engine.ordering import _Ordering, _sort_key
 from vats.rules.engine.run import evaluate, obligations_for
 from vats.rules.engine.triggers.windows import held_since
 
 __all__ = [
     "EVENT_CONDITIONS",
     "RETRACTED",
-    "_FIELD_NAMES",
     "EventIndex",
     "LicenceEvents",
-    "_Ordering",
-    "_new_obligation",
-    "_sort_key",
     "evaluate",
     "event_keys",
     "event_order",

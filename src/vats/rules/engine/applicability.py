@@ -5,7 +5,7 @@ from __future__ import annotations
 from vats.model.licence import Licence, Site
 from vats.reference.rules_library import Rule
 
-_NO_PROFILE: frozenset[str] = frozenset()
+NO_PROFILE: frozenset[str] = frozenset()
 # conditions the rule's trigger event establishes (a cross-regional licence granted), not the profile
 EVENT_CONDITIONS = frozenset({"holds_cross_regional"})
 
@@ -36,12 +36,12 @@ def rule_applies(rule: Rule, licence: Licence, profile: frozenset[str] = frozens
     return True
 
 
-def _sites(rule: Rule, licence: Licence) -> list[Site]:
+def rule_sites(rule: Rule, licence: Licence) -> list[Site]:
     kinds = rule.applies.site_kinds
     return [s for s in licence.sites if not kinds or s.kind.value in kinds]
 
 
-def _signature(licence: Licence) -> tuple[str, ...]:
+def services_signature(licence: Licence) -> tuple[str, ...]:
     """What applicability and the shared explanation heads depend on: codes, qualifiers, exclusions."""
     return tuple(
         f"{s.code}:{'/'.join(s.limited_to)}:{'/'.join(s.includes)}:{'/'.join(s.excludes)}"
@@ -49,8 +49,8 @@ def _signature(licence: Licence) -> tuple[str, ...]:
     )
 
 
-def _wording(rule: Rule, sig: tuple[str, ...]) -> tuple[str, ...]:
-    """See `_Ctx.wording`."""
+def rule_wording(rule: Rule, sig: tuple[str, ...]) -> tuple[str, ...]:
+    """See `RunContext.wording`."""
     if rule.lists_scope:
         return sig
     if not rule.applies.services:

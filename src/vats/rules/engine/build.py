@@ -14,40 +14,40 @@ from vats.rules.calendar import (
     DeadlineResult,
 )
 from vats.rules.deferred import Deferred
-from vats.rules.engine.context import _Ctx
+from vats.rules.engine.context import RunContext
 from vats.rules.explain import Pair, flatten, status_line
 from vats.rules.fastbuild import frozen_builder
 
-_FIELD_NAMES = tuple(f.name for f in fields(Obligation))
-_new_obligation = frozen_builder(Obligation)
+FIELD_NAMES = tuple(f.name for f in fields(Obligation))
+new_obligation = frozen_builder(Obligation)
 
 # A shared obligation (one window, or one standing duty, for every licence of a shape) differs from
 # licence to licence only in its number and its condition text; the fields around those two are
-# copied as they are: `_new_obligation(rule_id, number, *head, conditional, *tail)`.
-_NUMBER = _FIELD_NAMES.index("licence")
-_CONDITIONAL = _FIELD_NAMES.index("conditional")
+# copied as they are: `new_obligation(rule_id, number, *head, conditional, *tail)`.
+_NUMBER = FIELD_NAMES.index("licence")
+_CONDITIONAL = FIELD_NAMES.index("conditional")
 SHARED_HEAD = slice(_NUMBER + 1, _CONDITIONAL)  # title .. provisional reason
 SHARED_TAIL = slice(_CONDITIONAL + 1, None)  # explanation .. due time
-assert _FIELD_NAMES[:2] == ("rule_id", "licence"), "the builders pass rule id and number first"
+assert FIELD_NAMES[:2] == ("rule_id", "licence"), "the builders pass rule id and number first"
 
 
 def shared_fields(made: Obligation) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """The fields of `made` that licences sharing it copy: before and after its condition text."""
-    values = tuple(getattr(made, name) for name in _FIELD_NAMES)
+    values = tuple(getattr(made, name) for name in FIELD_NAMES)
     return values[SHARED_HEAD], values[SHARED_TAIL]
 
 
-_Recipe = tuple[Callable[..., list[Pair]], tuple[Any, ...]]  # a step builder and its arguments
+Recipe = tuple[Callable[..., list[Pair]], tuple[Any, ...]]  # a step builder and its arguments
 
 
-def _make(
-    ctx: _Ctx,
+def make(
+    ctx: RunContext,
     rule: Rule,
     licence: Licence,
     *,
     subject: str | None,
     due: date | None,
-    steps: list[Pair] | _Recipe,
+    steps: list[Pair] | Recipe,
     window_start: date | None = None,
     satisfying: Event | None = None,
     provisional: DeadlineResult | None = None,
@@ -60,7 +60,7 @@ def _make(
     late_by_time: bool | None = None,
 ) -> Obligation:
     """Assemble one obligation: status from evidence, waivers and dates. The explanation is a recipe
-    (`_Explanation`): the steps (a list, or a builder and its arguments) are only written when read."""
+    (`Explanation`): the steps (a list, or a builder and its arguments) are only written when read."""
     late = False
     completed_on = None
     satisfied_by = None
@@ -83,7 +83,7 @@ def _make(
     reason = provisional.reason if prov and provisional is not None else None
     builder, args = (list, (steps,)) if isinstance(steps, list) else steps
     tail = (status, due, completed_on, satisfied_by, late, conditional, reason, waiver)
-    return _new_obligation(
+    return new_obligation(
         rule.id,
         licence.number,
         rule.title.zh,
@@ -96,7 +96,7 @@ def _make(
         prov,
         reason,
         conditional,
-        _Explanation(ctx, rule, licence, builder, args, tail),
+        Explanation(ctx, rule, licence, builder, args, tail),
         ctx.cite(rule, cite_on or ctx.as_of),
         ctx.evidence_text(rule),
         satisfied_by,
@@ -108,7 +108,7 @@ def _make(
     )
 
 
-class _Explanation(Deferred[str]):
+class Explanation(Deferred[str]):
     """An obligation's numbered derivation, written the first time it is read.
 
     Steps 1–2 (the rule and why it applies) come from the run's shared heads; then the obligation's
@@ -119,7 +119,7 @@ class _Explanation(Deferred[str]):
 
     def __init__(
         self,
-        ctx: _Ctx,
+        ctx: RunContext,
         rule: Rule,
         licence: Licence,
         builder: Callable[..., list[Pair]],

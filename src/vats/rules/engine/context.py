@@ -19,14 +19,14 @@ from vats.rules.calendar import (
     RollPolicy,
     Step,
 )
-from vats.rules.engine.applicability import _signature, _wording
+from vats.rules.engine.applicability import rule_wording, services_signature
 from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
 from vats.rules.settings import EngineSettings
 from vats.rules.status import status_on
 
 if TYPE_CHECKING:
-    from vats.rules.engine.triggers.continuous import _Standing
-    from vats.rules.engine.triggers.windows import _Frame
+    from vats.rules.engine.triggers.continuous import Standing
+    from vats.rules.engine.triggers.windows import Frame
 
 
 _NO_ROLL = RollPolicy(roll_forward=False, before_rule="keep")
@@ -34,7 +34,7 @@ _RENUMBERING = date(2026, 1, 1)  # Cybersecurity Law amendment in force (the onl
 
 
 @dataclass(slots=True)
-class _Ctx:
+class RunContext:
     """Per-run state: inputs plus memo tables (many licences share due dates, rule heads and sources)."""
 
     as_of: date
@@ -49,14 +49,14 @@ class _Ctx:
     window_protos: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Any, ...]]] = field(
         default_factory=dict
     )
-    duties: dict[tuple[Any, ...], _Standing] = field(default_factory=dict)
+    duties: dict[tuple[Any, ...], Standing] = field(default_factory=dict)
     step_pairs: dict[int, tuple[Pair, ...]] = field(default_factory=dict)  # by id of a memoised result
     retention: dict[str, Pair] = field(default_factory=dict)
     status_lines: dict[tuple[Any, ...], Pair] = field(default_factory=dict)
     condition_lines: dict[str, Pair] = field(default_factory=dict)
     sigs: dict[int, tuple[str, ...]] = field(default_factory=dict)
     notes: dict[tuple[date | None, date], str | None] = field(default_factory=dict)
-    frames: dict[str, list[_Frame]] = field(default_factory=dict)
+    frames: dict[str, list[Frame]] = field(default_factory=dict)
     wordings: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict)
     conditions: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
     evidence: dict[str, str | None] = field(default_factory=dict)
@@ -69,7 +69,7 @@ class _Ctx:
         key = (rule.id, sig)
         hit = self.wordings.get(key)
         if hit is None:
-            hit = self.wordings[key] = _wording(rule, sig)
+            hit = self.wordings[key] = rule_wording(rule, sig)
         return hit
 
     def condition(self, rule: Rule, renewed: str | None) -> str | None:
@@ -94,7 +94,7 @@ class _Ctx:
         """Services signature, memoised per licence object for this run."""
         sig = self.sigs.get(id(licence.services))
         if sig is None:
-            sig = self.sigs[id(licence.services)] = _signature(licence)
+            sig = self.sigs[id(licence.services)] = services_signature(licence)
         return sig
 
     def renewed_note(self, licence: Licence, on: date | None = None) -> str | None:

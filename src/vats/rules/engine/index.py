@@ -53,7 +53,7 @@ class EventIndex:
         if self._shared:
             found.append(self._shared)
         if not found:
-            return _NO_EVENTS
+            return NO_EVENTS
         if len(found) == 1:  # the common case: one number, no holder-wide events — share the lists
             return LicenceEvents(found[0])
         own: dict[str, list[Event]] = {}
@@ -123,14 +123,14 @@ class LicenceEvents:
     def of(self, types: Sequence[str]) -> list[Event]:
         """Events of these types, by date (callers must not modify the list)."""
         if len(types) == 1:
-            return self.by_type.get(types[0], _EMPTY)
+            return self.by_type.get(types[0], EMPTY)
         groups = [g for g in (self.by_type.get(t) for t in types) if g]
         if len(groups) <= 1:
-            return groups[0] if groups else _EMPTY
+            return groups[0] if groups else EMPTY
         merged = [e for g in groups for e in g]
         merged.sort(key=event_order)
         return merged
 
 
-_EMPTY: list[Event] = []
-_NO_EVENTS = LicenceEvents({})
+EMPTY: list[Event] = []
+NO_EVENTS = LicenceEvents({})

@@ -9,7 +9,7 @@ from typing import Any
 from vats.model.obligations import Obligation, ObligationStatus
 
 
-def _sort_key(o: Obligation) -> tuple[Any, ...]:
+def sort_key(o: Obligation) -> tuple[Any, ...]:
     return (
         o.status is not ObligationStatus.OVERDUE,
         o.due_date or date.max,
@@ -19,7 +19,7 @@ def _sort_key(o: Obligation) -> tuple[Any, ...]:
     )
 
 
-class _Ordering:
+class Ordering:
     """The portfolio order (overdue first, then by due date, undated last; ties by licence, rule and
     subject), built licence by licence.
 
@@ -78,7 +78,7 @@ class _Ordering:
             except TypeError:  # an overdue duty without a date (the engine makes none)
                 pass
         everything = self.overdue + self.dated + self.undated
-        everything.sort(key=_sort_key)
+        everything.sort(key=sort_key)
         return everything, everything
 
 

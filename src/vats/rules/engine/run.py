@@ -18,24 +18,24 @@ from vats.rules.calendar import (
     default_calendar,
 )
 from vats.rules.engine.applicability import (
-    _NO_PROFILE,
+    NO_PROFILE,
     rule_applies,
 )
-from vats.rules.engine.context import _Ctx
+from vats.rules.engine.context import RunContext
 from vats.rules.engine.index import (
     EventIndex,
     without_retracted,
 )
-from vats.rules.engine.ordering import _Ordering
-from vats.rules.engine.triggers import _HANDLERS, _Handler
-from vats.rules.engine.triggers.continuous import _Standing, _standing_duties
+from vats.rules.engine.ordering import Ordering
+from vats.rules.engine.triggers import HANDLERS, Handler
+from vats.rules.engine.triggers.continuous import Standing, standing_duties
 from vats.rules.settings import EngineSettings
 
-_Call = tuple[Rule, _Handler, str | None]  # a rule, its trigger's handler, the event type it needs
+Call = tuple[Rule, Handler, str | None]  # a rule, its trigger's handler, the event type it needs
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building a few hundred thousand acyclic objects.
 
     Every obligation allocates tuples, which repeatedly triggers collections that find nothing (the
@@ -66,10 +66,10 @@ def obligations_for(
     profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Obligation]:
     """All obligations, sorted: overdue first, then by due date (undated last)."""
-    return _derive(licences, events, as_of, settings, library, calendar, profiles)[0]
+    return derive(licences, events, as_of, settings, library, calendar, profiles)[0]
 
 
-def _derive(
+def derive(
     licences: Sequence[Licence],
     events: Sequence[Event],
     as_of: date,
@@ -90,31 +90,31 @@ def _derive(
             subject = e.fields.get("subject")
             waivers[(e.licence, str(e.fields["rule"]), None if subject is None else str(subject))] = e
     lookback = as_of - timedelta(days=settings.lookback_days)
-    ctx = _Ctx(as_of, settings, calendar or default_calendar(), waivers, lookback)
+    ctx = RunContext(as_of, settings, calendar or default_calendar(), waivers, lookback)
     # licences by number and rules by id, so obligations come out nearly in their final order and the
     # sorts below (Timsort) mostly confirm runs instead of reordering
     rules = sorted((r for r in library.rules if r.id not in settings.disabled_rules), key=attrgetter("id"))
     licences = sorted(licences, key=attrgetter("number"))
     # rules applicable to each (services, scope) shape, computed once per shape rather than per licence
-    shapes: dict[tuple[Any, ...], _Plan] = {}
+    shapes: dict[tuple[Any, ...], Plan] = {}
     waived = {number for number, _, _ in waivers}
-    order = _Ordering()
+    order = Ordering()
     undated = order.undated
     made: list[Obligation] = []
     first_undated = 0
-    with _gc_paused():
+    with gc_paused():
         for i, licence in enumerate(licences):
             info = licence.number_info
-            profile = profiles.get(licence.number, _NO_PROFILE) if profiles else _NO_PROFILE
+            profile = profiles.get(licence.number, NO_PROFILE) if profiles else NO_PROFILE
             shape = (ctx.signature(licence), info is not None and info.cross_regional, profile)
             plan = shapes.get(shape)
             if plan is None:
-                plan = shapes[shape] = _Plan.of([r for r in rules if rule_applies(r, licence, profile)])
+                plan = shapes[shape] = Plan.of([r for r in rules if rule_applies(r, licence, profile)])
             mine = index.for_licence(licence)
             present = mine.by_type
             calls = plan.calls
             if plan.standing and not (waived and (licence.number in waived or None in waived)):
-                _standing_duties(ctx, plan, licence, mine, undated)  # undated, never overdue
+                standing_duties(ctx, plan, licence, mine, undated)  # undated, never overdue
                 calls = plan.other_calls
             for rule, handler, event in calls:
                 if event is not None and event not in present:
@@ -129,23 +129,23 @@ def _derive(
 
 
 @dataclass(slots=True)
-class _Plan:
+class Plan:
     """The rules applicable to one licence shape (services signature and scope), computed once per run,
     with the continuous per-licence duties set apart: they are the portfolio's bulk and, without
     evidence, read the same for every licence of the shape in the same renewal state."""
 
-    calls: list[_Call]  # every applicable rule
+    calls: list[Call]  # every applicable rule
     standing: list[Rule]  # continuous, one per licence (not per site)
-    other_calls: list[_Call]  # the rest
-    protos: dict[bool, list[_Standing]] = field(default_factory=dict)  # by "licence expired"
+    other_calls: list[Call]  # the rest
+    protos: dict[bool, list[Standing]] = field(default_factory=dict)  # by "licence expired"
 
     @classmethod
-    def of(cls, rules: list[Rule]) -> _Plan:
+    def of(cls, rules: list[Rule]) -> Plan:
         def is_standing(r: Rule) -> bool:
             return r.trigger.type == "always" and r.trigger.per != "site"
 
-        def call(r: Rule) -> _Call:
-            return (r, _HANDLERS[r.trigger.type], r.trigger.event)
+        def call(r: Rule) -> Call:
+            return (r, HANDLERS[r.trigger.type], r.trigger.event)
 
         return cls(
             [call(r) for r in rules],
@@ -170,7 +170,7 @@ def evaluate(
     large platform, …): rules with conditions apply only where every condition is set."""
     from vats.rules.findings import obligation_findings
 
-    with _gc_paused():  # sorting and findings allocate too; one pause covers the whole evaluation
-        obligations, dated = _derive(licences, events, as_of, settings, library, calendar, profiles)
+    with gc_paused():  # sorting and findings allocate too; one pause covers the whole evaluation
+        obligations, dated = derive(licences, events, as_of, settings, library, calendar, profiles)
         findings = obligation_findings(dated)
     return Evaluation(obligations=obligations, findings=findings, as_of=as_of)

@@ -11,18 +11,18 @@ from collections.abc import Callable
 from vats.model.licence import Licence
 from vats.model.obligations import Obligation
 from vats.reference.rules_library import Rule
-from vats.rules.engine.context import _Ctx
+from vats.rules.engine.context import RunContext
 from vats.rules.engine.index import LicenceEvents
-from vats.rules.engine.triggers.continuous import _continuous
-from vats.rules.engine.triggers.dates import _licence_dates
-from vats.rules.engine.triggers.events import _events
-from vats.rules.engine.triggers.windows import _windows
+from vats.rules.engine.triggers.continuous import continuous_duties
+from vats.rules.engine.triggers.dates import licence_date_duties
+from vats.rules.engine.triggers.events import event_duties
+from vats.rules.engine.triggers.windows import window_duties
 
-_Handler = Callable[[_Ctx, Rule, Licence, LicenceEvents], list[Obligation]]
-_HANDLERS: dict[str, _Handler] = {
-    "licence_expiry": _licence_dates,
-    "licence_issue": _licence_dates,
-    "calendar_window": _windows,
-    "event": _events,
-    "always": _continuous,
+Handler = Callable[[RunContext, Rule, Licence, LicenceEvents], list[Obligation]]
+HANDLERS: dict[str, Handler] = {
+    "licence_expiry": licence_date_duties,
+    "licence_issue": licence_date_duties,
+    "calendar_window": window_duties,
+    "event": event_duties,
+    "always": continuous_duties,
 }

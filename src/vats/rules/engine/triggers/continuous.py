@@ -9,21 +9,21 @@ from vats.model.licence import Licence, Site
 from vats.model.obligations import Event, Obligation, ObligationStatus
 from vats.reference.rules_library import Rule
 from vats.rules.engine.applicability import (
-    _sites,
+    rule_sites,
 )
-from vats.rules.engine.build import _make, _new_obligation, shared_fields
-from vats.rules.engine.context import _Ctx
+from vats.rules.engine.build import make, new_obligation, shared_fields
+from vats.rules.engine.context import RunContext
 from vats.rules.engine.index import (
     LicenceEvents,
 )
 from vats.rules.explain import Pair
 
 if TYPE_CHECKING:
-    from vats.rules.engine.run import _Plan
+    from vats.rules.engine.run import Plan
 
 
-def _retention_steps(ctx: _Ctx, rule: Rule) -> list[Pair]:
-    """The retention line of a record-keeping duty (a fresh list: `_make` appends to it)."""
+def retention_steps(ctx: RunContext, rule: Rule) -> list[Pair]:
+    """The retention line of a record-keeping duty (a fresh list: `make` appends to it)."""
     r = rule.retention
     if r is None:
         return []
@@ -38,15 +38,17 @@ def _retention_steps(ctx: _Ctx, rule: Rule) -> list[Pair]:
     return [hit]
 
 
-def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+def continuous_duties(
+    ctx: RunContext, rule: Rule, licence: Licence, events: LicenceEvents
+) -> list[Obligation]:
     conditional = ctx.condition(rule, ctx.renewed_note(licence))
     if rule.trigger.per != "site":
         found = events.of(rule.satisfied_by) if rule.satisfied_by else []
         if not found and ctx.waiver(rule, licence, None) is None:
-            return [_standing(ctx, rule, licence, conditional)]
-        steps = _retention_steps(ctx, rule)
+            return [standing(ctx, rule, licence, conditional)]
+        steps = retention_steps(ctx, rule)
         return [
-            _make(
+            make(
                 ctx,
                 rule,
                 licence,
@@ -57,7 +59,7 @@ def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) 
                 conditional=conditional,
             )
         ]
-    steps = _retention_steps(ctx, rule)
+    steps = retention_steps(ctx, rule)
     out: list[Obligation] = []
     checks = events.of((*rule.satisfied_by, *rule.violated_by))
     age = rule.evidence_max_age
@@ -66,11 +68,11 @@ def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) 
     for e in checks:
         if e.date <= ctx.as_of:
             latest[str(e.fields.get("domain", "")).lower()] = e
-    for site in _sites(rule, licence):
+    for site in rule_sites(rule, licence):
         last = latest.get(site.domain.lower())
         if last is not None and last.type in rule.violated_by:
             out.append(
-                _make(
+                make(
                     ctx,
                     rule,
                     licence,
@@ -85,7 +87,7 @@ def _continuous(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) 
             continue
         fresh = last is not None and (max_age is None or (ctx.as_of - last.date).days <= max_age)
         out.append(
-            _make(
+            make(
                 ctx,
                 rule,
                 licence,
@@ -119,7 +121,7 @@ def _site_steps(
 
 
 @dataclass(frozen=True, slots=True)
-class _Standing:
+class Standing:
     """A continuous duty's obligation for licences of one shape and renewal state, less the licence
     number and condition text, which are filled in per licence (`build.SHARED_HEAD`, `SHARED_TAIL`)."""
 
@@ -130,40 +132,40 @@ class _Standing:
     evidence: tuple[str, ...]  # event types that would make the duty licence-specific
 
 
-def _standing_proto(ctx: _Ctx, rule: Rule, licence: Licence) -> _Standing:
+def standing_proto(ctx: RunContext, rule: Rule, licence: Licence) -> Standing:
     """A continuous duty with no evidence yet: identical for every licence with the same services and
     renewal state except for the number, so its explanation is built once and shared."""
     expired = licence.expiry_date is not None and ctx.as_of > licence.expiry_date
     key = (rule.id, ctx.wording(rule, licence), expired)
     proto = ctx.duties.get(key)
     if proto is None:
-        steps = _retention_steps(ctx, rule)
+        steps = retention_steps(ctx, rule)
         conditional = ctx.condition(rule, ctx.renewed_note(licence))
-        made = _make(ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional)
+        made = make(ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional)
         head, tail = shared_fields(made)
-        proto = ctx.duties[key] = _Standing(rule, head, tail, ctx.condition(rule, None), rule.satisfied_by)
+        proto = ctx.duties[key] = Standing(rule, head, tail, ctx.condition(rule, None), rule.satisfied_by)
     return proto
 
 
-def _standing(ctx: _Ctx, rule: Rule, licence: Licence, conditional: str | None) -> Obligation:
-    p = _standing_proto(ctx, rule, licence)
-    return _new_obligation(rule.id, licence.number, *p.before, conditional, *p.after)
+def standing(ctx: RunContext, rule: Rule, licence: Licence, conditional: str | None) -> Obligation:
+    p = standing_proto(ctx, rule, licence)
+    return new_obligation(rule.id, licence.number, *p.before, conditional, *p.after)
 
 
-def _standing_duties(
-    ctx: _Ctx, plan: _Plan, licence: Licence, events: LicenceEvents, out: list[Obligation]
+def standing_duties(
+    ctx: RunContext, plan: Plan, licence: Licence, events: LicenceEvents, out: list[Obligation]
 ) -> None:
     """A licence's continuous per-licence duties (over half of all obligations): evidence-free ones
-    from the prototypes its shape shares, the rest through `_continuous`. No waiver may touch the
+    from the prototypes its shape shares, the rest through `continuous_duties`. No waiver may touch the
     licence (the caller checks)."""
     expired = licence.expiry_date is not None and ctx.as_of > licence.expiry_date
     protos = plan.protos.get(expired)
     if protos is None:
-        protos = plan.protos[expired] = [_standing_proto(ctx, rule, licence) for rule in plan.standing]
+        protos = plan.protos[expired] = [standing_proto(ctx, rule, licence) for rule in plan.standing]
     number, renewed, present = licence.number, ctx.renewed_note(licence), events.by_type.keys()
     for p in protos:
         if p.evidence and not present.isdisjoint(p.evidence):
-            out.extend(_continuous(ctx, p.rule, licence, events))
+            out.extend(continuous_duties(ctx, p.rule, licence, events))
             continue
         conditional = p.note if renewed is None else ctx.condition(p.rule, renewed)
-        out.append(_new_obligation(p.rule.id, number, *p.before, conditional, *p.after))
+        out.append(new_obligation(p.rule.id, number, *p.before, conditional, *p.after))

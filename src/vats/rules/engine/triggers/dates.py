@@ -11,15 +11,17 @@ from vats.rules.calendar import (
     DeadlineResult,
     day_text,
 )
-from vats.rules.engine.build import _make
-from vats.rules.engine.context import _Ctx
+from vats.rules.engine.build import make
+from vats.rules.engine.context import RunContext
 from vats.rules.engine.index import (
     LicenceEvents,
 )
 from vats.rules.explain import Pair
 
 
-def _licence_dates(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+def licence_date_duties(
+    ctx: RunContext, rule: Rule, licence: Licence, events: LicenceEvents
+) -> list[Obligation]:
     dl = rule.deadline
     assert dl is not None
     anchor = licence.expiry_date if rule.trigger.type == "licence_expiry" else licence.issue_date
@@ -30,7 +32,7 @@ def _licence_dates(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvent
     )
     if anchor is None:
         return [
-            _make(
+            make(
                 ctx,
                 rule,
                 licence,
@@ -51,7 +53,7 @@ def _licence_dates(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvent
     found = events.of(rule.satisfied_by)
     satisfying = next((e for e in found if e.date >= since), None) if found else None
     return [
-        _make(
+        make(
             ctx,
             rule,
             licence,
@@ -65,7 +67,7 @@ def _licence_dates(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvent
     ]
 
 
-def _anchor_steps(ctx: _Ctx, label: Pair, anchor: date, res: DeadlineResult) -> list[Pair]:
+def _anchor_steps(ctx: RunContext, label: Pair, anchor: date, res: DeadlineResult) -> list[Pair]:
     """The date a licence deadline counts from, then how the deadline was derived."""
     when = day_text(anchor)
     return [(f"{label[0]}：{when}", f"{label[1]}: {when}"), *ctx.pairs(res)]

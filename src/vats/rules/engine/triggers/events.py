@@ -12,10 +12,10 @@ from vats.rules.calendar import (
     DeadlineResult,
     day_text,
 )
-from vats.rules.engine.build import _make
-from vats.rules.engine.context import _Ctx
+from vats.rules.engine.build import make
+from vats.rules.engine.context import RunContext
 from vats.rules.engine.index import (
-    _EMPTY,
+    EMPTY,
     LicenceEvents,
     event_subject,
 )
@@ -27,10 +27,10 @@ def _matches_when(rule: Rule, event: Event) -> bool:
     return all(str(event.fields.get(k)) in allowed for k, allowed in rule.trigger.when.items())
 
 
-def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+def event_duties(ctx: RunContext, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
     dl = rule.deadline
     assert dl is not None and rule.trigger.event is not None
-    triggers = events.by_type.get(rule.trigger.event, _EMPTY)
+    triggers = events.by_type.get(rule.trigger.event, EMPTY)
     if rule.trigger.when:
         triggers = [e for e in triggers if _matches_when(rule, e)]
     sfield = rule.trigger.subject_field
@@ -61,7 +61,7 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
         subject = event_subject(trig, sfield)
         candidates = answered.get(subject)
         if dl.period_by_level:
-            done = [a for a in candidates if a.date >= trig.date] if candidates else _EMPTY
+            done = [a for a in candidates if a.date >= trig.date] if candidates else EMPTY
             out.append(_cycle(ctx, rule, licence, trig, subject, done))
             continue
         satisfying = None  # the first answer on or after the trigger
@@ -87,7 +87,7 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                     )
                 )
                 out.append(
-                    _make(
+                    make(
                         ctx,
                         rule,
                         licence,
@@ -107,7 +107,7 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
         if satisfying is not None and res.date < lo:
             continue  # long settled: outside the look-back window (decided before any text is built)
         out.append(
-            _make(
+            make(
                 ctx,
                 rule,
                 licence,
@@ -126,7 +126,7 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
 
 
 def _hours(
-    ctx: _Ctx,
+    ctx: RunContext,
     rule: Rule,
     licence: Licence,
     trig: Event,
@@ -181,7 +181,7 @@ def _hours(
     if satisfying is not None and dl.answer_field:
         answered = as_beijing_time(satisfying.fields.get(dl.answer_field))
         late = answered > due_at if answered is not None else satisfying.date > due_at.date()
-    return _make(
+    return make(
         ctx,
         rule,
         licence,
@@ -211,7 +211,7 @@ def _repeats(triggers: list[Event], sfield: str | None) -> list[Event]:
 
 
 def _event_steps(
-    ctx: _Ctx, trig: Event, subject: str, anchor_field: str | None, anchor: date, res: DeadlineResult
+    ctx: RunContext, trig: Event, subject: str, anchor_field: str | None, anchor: date, res: DeadlineResult
 ) -> list[Pair]:
     """The trigger, the date counted from when it is not the event's own, then the derivation."""
     head = [_trigger_line(trig, subject)]
@@ -228,7 +228,7 @@ def _trigger_line(trig: Event, subject: str) -> Pair:
 
 
 def _cycle(
-    ctx: _Ctx, rule: Rule, licence: Licence, trig: Event, subject: str, done: list[Event]
+    ctx: RunContext, rule: Rule, licence: Licence, trig: Event, subject: str, done: list[Event]
 ) -> Obligation:
     """Next due date of a periodic assessment, from the last one done (or the grading)."""
     dl = rule.deadline
@@ -243,7 +243,7 @@ def _cycle(
             _trigger_line(trig, subject),
             (f"定级为第 {level} 级，无固定周期要求", f"graded level {level}: no fixed cycle"),
         ]
-        return _make(
+        return make(
             ctx,
             rule,
             licence,
@@ -256,7 +256,7 @@ def _cycle(
     last = done[-1] if done else None
     anchor = last.date if last else trig.date
     res = ctx.deadline(anchor, months, "months", "after", dl.roll)
-    return _make(
+    return make(
         ctx,
         rule,
         licence,
@@ -271,7 +271,13 @@ def _cycle(
 
 
 def _cycle_steps(
-    ctx: _Ctx, trig: Event, subject: str, level: int, months: int, last: Event | None, res: DeadlineResult
+    ctx: RunContext,
+    trig: Event,
+    subject: str,
+    level: int,
+    months: int,
+    last: Event | None,
+    res: DeadlineResult,
 ) -> list[Pair]:
     """The grading, its cycle, the last assessment it counts from (if any), then the derivation."""
     head = [

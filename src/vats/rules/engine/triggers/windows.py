@@ -12,8 +12,8 @@ from vats.reference.rules_library import Rule, Window
 from vats.rules.calendar import (
     DeadlineResult,
 )
-from vats.rules.engine.build import _make, _new_obligation, shared_fields
-from vats.rules.engine.context import _Ctx
+from vats.rules.engine.build import make, new_obligation, shared_fields
+from vats.rules.engine.context import RunContext
 from vats.rules.engine.index import (
     LicenceEvents,
 )
@@ -68,7 +68,7 @@ def window_span(w: Window, window_year: int) -> tuple[date, date]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Frame:
+class Frame:
     """One calendar window of a recurring rule, the same for every licence in this run."""
 
     year: int  # the reporting year (the window may fall in the next one)
@@ -87,7 +87,7 @@ _NO_ISSUE_DATE: Pair = (
 )
 
 
-def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
+def window_frames(ctx: RunContext, rule: Rule) -> list[Frame]:
     """The rule's windows overlapping [as_of - lookback, as_of + horizon] (memoised per run)."""
     hit = ctx.frames.get(rule.id)
     if hit is not None:
@@ -96,7 +96,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
     assert w is not None
     lo = ctx.lookback_start
     hi = ctx.as_of + timedelta(days=ctx.settings.horizon_days)
-    frames: list[_Frame] = []
+    frames: list[Frame] = []
     for window_year in range(lo.year, hi.year + 1):
         start, end = window_span(w, window_year)
         if end < lo or start > hi:
@@ -127,7 +127,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
             ]
         cutoff = date(year, 12, 31)
         frames.append(
-            _Frame(
+            Frame(
                 year,
                 start,
                 end,
@@ -142,7 +142,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
     return frames
 
 
-def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
+def window_duties(ctx: RunContext, rule: Rule, licence: Licence, events: LicenceEvents) -> list[Obligation]:
     w = rule.trigger.window
     assert w is not None
     eligibility = w.eligibility == "held_by_year_end"
@@ -150,7 +150,7 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
     evidence = events.of(rule.satisfied_by) if rule.satisfied_by else []
     out: list[Obligation] = []
     wording = ctx.wording(rule, licence)
-    for f in _frames(ctx, rule):
+    for f in window_frames(ctx, rule):
         subject = f.subject
         if eligibility:
             cutoff = f.cutoff
@@ -164,7 +164,7 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
                     ),
                 ]
                 out.append(
-                    _make(
+                    make(
                         ctx,
                         rule,
                         licence,
@@ -201,14 +201,14 @@ def _windows(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> 
         proto = ctx.window_protos.get(key) if shared else None
         if proto is not None:  # same window, state and wording as an earlier licence: reuse it
             before, after = proto
-            out.append(_new_obligation(rule.id, licence.number, *before, conditional, *after))
+            out.append(new_obligation(rule.id, licence.number, *before, conditional, *after))
             continue
         if eligibility:  # the steps are only built when no earlier licence's obligation can be reused
             held = f.held if since is not None else _NO_ISSUE_DATE
             steps = [*since_steps, f.steps[0], held, *f.steps[1:]]
         else:
             steps = list(f.steps)
-        made = _make(
+        made = make(
             ctx,
             rule,
             licence,
