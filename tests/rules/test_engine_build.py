@@ -45,10 +45,26 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
         fast.rule_id = "other"  # type: ignore[misc]
 
 
-def test_standing_duties_replace_the_fields_they_claim() -> None:
-    from vats.rules.engine.build import FIELD_NAMES
+def test_shared_fields_rebuild_an_obligation_for_another_number_and_condition() -> None:
+    from vats.rules.engine.build import SHARED_HEAD, SHARED_TAIL, shared_fields
 
-    assert FIELD_NAMES[1] == "licence" and FIELD_NAMES[11] == "conditional"
+    made = Obligation(
+        "licence.display_number",
+        "渝B2-20210467",
+        "展示",
+        "Display",
+        RuleKind.CONTINUOUS,
+        ObligationStatus.UPCOMING,
+        None,
+        conditional="before",
+        explanation=("1. a",),
+        evidence_required="site_check_passed",
+        event_id="e9",
+    )
+    head, tail = shared_fields(made)
+    assert SHARED_HEAD.stop is not None and SHARED_TAIL.start == SHARED_HEAD.stop + 1
+    copy = new_obligation(made.rule_id, "京B2-20200001", *head, "after", *tail)
+    assert copy == dataclasses.replace(made, licence="京B2-20200001", conditional="after")
 
 
 def test_fast_finding_and_evidence_match_constructors() -> None:
