@@ -52,6 +52,7 @@ Cases = Callable[[World], list[Case]]
 NO_REFERENCE = {
     ("GET", "/healthz"): "public",
     ("GET", "/readyz"): "public",
+    ("GET", "/.well-known/vats-keys.json"): "public: the audit and copy signing public keys, no tenant data",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public; signs in the named user only with their password",
     ("POST", "/logout"): "ends the caller's own session (and the matrix's)",
