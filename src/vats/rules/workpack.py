@@ -53,9 +53,18 @@ class Problem:
     blocking: bool = True
 
 
+PLEDGE_KEY = "pledge"
+_PLEDGE_SECTION = Section(
+    id="pledge",
+    title="承诺书",
+    fields=(FormField(id=PLEDGE_KEY, label="承诺书（逐字输入）", type="text"),),
+)
+
+
 def slots(form: AnnualReportForm, services: Sequence[str]) -> list[Slot]:
-    """Every box in the form's order; per-service tables repeat for each licensed service."""
-    out: list[Slot] = []
+    """Every box in the form's order (the pledge first, typed by a person); per-service tables repeat
+    for each licensed service."""
+    out: list[Slot] = [Slot(PLEDGE_KEY, _PLEDGE_SECTION, _PLEDGE_SECTION.fields[0])]
     for section in form.sections:
         if section.per_service:
             for code in services:
@@ -184,6 +193,11 @@ def validate(
                 )
         if f.pattern and isinstance(value, str) and not re.fullmatch(f.pattern, value):
             problems.append(Problem(s.key, "pattern", f"{s.label}：格式不正确 / malformed"))
+    pledge = eff.get(PLEDGE_KEY)
+    if pledge is not None and pledge != form.pledge.text:
+        problems.append(
+            Problem(PLEDGE_KEY, "pledge", "承诺书须与规定文字逐字一致（含标点）/ the pledge must be typed exactly")
+        )
     for check in form.checks:
         value = eff.get(check.field)
         if check.kind == "not_greater" and check.than:

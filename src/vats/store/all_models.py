@@ -24,6 +24,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.registers.assessments.models",
     "vats.registers.changes.models",
     "vats.registers.filings.models",
+    "vats.registers.workpacks.models",
 )
 
 
