@@ -196,7 +196,7 @@ def validate(
     pledge = eff.get(PLEDGE_KEY)
     if pledge is not None and pledge != form.pledge.text:
         problems.append(
-            Problem(PLEDGE_KEY, "pledge", "承诺书须与规定文字逐字一致（含标点）/ the pledge must be typed exactly")
+            Problem(PLEDGE_KEY, "pledge", "承诺书须与规定文字逐字一致（含标点）/ type the pledge exactly")
         )
     for check in form.checks:
         value = eff.get(check.field)
