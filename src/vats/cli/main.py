@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "assessment": ("vats.registers.assessments.cli", "app", "安全评估 / Security assessments"),
     "change": ("vats.registers.changes.cli", "app", "公司变更 / Corporate changes"),
     "filing": ("vats.registers.filings.cli", "app", "申报材料 / Annual reports and applications"),
+    "workpack": ("vats.registers.workpacks.cli", "app", "年报工作底稿 / Annual report workpacks"),
     "sites": ("vats.cli.sites", "app", "网站首页检查 / Homepage licence-display checks"),
     "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),
     "user": ("vats.cli.user", "app", "用户与令牌 / Users and API tokens"),

@@ -193,6 +193,7 @@ def test_submission_satisfies_the_obligation_and_freezes(scope: Scope, licence: 
     with scope() as s:
         assert s.scalars(select(Filing)).all() == []
         _complete(s, wid)
+    assert _annual_report_status(scope, licence) != "satisfied"
     with scope() as s:
         wp = service.submit_workpack(
             s,
@@ -208,6 +209,7 @@ def test_submission_satisfies_the_obligation_and_freezes(scope: Scope, licence: 
         assert [a.filename for a in filing.attachments] == ["回执.png"]
         event = s.scalars(select(EventRow).where(EventRow.type == "annual_report_filed")).one()
     assert (event.licence, event.fields["year"], event.date) == (licence, 2025, date(2026, 3, 18))
+    assert _annual_report_status(scope, licence) == "satisfied"
     with pytest.raises(RefusedError), scope() as s:
         service.fill_workpack(s, workpack_id=wid, values={"staff": "41"})
     with scope() as s:
@@ -215,6 +217,26 @@ def test_submission_satisfies_the_obligation_and_freezes(scope: Scope, licence: 
         rows = {r.slot.key: r for r in view.rows}
     assert view.status_label == "已报送（只读）"
     assert rows["staff"].value == 40 and rows["company"].source.startswith("许可证")
+
+
+def _annual_report_status(scope: Scope, licence: str) -> str:
+    """The engine's answer for the 2025 report, from the stored licence and events."""
+    from vats.rules.engine import evaluate
+    from vats.store.events import events_of_licences
+    from vats.store.licences import get_licence, load_domain_licences
+
+    with scope() as s:
+        lic = load_domain_licences(s, numbers=[licence])[0]
+        record = get_licence(s, number=licence)
+        assert record is not None
+        events = events_of_licences(s, [(lic, record.organisation_id)])[0]
+    found = [
+        o
+        for o in evaluate([lic], events, TODAY).obligations
+        if o.rule_id == "licence.annual_report" and o.due_date == date(2026, 3, 31)
+    ]
+    assert len(found) == 1, found
+    return found[0].status.value
 
 
 def test_unknown_year_and_licence_are_refused_by_field(scope: Scope, licence: str) -> None:

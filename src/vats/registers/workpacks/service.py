@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError
 from vats.reference.annual_report import AnnualReportForm, load_form
-from vats.registers.base import check_version, china_today, get_or_raise, resolve_licence, visible
+from vats.registers.base import check_version, get_or_raise, resolve_licence, visible
 from vats.registers.workpacks.models import Workpack
 from vats.registers.workpacks.prefill import prefill_one, service_codes
 from vats.rules.workpack import (
@@ -187,7 +188,7 @@ def build_view(
     return WorkpackView(
         workpack=workpack,
         form=form,
-        window=window_state(form, province=province, today=today or china_today()),
+        window=window_state(form, province=province, today=today or clock.today()),
         rows=rows,
         remaining=len(remaining(slot_list, eff)),
         problems=tuple(problems),
@@ -260,6 +261,7 @@ def submit_workpack(
     from vats.registers.filings import service as filings
     from vats.registers.filings.models import Filing
 
+    today = today or clock.today()
     workpack = get_workpack(session, workpack_id=workpack_id)
     _editable(workpack, expected_version)
     view = view_workpack(session, workpack_id=workpack_id, today=today)
