@@ -29,6 +29,7 @@ def _api_routers() -> list[APIRouter]:
     from vats.registers.complaints.api import router as complaints
     from vats.registers.filings.api import router as filings
     from vats.registers.incidents.api import router as incidents
+    from vats.registers.workpacks.api import router as workpacks
 
     return [
         me.router,
@@ -45,6 +46,7 @@ def _api_routers() -> list[APIRouter]:
         assessments,
         changes,
         filings,
+        workpacks,
     ]
 
 

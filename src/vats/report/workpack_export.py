@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from vats.model.errors import InputError, UnavailableError
 from vats.registers.base import CHINA
+from vats.rules.workpack import display
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -34,17 +35,6 @@ HEAD = [
     "可不公开 Withheld",
     "问题 Problems",
 ]
-
-
-def display(value: Any) -> str:
-    """A value as the online form takes it (是/否 for booleans, plain numbers, empty for nothing)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def filename(view: WorkpackView, fmt: ExportFormat) -> str:

@@ -285,3 +285,14 @@ def window_state(form: AnnualReportForm, *, province: str | None, today: date) -
         unconfirmed=w.unconfirmed,
         consequence=form.consequence.zh,
     )
+
+
+def display(value: Any) -> str:
+    """A value as the online form takes it (是/否 for booleans, plain numbers, empty for nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)

@@ -11,6 +11,7 @@ from vats.cli.common import print_json
 from vats.model.errors import InputError
 from vats.registers import cli as common
 from vats.registers.cli import ActorOpt, DbOpt, JsonOpt, VersionOpt
+from vats.registers.workpacks.schemas import view_json
 
 if TYPE_CHECKING:
     from vats.registers.workpacks.service import WorkpackView
@@ -21,60 +22,8 @@ Licence = Annotated[str, typer.Argument(help="许可证编号 / licence number")
 Year = Annotated[int, typer.Option("--year", min=2017, max=2100, help="报告年度 / report year")]
 
 
-def view_json(view: WorkpackView) -> dict[str, object]:
-    """The workpack as JSON (the same shape the API returns)."""
-    from vats.report.workpack_export import display
-
-    w, win = view.workpack, view.window
-    return {
-        "id": w.id,
-        "licence": w.licence,
-        "year": w.year,
-        "status": w.status,
-        "status_label": view.status_label,
-        "version": w.version,
-        "remaining": view.remaining,
-        "remaining_label": view.remaining_label,
-        "submitted_at": w.submitted_at.isoformat() if w.submitted_at else None,
-        "filing_id": w.filing_id,
-        "window": {
-            "phase": win.phase,
-            "label": win.label,
-            "opens": win.opens.isoformat(),
-            "due": win.due.isoformat(),
-            "late_until": win.late_until.isoformat() if win.late_until else None,
-            "locked_from": win.locked_from.isoformat() if win.locked_from else None,
-            "unconfirmed": sorted(win.unconfirmed),
-            "consequence": win.consequence,
-        },
-        "pledge": view.form.pledge.text,
-        "fields": [
-            {
-                "key": r.slot.key,
-                "section": r.slot.section.title,
-                "label": r.slot.label,
-                "type": r.slot.field.type,
-                "value": r.value,
-                "display": display(r.value),
-                "source": r.source,
-                "human_only": r.human_only,
-                "entered": r.entered,
-                "may_withhold": not r.slot.field.publish,
-                "problems": [
-                    {"code": p.code, "message": p.message, "blocking": p.blocking} for p in r.problems
-                ],
-            }
-            for r in view.rows
-        ],
-        "problems": [
-            {"key": p.key, "code": p.code, "message": p.message, "blocking": p.blocking}
-            for p in view.problems
-        ],
-    }
-
-
 def _print(view: WorkpackView) -> None:
-    from vats.report.workpack_export import display
+    from vats.rules.workpack import display
 
     w, win = view.workpack, view.window
     typer.echo(f"{view.form.title} · {w.licence} · {view.status_label} · {view.remaining_label}")
