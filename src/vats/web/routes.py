@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vats.web import admin, auth, pages, registers
+from vats.web import admin, auth, pages, registers, workpacks
 from vats.web.i18n import translations
 from vats.web.templating import render, request_lang
 
@@ -35,3 +35,4 @@ def install(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(pages.router)
     app.include_router(registers.router)
+    app.include_router(workpacks.router)
