@@ -44,3 +44,22 @@ def test_errors_are_clear(sqlite_url: str, tmp_path: Path) -> None:
     assert missing.returncode == 2 and "nope.txt" in missing.stderr and "Traceback" not in missing.stderr
     unknown = vats("licence", "show", "京B2-20990001", "--db", sqlite_url)
     assert unknown.returncode == 2 and "京B2-20990001" in unknown.stderr
+
+
+def test_revision_lines_are_printed_only_after_the_commit(pg_url: str, seed_path: Path) -> None:
+    import psycopg
+
+    assert vats("db", "upgrade", "--db", pg_url).returncode == 0
+    # A deferred constraint trigger fails the transaction at COMMIT, after every flush succeeded.
+    with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; "
+            "END $$ LANGUAGE plpgsql"
+        )
+        conn.execute(
+            "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON licences "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    failed = vats("licence", "import", str(seed_path), "--db", pg_url)
+    assert failed.returncode != 0
+    assert "revision" not in failed.stdout, failed.stdout

@@ -6,12 +6,11 @@ publication marked, open problems listed. Submitted workpacks export what was fi
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
+from vats.model.clock import minute_text, now_utc
 from vats.model.errors import InputError, UnavailableError
-from vats.registers.base import CHINA
 from vats.rules.workpack import display
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ def render_xlsx(view: WorkpackView) -> bytes:
             f"报送期 {view.window.opens} 至 {view.window.due}",
             view.window.label,
             view.window.consequence,
-            f"导出时间（北京时间）{datetime.now(CHINA):%Y-%m-%d %H:%M}",
+            f"导出时间（北京时间）{minute_text(now_utc())}",
         ]
     )
     ws.append(HEAD)
@@ -121,7 +120,7 @@ def render_html(view: WorkpackView) -> str:
     return (
         _environment()
         .get_template("workpack.html")
-        .render(view=view, sections=sections, exported=f"{datetime.now(CHINA):%Y-%m-%d %H:%M}")
+        .render(view=view, sections=sections, exported=minute_text(now_utc()))
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from vats.registers.base import CHINA
+from vats.model.clock import CHINA
 from vats.rules.workpack import Prefilled
 from vats.store.models import LicenceRecord, Organisation
 
