@@ -254,3 +254,16 @@ def test_other_organisations_workpack_looks_missing(scope: Scope, licence: str) 
     with pytest.raises(NotFoundError), scope() as s:
         s.info["visible_organisations"] = {-1}
         service.view_workpack(s, workpack_id=wid, today=TODAY)
+
+
+def test_generate_for_the_portfolio_matches_one_by_one(scope: Scope, licence: str) -> None:
+    with scope() as s:
+        _history(s, licence)
+        views = service.generate_workpacks(s, year=2025, today=TODAY)
+        assert [v.workpack.licence for v in views] == [licence]
+        bulk = {r.slot.key: (r.value, r.source) for r in views[0].rows}
+    with scope() as s:
+        wid = service.find_workpack(s, licence=licence, year=2025).id
+        single = {r.slot.key: (r.value, r.source) for r in service.view_workpack(s, workpack_id=wid).rows}
+        assert service.generate_workpacks(s, year=2025, today=TODAY)[0].workpack.id == wid  # no duplicate
+    assert bulk == single

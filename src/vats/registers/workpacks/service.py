@@ -307,3 +307,38 @@ def submit_workpack(
     workpack.status = SUBMITTED
     session.flush()
     return workpack
+
+
+def generate_workpacks(
+    session: Session, *, year: int, licences: list[str] | None = None, today: date | None = None
+) -> list[WorkpackView]:
+    """Every visible live licence's workpack for a year, created where missing and pre-filled in bulk
+    (one grouped query per register for the whole portfolio): an agency's quarter in one call."""
+    from vats.registers.workpacks.prefill import prefill_many
+
+    load_form(year)
+    stmt = select(LicenceRecord).where(LicenceRecord.archived.is_(False)).order_by(LicenceRecord.number)
+    if licences is not None:
+        stmt = stmt.where(LicenceRecord.number.in_(licences))
+    allowed = session.info.get("visible_organisations")
+    if allowed is not None:
+        stmt = stmt.where(
+            LicenceRecord.organisation_id.is_(None) | LicenceRecord.organisation_id.in_(allowed)
+        )
+    records = list(session.scalars(stmt).all())
+    existing = {
+        w.licence: w
+        for w in session.scalars(
+            select(Workpack).where(Workpack.year == year, Workpack.licence.in_([r.number for r in records]))
+        )
+    }
+    for r in records:
+        if r.number not in existing:
+            existing[r.number] = Workpack(
+                licence=r.number, organisation_id=r.organisation_id, status=DRAFT, year=year, values={}
+            )
+            session.add(existing[r.number])
+    session.flush()
+    prefill = prefill_many(session, records, year=year)
+    day = today or clock.today()
+    return [build_view(existing[r.number], record=r, prefill=prefill[r.number], today=day) for r in records]
