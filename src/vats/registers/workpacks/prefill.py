@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from vats.model.clock import CHINA
@@ -78,7 +78,7 @@ def _grouped(session: Session, stmt: Any) -> dict[str, tuple[int, ...]]:
 
 
 def prefill_many(
-    session: Session, records: Sequence[LicenceRecord], *, year: int
+    session: Session, records: Sequence[LicenceRecord], *, year: int, whole_portfolio: bool = False
 ) -> dict[str, dict[str, Prefilled]]:
     """Pre-filled values per licence number for one report year (grouped queries, not one per licence)."""
     from vats.registers.assessments.models import Assessment
@@ -91,6 +91,11 @@ def prefill_many(
     if not records:
         return {}
     numbers = [r.number for r in records]
+
+    def of(col: Any) -> Any:
+        """Rows of these licences; for the whole portfolio no IN list (rows of others are ignored)."""
+        return true() if whole_portfolio else col.in_(numbers)
+
     first, last, start, end = _year_bounds(year)
     period = f"{year} 年度（{first} 至 {last}）"
 
@@ -105,7 +110,7 @@ def prefill_many(
     complaints: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for number, received, replied in session.execute(
         select(Complaint.licence, Complaint.received_at, Complaint.replied_at).where(
-            Complaint.licence.in_(numbers), Complaint.received_at >= first, Complaint.received_at <= last
+            of(Complaint.licence), Complaint.received_at >= first, Complaint.received_at <= last
         )
     ):
         complaints[number][0] += 1
@@ -122,7 +127,7 @@ def prefill_many(
             func.sum(in_year(DisposalCase.disposed_at)),
             func.sum(in_year(DisposalCase.reported_at)),
         )
-        .where(DisposalCase.licence.in_(numbers))
+        .where(of(DisposalCase.licence))
         .where(
             or_(DisposalCase.disposed_at.between(first, last), DisposalCase.reported_at.between(first, last))
         )
@@ -131,19 +136,19 @@ def prefill_many(
     incidents = _grouped(
         session,
         select(Incident.licence, func.count(), func.count(Incident.reported_at))
-        .where(Incident.licence.in_(numbers), Incident.started_at >= start, Incident.started_at < end)
+        .where(of(Incident.licence), Incident.started_at >= start, Incident.started_at < end)
         .group_by(Incident.licence),
     )
     assessments = _grouped(
         session,
         select(Assessment.licence, func.count())
-        .where(Assessment.licence.in_(numbers), Assessment.completed_at.between(first, last))
+        .where(of(Assessment.licence), Assessment.completed_at.between(first, last))
         .group_by(Assessment.licence),
     )
     changes = _grouped(
         session,
         select(CorporateChange.licence, func.count())
-        .where(CorporateChange.licence.in_(numbers), CorporateChange.filed_at.between(first, last))
+        .where(of(CorporateChange.licence), CorporateChange.filed_at.between(first, last))
         .group_by(CorporateChange.licence),
     )
     failed = case((CheckResultRow.outcome.in_(("fail", "error")), 1), else_=0)
@@ -151,7 +156,7 @@ def prefill_many(
         session,
         select(CheckResultRow.licence, func.count(), func.sum(failed))
         .where(
-            CheckResultRow.licence.in_(numbers),
+            of(CheckResultRow.licence),
             CheckResultRow.checked_at >= start,
             CheckResultRow.checked_at < end,
         )

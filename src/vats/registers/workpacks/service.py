@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -64,14 +65,36 @@ class Row:
         return ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WorkpackView:
+    """A workpack as shown. The per-box rows are built on first use: a portfolio overview needs only
+    the counts and problems, a page or export needs the rows."""
+
     workpack: Workpack
     form: AnnualReportForm
     window: WindowState
-    rows: tuple[Row, ...]
     remaining: int
     problems: tuple[Problem, ...]
+    slot_list: tuple[Slot, ...]
+    effective: Mapping[str, Any]
+    prefill: Mapping[str, Prefilled]
+
+    @cached_property
+    def rows(self) -> tuple[Row, ...]:
+        values = self.workpack.values or {}
+        by_key: dict[str, list[Problem]] = {}
+        for p in self.problems:
+            by_key.setdefault(p.key, []).append(p)
+        return tuple(
+            Row(
+                slot=s,
+                value=self.effective.get(s.key),
+                prefilled=self.prefill.get(s.field.prefill) if s.field.prefill else None,
+                entered=values.get(s.key) is not None,
+                problems=tuple(by_key.get(s.key, ())),
+            )
+            for s in self.slot_list
+        )
 
     @property
     def blocking(self) -> list[Problem]:
@@ -167,32 +190,32 @@ def build_view(
         prefill = {
             k: Prefilled(v["value"], v["source"]) for k, v in workpack.frozen.get("prefill", {}).items()
         }
-    slot_list = slots(form, service_codes(record))
-    values = workpack.values or {}
-    eff = effective(slot_list, values, prefill)
+    slot_list = _slots(form, tuple(service_codes(record)))
+    eff = effective(slot_list, workpack.values or {}, prefill)
     problems = validate(form, slot_list, eff, prefill=prefill, previous=previous)
-    by_key: dict[str, list[Problem]] = {}
-    for p in problems:
-        by_key.setdefault(p.key, []).append(p)
-    rows = tuple(
-        Row(
-            slot=s,
-            value=eff.get(s.key),
-            prefilled=prefill.get(s.field.prefill) if s.field.prefill else None,
-            entered=values.get(s.key) is not None,
-            problems=tuple(by_key.get(s.key, ())),
-        )
-        for s in slot_list
-    )
     province = (record.data.get("number_info") or {}).get("region")
     return WorkpackView(
         workpack=workpack,
         form=form,
         window=window_state(form, province=province, today=today or clock.today()),
-        rows=rows,
         remaining=len(remaining(slot_list, eff)),
         problems=tuple(problems),
+        slot_list=slot_list,
+        effective=eff,
+        prefill=prefill,
     )
+
+
+_SLOTS: dict[tuple[int, tuple[str, ...]], tuple[Slot, ...]] = {}
+
+
+def _slots(form: AnnualReportForm, services: tuple[str, ...]) -> tuple[Slot, ...]:
+    """The boxes of a form for a set of services, built once per combination (forms are cached)."""
+    key = (form.year, services)
+    found = _SLOTS.get(key)
+    if found is None:
+        found = _SLOTS[key] = tuple(slots(form, services))
+    return found
 
 
 def view_workpack(session: Session, *, workpack_id: int, today: date | None = None) -> WorkpackView:
@@ -227,7 +250,7 @@ def fill_workpack(
     if len(values) > MAX_VALUES_PER_SAVE:
         raise InputError(f"一次最多保存 {MAX_VALUES_PER_SAVE} 项 / too many values", field="values")
     record = _record(session, workpack.licence)
-    by_key = {s.key: s for s in slots(load_form(workpack.year), service_codes(record))}
+    by_key = {s.key: s for s in _slots(load_form(workpack.year), tuple(service_codes(record)))}
     updated = dict(workpack.values or {})
     for key, raw in values.items():
         slot = by_key.get(str(key))
@@ -339,6 +362,7 @@ def generate_workpacks(
             )
             session.add(existing[r.number])
     session.flush()
-    prefill = prefill_many(session, records, year=year)
+    whole = licences is None and allowed is None
+    prefill = prefill_many(session, records, year=year, whole_portfolio=whole)
     day = today or clock.today()
     return [build_view(existing[r.number], record=r, prefill=prefill[r.number], today=day) for r in records]
