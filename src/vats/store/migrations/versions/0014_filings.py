@@ -1,4 +1,5 @@
-"""Filings workspace: annual report workpacks (one per licence and report year).
+"""Filings workspace: annual report workpacks (one per licence and report year), and the APP filing
+number, package name and stores of declared inventory items (nullable: nothing to backfill).
 
 Revision ID: 0014_filings
 Revises: 0007_sec_tenancy
@@ -50,7 +51,15 @@ def upgrade() -> None:
     op.create_index("ix_workpacks_organisation_id", "workpacks", ["organisation_id"])
     op.create_index("ix_workpacks_status", "workpacks", ["status"])
     op.create_index("ix_workpacks_filing_id", "workpacks", ["filing_id"])
+    with op.batch_alter_table("inventory_items") as batch:
+        batch.add_column(sa.Column("filing_number", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("package_name", sa.String(255), nullable=True))
+        batch.add_column(sa.Column("stores", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inventory_items") as batch:
+        batch.drop_column("stores")
+        batch.drop_column("package_name")
+        batch.drop_column("filing_number")
     op.drop_table("workpacks")
