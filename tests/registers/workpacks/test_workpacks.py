@@ -267,3 +267,14 @@ def test_generate_for_the_portfolio_matches_one_by_one(scope: Scope, licence: st
         single = {r.slot.key: (r.value, r.source) for r in service.view_workpack(s, workpack_id=wid).rows}
         assert service.generate_workpacks(s, year=2025, today=TODAY)[0].workpack.id == wid  # no duplicate
     assert bulk == single
+
+
+def test_a_workpack_is_kept_for_its_retention_period(scope: Scope, licence: str) -> None:
+    from vats.registers.workpacks.models import Workpack
+
+    with scope() as s:
+        wid = service.open_workpack(s, licence=licence, year=2025).id
+    with pytest.raises(RefusedError, match="workpacks"), scope() as s:
+        s.delete(s.get(Workpack, wid))
+    with scope() as s:
+        assert s.get(Workpack, wid) is not None
