@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "change": ("vats.registers.changes.cli", "app", "公司变更 / Corporate changes"),
     "filing": ("vats.registers.filings.cli", "app", "申报材料 / Annual reports and applications"),
     "workpack": ("vats.registers.workpacks.cli", "app", "年报工作底稿 / Annual report workpacks"),
+    "lists": ("vats.cli.lists", "app", "监管名单比对 / Match regulator lists"),
     "sites": ("vats.cli.sites", "app", "网站首页检查 / Homepage licence-display checks"),
     "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),
     "user": ("vats.cli.user", "app", "用户与令牌 / Users and API tokens"),
