@@ -66,7 +66,15 @@ def fill_workpack(
     "/{workpack_id}/export",
     summary="导出（按表单顺序）/ Export as XLSX or PDF",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={
+        200: {
+            "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "application/pdf": {},
+                "text/html": {},
+            }
+        }
+    },
 )
 def export_workpack(
     workpack_id: int,
