@@ -27,7 +27,8 @@ def _print(view: WorkpackView) -> None:
 
     w, win = view.workpack, view.window
     typer.echo(f"{view.form.title} · {w.licence} · {view.status_label} · {view.remaining_label}")
-    late = "、".join(sorted(win.unconfirmed))
+    names = {"opens": "开放日", "due": "截止日", "late_until": "补报截止日", "locked_from": "锁定日"}
+    late = "、".join(names.get(k, k) for k in sorted(win.unconfirmed))
     typer.echo(
         f"报送期 {win.opens} 至 {win.due}（{win.label}）"
         + (f"；补报至 {win.late_until}" if win.late_until else "")

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vats.registers.base import RegisterColumns
+from vats.registers.filings.models import Filing
 from vats.store.audit import Audited
 from vats.store.base import Base
 
@@ -30,3 +31,8 @@ class Workpack(RegisterColumns, Audited, Base):
         ForeignKey("filings.id", ondelete="SET NULL"), default=None, index=True
     )
     submitted_at: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+FOREIGN_TABLES = (Filing.__tablename__,)
+"""Tables the foreign keys above point at, imported here so a workpack can be flushed in a process
+that has not loaded the filings register yet."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -19,6 +20,56 @@ from sqlalchemy.orm import Session
 from vats.model.clock import CHINA
 from vats.rules.workpack import Prefilled
 from vats.store.models import LicenceRecord, Organisation
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceFacts:
+    """The parts of a stored licence the pre-fill reads; `data` holds only those JSON keys. Loading
+    these instead of whole rows spares decoding every licence's provisions and sites."""
+
+    number: str
+    company: str
+    organisation_id: int | None
+    current_revision: int
+    issue_date: date | None
+    expiry_date: date | None
+    data: dict[str, Any]
+
+
+Licensed = LicenceRecord | LicenceFacts
+FACT_FIELDS = ("company", "legal_representative", "issue_date", "expiry_date", "services")
+
+
+def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[LicenceFacts]:
+    """Live licences (matching `where`) with only the JSON keys the pre-fill uses, in number order."""
+    d = LicenceRecord.data
+    stmt = (
+        select(
+            LicenceRecord.number,
+            LicenceRecord.company,
+            LicenceRecord.organisation_id,
+            LicenceRecord.current_revision,
+            LicenceRecord.issue_date,
+            LicenceRecord.expiry_date,
+            d["legal_representative"],
+            d["services"],
+            d[("number_info", "region")],
+            *(d[("provenance", f)] for f in FACT_FIELDS),
+        )
+        .where(LicenceRecord.archived.is_(False), *where)
+        .order_by(LicenceRecord.number)
+    )
+    out = []
+    for row in session.execute(stmt):
+        number, company, org, revision, issued, expires, rep, services, region, *spans = row
+        data: dict[str, Any] = {
+            "legal_representative": rep,
+            "services": services or [],
+            "number_info": {"region": region},
+            "provenance": {f: span for f, span in zip(FACT_FIELDS, spans, strict=True) if span},
+        }
+        out.append(LicenceFacts(number, company, org, revision, issued, expires, data))
+    return out
 
 
 def _year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
@@ -35,13 +86,13 @@ def complaint_reply_days() -> int:
     return known_numbers().get("complaint_reply_days", 15)
 
 
-def _line(record: LicenceRecord, field: str) -> str:
+def _line(record: Licensed, field: str) -> str:
     span = (record.data.get("provenance") or {}).get(field)
     where = f"第 {span['first_line']} 行" if isinstance(span, dict) and "first_line" in span else "解析结果"
     return f"许可证 {record.number}（第 {record.current_revision} 版）{where}"
 
 
-def _licence_facts(record: LicenceRecord, organisation: Organisation | None) -> dict[str, Prefilled]:
+def _licence_facts(record: Licensed, organisation: Organisation | None) -> dict[str, Prefilled]:
     data = record.data
     out: dict[str, Prefilled] = {
         "licence.number": Prefilled(record.number, f"许可证 {record.number}"),
@@ -63,7 +114,7 @@ def _licence_facts(record: LicenceRecord, organisation: Organisation | None) -> 
     return out
 
 
-def service_codes(record: LicenceRecord) -> list[str]:
+def service_codes(record: Licensed) -> list[str]:
     """The licensed services' catalogue codes in licence order (the per-service rows of 业务发展)."""
     seen: list[str] = []
     for service in record.data.get("services") or ():
@@ -78,7 +129,7 @@ def _grouped(session: Session, stmt: Any) -> dict[str, tuple[int, ...]]:
 
 
 def prefill_many(
-    session: Session, records: Sequence[LicenceRecord], *, year: int, whole_portfolio: bool = False
+    session: Session, records: Sequence[Licensed], *, year: int, whole_portfolio: bool = False
 ) -> dict[str, dict[str, Prefilled]]:
     """Pre-filled values per licence number for one report year (grouped queries, not one per licence)."""
     from vats.registers.assessments.models import Assessment
@@ -186,7 +237,7 @@ def prefill_many(
         count, bad = checks.get(n, (0, 0))
         facts["site_checks.count"] = Prefilled(count, f"首页检查记录：{period}检查结果")
         facts["site_checks.failed"] = Prefilled(bad, f"首页检查记录：{period}未通过或无法访问")
-        facts.update(inventory.get(n, _empty_inventory()))
+        facts.update(inventory.get(n) or _empty_inventory())
         out[n] = facts
     return out
 
@@ -200,9 +251,7 @@ def _empty_inventory() -> dict[str, Prefilled]:
     }
 
 
-def _inventory(
-    session: Session, records: Sequence[LicenceRecord], model: Any
-) -> dict[str, dict[str, Prefilled]]:
+def _inventory(session: Session, records: Sequence[Licensed], model: Any) -> dict[str, dict[str, Prefilled]]:
     """Sites and apps declared for each licence (or, without a licence, for its company)."""
     by_number = {r.number: r for r in records}
     by_company: dict[str, list[str]] = defaultdict(list)
@@ -244,5 +293,5 @@ def _inventory(
     return out
 
 
-def prefill_one(session: Session, record: LicenceRecord, *, year: int) -> Mapping[str, Prefilled]:
+def prefill_one(session: Session, record: Licensed, *, year: int) -> Mapping[str, Prefilled]:
     return prefill_many(session, [record], year=year)[record.number]

@@ -22,7 +22,7 @@ from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedE
 from vats.reference.annual_report import AnnualReportForm, load_form
 from vats.registers.base import check_version, get_or_raise, resolve_licence, visible
 from vats.registers.workpacks.models import Workpack
-from vats.registers.workpacks.prefill import prefill_one, service_codes
+from vats.registers.workpacks.prefill import Licensed, licence_facts, prefill_one, service_codes
 from vats.rules.workpack import (
     Prefilled,
     Problem,
@@ -179,7 +179,7 @@ def _previous(session: Session, workpack: Workpack) -> Mapping[str, Any] | None:
 def build_view(
     workpack: Workpack,
     *,
-    record: LicenceRecord,
+    record: Licensed,
     prefill: Mapping[str, Prefilled],
     previous: Mapping[str, Any] | None = None,
     today: date | None = None,
@@ -340,15 +340,13 @@ def generate_workpacks(
     from vats.registers.workpacks.prefill import prefill_many
 
     load_form(year)
-    stmt = select(LicenceRecord).where(LicenceRecord.archived.is_(False)).order_by(LicenceRecord.number)
+    where: list[Any] = []
     if licences is not None:
-        stmt = stmt.where(LicenceRecord.number.in_(licences))
+        where.append(LicenceRecord.number.in_(licences))
     allowed = session.info.get("visible_organisations")
     if allowed is not None:
-        stmt = stmt.where(
-            LicenceRecord.organisation_id.is_(None) | LicenceRecord.organisation_id.in_(allowed)
-        )
-    records = list(session.scalars(stmt).all())
+        where.append(LicenceRecord.organisation_id.is_(None) | LicenceRecord.organisation_id.in_(allowed))
+    records = licence_facts(session, where=where)
     existing = {
         w.licence: w
         for w in session.scalars(
