@@ -185,9 +185,7 @@ def main() -> None:
                     started = time.perf_counter()
                     data = render(view_workpack(s, workpack_id=wid, today=TODAY), fmt)
                     took.append((time.perf_counter() - started) * 1000)
-                print(
-                    f"export    {fmt:4} first {took[0]:7.1f} ms, again {took[1]:7.1f} ms, {len(data)} B"
-                )
+                print(f"export    {fmt:4} first {took[0]:7.1f} ms, again {took[1]:7.1f} ms, {len(data)} B")
         engine.dispose()
 
 
