@@ -36,6 +36,7 @@ class World:
     attachment: int = 0
     check_result: int = 0
     token_b: int = 0
+    workpack: int = 0  # B's 2025 annual report workpack
     document: bytes = b""
     obligation_b: str = ""  # an open obligation of B's licence
     done_b: str = ""  # one of B's obligations completed with an evidence file
@@ -111,6 +112,9 @@ def build(server: Server, seed_path: Path) -> World:
     assert attached.status_code == 201, attached.text
     world.attachment = attached.json()["id"]
     _obligations(admin, world)
+    opened = admin.post("/api/v1/workpacks", json={"licence": NUMBER_B, "year": 2025})
+    assert opened.status_code == 200, opened.text
+    world.workpack = opened.json()["id"]
     engine = make_engine(server.db_url)
     now = datetime.now(UTC)
     with session_scope(engine, actor="setup") as s:

@@ -244,6 +244,35 @@ CASES: dict[tuple[str, str], Cases] = {
     ("GET", f"{API}/filings/{{filing_id}}/attachments/{{attachment_id}}"): lambda w: [
         Case("GET", f"{API}/filings/{w.records['filings']}/attachments/{w.attachment}")
     ],
+    ("GET", f"{API}/workpacks"): lambda w: [
+        Case("GET", f"{API}/workpacks", {"params": {"licence": NUMBER_B}}, refuse=False),
+        Case("GET", f"{API}/workpacks", refuse=False),
+    ],
+    ("POST", f"{API}/workpacks"): lambda w: [
+        Case("POST", f"{API}/workpacks", {"json": {"licence": NUMBER_B, "year": 2025}})
+    ],
+    ("GET", f"{API}/workpacks/{{workpack_id}}"): lambda w: [Case("GET", f"{API}/workpacks/{w.workpack}")],
+    ("PATCH", f"{API}/workpacks/{{workpack_id}}"): lambda w: [
+        Case(
+            "PATCH",
+            f"{API}/workpacks/{w.workpack}",
+            {"json": {"values": {"staff": 1}}, "headers": {"If-Match": '"1"'}},
+        )
+    ],
+    ("GET", f"{API}/workpacks/{{workpack_id}}/export"): lambda w: [
+        Case("GET", f"{API}/workpacks/{w.workpack}/export", {"params": {"format": "xlsx"}})
+    ],
+    ("POST", f"{API}/workpacks/{{workpack_id}}/submit"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/workpacks/{w.workpack}/submit",
+            {
+                "data": {"submitted_at": "2026-03-18"},
+                "files": {"receipt": ("r.png", b"png", "image/png")},
+                "headers": {"If-Match": '"1"'},
+            },
+        )
+    ],
 }
 
 

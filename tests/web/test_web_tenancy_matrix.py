@@ -248,6 +248,26 @@ CASES: dict[tuple[str, str], Cases] = {
     ("POST", "/admin/users/grants/revoke"): lambda w: [
         Case("POST", "/admin/users/grants/revoke", {"user": USER_B, "organisation": str(w.org_b)})
     ],
+    ("GET", "/licences/{number}/workpacks"): lambda w: [
+        Case("GET", f"/licences/{NUMBER_B}/workpacks", expect="read")
+    ],
+    ("GET", "/licences/{number}/workpacks/{year}"): lambda w: [
+        Case("GET", f"/licences/{NUMBER_B}/workpacks/2025")
+    ],
+    ("POST", "/licences/{number}/workpacks/{year}"): lambda w: [
+        Case("POST", f"/licences/{NUMBER_B}/workpacks/2025")
+    ],
+    ("POST", "/workpacks/{workpack_id}/save"): lambda w: [
+        Case("POST", f"/workpacks/{w.workpack}/save", {"v:staff": "1", "version": "1"})
+    ],
+    ("POST", "/workpacks/{workpack_id}/submit"): lambda w: [
+        Case(
+            "POST",
+            f"/workpacks/{w.workpack}/submit",
+            {"submitted_at": "2026-03-18", "version": "1"},
+            files={"receipt": ("r.png", b"png", "image/png")},
+        )
+    ],
     ("GET", "/account/sessions"): _read("/account/sessions"),
     ("POST", "/account/sessions/revoke"): lambda w: [
         Case("POST", "/account/sessions/revoke", {"handle": "f" * 64}),

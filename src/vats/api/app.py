@@ -37,6 +37,7 @@ def _api_routers() -> list[APIRouter]:
     )
     from vats.registers import specs
     from vats.registers.generic.api import router_for
+    from vats.registers.workpacks.api import router as workpacks
 
     return [
         me.router,
@@ -50,6 +51,7 @@ def _api_routers() -> list[APIRouter]:
         sites.router,
         exports.router,
         *(router_for(spec) for spec in specs()),
+        workpacks,
     ]
 
 

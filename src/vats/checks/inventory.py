@@ -16,7 +16,19 @@ from vats.checks.records import Record, csv_records, read_text, yaml_records
 from vats.model.errors import InputError
 from vats.model.licence import SiteKind
 
-FIELDS = ("kind", "name", "domain", "owner", "features", "server_location", "access_provider", "licence")
+FIELDS = (
+    "kind",
+    "name",
+    "domain",
+    "owner",
+    "features",
+    "server_location",
+    "access_provider",
+    "licence",
+    "filing_number",
+    "package_name",
+    "stores",
+)
 KIND_ALIASES = {
     "site": SiteKind.WEBSITE,
     "website": SiteKind.WEBSITE,
@@ -40,6 +52,11 @@ class InventoryItem:
     access_provider: str | None = None
     licence: str | None = None  # canonical licence number the item is operated under, if known
     line: int | None = None
+    # APP备案 (apps and mini-programs): kept as typed; a missing or malformed number is a finding
+    # (`vats.checks.app_filings`), not a load error, so the inventory records what the company says
+    filing_number: str | None = None
+    package_name: str | None = None
+    stores: tuple[str, ...] = ()
 
 
 def _text(rec: Record, name: str, source: str, *, required: bool = False) -> str | None:
@@ -93,6 +110,32 @@ def _item(rec: Record, source: str, features: FeatureMap) -> InventoryItem:
                 field="features",
             )
         ids.append(feature.id)
+    filing_number = _text(rec, "filing_number", source)
+    if filing_number is not None and len(filing_number) > 64:
+        raise InputError(
+            "备案号过长 / longer than 64 characters",
+            source=source,
+            line=rec.line_of("filing_number"),
+            field="filing_number",
+        )
+    package_name = _text(rec, "package_name", source)
+    if package_name is not None and len(package_name) > 255:
+        raise InputError(
+            "包名过长 / longer than 255 characters",
+            source=source,
+            line=rec.line_of("package_name"),
+            field="package_name",
+        )
+    raw_stores: Any = rec.values.get("stores", [])
+    if isinstance(raw_stores, str):
+        raw_stores = [p.strip() for p in raw_stores.replace("、", ";").split(";") if p.strip()]
+    if not isinstance(raw_stores, list) or len(raw_stores) > 50:
+        raise InputError(
+            "应为列表（最多 50 项）/ must be a list of at most 50",
+            source=source,
+            line=rec.line_of("stores"),
+            field="stores",
+        )
     return InventoryItem(
         kind=kind,
         name=name,
@@ -103,6 +146,9 @@ def _item(rec: Record, source: str, features: FeatureMap) -> InventoryItem:
         access_provider=_text(rec, "access_provider", source),
         licence=_text(rec, "licence", source),
         line=rec.line,
+        filing_number=filing_number,
+        package_name=package_name,
+        stores=tuple(dict.fromkeys(str(x).strip()[:100] for x in raw_stores if str(x).strip())),
     )
 
 

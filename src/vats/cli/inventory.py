@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import typer
@@ -139,6 +139,41 @@ def reconcile_command(
     if not licences:
         raise InputError("没有可核对的许可证 / no licence to reconcile against", field="--licence")
     findings = [f for lic in licences for f in reconcile(lic, items)]
+    if fmt is OutputFormat.JSON:
+        print_json(findings)
+    else:
+        _print_findings(findings)
+    if any(f.severity.gates for f in findings):
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command("apps")
+def apps_command(
+    licence: str | None = typer.Option(None, "--licence", help="许可证编号或文件 / licence number or file"),
+    inventory: Path | None = typer.Option(None, "--inventory", help="清单文件（不用数据库）/ inventory file"),
+    org: str | None = typer.Option(None, "--org"),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """核对 APP 备案号 / APP filing numbers: missing, malformed, licence apps unfiled; exit 1 on high."""
+    from vats.checks.app_filings import app_filing_findings
+
+    if inventory is not None:
+        from vats.checks.inventory import load_inventory
+
+        items = load_inventory(inventory)
+        source: Any = str(inventory)
+    else:
+        from vats.store.checks import list_inventory
+
+        with _session(db) as session:
+            rows = list_inventory(session, organisation=org)
+            pairs = [(r.to_item(), r.source) for r in rows]
+        items = [item for item, _ in pairs]
+        by_id = {id(item): where for item, where in pairs}
+        source = lambda item: by_id.get(id(item))  # noqa: E731 - one line: where each stored row came from
+    licences = _licences(licence, db) if (licence is not None or inventory is None) else []
+    findings = app_filing_findings(items, licences=licences, source=source)
     if fmt is OutputFormat.JSON:
         print_json(findings)
     else:

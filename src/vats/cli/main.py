@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "auditlog": ("vats.cli.auditlog", "app", "审计日志 / Tamper-evident audit log"),
     "keys": ("vats.cli.keys", "app", "签名密钥 / SM2 signing keys"),
     "copy": ("vats.cli.copy", "app", "许可证副本 / Purpose-bound licence copies"),
+    "workpack": ("vats.registers.workpacks.cli", "app", "年报工作底稿 / Annual report workpacks"),
+    "lists": ("vats.cli.lists", "app", "监管名单比对 / Match regulator lists"),
     "sites": ("vats.cli.sites", "app", "网站首页检查 / Homepage licence-display checks"),
     "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),
     "user": ("vats.cli.user", "app", "用户与令牌 / Users and API tokens"),

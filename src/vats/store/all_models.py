@@ -20,6 +20,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.obligation_cache",
     "vats.store.profile_rows",
     "vats.registers.workspace.models",
+    "vats.registers.workpacks.models",
 )
 """Modules below the registers layer; the registers' models follow from `vats.registers.REGISTERS`."""
 

@@ -112,6 +112,9 @@ class InventoryItemRow(Audited, Base):
     access_provider: Mapped[str | None] = mapped_column(Text)
     licence: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str | None] = mapped_column(Text)  # file:line it was imported from
+    filing_number: Mapped[str | None] = mapped_column(String(64), default=None)  # APP备案号 as declared
+    package_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    stores: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -132,6 +135,9 @@ class InventoryItemRow(Audited, Base):
             server_location=self.server_location,
             access_provider=self.access_provider,
             licence=self.licence,
+            filing_number=self.filing_number,
+            package_name=self.package_name,
+            stores=tuple(self.stores or ()),
         )
 
 
@@ -280,6 +286,9 @@ def import_inventory(
             "server_location": item.server_location,
             "access_provider": item.access_provider,
             "licence": item.licence,
+            "filing_number": item.filing_number,
+            "package_name": item.package_name,
+            "stores": list(item.stores),
         }
         row = existing.get(key)
         if row is None:

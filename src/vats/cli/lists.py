@@ -1,0 +1,147 @@
+"""`vats lists match`: a saved regulator list (不良/失信/拟注销/发放) against the portfolio and
+counterparties, with the column mapping shown first so a wrong guess is visible."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+import typer
+
+from vats.cli.common import OutputFormat, print_json
+from vats.model.errors import ExitCode, InputError
+
+if TYPE_CHECKING:
+    from vats.checks.regulator_lists import Party
+
+app = typer.Typer(add_completion=False, help="监管名单 / Regulator lists", no_args_is_help=True)
+
+
+@app.callback()
+def _group() -> None:
+    """监管名单 / Regulator lists (不良、失信、拟注销、发放名单)."""
+
+
+def _read(path: Path, what: str) -> bytes:
+    from vats.checks.regulator_lists import MAX_BYTES
+
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"文件超过 {MAX_BYTES} 字节 / larger than {MAX_BYTES} bytes", field=what)
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件 / cannot read file: {exc.strerror}", field=what) from None
+
+
+def _counterparties(path: Path) -> list[Party]:
+    """A counterparty file: CSV with columns kind,name,uscc,licence (header required)."""
+    import csv
+    import io
+
+    from vats.checks.regulator_lists import Party, _decode
+
+    text = _decode(_read(path, "--counterparties"))
+    out = []
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
+        kind = (row.get("kind") or "counterparty").strip() or "counterparty"
+        out.append(
+            Party(
+                kind=kind[:30],
+                name=(row.get("name") or "").strip() or None,
+                uscc=(row.get("uscc") or "").strip() or None,
+                licence=(row.get("licence") or "").strip() or None,
+                label=f"{path.name}:{line}",
+            )
+        )
+    return out
+
+
+def _portfolio(db: str | None) -> list[Party]:
+    from sqlalchemy import select
+
+    from vats.checks.regulator_lists import Party
+    from vats.store.db import database_url, make_engine, session_scope
+    from vats.store.models import LicenceRecord, Organisation
+
+    engine = make_engine(database_url(db))
+    try:
+        with session_scope(engine, actor="cli") as s:
+            orgs = {o.id: o for o in s.scalars(select(Organisation))}
+            parties: list[Party] = [
+                Party(kind="holding", name=o.name, uscc=o.uscc, label=f"组织 {o.name}") for o in orgs.values()
+            ]
+            for number, company, org_id in s.execute(
+                select(LicenceRecord.number, LicenceRecord.company, LicenceRecord.organisation_id).where(
+                    LicenceRecord.archived.is_(False)
+                )
+            ):
+                org = orgs.get(org_id) if org_id is not None else None
+                parties.append(
+                    Party(kind="licence", name=company, uscc=org.uscc if org else None, licence=number,
+                          label=f"许可证 {number}")
+                )  # fmt: skip
+    finally:
+        engine.dispose()
+    return parties
+
+
+@app.command("match")
+def match_command(
+    file: Path = typer.Argument(..., help="保存的名单（CSV、XLSX、HTML 或文本）/ saved list"),
+    kind: str = typer.Option("bad", "--kind", help="bad | dishonest | to_cancel | issued"),
+    mapping: list[str] = typer.Option([], "--map", help="字段=列（如 name=2 或 经营者名称=企业名称）"),
+    counterparties: Path | None = typer.Option(
+        None, "--counterparties", help="交易方 CSV（kind,name,uscc,licence）"
+    ),
+    portfolio: bool = typer.Option(True, "--portfolio/--no-portfolio", help="与数据库中的组织和许可证比对"),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """比对监管名单 / Match a saved list; exit 1 when a holding or licence is on it."""
+    from vats.checks.regulator_lists import (
+        COLUMNS,
+        LIST_KINDS,
+        entries,
+        guess_mapping,
+        hit_findings,
+        match,
+        parse_mapping,
+        read_table,
+    )
+
+    if kind not in LIST_KINDS:
+        raise InputError(f"应为 {', '.join(LIST_KINDS)} 之一 / unknown list kind {kind!r}", field="--kind")
+    table = read_table(_read(file, "file"), filename=file.name)
+    columns = guess_mapping(table.header) | parse_mapping(mapping, table.header)
+    items = entries(table, columns)
+    parties = (_portfolio(db) if portfolio else []) + (
+        _counterparties(counterparties) if counterparties else []
+    )
+    findings = hit_findings(match(items, parties), list_kind=kind, source=file.name)
+    if fmt is OutputFormat.JSON:
+        print_json(
+            {
+                "mapping": {COLUMNS[k]: table.header[i] for k, i in columns.items()},
+                "rows": len(items),
+                "parties": len(parties),
+                "findings": findings,
+            }
+        )
+    else:
+        out = sys.stdout
+        out.write(f"{LIST_KINDS[kind]} · {file.name} · {len(items)} 行 / rows · {len(parties)} 个比对对象\n")
+        for k, label in COLUMNS.items():
+            out.write(
+                f"  {label} ← {table.header[columns[k]] if k in columns else '（未映射 / not mapped）'}\n"
+            )
+        for line, row in table.rows[:3]:
+            out.write(f"  第 {line} 行: {' | '.join(row)[:160]}\n")
+        for f in findings:
+            out.write(
+                f"[{f.severity.value}] {f.message_zh}\n    {f.evidence[0].note} 第 {f.evidence[0].line} 行\n"
+            )
+        out.write(f"\n{len(findings)} 项命中 / hits\n")
+    if any(f.severity.gates for f in findings):
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))

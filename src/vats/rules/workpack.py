@@ -1,0 +1,298 @@
+"""Annual report workpack logic, pure: field keys in form order, typing of entered values, validation
+like the online form's, the count of what a person still has to fill, and the filing window.
+
+The store/registers layer gathers the facts (`Prefilled` values, each with its source) and the
+entered values; everything here is a function of those, so the CLI, API and web give one answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from vats.model.errors import InputError
+from vats.reference.annual_report import AnnualReportForm, FormField, Section
+
+LAUNCHED = "开通"
+"""The 业务发展 table exists only for services marked 开通 (TSM manual); other services carry no data."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prefilled:
+    """A value vats knows, with where it came from (shown beside the value)."""
+
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One box to fill: `key` is the field id, or `development.<service>.<field>` for per-service rows."""
+
+    key: str
+    section: Section
+    field: FormField
+    service: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.field.label}（{self.service}）" if self.service else self.field.label
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A validation result. `blocking` problems stop submission; flags ask for a second look only."""
+
+    key: str
+    code: str  # required | type | range | pattern | cross | inventory | yoy | large
+    message: str
+    blocking: bool = True
+
+
+PLEDGE_KEY = "pledge"
+_PLEDGE_SECTION = Section(
+    id="pledge",
+    title="承诺书",
+    fields=(FormField(id=PLEDGE_KEY, label="承诺书（逐字输入）", type="text"),),
+)
+
+
+def slots(form: AnnualReportForm, services: Sequence[str]) -> list[Slot]:
+    """Every box in the form's order (the pledge first, typed by a person); per-service tables repeat
+    for each licensed service."""
+    out: list[Slot] = [Slot(PLEDGE_KEY, _PLEDGE_SECTION, _PLEDGE_SECTION.fields[0])]
+    for section in form.sections:
+        if section.per_service:
+            for code in services:
+                out.extend(Slot(f"{section.id}.{code}.{f.id}", section, f, code) for f in section.fields)
+        else:
+            out.extend(Slot(f.id, section, f) for f in section.fields)
+    return out
+
+
+def coerce(field: FormField, raw: Any, *, key: str) -> Any:
+    """A typed value from what was typed (or sent as JSON); wrong types are an InputError naming the key."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = str(raw).strip()
+    if len(text) > 2000:
+        raise InputError("内容过长（上限 2000 字）/ longer than 2000 characters", field=key)
+    try:
+        if field.type == "int":
+            if isinstance(raw, bool):
+                raise ValueError
+            return int(text.replace(",", ""))
+        if field.type in ("money", "percent"):
+            value = Decimal(text.replace(",", ""))
+            if not value.is_finite():
+                raise ValueError
+            return float(value)
+        if field.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            lowered = text.lower()
+            if lowered in ("true", "yes", "1", "是"):
+                return True
+            if lowered in ("false", "no", "0", "否"):
+                return False
+            raise ValueError
+        if field.type == "date":
+            return date.fromisoformat(text).isoformat()
+        if field.type == "choice":
+            if text not in field.choices:
+                raise InputError(
+                    f"应为 {'、'.join(field.choices)} 之一 / must be one of {', '.join(field.choices)}",
+                    field=key,
+                )
+            return text
+    except (ValueError, InvalidOperation):
+        raise InputError(
+            f"{field.label}：类型应为 {_TYPE_ZH[field.type]} / not a valid {field.type}", field=key
+        ) from None
+    return text
+
+
+_TYPE_ZH = {
+    "text": "文本",
+    "int": "整数",
+    "money": "金额",
+    "percent": "百分比",
+    "bool": "是/否",
+    "date": "日期（YYYY-MM-DD）",
+    "choice": "选项",
+}
+
+
+def effective(
+    slot_list: Sequence[Slot], values: Mapping[str, Any], prefill: Mapping[str, Prefilled]
+) -> dict[str, Any]:
+    """What the report says: an entered value wins over the pre-filled one."""
+    out: dict[str, Any] = {}
+    for s in slot_list:
+        if values.get(s.key) is not None:
+            out[s.key] = values[s.key]
+        elif s.field.prefill and s.field.prefill in prefill:
+            out[s.key] = prefill[s.field.prefill].value
+        else:
+            out[s.key] = None
+    return out
+
+
+def _needed(s: Slot, eff: Mapping[str, Any]) -> bool:
+    """Whether a box must be filled: per-service boxes other than 开通 itself only for launched services."""
+    if not s.field.required:
+        return False
+    if s.service and s.field.id != "launched":
+        return eff.get(f"{s.section.id}.{s.service}.launched") == LAUNCHED
+    return True
+
+
+def remaining(slot_list: Sequence[Slot], eff: Mapping[str, Any]) -> list[Slot]:
+    """Required boxes still empty (the "还需填写 N 项" count)."""
+    return [s for s in slot_list if _needed(s, eff) and eff.get(s.key) is None]
+
+
+def validate(
+    form: AnnualReportForm,
+    slot_list: Sequence[Slot],
+    eff: Mapping[str, Any],
+    *,
+    prefill: Mapping[str, Prefilled],
+    previous: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """Required, types/ranges, cross-table consistency, then year-over-year and size flags."""
+    problems = [Problem(s.key, "required", f"{s.label}：必填 / required") for s in remaining(slot_list, eff)]
+    for s in slot_list:
+        value = eff.get(s.key)
+        if value is None:
+            continue
+        f = s.field
+        if s.service and f.id != "launched" and eff.get(f"{s.section.id}.{s.service}.launched") != LAUNCHED:
+            problems.append(
+                Problem(s.key, "cross", f"{s.label}：业务未开通，不应填写业务发展数据 / service not launched")
+            )
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if f.min is not None and value < f.min:
+                problems.append(Problem(s.key, "range", f"{s.label}：不能小于 {f.min:g} / below {f.min:g}"))
+            if f.max is not None and value > f.max:
+                problems.append(Problem(s.key, "range", f"{s.label}：不能大于 {f.max:g} / above {f.max:g}"))
+            limit = form.flag_above.get(f.type)
+            if limit is not None and value > limit:
+                problems.append(
+                    Problem(
+                        s.key,
+                        "large",
+                        f"{s.label}：超过 {limit:,.0f}，请核对 / unusually large",
+                        blocking=False,
+                    )
+                )
+        if f.pattern and isinstance(value, str) and not re.fullmatch(f.pattern, value):
+            problems.append(Problem(s.key, "pattern", f"{s.label}：格式不正确 / malformed"))
+    pledge = eff.get(PLEDGE_KEY)
+    if pledge is not None and pledge != form.pledge.text:
+        problems.append(
+            Problem(PLEDGE_KEY, "pledge", "承诺书须与规定文字逐字一致（含标点）/ type the pledge exactly")
+        )
+    for check in form.checks:
+        value = eff.get(check.field)
+        if check.kind == "not_greater" and check.than:
+            other = eff.get(check.than)
+            if isinstance(value, (int, float)) and isinstance(other, (int, float)) and value > other:
+                problems.append(Problem(check.field, "cross", check.message))
+        elif check.kind == "equals_prefill":
+            known = prefill.get(form.field(check.field).prefill or "")
+            if known is not None and value is not None and value != known.value:
+                problems.append(
+                    Problem(
+                        check.field,
+                        "inventory",
+                        f"{check.message}（清单为 {known.value}，来源：{known.source}）",
+                    )
+                )
+    if previous:
+        problems.extend(_year_over_year(form, eff, previous))
+    return problems
+
+
+def _year_over_year(
+    form: AnnualReportForm, eff: Mapping[str, Any], previous: Mapping[str, Any]
+) -> list[Problem]:
+    out: list[Problem] = []
+    limit = form.yoy_threshold_percent
+    for key in form.yoy_fields:
+        now, before = eff.get(key), previous.get(key)
+        if not isinstance(now, (int, float)) or not isinstance(before, (int, float)) or before == 0:
+            continue
+        change = (now - before) / abs(before) * 100
+        if abs(change) > limit:
+            label = form.field(key).label
+            out.append(
+                Problem(
+                    key,
+                    "yoy",
+                    f"{label}：较上年变化 {change:+.0f}%（上年 {before:g}），超过 {limit:g}%，请复核 / "
+                    f"changed {change:+.0f}% from last year",
+                    blocking=False,
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WindowState:
+    """Where today falls in the filing window, and what missing it means."""
+
+    phase: str  # not_open | open | late | locked
+    label: str
+    opens: date
+    due: date
+    late_until: date | None
+    locked_from: date | None
+    unconfirmed: frozenset[str]
+    consequence: str
+
+
+PHASE_LABELS = {
+    "not_open": "尚未开放",
+    "open": "报送期内",
+    "late": "已逾期（补报期）",
+    "locked": "已锁定（逾期未报）",
+}
+
+
+def window_state(form: AnnualReportForm, *, province: str | None, today: date) -> WindowState:
+    w = form.window_for(province)
+    if today < w.opens:
+        phase = "not_open"
+    elif today <= w.due:
+        phase = "open"
+    elif w.locked_from is None or today < w.locked_from:
+        phase = "late"
+    else:
+        phase = "locked"
+    return WindowState(
+        phase=phase,
+        label=PHASE_LABELS[phase],
+        opens=w.opens,
+        due=w.due,
+        late_until=w.late_until,
+        locked_from=w.locked_from,
+        unconfirmed=w.unconfirmed,
+        consequence=form.consequence.zh,
+    )
+
+
+def display(value: Any) -> str:
+    """A value as the online form takes it (是/否 for booleans, plain numbers, empty for nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
