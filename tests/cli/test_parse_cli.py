@@ -106,8 +106,11 @@ def _sparse(path: Path, size: int) -> Path:
 BAD_INPUTS = {
     "empty": (lambda d: _write(d / "empty.txt", b""), "empty"),
     "binary": (lambda d: _write(d / "archive.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" * 10), "binary"),
-    "scanned image": (lambda d: _write(d / "scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10), "OCR"),
-    "scanned pdf": (lambda d: FIXTURES / "scanned_no_text.pdf", "no text layer; OCR not available"),
+    "corrupt image": (
+        lambda d: _write(d / "scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10),
+        "not a readable image",
+    ),
+    "scanned pdf without text": (lambda d: FIXTURES / "scanned_no_text.pdf", "no text was found on the scan"),
     "broken pdf": (lambda d: _write(d / "b.pdf", b"%PDF-1.7\n\x00garbage"), "PDF"),
     "not a licence": (lambda d: FIXTURES / "not_a_licence.txt", "not a licence"),
     "50 MB": (lambda d: _sparse(d / "huge.txt", 50 * 1024 * 1024), "too large"),

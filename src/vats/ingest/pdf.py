@@ -1,7 +1,7 @@
 """PDFs with a text layer, read with pdfplumber (imported here only, never on the text path).
 
-Scanned PDFs (pages that are only images) have no text layer; they go to the OCR seam, which
-today refuses with a clear message.
+Scanned PDFs (pages that are only images) have no text layer; they go to the OCR seam
+(`vats.ingest.ocr`), which rasterises and reads them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,14 @@ def is_pdf(data: bytes) -> bool:
 
 def pdf_text(data: bytes, *, source: str | None = None, ocr: OcrEngine | None = None) -> str:
     """The text layer of every page, pages separated by a blank line; OCR when there is none."""
+    text = pdf_text_layer(data, source=source)
+    if not text.strip():
+        return (ocr or default_engine()).recognise(data, source=source)
+    return text
+
+
+def pdf_text_layer(data: bytes, *, source: str | None = None) -> str:
+    """The text layer of every page, pages separated by a blank line (empty for a scanned PDF)."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -41,7 +49,4 @@ def pdf_text(data: bytes, *, source: str | None = None, ocr: OcrEngine | None = 
         raise InputError(
             f"PDF 文件无法读取 / the PDF cannot be read: {type(exc).__name__}", source=source
         ) from None
-    text = "\n\n".join(pages)
-    if not text.strip():
-        return (ocr or default_engine()).recognise(data, source=source)
-    return text
+    return "\n\n".join(pages)

@@ -61,8 +61,18 @@ class ScanReading:
         return tuple(name for name, f in self.fields.items() if f.review)
 
 
-def read_scan(files: Sequence[tuple[bytes, str | None]]) -> ScanReading:
-    """Read one licence from one or more files (pages in the order given)."""
+@dataclass(frozen=True, slots=True)
+class _Recognised:
+    names: str | None
+    pages: int
+    text: list[str]
+    behind: dict[int, list[TextBox]]
+    warnings: list[ParseWarning]
+    seals: list[tuple[int, Box]]
+    codes: list[str]
+
+
+def _recognise(files: Sequence[tuple[bytes, str | None]]) -> _Recognised:
     pages: list[Page] = []
     for data, name in files:
         pages.extend(load_pages(data, source=name, first_number=len(pages) + 1))
@@ -74,24 +84,34 @@ def read_scan(files: Sequence[tuple[bytes, str | None]]) -> ScanReading:
     boxes, seals, codes = _recognise_pages(pages)
     if not any(b.text.strip() for b in boxes):
         raise InputError("图像中没有可识别的文字 / no text was found on the scan", source=names)
-    lines = layout.reading_order(boxes)
-    text_lines, line_boxes, warnings = _text_lines(lines)
-    licence = extract(normalise("\n".join(text_lines)), source=names)
+    text, behind, warnings = _text_lines(layout.reading_order(boxes))
+    return _Recognised(names, len(pages), text, behind, warnings, seals, codes)
+
+
+def scan_text(files: Sequence[tuple[bytes, str | None]]) -> str:
+    """The scan's text lines as a person reads them (corrections applied), pages blank-separated."""
+    return "\n".join(_recognise(files).text)
+
+
+def read_scan(files: Sequence[tuple[bytes, str | None]]) -> ScanReading:
+    """Read one licence from one or more files (pages in the order given)."""
+    seen = _recognise(files)
+    licence = extract(normalise("\n".join(seen.text)), source=seen.names)
     digest = hashlib.sha256()
     for data, _ in files:
         digest.update(data)
     media = "application/pdf" if files[0][0].startswith(b"%PDF") else "image/*"
-    source = DocumentSource(names, "ocr", digest.hexdigest(), media)
-    fields = _field_readings(licence, line_boxes, seals, warnings)
+    source = DocumentSource(seen.names, "ocr", digest.hexdigest(), media)
+    fields = _field_readings(licence, seen.behind, seen.seals, seen.warnings)
     seal_warnings = [
         ParseWarning("under_seal", f"{name}: 位于印章下 / read under a seal", None)
         for name, f in fields.items()
         if f.under_seal
     ]
     licence = dataclasses.replace(
-        licence, warnings=(*licence.warnings, *warnings, *seal_warnings), source=source
+        licence, warnings=(*licence.warnings, *seen.warnings, *seal_warnings), source=source
     )
-    return ScanReading(licence, MappingProxyType(fields), len(pages), tuple(seals), tuple(codes))
+    return ScanReading(licence, MappingProxyType(fields), seen.pages, tuple(seen.seals), tuple(seen.codes))
 
 
 def _recognise_pages(pages: list[Page]) -> tuple[list[TextBox], list[tuple[int, Box]], list[str]]:
@@ -212,3 +232,26 @@ def _field_readings(
         review = confidence < REVIEW_BELOW or corrected
         out[name] = FieldReading(confidence, page, box, under, corrected, review)
     return out
+
+
+def jsonable(reading: ScanReading) -> dict[str, object]:
+    """The licence's JSON (as for text) plus, for each field, `confidence` and `provenance.page/box`.
+
+    Also `review` (fields to check by hand), `under_seal`, `seals` and `qr_codes` (核验二维码内容,
+    the decoded payloads for a person to check).
+    """
+    from vats.model.serialise import to_jsonable
+
+    data: dict[str, object] = to_jsonable(reading.licence)
+    provenance = data.get("provenance")
+    if isinstance(provenance, dict):
+        for name, field_reading in reading.fields.items():
+            if isinstance(provenance.get(name), dict):
+                provenance[name].update(page=field_reading.page, box=list(field_reading.box))
+    data["confidence"] = {name: f.confidence for name, f in reading.fields.items()}
+    data["review"] = list(reading.review())
+    data["under_seal"] = [name for name, f in reading.fields.items() if f.under_seal]
+    data["seals"] = [{"page": page, "box": list(box)} for page, box in reading.seals]
+    data["qr_codes"] = list(reading.codes)
+    data["pages"] = reading.pages
+    return data
