@@ -125,8 +125,46 @@ BAD_INPUTS = {
         "公司名称",
     ),
     "missing file": (lambda d: d / "nope.txt", "no such file"),
+    "20000x20000 image": (lambda d: _write(d / "bomb.png", _png_header(20_000, 20_000)), "too large"),
+    "500-page pdf": (lambda d: _write(d / "long.pdf", _blank_pdf(500)), "more than 200 pages"),
+    "image with no text": (lambda d: _write(d / "white.png", _white_png()), "no text was found"),
     "directory": (lambda d: d, "directory"),
 }
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG declaring a huge size with almost no data: a decompression bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def _blank_pdf(pages: int) -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        pdf.new_page(595, 842)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _white_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), "white").save(out, "PNG")
+    return out.getvalue()
 
 
 def _write(path: Path, data: bytes) -> Path:
