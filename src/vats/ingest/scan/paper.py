@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from PIL.Image import Image
     from PIL.ImageFont import FreeTypeFont
 
+    from vats.model.licence import Licence
+
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONTS = {
     "sans": FONT_DIR / "NotoSansCJK-Regular.ttc",
@@ -43,6 +45,7 @@ class Condition:
     blur: float = 0.0  # Gaussian blur radius in pixels
     jpeg_quality: int | None = None
     seal: bool = False  # red seal over the issuer line
+    qr: str | None = None  # payload of a verification QR code printed top right of page 1
 
 
 def available_fonts() -> list[str]:
@@ -110,6 +113,8 @@ def render_pages(lines: list[str], condition: Condition, *, seed: int = 0) -> li
             if piece.startswith("发证机关"):
                 issuer_at.append((len(pages) - 1, y))
             y += step
+    if condition.qr:
+        _print_qr(pages[0], condition.qr, dpi, margin)
     rng = random.Random(seed)
     out = []
     for index, image in enumerate(pages):
@@ -119,6 +124,18 @@ def render_pages(lines: list[str], condition: Condition, *, seed: int = 0) -> li
                     image = _stamp(image, (margin + round(2.2 * dpi), at + round(font.size) // 2), dpi)
         out.append(_capture(image, condition, rng))
     return out
+
+
+def _print_qr(page: Image, payload: str, dpi: int, margin: int) -> None:
+    """An e-licence verification QR code, about 2 cm wide, in the top right corner."""
+    import numpy as np
+    import zxingcpp
+    from PIL import Image as PILImage
+
+    code = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode)
+    pixels = np.asarray(code.to_image(scale=max(2, dpi // 60)))
+    image = PILImage.fromarray(pixels).convert("RGB")
+    page.paste(image, (page.width - margin - image.width, margin // 3))
 
 
 def _stamp(image: Image, centre: tuple[int, int], dpi: int) -> Image:
@@ -178,3 +195,31 @@ def to_bytes(image: Image, fmt: str = "PNG", **options: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)
     return buffer.getvalue()
+
+
+MAIN_FIELDS = (
+    "number",
+    "title",
+    "company",
+    "legal_representative",
+    "issuer",
+    "issue_date",
+    "expiry_date",
+    "copy_restriction",
+)
+
+
+def licence_lines(text: str) -> list[str]:
+    """Printable lines of a rendered licence text; a blank line there is a page break here."""
+    return ["\f" if not line.strip() else line for line in text.splitlines()]
+
+
+def compare_fields(expected: Licence, read: Licence) -> dict[str, bool]:
+    """Each field of `expected` (main fields, every service, site and provision) and whether the
+    scan reading has it exactly."""
+    result = {name: getattr(expected, name) == getattr(read, name) for name in MAIN_FIELDS}
+    for group in ("services", "sites", "provisions"):
+        got = getattr(read, group)
+        for index, value in enumerate(getattr(expected, group)):
+            result[f"{group}[{index}]"] = index < len(got) and got[index] == value
+    return result
