@@ -83,6 +83,9 @@ CASES: dict[tuple[str, str], Cases] = {
     ("GET", f"{API}/organisations/{{organisation_id}}"): lambda w: [
         Case("GET", f"{API}/organisations/{w.org_b}")
     ],
+    ("PATCH", f"{API}/organisations/{{organisation_id}}/profile"): lambda w: [
+        Case("PATCH", f"{API}/organisations/{w.org_b}/profile", {"json": {"large_platform": True}})
+    ],
     ("POST", f"{API}/organisations/{{organisation_id}}/grants"): lambda w: [
         Case("POST", f"{API}/organisations/{w.org_b}/grants", {"json": {"user": "officer"}}),
         Case("POST", f"{API}/organisations/{w.org_a}/grants", {"json": {"user": USER_B}}),

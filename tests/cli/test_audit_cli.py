@@ -97,3 +97,14 @@ def test_recorded_events_clear_the_duties_they_satisfy(tmp_path: Path, seed_path
     refused = _run("audit", str(seed_path), "--events", str(bad))
     assert refused.returncode == 2
     assert "bad.yaml" in refused.stderr
+
+
+def test_audit_honours_settings_like_obligations(seed_path: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("numbers: {renewal_days_before: 120}\n", encoding="utf-8")
+    out = _run(
+        "audit", str(seed_path), "--as-of", "2026-06-01", "--format", "json", "--settings", str(settings)
+    )
+    assert out.returncode in (0, 1), out.stderr
+    renewal = next(f for f in json.loads(out.stdout)["findings"] if f["id"].startswith("licence.renewal"))
+    assert "2026-06-22" in renewal["message_en"]

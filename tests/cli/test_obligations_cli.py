@@ -100,3 +100,24 @@ def test_reads_licence_document(seed_path: Path, capsys: pytest.CaptureFixture[s
 def test_coverage_of_licence_document(seed_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["rules", "coverage", str(seed_path)], capsys)
     assert code == 0 and "36/36" in out
+
+
+def test_hour_deadline_shown_to_the_minute(
+    licence_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "- type: incident_occurred\n"
+        "  date: 2026-11-20\n"
+        "  subject: 'incident:1'\n"
+        "  fields: {discovered_at: '2026-11-20T09:15'}\n",
+        encoding="utf-8",
+    )
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("numbers: {incident_report_hours: 2}\n", encoding="utf-8")
+    args = ["obligations", str(licence_file), "--events", str(events), "--as-of", "2026-11-20"]
+    code, out, _ = run([*args, "--settings", str(settings)], capsys)
+    assert code in (0, 1) and "2026-11-20 11:15 北京时间" in out
+    code, out, _ = run([*args, "--settings", str(settings), "--format", "json"], capsys)
+    report = next(o for o in json.loads(out)["obligations"] if o["rule_id"] == "incident.report")
+    assert report["due_at"].startswith("2026-11-20T11:15")

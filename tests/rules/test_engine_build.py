@@ -34,6 +34,7 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
         False,
         date(2026, 10, 20),
         "e1",
+        None,
     )
     fast = _new_obligation(*values)
     slow = Obligation(*values)

@@ -82,13 +82,19 @@ def _portfolio(engine: Engine, seed_path: Path) -> tuple[str, list[str]]:
     return ref, others
 
 
-def _per_licence(licences: list[Licence], events: list[Event], as_of: date) -> Evaluation:
+def _per_licence(
+    licences: list[Licence],
+    events: list[Event],
+    as_of: date,
+    profiles: dict[str, frozenset[str]] | None = None,
+) -> Evaluation:
     """The engine run licence by licence, each with only its own and holder-wide events (a waiver
     recorded for one licence must not waive the rule for the others)."""
     out = []
     for lic in licences:
         keys = {lic.number, None, lic.number_info.base if lic.number_info else None}
-        out.extend(evaluate([lic], [e for e in events if e.licence in keys], as_of).obligations)
+        mine = [e for e in events if e.licence in keys]
+        out.extend(evaluate([lic], mine, as_of, profiles=profiles).obligations)
     return Evaluation(obligations=out, findings=[], as_of=as_of)
 
 

@@ -176,6 +176,7 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     from vats.store.events import events_of_licences
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
+    from vats.store.profiles import profiles_by_licence
 
     # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
     hidden = session.info.pop("visible_organisations", None)
@@ -196,6 +197,7 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
             if licence is not None:  # else archived between the two queries
                 present.append((row, licence))
         events_of = events_of_licences(session, [(licence, row.organisation_id) for row, licence in present])
+        profiles = profiles_by_licence(session, [row.number for row, _ in present])
     finally:
         if hidden is not None:
             session.info["visible_organisations"] = hidden
@@ -204,12 +206,17 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     for (row, licence), events in zip(present, events_of, strict=True):
         old = previous.get(row.number)
         events.sort(key=event_order)
-        fingerprint = (row.version, row.current_revision, tuple((e.id, e.type, e.date) for e in events))
+        fingerprint = (
+            row.version,
+            row.current_revision,
+            tuple((e.id, e.type, e.date) for e in events),
+            profiles.get(row.number, frozenset()),
+        )
         if old is not None and old.fingerprint == fingerprint and row.number not in decoded:
             reused[row.number] = old
         else:
             todo.append(_Pending(fingerprint, licence, events))
-    found = reused | {e.licence.number: e for e in _evaluate_pending(todo, as_of)}
+    found = reused | {e.licence.number: e for e in _evaluate_pending(todo, as_of, profiles)}
     entries = {r.number: found[r.number] for r in rows if r.number in found}  # in licence-id order
     _CACHE.entries = {k: v for k, v in _CACHE.entries.items() if k[0] != url}  # one as_of per database
     _CACHE.entries[(url, as_of)] = entries
@@ -234,11 +241,14 @@ class _Pending:
     events: list[Any]
 
 
-def _evaluate_pending(todo: list[_Pending], as_of: date) -> list[_Entry]:
-    """Evaluate every pending licence in as few engine runs as holder-wide events allow (`audit_each`)."""
+def _evaluate_pending(
+    todo: list[_Pending], as_of: date, profiles: dict[str, frozenset[str]] | None = None
+) -> list[_Entry]:
+    """Evaluate every pending licence in as few engine runs as holder-wide events allow (`audit_each`),
+    with each licence's organisation profile (which decides the data-law rules)."""
     from vats.rules.audit import audit_each
 
-    audits = audit_each([(p.licence, p.events) for p in todo], as_of=as_of)
+    audits = audit_each([(p.licence, p.events) for p in todo], as_of=as_of, profiles=profiles)
     return [
         _Entry(fingerprint=p.fingerprint, licence=p.licence, obligations=a.obligations, findings=a.findings)
         for p, a in zip(todo, audits, strict=True)

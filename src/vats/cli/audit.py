@@ -45,7 +45,15 @@ _SEVERITY_STYLE = {
     metavar="EVENTS.yaml",
     help="已发生事件（可多次）/ recorded events, so done duties are not reported (repeatable)",
 )
-def audit_command(file: str, as_of: str | None, fmt: str, events: tuple[str, ...]) -> None:
+@click.option(
+    "--settings",
+    "settings",
+    metavar="SETTINGS.yaml",
+    help="引擎设置覆盖（与 obligations 相同）/ engine overrides, as for `vats obligations`",
+)
+def audit_command(
+    file: str, as_of: str | None, fmt: str, events: tuple[str, ...], settings: str | None
+) -> None:
     """校验许可证并列出问题 / Validate a licence and list findings (exit 1 on high/critical)."""
     from vats.cli.common import parse_date
     from vats.cli.parse import load
@@ -58,7 +66,12 @@ def audit_command(file: str, as_of: str | None, fmt: str, events: tuple[str, ...
         from vats.rules.events import load_many
 
         recorded = tuple(load_many(list(events)))
-    findings = audit_licence(licence, as_of=day, events=recorded)
+    overrides = None
+    if settings is not None:
+        from vats.rules.settings import load_settings
+
+        overrides = load_settings(settings)
+    findings = audit_licence(licence, as_of=day, events=recorded, settings=overrides)
     gating = any(f.severity.gates for f in findings)
     if fmt == "json":
         from vats.cli.common import print_json

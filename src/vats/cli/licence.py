@@ -91,7 +91,7 @@ def show_command(
 ) -> None:
     """显示许可证（当前或指定修订）/ Show a stored licence (current or a given revision)."""
     from vats.store.db import cli_session
-    from vats.store.licences import revision, revisions
+    from vats.store.licences import get_licence, revision, revisions
 
     with cli_session(db) as session:
         rev = revision(session, number)
@@ -106,9 +106,13 @@ def show_command(
             for r in revisions(session, licence_id=rev.licence_id)
         ]
         data = rev.data
+        stored = get_licence(session, number=str(data["number"]))
+        first = stored.first_issued if stored is not None else None
     if fmt is OutputFormat.JSON:
-        print_json({"licence": data, "revision": rev.revision, "revisions": history})
+        print_json({"licence": data, "revision": rev.revision, "revisions": history, "first_issued": first})
         return
+    if first is not None:
+        sys.stdout.write(f"首次取得 / first issued {first}（用户登记 / set by the user）\n")
     sys.stdout.write(f"{data['number']}  {data['company']}\n")
     sys.stdout.write(
         f"发证 / issued {data.get('issue_date')}  有效期至 / expires {data.get('expiry_date')}\n"
@@ -141,3 +145,25 @@ def diff_command(
         print_json(result)
         return
     sys.stdout.write(render_diff(result, a_label=a, b_label=b) + "\n")
+
+
+@app.command("first-issued")
+def first_issued_command(
+    number: str = typer.Argument(..., help="许可证号 / licence number"),
+    day: str = typer.Argument(
+        ..., metavar="DATE", help="首次取得日期 / first-issue date (YYYY-MM-DD, or 'clear')"
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """登记首次取得日期（优先于编号年份推断）/ Set when the licence was first obtained.
+
+    The date wins over the year read from the number when deciding which annual reports are owed."""
+    from vats.cli.common import parse_date
+    from vats.store.db import cli_session
+    from vats.store.licences import set_first_issued
+
+    value = None if day.strip().lower() == "clear" else parse_date(day, field="DATE", default_today=False)
+    with cli_session(db) as session:
+        record = set_first_issued(session, number=number, first_issued=value)
+        shown = record.first_issued.isoformat() if record.first_issued else "未登记 / cleared"
+        sys.stdout.write(f"{record.number} 首次取得日期 / first issued: {shown}\n")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from vats.model.licence import Licence
-    from vats.model.obligations import Evaluation, Event
+    from vats.model.obligations import Evaluation, Event, Obligation
     from vats.rules.settings import EngineSettings
 
 STATUS_STYLE = {
@@ -127,7 +127,7 @@ def render_text(evaluation: Evaluation, *, explain: bool = False, include_contin
             notes.append(o.conditional)
         table.add_row(
             f"{STATUS_TEXT[o.status][0]} {o.status.value}",
-            str(o.due_date) if o.due_date else "持续 continuous",
+            _due_text(o),
             o.licence,
             escape(f"{o.title_zh}\n{o.title_en}"),
             escape(o.subject or ""),
@@ -173,3 +173,12 @@ def obligations_command(
         o.status.value == "overdue" and not o.conditional for o in evaluation.obligations
     ):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+def _due_text(o: Obligation) -> str:
+    """The due date, or for deadlines counted in hours the Beijing time to the minute."""
+    from vats.model.clock import minute_text
+
+    if o.due_at is not None:
+        return f"{minute_text(o.due_at)} 北京时间"
+    return str(o.due_date) if o.due_date else "持续 continuous"

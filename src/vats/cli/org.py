@@ -47,3 +47,37 @@ def list_command(
         return
     for r in rows:
         sys.stdout.write(f"{r['id']:>5}  {r['name']}  {r['uscc'] or '-'}  {r['region'] or '-'}\n")
+
+
+@app.command("profile")
+def profile_command(
+    org: str = typer.Argument(
+        ..., help="组织（编号、信用代码或名称）/ organisation (id, credit code or name)"
+    ),
+    assignments: list[str] = typer.Option(
+        [], "--set", metavar="KEY=true|false", help="设置档案项（可多次）/ set a profile key (repeatable)"
+    ),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """组织档案：决定数据类规则是否适用 / The organisation profile that decides which data-law rules apply."""
+    from vats.reference.rules_library import PROFILE_KEYS
+    from vats.store.db import cli_session
+    from vats.store.organisations import find_organisation
+    from vats.store.profiles import parse_assignment, profile_of, set_profile
+
+    values = dict(parse_assignment(a) for a in assignments[:50])
+    with cli_session(db) as session:
+        organisation = find_organisation(session, org)
+        if values:
+            profile = set_profile(session, organisation_id=organisation.id, values=values)
+        else:
+            profile = profile_of(session, organisation_id=organisation.id)
+        name = organisation.name
+    if fmt is OutputFormat.JSON:
+        print_json({"organisation": name, "profile": profile})
+        return
+    sys.stdout.write(f"{name}\n")
+    for key, value in profile.items():
+        zh, en = PROFILE_KEYS[key]
+        sys.stdout.write(f"  {key:<32} {'是 yes' if value else '否 no':<7} {zh} / {en}\n")

@@ -37,3 +37,14 @@ def in_beijing(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(CHINA)
+
+
+def minute_text(moment: datetime) -> str:
+    """A moment as Beijing wall time to the minute, `2026-11-21 09:15` (how deadlines in hours are shown)."""
+    return in_beijing(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def minute_iso(moment: datetime) -> str:
+    """The same moment for machines: ISO 8601 to the minute with the Beijing offset,
+    `2026-11-21T09:15+08:00`."""
+    return in_beijing(moment).strftime("%Y-%m-%dT%H:%M") + "+08:00"

@@ -149,6 +149,9 @@ class Licence:
     warnings: tuple[ParseWarning, ...] = ()
     provenance: Mapping[str, SourceSpan] = field(default_factory=lambda: MappingProxyType({}))
     source: DocumentSource | None = None
+    # set by the user, never printed: when the holder first obtained this licence (a renewed copy's
+    # issue date is later); it wins over the year read from the number
+    first_issued: date | None = None
 
     def service(self, code: str) -> Service | None:
         """The business type with this catalogue code, if the licence holds it."""

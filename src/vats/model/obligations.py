@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -69,6 +69,7 @@ class Obligation:
     late: bool = False  # satisfied, but after the due date (a finding in its own right)
     anchor_date: date | None = None  # the date the period is counted from (expiry, event, window end)
     event_id: str | None = None  # the triggering event, for event-driven obligations
+    due_at: datetime | None = None  # Beijing time, for deadlines counted in hours (due_date is its date)
 
     @property
     def key(self) -> str:

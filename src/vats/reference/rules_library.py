@@ -61,6 +61,7 @@ class Window:
     end_month: int
     year_offset: int = 0  # 1 = the window falls in the year after the reporting year (annual report)
     eligibility: str | None = None  # held_by_year_end
+    roll: bool = True  # False: the window's last day stands even on a rest day (the system locks then)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class Trigger:
     anchor_field: str | None = None  # event field holding the date to count from (e.g. effective_date)
     subject_field: str | None = None  # event field naming the subject (default: fields.subject or id)
     window: Window | None = None
+    only_repeats: bool = False  # fire only for a later event of a subject seen before (a re-grading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class DeadlineSpec:
     setting: str | None = None  # name of the EngineSettings override for `offset`
     period_by_level: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
     roll: str = "default"  # default (EngineSettings policy) | none
+    answer_field: str | None = None  # hour deadlines: the answering event's date-time field
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +123,7 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     required: bool = False
-    type: str = "str"  # str | int | date
+    type: str = "str"  # str | int | date | datetime (Beijing wall time, minutes)
     values: tuple[str, ...] = ()
 
 
@@ -161,6 +164,33 @@ class Library:
 # Schema (pydantic, built lazily)
 
 
+# Conditions a rule may name: facts about the organisation that only its staff can state, set per
+# organisation (`vats org profile ORG --set key=true`). A rule with conditions fires only when every one
+# is set; `holds_cross_regional` is kept for older rule files.
+PROFILE_KEYS: dict[str, tuple[str, str]] = {
+    "important_data_processor": ("重要数据处理者", "processes important data"),
+    "large_platform": ("大型网络平台", "large online platform"),
+    "processes_personal_information": ("处理个人信息", "processes personal information"),
+    "sensitive_pi_processing": (
+        "处理敏感个人信息、自动化决策、委托或向他人提供、公开或出境",
+        "sensitive PI, automated decisions, entrusting or providing PI, publishing it or sending it abroad",
+    ),
+    "provides_data_to_others": (
+        "向他人提供或委托处理个人信息、重要数据",
+        "provides or entrusts personal information or important data",
+    ),
+    "holds_cross_regional": ("同时持有跨地区许可证", "also holds a cross-regional licence"),
+}
+ProfileKey = Literal[
+    "important_data_processor",
+    "large_platform",
+    "processes_personal_information",
+    "sensitive_pi_processing",
+    "provides_data_to_others",
+    "holds_cross_regional",
+]
+
+
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, type[Any]]:
     from pydantic import BaseModel, ConfigDict, Field
@@ -187,13 +217,14 @@ def _schema() -> dict[str, type[Any]]:
         subtypes: list[str] = Field(default_factory=list)
         site_kinds: list[Literal["website", "app"]] = Field(default_factory=list)
         scope: Literal["any", "provincial", "cross_regional"] = "any"
-        conditions: list[Literal["holds_cross_regional"]] = Field(default_factory=list)
+        conditions: list[ProfileKey] = Field(default_factory=list)
 
     class WindowModel(Strict):
         start_month: int = Field(ge=1, le=12)
         end_month: int = Field(ge=1, le=12)
         year_offset: int = Field(default=0, ge=0, le=1)
         eligibility: Literal["held_by_year_end"] | None = None
+        roll: bool = True
 
     class TriggerModel(Strict):
         type: Literal["licence_expiry", "licence_issue", "calendar_window", "event", "always"]
@@ -203,6 +234,7 @@ def _schema() -> dict[str, type[Any]]:
         anchor_field: str | None = None
         subject_field: str | None = None
         window: WindowModel | None = None
+        only_repeats: bool = False
 
     class DeadlineModel(Strict):
         unit: Literal["days", "working_days", "months", "hours"]
@@ -210,7 +242,8 @@ def _schema() -> dict[str, type[Any]]:
         offset: int | None = Field(default=None, ge=0)
         setting: str | None = None
         period_by_level: dict[int, int] = Field(default_factory=dict)
-        roll: Literal["default", "none"] = "default"
+        roll: Literal["default", "none"] | bool = "default"  # false = none (never rolls)
+        answer_field: str | None = None
 
     class PeriodModel(Strict):
         offset: int | None = Field(default=None, ge=0)
@@ -240,7 +273,7 @@ def _schema() -> dict[str, type[Any]]:
 
     class FieldModel(Strict):
         required: bool = False
-        type: Literal["str", "int", "date"] = "str"
+        type: Literal["str", "int", "date", "datetime"] = "str"
         values: list[str] = Field(default_factory=list)
 
     class EventTypeModel(Strict):
@@ -288,6 +321,13 @@ def _text(spec: Any) -> Text:
     return Text(spec.zh, spec.en)
 
 
+def _roll(value: str | bool) -> str:
+    """A deadline's roll setting: `false` (never roll) reads as "none", `true` as "default"."""
+    if isinstance(value, bool):
+        return "default" if value else "none"
+    return value
+
+
 def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
     t = m.trigger
     d = m.deadline
@@ -320,12 +360,25 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
             subject_field=t.subject_field,
             window=None
             if t.window is None
-            else Window(t.window.start_month, t.window.end_month, t.window.year_offset, t.window.eligibility),
+            else Window(
+                t.window.start_month,
+                t.window.end_month,
+                t.window.year_offset,
+                t.window.eligibility,
+                t.window.roll,
+            ),
+            only_repeats=t.only_repeats,
         ),
         deadline=None
         if d is None
         else DeadlineSpec(
-            d.unit, d.direction, d.offset, d.setting, MappingProxyType(dict(d.period_by_level)), d.roll
+            d.unit,
+            d.direction,
+            d.offset,
+            d.setting,
+            MappingProxyType(dict(d.period_by_level)),
+            _roll(d.roll),
+            d.answer_field,
         ),
         satisfied_by=tuple(m.satisfied_by),
         violated_by=tuple(m.violated_by),
@@ -371,6 +424,13 @@ def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[
         raise marked.error(
             (*base, "deadline"), "须有 offset 或 period_by_level / needs 'offset' or 'period_by_level'"
         )
+    if dl is not None and dl.answer_field is not None:
+        for i, name in enumerate(rule.satisfied_by):
+            if dl.answer_field not in events[name].fields:
+                raise marked.error(
+                    (*base, "satisfied_by", i),
+                    f"事件 {name} 没有字段 / event has no field {dl.answer_field!r}",
+                )
     if rule.trigger.event:
         etype = events[rule.trigger.event]
         for f in (*rule.trigger.when, rule.trigger.anchor_field, rule.trigger.subject_field):

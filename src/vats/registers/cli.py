@@ -114,7 +114,10 @@ def due_cells(item: RecordOut) -> tuple[str, str]:
     """(due date, status) columns: the engine's answer, e.g. ('2026-10-16', 'late')."""
     if item.due is None:
         return "-", "-"
-    due = item.due.due_date.isoformat() if item.due.due_date else "-"
+    if item.due.due_at is not None:  # hours: the Beijing time to the minute, not just the day
+        due = item.due.due_at.replace("T", " ").removesuffix("+08:00") + " 北京时间"
+    else:
+        due = item.due.due_date.isoformat() if item.due.due_date else "-"
     return due, item.due.status + (" (provisional)" if item.due.provisional else "")
 
 

@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -106,6 +106,7 @@ class DueSummary:
     late: bool
     completed_on: date | None
     provisional: bool
+    due_at: datetime | None = None  # deadlines counted in hours: the Beijing time
 
     @property
     def label(self) -> str:
@@ -131,6 +132,7 @@ class DueSummary:
             late=top.late,
             completed_on=top.completed_on,
             provisional=top.provisional,
+            due_at=top.due_at,
         )
 
 

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
+from vats.model.clock import minute_iso
 from vats.registers.base import RegisterColumns, china_today
 from vats.registers.events import DueSummary, due_summaries
 from vats.registers.states import StateMachine
@@ -43,6 +44,10 @@ class DueOut(BaseModel):
     late: bool
     completed_on: date | None
     provisional: bool
+    due_at: str | None = Field(
+        default=None,
+        description="北京时间，精确到分钟（按小时计算的期限）/ Beijing time to the minute, hour deadlines",
+    )
 
     @classmethod
     def of(cls, due: DueSummary | None) -> DueOut | None:
@@ -55,6 +60,7 @@ class DueOut(BaseModel):
             late=due.late,
             completed_on=due.completed_on,
             provisional=due.provisional,
+            due_at=None if due.due_at is None else minute_iso(due.due_at),
         )
 
 

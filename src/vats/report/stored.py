@@ -38,6 +38,7 @@ def stored_audits(
     from vats.store.events import events_of_licences
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
+    from vats.store.profiles import profiles_by_licence
 
     query = select(L.number, L.organisation_id).where(L.archived.is_(False)).order_by(L.number)
     if organisation_id is not None:
@@ -55,4 +56,7 @@ def stored_audits(
     )
     pairs = [(lic, organisation_of[lic.number]) for lic in licences]
     events = events_of_licences(session, pairs)
-    return audit_each(list(zip(licences, events, strict=True)), as_of=as_of, settings=settings)
+    profiles = profiles_by_licence(session, organisation_of)
+    return audit_each(
+        list(zip(licences, events, strict=True)), as_of=as_of, settings=settings, profiles=profiles
+    )

@@ -6,7 +6,7 @@ audit means is decided here, in one place, and sorted most serious first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -47,7 +47,13 @@ def _no_evidence(finding: Finding) -> Finding:
     )
 
 
-def audit_licence(licence: Licence, *, as_of: date, events: Sequence[Event] = ()) -> list[Finding]:
+def audit_licence(
+    licence: Licence,
+    *,
+    as_of: date,
+    events: Sequence[Event] = (),
+    settings: EngineSettings | None = None,
+) -> list[Finding]:
     """Every finding for `licence` as of `as_of`, most severe first.
 
     Intrinsic validation plus the obligation-derived findings of the rules engine (overdue -> high,
@@ -57,13 +63,14 @@ def audit_licence(licence: Licence, *, as_of: date, events: Sequence[Event] = ()
     """
     from vats.rules.engine import evaluate
 
-    evaluation = evaluate([licence], events, as_of)
+    evaluation = evaluate([licence], events, as_of, settings=settings)
     return audit_evaluated(
         licence,
         as_of=as_of,
         obligations=evaluation.obligations,
         findings=evaluation.findings,
         recorded=bool(events),
+        settings=settings,
     )
 
 
@@ -74,6 +81,7 @@ def audit_evaluated(
     obligations: Iterable[Obligation],
     findings: Iterable[Finding],
     recorded: bool,
+    settings: EngineSettings | None = None,
 ) -> list[Finding]:
     """`audit_licence` for a licence whose obligations and findings are already at hand.
 
@@ -84,7 +92,11 @@ def audit_evaluated(
     done = {
         o.rule_id for o in obligations if o.status in (ObligationStatus.SATISFIED, ObligationStatus.WAIVED)
     }
-    intrinsic = [f for f in validate(licence, as_of=as_of) if SUPERSEDED_BY_RULE.get(f.id) not in done]
+    intrinsic = [
+        f
+        for f in validate(licence, as_of=as_of, settings=settings)
+        if SUPERSEDED_BY_RULE.get(f.id) not in done
+    ]
     covered = {SUPERSEDED_BY_RULE[f.id] for f in intrinsic if f.id in SUPERSEDED_BY_RULE}
     derived = [f for f in findings if f.id.split(".", 2)[-1] not in covered]
     if not recorded:
@@ -107,6 +119,7 @@ def audit_portfolio(
     *,
     as_of: date,
     settings: EngineSettings | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[LicenceAudit]:
     """`audit_licence` for many licences at once, in their given order, from one engine run.
 
@@ -125,11 +138,16 @@ def audit_portfolio(
     if repeats:  # obligations name their licence by number: copies are evaluated in runs of their own
         done = {
             id(a.licence): a
-            for a in audit_portfolio(list(firsts.values()), events, as_of=as_of, settings=settings)
+            for a in audit_portfolio(
+                list(firsts.values()), events, as_of=as_of, settings=settings, profiles=profiles
+            )
         }
-        done |= {id(a.licence): a for a in audit_portfolio(repeats, events, as_of=as_of, settings=settings)}
+        done |= {
+            id(a.licence): a
+            for a in audit_portfolio(repeats, events, as_of=as_of, settings=settings, profiles=profiles)
+        }
         return [done[id(licence)] for licence in licences]
-    evaluation = evaluate(licences, events, as_of, settings=settings)
+    evaluation = evaluate(licences, events, as_of, settings=settings, profiles=profiles)
     obligations: dict[str, list[Obligation]] = {}
     for o in evaluation.obligations:
         obligations.setdefault(o.licence, []).append(o)
@@ -146,6 +164,7 @@ def audit_portfolio(
             obligations=mine,
             findings=findings.get(licence.number, ()),
             recorded=bool(index.for_licence(licence).by_type),
+            settings=settings,
         )
         out.append(LicenceAudit(licence=licence, obligations=tuple(mine), findings=tuple(audit)))
     return out
@@ -156,6 +175,7 @@ def audit_each(
     *,
     as_of: date,
     settings: EngineSettings | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[LicenceAudit]:
     """`audit_licence` for each licence with its own events, in the given order, in as few engine runs
     as the holder-wide events allow (`rules.engine.holder_groups`): one run when every licence sees the
@@ -165,7 +185,9 @@ def audit_each(
     out: list[LicenceAudit | None] = [None] * len(items)
     for positions, licences, events in holder_groups(items):
         for position, audit in zip(
-            positions, audit_portfolio(licences, events, as_of=as_of, settings=settings), strict=True
+            positions,
+            audit_portfolio(licences, events, as_of=as_of, settings=settings, profiles=profiles),
+            strict=True,
         ):
             out[position] = audit
     return [a for a in out if a is not None]

@@ -231,8 +231,11 @@ class Calendar:
                 why = self.holiday_name(raw) or "周末 / weekend"
                 steps.append(
                     Step(
-                        f"{raw} 为休息日（{why}），顺延至下一个工作日 {result}（第二百零三条）",
-                        f"{raw} is a rest day ({why}); rolled forward to working day {result} (art. 203)",
+                        f"{raw} 为休息日（{why}），顺延至下一个工作日 {result}（第二百零三条；"
+                        "该条是否适用于被许可人的申报期限未经核实，可在设置中关闭）",
+                        f"{raw} is a rest day ({why}); rolled forward to working day {result} (art. 203; "
+                        "whether it applies to a licensee's filing deadlines is UNCONFIRMED, "
+                        "a setting can turn it off)",
                     )
                 )
         elif sign < 0 and policy.before_rule == "earlier" and not self.is_working_day(raw):

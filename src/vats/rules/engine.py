@@ -13,10 +13,11 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from vats.model.clock import CHINA, minute_text
 from vats.model.errors import InputError
 from vats.model.licence import Licence, Site
 from vats.model.obligations import Evaluation, Event, Obligation, ObligationStatus
@@ -32,6 +33,7 @@ from vats.rules.calendar import (
     default_calendar,
 )
 from vats.rules.deferred import Deferred
+from vats.rules.events import as_beijing_time
 from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
 from vats.rules.settings import EngineSettings
 
@@ -165,6 +167,9 @@ class LicenceEvents:
 
 
 _EMPTY: list[Event] = []
+_NO_PROFILE: frozenset[str] = frozenset()
+# conditions the rule's trigger event establishes (a cross-regional licence granted), not the profile
+EVENT_CONDITIONS = frozenset({"holds_cross_regional"})
 _NO_EVENTS = LicenceEvents({})
 
 
@@ -172,9 +177,12 @@ _NO_EVENTS = LicenceEvents({})
 # Helpers
 
 
-def rule_applies(rule: Rule, licence: Licence) -> bool:
-    """Whether a rule applies to a licence (services, sub-types, provincial/cross-regional scope)."""
+def rule_applies(rule: Rule, licence: Licence, profile: frozenset[str] = frozenset()) -> bool:
+    """Whether a rule applies to a licence (services, sub-types, provincial/cross-regional scope) held
+    by an organisation whose profile sets `profile` (a rule's conditions must all be set)."""
     a = rule.applies
+    if a.conditions and not profile.issuperset(c for c in a.conditions if c not in EVENT_CONDITIONS):
+        return False
     if a.scope == "provincial" and licence.number_info is not None and licence.number_info.cross_regional:
         return False
     if a.scope == "cross_regional" and (
@@ -333,9 +341,17 @@ class _Ctx:
             hit = self.step_pairs[id(result)] = tuple(from_steps(result.steps))
         return hit
 
-    def roll_due(self, day: date) -> DeadlineResult:
-        """A window's last day, moved to the next working day when it is a rest day (art. 203 policy)."""
-        return self.deadline(day, 0, "days", "after", "default")
+    def roll_due(self, day: date, roll: bool = True) -> DeadlineResult:
+        """A window's last day, moved to the next working day when it is a rest day (art. 203 policy),
+        unless the rule says the window must not roll (an online system that locks at the window's end)."""
+        return self.deadline(day, 0, "days", "after", "default" if roll else "none")
+
+    def cal_working(self, day: date) -> bool:
+        """Whether `day` is a working day (days outside the calendar's range count as working)."""
+        try:
+            return self.cal.is_working_day(day)
+        except InputError:
+            return True
 
     def status(self, due: date | None) -> ObligationStatus:
         if due is None:
@@ -442,6 +458,8 @@ def _make(
     anchor: date | None = None,
     event: Event | None = None,
     cite_on: date | None = None,
+    due_at: datetime | None = None,
+    late_by_time: bool | None = None,
 ) -> Obligation:
     """Assemble one obligation: status from evidence, waivers and dates. The explanation is a recipe
     (`_Explanation`): the steps (a list, or a builder and its arguments) are only written when read."""
@@ -455,6 +473,8 @@ def _make(
             completed_on = satisfying.date
             satisfied_by = satisfying.id or satisfying.type
             late = due is not None and satisfying.date > due
+            if late_by_time is not None:
+                late = late_by_time
         elif waiver is not None:
             status = ObligationStatus.WAIVED
             satisfied_by = waiver.id or waiver.type
@@ -486,6 +506,7 @@ def _make(
         late,
         anchor,
         None if event is None else event.id,
+        due_at,
     )
 
 
@@ -626,25 +647,42 @@ def _anchor_steps(ctx: _Ctx, label: Pair, anchor: date, res: DeadlineResult) -> 
 
 
 def held_since(licence: Licence) -> tuple[date | None, list[Pair]]:
-    """When the holder first held this licence: the number's year can predate a re-issued copy."""
+    """When the holder first held this licence: the first-issue date the user set wins; otherwise the
+    year in the number, when it predates this copy's issue date (a re-issued copy), is taken as the
+    first year held. That reading of the number is an inference: the year/serial structure is not
+    published (regulations.md §3.1, UNCONFIRMED), and the derivation says so."""
+    if licence.first_issued is not None:
+        first = licence.first_issued
+        return first, [
+            (
+                f"首次取得日期 {first}（用户登记，优先于编号年份推断）",
+                f"first issued on {first} (set by the user; wins over the number's year)",
+            )
+        ]
     issue = licence.issue_date
     year = licence.number_info.year if licence.number_info is not None else None
     if year is not None and (issue is None or year < issue.year):
         start = date(year, 1, 1)
+        label = (
+            "（推断：编号的年份结构未经官方公布，可靠性：未核实；可登记首次取得日期）",
+            " (an inference: the number's year structure is not published, reliability: unconfirmed; "
+            "set the first-issue date to replace it)",
+        )
         if issue is None:
             return start, [
                 (
-                    f"许可证编号 {licence.number} 中的年份 {year} 表明许可证自 {year} 年起持有",
-                    f"the year {year} in number {licence.number} shows the licence dates from {year}",
+                    f"许可证编号 {licence.number} 中的年份 {year} 表明许可证自 {year} 年起持有{label[0]}",
+                    f"the year {year} in number {licence.number} shows the licence dates from "
+                    f"{year}{label[1]}",
                 )
             ]
         return start, [
             (
                 f"许可证编号 {licence.number} 中的年份为 {year}，说明该许可证自 {year} 年起即已持有；"
-                f"本件发证日期 {issue} 应为续期或变更后重新核发，因此 {year} 年以来各年度均需年报",
+                f"本件发证日期 {issue} 应为续期或变更后重新核发，因此 {year} 年以来各年度均需年报{label[0]}",
                 f"the number {licence.number} carries the year {year}, so the licence has been held "
                 f"since {year}; this copy's issue date {issue} reflects a re-issue (renewal or change), "
-                f"so every year since {year} needs an annual report",
+                f"so every year since {year} needs an annual report{label[1]}",
             )
         ]
     return issue, []
@@ -699,8 +737,15 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
                     f"year {year}: to be done between {start} and {end}",
                 )
             ]
-        res = ctx.roll_due(end)
+        res = ctx.roll_due(end, w.roll)
         due_steps = from_steps(res.steps[1:]) if res.date != end else []
+        if not w.roll and not ctx.cal_working(end):
+            due_steps = [
+                (
+                    f"{end} 为休息日，但该窗口不顺延：系统在窗口结束时关闭",
+                    f"{end} is a rest day, but this window does not roll: the system closes at its end",
+                )
+            ]
         cutoff = date(year, 12, 31)
         frames.append(
             _Frame(
@@ -814,9 +859,11 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
     triggers = events.by_type.get(rule.trigger.event, _EMPTY)
     if rule.trigger.when:
         triggers = [e for e in triggers if _matches_when(rule, e)]
+    sfield = rule.trigger.subject_field
+    if rule.trigger.only_repeats:
+        triggers = _repeats(triggers, sfield)
     if not triggers:
         return []
-    sfield = rule.trigger.subject_field
     answers = events.of(rule.satisfied_by)
     lo = ctx.lookback_start
     out: list[Obligation] = []
@@ -849,6 +896,11 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 if a.date >= trig.date:
                     satisfying = a
                     break
+        if dl.unit == "hours":
+            if satisfying is not None and trig.date + timedelta(days=-(-n // 24) + 1) < lo:
+                continue  # long settled, as below (the due time is at most that many days later)
+            out.append(_hours(ctx, rule, licence, trig, subject, satisfying, n))
+            continue
         anchor = trig.date
         if anchor_field:
             raw = trig.fields.get(anchor_field)
@@ -896,6 +948,91 @@ def _events(ctx: _Ctx, rule: Rule, licence: Licence, events: LicenceEvents) -> l
                 cite_on=trig.date,
             )
         )
+    return out
+
+
+def _hours(
+    ctx: _Ctx,
+    rule: Rule,
+    licence: Licence,
+    trig: Event,
+    subject: str,
+    satisfying: Event | None,
+    hours: int,
+) -> Obligation:
+    """A deadline in hours: due at a Beijing time, counted from the moment in the trigger's
+    `anchor_field` (the discovery of an incident). Civil Code art. 201 counts years, months and days
+    and does not apply; with no time recorded the count starts at 00:00 of the event's day, the earliest
+    moment it can have happened (conservative), and the derivation says so."""
+    dl = rule.deadline
+    assert dl is not None
+    field_name = rule.trigger.anchor_field
+    start = as_beijing_time(trig.fields.get(field_name)) if field_name else None
+    lines = [_trigger_line(trig, subject)]
+    if start is None:
+        start = datetime.combine(trig.date, time(0, 0), CHINA)
+        lines.append(
+            (
+                f"未登记{field_name or '时间'}，按 {trig.date} 00:00 起算（最早可能时刻，保守处理）",
+                f"no {field_name or 'time'} recorded: counted from {trig.date} 00:00 "
+                "(the earliest possible moment, conservative)",
+            )
+        )
+    else:
+        lines.append(
+            (
+                f"起算时刻：{field_name} = {minute_text(start)}（北京时间）",
+                f"counted from {field_name} = {minute_text(start)} (Beijing time)",
+            )
+        )
+    due_at = start + timedelta(hours=hours)
+    lines.append(
+        (
+            f"之后 {hours} 小时 → 最迟 {minute_text(due_at)}"
+            "（按小时计算，不适用按日计算的民法典第二百零一条，不因休息日顺延）",
+            f"{hours} hours after -> due by {minute_text(due_at)} (counted in hours: the Civil Code's day "
+            "counting does not apply, and rest days do not move it)",
+        )
+    )
+    lines.append(
+        (
+            "依据：许可证特别规定事项第八条要求“第一时间”报告；网络数据安全管理条例第十条对危害国家安全、"
+            "公共利益的事件规定 24 小时内报告；小时数可配置",
+            "basis: licence special provision 8 requires reporting at once (第一时间); the Network Data "
+            "Security Regulations art. 10 set 24 hours for incidents endangering national security or "
+            "the public interest; the number of hours is configurable",
+        )
+    )
+    late = None
+    if satisfying is not None and dl.answer_field:
+        answered = as_beijing_time(satisfying.fields.get(dl.answer_field))
+        late = answered > due_at if answered is not None else satisfying.date > due_at.date()
+    return _make(
+        ctx,
+        rule,
+        licence,
+        subject=subject,
+        due=due_at.date(),
+        window_start=trig.date,
+        steps=lines,
+        satisfying=satisfying,
+        anchor=trig.date,
+        event=trig,
+        cite_on=trig.date,
+        due_at=due_at,
+        late_by_time=late,
+    )
+
+
+def _repeats(triggers: list[Event], sfield: str | None) -> list[Event]:
+    """The trigger events whose subject had an earlier one (a unit graded again: a re-grading)."""
+    seen: set[str] = set()
+    out: list[Event] = []
+    for e in triggers:
+        subject = event_subject(e, sfield)
+        if subject in seen:
+            out.append(e)
+        seen.add(subject)
     return out
 
 
@@ -1176,9 +1313,10 @@ def obligations_for(
     settings: EngineSettings | None = None,
     library: Library | None = None,
     calendar: Calendar | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Obligation]:
     """All obligations, sorted: overdue first, then by due date (undated last)."""
-    return _derive(licences, events, as_of, settings, library, calendar)[0]
+    return _derive(licences, events, as_of, settings, library, calendar, profiles)[0]
 
 
 def _derive(
@@ -1188,6 +1326,7 @@ def _derive(
     settings: EngineSettings | None,
     library: Library | None,
     calendar: Calendar | None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Obligation], list[Obligation]]:
     """The sorted obligations, and those among them that can imply a finding (the dated ones, in the
     same order): findings need not look at the ~150,000 undated standing duties of a portfolio."""
@@ -1216,10 +1355,11 @@ def _derive(
     with _gc_paused():
         for i, licence in enumerate(licences):
             info = licence.number_info
-            shape = (ctx.signature(licence), info is not None and info.cross_regional)
+            profile = profiles.get(licence.number, _NO_PROFILE) if profiles else _NO_PROFILE
+            shape = (ctx.signature(licence), info is not None and info.cross_regional, profile)
             plan = shapes.get(shape)
             if plan is None:
-                plan = shapes[shape] = _Plan.of([r for r in rules if rule_applies(r, licence)])
+                plan = shapes[shape] = _Plan.of([r for r in rules if rule_applies(r, licence, profile)])
             mine = index.for_licence(licence)
             present = mine.by_type
             calls = plan.calls
@@ -1338,11 +1478,15 @@ def evaluate(
     settings: EngineSettings | None = None,
     library: Library | None = None,
     calendar: Calendar | None = None,
+    profiles: Mapping[str, frozenset[str]] | None = None,
 ) -> Evaluation:
-    """Contract entry point: obligations (overdue first, then by due date) and the findings they imply."""
+    """Contract entry point: obligations (overdue first, then by due date) and the findings they imply.
+
+    `profiles` maps a licence number to its organisation's profile keys (important-data processor,
+    large platform, …): rules with conditions apply only where every condition is set."""
     from vats.rules.findings import obligation_findings
 
     with _gc_paused():  # sorting and findings allocate too; one pause covers the whole evaluation
-        obligations, dated = _derive(licences, events, as_of, settings, library, calendar)
+        obligations, dated = _derive(licences, events, as_of, settings, library, calendar, profiles)
         findings = obligation_findings(dated)
     return Evaluation(obligations=obligations, findings=findings, as_of=as_of)

@@ -15,12 +15,13 @@ Format (YAML)::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from vats.model.clock import CHINA
 from vats.model.errors import InputError
 from vats.model.obligations import Event
 from vats.reference.marked_yaml import Marked, load_marked
@@ -40,6 +41,20 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
+def as_beijing_time(value: Any) -> datetime | None:
+    """A date-time field as aware Beijing time, to the minute; a value without a zone is Beijing time
+    (what staff type). None for anything else, including a bare date: an hour deadline needs a time."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    aware = value.replace(tzinfo=CHINA) if value.tzinfo is None else value.astimezone(CHINA)
+    return aware.replace(second=0, microsecond=0)
+
+
 def _check_fields(
     etype: EventType, raw: Mapping[str, Any], marked: Marked, base: tuple[Any, ...]
 ) -> dict[str, Any]:
@@ -57,6 +72,11 @@ def _check_fields(
             if parsed is None:
                 raise marked.error(path, f"不是日期 / not a date (YYYY-MM-DD): {value!r}")
             value = parsed
+        elif spec.type == "datetime":
+            moment = as_beijing_time(value)
+            if moment is None:
+                raise marked.error(path, f"不是日期时间 / not a date-time (YYYY-MM-DDTHH:MM): {value!r}")
+            value = moment
         elif spec.type == "int":
             if (
                 isinstance(value, bool)
@@ -151,7 +171,9 @@ def typed_fields(event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """An event's fields with their vocabulary types restored.
 
     Stored events keep `fields` as JSON, where a date (e.g. `effective_date`) comes back as text;
-    the engine does date arithmetic on such fields, so whoever rebuilds an Event calls this.
+    the engine does date arithmetic on such fields, so whoever rebuilds an Event calls this. Date-time
+    fields stay text (`2026-11-20T09:15+08:00`): the engine reads them with `as_beijing_time`, and
+    the text is what register records compare their implied events by.
     """
     out = dict(fields)
     for name in _date_fields(event_type):

@@ -11,7 +11,7 @@ from datetime import date
 
 from vats.model.licence import Licence, Service
 from vats.model.obligations import ObligationStatus
-from vats.reference.rules_library import Rule
+from vats.reference.rules_library import PROFILE_KEYS, Rule
 from vats.rules.calendar import Step, day_text
 
 Pair = tuple[str, str]
@@ -95,6 +95,11 @@ def applicability_line(rule: Rule, licence: Licence, lists_scope: bool = False) 
     if a.scope != "any":
         zh += "，且为省级许可证" if a.scope == "provincial" else "，且为跨地区许可证"
         en += f", and it is a {a.scope.replace('_', '-')} licence"
+    profile = [c for c in a.conditions if c != "holds_cross_regional"]  # that one is an event
+    if profile:
+        labels = [PROFILE_KEYS.get(c, (c, c)) for c in profile]
+        zh += f"，且组织档案登记为：{'、'.join(z for z, _ in labels)}"
+        en += f", and the organisation profile records: {'; '.join(e for _, e in labels)}"
     return zh, en
 
 

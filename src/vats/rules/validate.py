@@ -25,6 +25,7 @@ from vats.model.numbers import NumberKind
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.catalogue import entry
 from vats.reference.regions import all_regions, by_name, region_of_address
+from vats.rules.settings import EngineSettings
 
 # --- configurable numbers (regulations.md §1.4, §1.6; see the notes on reliability) ---------------------
 VALIDITY_YEARS = 5  # VATS licences run 5 years [reprint/practice]; the Order 42 article is UNCONFIRMED
@@ -61,10 +62,11 @@ SRC_LICENCE_TEXT = SourceRef(
     "经营许可证", Reliability.LICENCE, note="许可证正文与附页 / the licence document"
 )
 SRC_COMPANY_REGION = SourceRef(
-    FACT_SHEET,
-    Reliability.PRACTICE,
-    article="§1.2",
-    note="省级许可证通常颁发给本省注册的企业（实务） / provincial licences usually go to local companies",
+    "vats 推断 / vats inference",
+    Reliability.UNCONFIRMED,
+    note="省级许可证通常颁发给本省注册的企业：推断，资料未载明；电信条例第九条只规定省级许可证的覆盖范围 / "
+    "provincial licences usually going to companies registered in that province is an inference no "
+    "source states; Telecom Regulations art. 9 only ties a provincial licence's coverage to its province",
 )
 
 # Licence provisions that require facilities inside the coverage area, found by content, not number.
@@ -75,6 +77,7 @@ _FACILITY_PROVISION = re.compile(r"在(?:许可的)?(?:业务)?覆盖范围内(?
 class _Ctx:
     licence: Licence
     as_of: date
+    settings: EngineSettings | None = None
 
     def line(self, key: str) -> int | None:
         span = self.licence.provenance.get(key)
@@ -161,19 +164,27 @@ def _renewal_rule() -> tuple[int, tuple[SourceRef, ...]]:
     return rule.deadline.offset, tuple(s.ref for s in rule.sources)
 
 
-def renewal_deadline(expiry: date) -> date:
+def renewal_days(settings: EngineSettings | None = None) -> int:
+    """Days before expiry to apply for renewal: the engine settings' `renewal_days_before`, else the
+    rule's number (so `audit` and `obligations` read the same settings file the same way)."""
+    days, _ = _renewal_rule()
+    return settings.number("renewal_days_before", days) if settings is not None else days
+
+
+def renewal_deadline(expiry: date, settings: EngineSettings | None = None) -> date:
     """Last day to apply for renewal: `expiry` minus the rule's days, through the project calendar.
 
     The calendar's default policy moves a deadline that falls on a rest day to the previous working
-    day (as the rules engine does). Outside the years the holiday calendar covers, the plain
-    calendar-day date is used (no rest-day adjustment is possible there).
+    day (as the rules engine does), or as the settings' roll policy says. Outside the years the
+    holiday calendar covers, the plain calendar-day date is used (no rest-day adjustment is possible).
     """
     from vats.rules.calendar import Direction, RollPolicy, Unit, default_calendar
 
-    days, _ = _renewal_rule()
+    days = renewal_days(settings)
     calendar = default_calendar()
+    policy = settings.roll if settings is not None else None
     try:
-        return calendar.add_period(expiry, days, Unit.DAYS, Direction.BEFORE).date
+        return calendar.add_period(expiry, days, Unit.DAYS, Direction.BEFORE, policy).date
     except InputError:  # before the first supported calendar year
         return calendar.add_period(
             expiry, days, Unit.DAYS, Direction.BEFORE, RollPolicy(before_rule="keep")
@@ -184,8 +195,9 @@ def _renewal(ctx: _Ctx) -> Iterator[Finding]:
     expiry = ctx.licence.expiry_date
     if expiry is None:
         return
-    days, sources = _renewal_rule()
-    deadline = renewal_deadline(expiry)
+    _, sources = _renewal_rule()
+    days = renewal_days(ctx.settings)
+    deadline = renewal_deadline(expiry, ctx.settings)
     evidence = [ctx.evidence("expiry_date", expiry), Evidence(field="renewal_deadline", value=str(deadline))]
     if ctx.as_of > deadline:
         yield ctx.finding(
@@ -609,9 +621,10 @@ CHECKS: tuple[Callable[[_Ctx], Iterator[Finding]], ...] = (
 )
 
 
-def validate(licence: Licence, *, as_of: date) -> list[Finding]:
-    """All licence-intrinsic findings as of `as_of`, in check order (see `audit_licence` for sorting)."""
-    ctx = _Ctx(licence, as_of)
+def validate(licence: Licence, *, as_of: date, settings: EngineSettings | None = None) -> list[Finding]:
+    """All licence-intrinsic findings as of `as_of`, in check order (see `audit_licence` for sorting).
+    `settings` are the engine's (the renewal days and roll policy), so both agree on the renewal date."""
+    ctx = _Ctx(licence, as_of, settings)
     return [f for check in CHECKS for f in check(ctx)]
 
 

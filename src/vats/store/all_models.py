@@ -17,6 +17,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.checks",
     "vats.store.web",
     "vats.store.obligation_cache",
+    "vats.store.profiles",
     "vats.registers.cases.models",
     "vats.registers.complaints.models",
     "vats.registers.incidents.models",

@@ -275,6 +275,7 @@ def import_inventory(
     }
     added = updated = unchanged = 0
     seen: set[tuple[str, str]] = set()
+    changes: list[tuple[str | None, str, str]] = []  # (licence, site, change kind) for the 30-day rule
     for item in items:
         key = (item.kind.value, _key(item))
         seen.add(key)
@@ -296,7 +297,12 @@ def import_inventory(
                 )
             )
             added += 1
+            changes.append((item.licence, key[1], "website_address"))
         elif any(getattr(row, k) != v for k, v in values.items()):
+            if row.domain != item.domain:
+                changes.append((item.licence or row.licence, key[1], "website_address"))
+            elif list(row.features or ()) != list(item.features):
+                changes.append((item.licence or row.licence, key[1], "service_items"))
             for k, v in values.items():
                 setattr(row, k, v)
             row.updated_at = now
@@ -306,10 +312,32 @@ def import_inventory(
     removed = 0
     for key, row in existing.items():
         if key not in seen:
+            changes.append((row.licence, key[1], "website_address"))
             session.delete(row)
             removed += 1
     session.flush()
+    if existing:  # a first declaration changes nothing; later ones show planned or made changes
+        _record_service_changes(session, changes)
     return InventorySync(added, updated, removed, unchanged)
+
+
+def _record_service_changes(session: Session, changes: Sequence[tuple[str | None, str, str]]) -> None:
+    """A site added, removed, moved or given other features in the declared inventory of a licensed
+    site is a change of website address or service items, which Order 292 art. 11 wants filed 30 days
+    before it takes effect: record `service_change_planned` (without an effective date, which only the
+    user knows) so the rule asks for the date and the filing."""
+    from vats.model.clock import today
+    from vats.model.obligations import Event
+    from vats.store.events import record_event
+    from vats.store.models import LicenceRecord
+
+    numbers = {n for n, _, _ in changes if n}
+    stored = set(session.scalars(select(LicenceRecord.number).where(LicenceRecord.number.in_(numbers))))
+    day = today()
+    for number, site, kind in changes:
+        if number in stored:
+            fields = {"subject": f"inventory/{site}", "change_kind": kind, "domain": site}
+            record_event(session, event=Event("service_change_planned", day, number, fields=fields))
 
 
 def list_inventory(session: Session, *, organisation: str | None = None) -> list[InventoryItemRow]:

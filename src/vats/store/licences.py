@@ -135,7 +135,11 @@ def import_licence(
         record.issue_date = licence.issue_date
         record.expiry_date = licence.expiry_date
         record.current_revision = n
-        record.data = parsed
+        record.data = (
+            {**parsed, "first_issued": record.first_issued.isoformat()}
+            if record.first_issued is not None
+            else parsed
+        )
         if organisation_id is not None:
             record.organisation_id = organisation_id
     session.add(
@@ -177,6 +181,32 @@ def require_licence(session: Session, *, number: str) -> LicenceRecord:
     record = get_licence(session, number=number)
     if record is None:
         raise NotFoundError(f"许可证不存在 / no stored licence {number}", field="number")
+    return record
+
+
+def set_first_issued(session: Session, *, number: str, first_issued: date | None) -> LicenceRecord:
+    """Record when the holder first obtained this licence (None clears it). The date wins over the
+    year read from the number when the engine decides which annual reports are owed; it cannot be
+    later than this copy's issue date (a renewal is issued after the first grant, never before)."""
+    record = require_licence(session, number=number)
+    if first_issued is not None:
+        if first_issued.year < 1990:
+            raise InputError("首次取得日期过早 / first-issue date before 1990", field="first_issued")
+        if record.issue_date is not None and first_issued > record.issue_date:
+            raise InputError(
+                f"首次取得日期不能晚于本证发证日期 {record.issue_date} / the first-issue date cannot be "
+                f"after this copy's issue date {record.issue_date}",
+                field="first_issued",
+            )
+    record.first_issued = first_issued
+    data = {k: v for k, v in record.data.items() if k != "first_issued"}
+    if first_issued is not None:
+        data["first_issued"] = first_issued.isoformat()
+    record.data = data
+    session.flush()
+    from vats.store.obligation_refresh import mark_dirty
+
+    mark_dirty(session, [record.number])
     return record
 
 

@@ -78,6 +78,8 @@ class LicenceRecord(Audited, Base):
     company: Mapped[str] = mapped_column(String(200), info={"zh": "公司名称"})
     issue_date: Mapped[date | None] = mapped_column(Date, default=None, info={"zh": "发证日期"})
     expiry_date: Mapped[date | None] = mapped_column(Date, index=True, default=None, info={"zh": "有效期至"})
+    # set by the user (not printed): when the holder first obtained the licence; copied into `data`
+    first_issued: Mapped[date | None] = mapped_column(Date, default=None, info={"zh": "首次取得日期"})
     current_revision: Mapped[int] = mapped_column(Integer, default=1, info={"zh": "当前修订"})
     data: Mapped[dict[str, Any]] = mapped_column(JSON, info={"zh": "许可证数据"})
     archived: Mapped[bool] = mapped_column(Boolean, default=False, info={"zh": "已归档"})

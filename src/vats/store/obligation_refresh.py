@@ -183,6 +183,12 @@ def _batches(items: Sequence[str]) -> Iterable[list[str]]:
         yield list(items[i : i + _IN_BATCH])
 
 
+def mark_dirty(session: Session, numbers: Iterable[str] | None) -> None:
+    """Have the next refresh re-evaluate these licences (e.g. after their organisation's profile
+    changed, which no event records); None marks every licence."""
+    _mark_dirty(session, numbers)
+
+
 def _mark_dirty(session: Session, numbers: Iterable[str] | None) -> None:
     """Dirty the named licences (matched by number or base number); None dirties every licence."""
     t = STATE
@@ -423,6 +429,7 @@ def _recompute_stale(
     from vats.rules.engine import evaluate
     from vats.store.events import engine_runs, holder_wide_events
     from vats.store.licences import to_licence
+    from vats.store.profiles import profiles_by_licence
 
     bounds: _Bounds | None = None  # loads the rule library: only when something is stale
     holder: dict[int | None, list[Event]] | None = None
@@ -444,8 +451,9 @@ def _recompute_stale(
         by_licence: dict[str, list[Obligation]] = {lic.number: [] for lic in licences}
         # waivers are keyed by licence number in the engine, so one run serves licences with and
         # without waivers alike (tests/rules/test_audit_portfolio.py holds a run equal to one per licence)
+        profiles = profiles_by_licence(session, [lic.number for lic in licences])
         for group, events in runs:
-            for o in evaluate(group, events, as_of, settings=settings).obligations:
+            for o in evaluate(group, events, as_of, settings=settings, profiles=profiles).obligations:
                 by_licence.setdefault(o.licence, []).append(o)
         _forget(session, [r.number for r in rows], tally)
         values = [

@@ -294,6 +294,7 @@ def _evaluated_obligations(
     """The engine over every licence, chunk by chunk (no cache): counts and top N kept."""
     from vats.store.events import engine_runs, holder_wide_events
     from vats.store.licences import iter_domain_licences
+    from vats.store.profiles import profiles_by_licence
 
     holder = holder_wide_events(session)
     query = select(LicenceRecord.number, LicenceRecord.organisation_id)
@@ -302,7 +303,12 @@ def _evaluated_obligations(
     urgent, late = TopN(top, _urgency), TopN(top, _recency)
     for licences in iter_domain_licences(session, chunk=chunk):
         runs = engine_runs(session, licences, organisation_of=organisation_of, holder=holder)
-        obligations = [o for group, events in runs for o in evaluate(group, events, status.as_of).obligations]
+        profiles = profiles_by_licence(session, [lic.number for lic in licences])
+        obligations = [
+            o
+            for group, events in runs
+            for o in evaluate(group, events, status.as_of, profiles=profiles).obligations
+        ]
         for o in obligations:
             counts[o.status.value] += 1
             if o.status in ALERT:

@@ -101,3 +101,49 @@ def test_cli_round_trip_shows_report_obligation(db_url: str, licence: str) -> No
     run("report", str(inc["id"]), "--at", "2026-09-28 11:00", "--report-ref", "CA-9")
     (item,) = run("list", "--as-of", "2026-09-30")["items"]  # type: ignore[misc]
     assert item["status"] == "reported" and item["due"]["status"] == "satisfied"
+
+
+def test_discovery_time_sets_a_due_time_in_hours(db_url: str, licence: str) -> None:
+    def run(*args: str) -> dict[str, object]:
+        r = CliRunner().invoke(cli, ["incident", *args, "--db", db_url, "--json"])
+        assert r.exit_code == 0, (r.output, r.exception)
+        out: dict[str, object] = json.loads(r.stdout)
+        return out
+
+    inc = run(
+        "add",
+        "--licence",
+        licence,
+        "--kind",
+        "outage",
+        "--severity",
+        "major",
+        "--title",
+        "机房断电",
+        "--started-at",
+        "2026-09-28 08:40",
+        "--discovered-at",
+        "2026-09-28 09:15",
+    )
+    assert str(inc["discovered_at"]).startswith("2026-09-28T01:15")  # stored as UTC
+    (item,) = run("list", "--as-of", "2026-09-28")["items"]  # type: ignore[misc]
+    assert item["due"]["due_at"] == "2026-09-29T09:15+08:00"  # type: ignore[index]
+    # reported after the 24 hours, though on the day the date-only reading would accept
+    run("report", str(inc["id"]), "--at", "2026-09-29 10:00")
+    (done,) = run("list", "--as-of", "2026-09-30")["items"]  # type: ignore[misc]
+    assert done["due"]["status"] == "late"  # type: ignore[index]
+
+
+def test_discovery_before_the_start_is_refused(scope: Scope, licence: str) -> None:
+    with pytest.raises(InputError) as info, scope() as s:
+        service.add_incident(
+            s,
+            licence=licence,
+            kind="outage",
+            severity="major",
+            title="x",
+            started_at=T0,
+            discovered_at=T0 - timedelta(minutes=5),
+            today=TODAY,
+        )
+    assert info.value.field == "discovered_at"

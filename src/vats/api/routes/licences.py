@@ -38,6 +38,10 @@ class LicenceSummary(BaseModel):
     validity: str = Field(description="valid | expiring (≤90 days) | expired | unknown")
     current_revision: int
     version: int
+    first_issued: date | None = Field(
+        default=None,
+        description="首次取得日期（用户登记）/ first-issue date set by the user; wins over the number's year",
+    )
 
 
 class LicenceDetail(LicenceSummary):
@@ -91,6 +95,11 @@ class DiffOut(BaseModel):
 class LicencePatch(BaseModel):
     organisation_id: int | None = None
     archived: bool | None = None
+    first_issued: date | None = Field(
+        default=None,
+        description="首次取得日期 / when the licence was first obtained (not after its issue date)",
+    )
+    clear_first_issued: bool = Field(default=False, description="remove a first-issue date set earlier")
     version: int | None = Field(default=None, description="alternative to If-Match")
 
 
@@ -99,7 +108,7 @@ def _columns() -> Select[*tuple[Any, ...]]:
     from vats.store.models import LicenceRecord as L
 
     columns = (L.id, L.number, L.company, L.organisation_id, L.issue_date, L.expiry_date)
-    return select(*columns, L.current_revision, L.version)
+    return select(*columns, L.current_revision, L.version, L.first_issued)
 
 
 def _summary(row: Any, as_of: date) -> LicenceSummary:
@@ -111,6 +120,7 @@ def _summary(row: Any, as_of: date) -> LicenceSummary:
         issue_date=row.issue_date,
         expiry_date=row.expiry_date,
         validity=validity(row.expiry_date, as_of),
+        first_issued=row.first_issued,
         current_revision=row.current_revision,
         version=row.version,
     )
@@ -299,6 +309,10 @@ def patch_licence(
         record.organisation_id = body.organisation_id
     if body.archived is not None:
         record.archived = body.archived
+    if body.first_issued is not None or body.clear_first_issued:
+        from vats.store.licences import set_first_issued
+
+        set_first_issued(session, number=record.number, first_issued=body.first_issued)
     session.flush()
     response.headers["ETag"] = etag(record.version)
     return _summary(record, today())

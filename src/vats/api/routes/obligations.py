@@ -6,12 +6,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from vats.api import views
 from vats.api.deps import DbSession, Reader
 from vats.api.listing import Paged, Paging, paged
-from vats.model.clock import today
+from vats.model.clock import minute_iso, today
 from vats.model.findings import Severity
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.model.serialise import to_jsonable
@@ -47,11 +47,17 @@ class ObligationOut(BaseModel):
     satisfied_by: str | None = None
     completed_on: date | None = None
     late: bool = False
+    due_at: str | None = Field(
+        default=None,
+        description="北京时间，精确到分钟（按小时计算的期限）/ Beijing time to the minute, for deadlines "
+        "counted in hours, e.g. 2026-11-21T09:15+08:00; due_date is its date",
+    )
 
     @classmethod
     def of(cls, ob: Obligation) -> ObligationOut:
         data: dict[str, Any] = to_jsonable(ob)
         data.pop("evidence_required", None)
+        data["due_at"] = minute_iso(ob.due_at) if ob.due_at is not None else None
         return cls(key=ob.key, **data)
 
 

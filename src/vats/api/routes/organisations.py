@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from vats.api.deps import Admin, DbSession, Reader, RecordId
+from vats.api.deps import Admin, DbSession, Reader, RecordId, Writer
 from vats.api.listing import Paged, Paging, paged
 from vats.api.types import UtcDateTime
 from vats.model.errors import NotFoundError
@@ -25,6 +25,23 @@ class OrganisationOut(BaseModel):
     region: str | None
     created_at: UtcDateTime
     version: int
+    profile: dict[str, bool] = Field(
+        default_factory=dict,
+        description="组织档案（重要数据处理者、大型网络平台……）：决定数据类规则是否适用 / the profile keys "
+        "that decide whether the data-law rules apply",
+    )
+
+
+class ProfilePatch(BaseModel):
+    """Profile keys to set; the others keep their values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    important_data_processor: bool | None = None
+    large_platform: bool | None = None
+    processes_personal_information: bool | None = None
+    sensitive_pi_processing: bool | None = None
+    provides_data_to_others: bool | None = None
 
 
 class OrganisationIn(BaseModel):
@@ -66,11 +83,26 @@ def create_organisation(
 @router.get("/{organisation_id}", summary="One organisation (404 when not granted)")
 def get_organisation(organisation_id: RecordId, session: DbSession, actor: Reader) -> OrganisationOut:
     from vats.store.models import Organisation
+    from vats.store.profiles import profile_of
 
     org = session.get(Organisation, organisation_id)
     if org is None or not actor.can_see(org.id):
         raise NotFoundError(f"organisation {organisation_id} not found / 组织不存在", field="id")
-    return OrganisationOut.model_validate(org)
+    out = OrganisationOut.model_validate(org)
+    out.profile = profile_of(session, organisation_id=org.id)
+    return out
+
+
+@router.patch("/{organisation_id}/profile", summary="Set organisation profile keys (officer or admin)")
+def patch_profile(
+    organisation_id: RecordId, body: Annotated[ProfilePatch, Body()], session: DbSession, actor: Writer
+) -> OrganisationOut:
+    from vats.store.profiles import set_profile
+
+    get_organisation(organisation_id, session, actor)  # 404 for a foreign organisation, as for a missing one
+    values = {k: v for k, v in body.model_dump().items() if v is not None}
+    set_profile(session, organisation_id=organisation_id, values=values)
+    return get_organisation(organisation_id, session, actor)
 
 
 @router.post("/{organisation_id}/grants", status_code=204, summary="Let a user see this organisation (admin)")

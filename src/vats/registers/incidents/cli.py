@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 app = common.new_app("网络安全事件登记 / Security incidents register")
 
-COLUMNS = ("kind", "severity", "started_at", "contained_at", "reported_at")
+COLUMNS = ("kind", "severity", "started_at", "discovered_at", "contained_at", "reported_at")
 IncidentId = Annotated[int, typer.Argument(help="事件编号 / incident id")]
 When = Annotated[str | None, typer.Option("--at", help="时间 / time (YYYY-MM-DD HH:MM, Beijing)")]
 
@@ -35,6 +35,9 @@ def add(
     severity: Annotated[str | None, typer.Option(help="级别 / severity code")] = None,
     title: Annotated[str | None, typer.Option(help="标题 / title")] = None,
     started_at: Annotated[str | None, typer.Option(help="发生时间 / started (YYYY-MM-DD HH:MM)")] = None,
+    discovered_at: Annotated[
+        str | None, typer.Option(help="发现时间（报告时限自此起算）/ discovered (YYYY-MM-DD HH:MM)")
+    ] = None,
     affected_users: Annotated[int | None, typer.Option(help="受影响用户数 / users affected")] = None,
     note: Annotated[str | None, typer.Option(help="备注 / note")] = None,
     db: DbOpt = None,
@@ -54,7 +57,16 @@ def add(
         started_at=common.ask_datetime(started_at, option="--started-at", prompt="发生时间 / started"),
     )
     with common.open_session(db, actor) as session:
-        incident = service.add_incident(session, affected_users=affected_users, note=note, **values)  # type: ignore[arg-type]
+        found = (
+            None if discovered_at is None else common.parse_datetime(discovered_at, option="--discovered-at")
+        )
+        incident = service.add_incident(
+            session,
+            affected_users=affected_users,
+            note=note,
+            discovered_at=found,
+            **values,  # type: ignore[arg-type]
+        )
         _show(session, incident, as_json)
 
 

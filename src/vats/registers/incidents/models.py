@@ -25,6 +25,8 @@ class Incident(RegisterColumns, Audited, Base):
     title: Mapped[str] = mapped_column(String(500))
     affected_users: Mapped[int | None] = mapped_column(Integer, default=None)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # when the holder found out: reporting deadlines in hours count from here (else from started_at)
+    discovered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     contained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     report_ref: Mapped[str | None] = mapped_column(String(200), default=None)

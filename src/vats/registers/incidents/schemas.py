@@ -16,6 +16,7 @@ class IncidentCreate(InputModel):
     severity: Code("incident_severities")  # type: ignore[valid-type]
     title: Text
     started_at: datetime
+    discovered_at: datetime | None = None
     affected_users: int | None = Field(default=None, ge=0)
     note: str | None = None
 
@@ -47,6 +48,7 @@ class IncidentOut(RecordOut):
     title: str
     affected_users: int | None
     started_at: datetime
+    discovered_at: datetime | None
     contained_at: datetime | None
     reported_at: datetime | None
     report_ref: str | None

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from vats.model.clock import minute_iso
 from vats.registers.base import (
     aware,
     china_date,
@@ -44,11 +45,13 @@ def add_incident(
     severity: str,
     title: str,
     started_at: datetime,
+    discovered_at: datetime | None = None,
     affected_users: int | None = None,
     note: str | None = None,
     today: date | None = None,
 ) -> Incident:
-    """Register an incident (emits `incident_occurred` on its Beijing start date)."""
+    """Register an incident (emits `incident_occurred` on its Beijing start date, with the Beijing
+    times of occurrence and discovery: the report is due a number of hours after discovery)."""
     data = parse_input(
         IncidentCreate,
         dict(
@@ -57,12 +60,17 @@ def add_incident(
             severity=severity,
             title=title,
             started_at=started_at,
+            discovered_at=discovered_at,
             affected_users=affected_users,
             note=note,
         ),
     )
     started = aware(data.started_at)
     not_future(started, field="started_at", today=today or china_today())
+    discovered = None if data.discovered_at is None else aware(data.discovered_at)
+    if discovered is not None:
+        not_future(discovered, field="discovered_at", today=today or china_today())
+        not_before(discovered, started, field="discovered_at", earlier_name="发生时间 start")
     ref = resolve_licence(session, data.licence)
     incident = Incident(
         licence=ref.number,
@@ -73,6 +81,7 @@ def add_incident(
         title=data.title,
         affected_users=data.affected_users,
         started_at=started,
+        discovered_at=discovered,
         follow_ups=[],
         note=data.note,
     )
@@ -83,10 +92,18 @@ def add_incident(
 
 
 def implied_events(incident: Incident) -> list[Implied]:
-    """Occurrence (with its severity) and, once made, the report; on their Beijing dates."""
-    out = [Implied("incident_occurred", china_date(incident.started_at), {"severity": incident.severity})]
+    """Occurrence (severity, Beijing times of occurrence and discovery) and, once made, the report
+    (its Beijing time); on their Beijing dates. Without a discovery time the start counts as found."""
+    found = incident.discovered_at or incident.started_at
+    occurred = {
+        "severity": incident.severity,
+        "occurred_at": minute_iso(incident.started_at),
+        "discovered_at": minute_iso(found),
+    }
+    out = [Implied("incident_occurred", china_date(incident.started_at), occurred)]
     if incident.reported_at is not None:
-        out.append(Implied("incident_reported", china_date(incident.reported_at)))
+        reported = {"reported_at": minute_iso(incident.reported_at)}
+        out.append(Implied("incident_reported", china_date(incident.reported_at), reported))
     return out
 
 
@@ -94,6 +111,7 @@ CORRECTIONS = Corrections(
     schemas=(IncidentCreate, IncidentContain, IncidentReport),
     implied=implied_events,
     order=(
+        ("discovered_at", "started_at", "发生时间 start"),
         ("contained_at", "started_at", "发生时间 start"),
         ("reported_at", "started_at", "发生时间 start"),
     ),
