@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from vats.ingest.elicence_id import ElicenceId, find_identifiers
 from vats.ingest.extract import extract
 from vats.ingest.normalise import normalise
 from vats.ingest.scan import grammar, layout
@@ -55,6 +56,7 @@ class ScanReading:
     pages: int
     seals: tuple[tuple[int, Box], ...] = ()
     codes: tuple[str, ...] = ()  # decoded QR / barcode payloads, for a person to check
+    identifiers: tuple[ElicenceId, ...] = ()  # GB/T 36904 证照标识 printed or in a code
 
     def review(self) -> tuple[str, ...]:
         """Fields a person should check before the licence is saved."""
@@ -108,10 +110,28 @@ def read_scan(files: Sequence[tuple[bytes, str | None]]) -> ScanReading:
         for name, f in fields.items()
         if f.under_seal
     ]
+    identifiers = find_identifiers("\n".join([*seen.text, *seen.codes]))
+    id_warnings = [
+        ParseWarning(
+            "elicence_id_check",
+            "证照标识校验位不符 / the e-licence identifier's check character is wrong",
+            None,
+            raw=i.identifier,
+        )
+        for i in identifiers
+        if not i.check_ok
+    ]
     licence = dataclasses.replace(
-        licence, warnings=(*licence.warnings, *seen.warnings, *seal_warnings), source=source
+        licence, warnings=(*licence.warnings, *seen.warnings, *seal_warnings, *id_warnings), source=source
     )
-    return ScanReading(licence, MappingProxyType(fields), seen.pages, tuple(seen.seals), tuple(seen.codes))
+    return ScanReading(
+        licence,
+        MappingProxyType(fields),
+        seen.pages,
+        tuple(seen.seals),
+        tuple(seen.codes),
+        tuple(identifiers),
+    )
 
 
 def _recognise_pages(pages: list[Page]) -> tuple[list[TextBox], list[tuple[int, Box]], list[str]]:
@@ -253,5 +273,6 @@ def jsonable(reading: ScanReading) -> dict[str, object]:
     data["under_seal"] = [name for name, f in reading.fields.items() if f.under_seal]
     data["seals"] = [{"page": page, "box": list(box)} for page, box in reading.seals]
     data["qr_codes"] = list(reading.codes)
+    data["elicence_ids"] = [{"identifier": i.identifier, "check_ok": i.check_ok} for i in reading.identifiers]
     data["pages"] = reading.pages
     return data
