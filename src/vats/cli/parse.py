@@ -71,6 +71,14 @@ def parse_command(files: tuple[str, ...], fmt: str) -> None:
             from vats.ingest.scan.reading import jsonable
 
             print_json(jsonable(parsed.scan))
+        elif parsed.ofd is not None:
+            from vats.model.serialise import to_jsonable
+
+            data = to_jsonable(parsed.licence)
+            data["signature"] = parsed.ofd.signature_result
+            data["signatures"] = to_jsonable(parsed.ofd.signatures)
+            data["seal_images"] = list(parsed.ofd.seal_images)
+            print_json(data)
         else:
             print_json(parsed.licence)
     else:

@@ -23,6 +23,7 @@ from vats.model.errors import InputError
 from vats.model.licence import DocumentSource, Licence
 
 if TYPE_CHECKING:
+    from vats.ingest.ofd import OfdDocument
     from vats.ingest.scan.reading import ScanReading
 
 
@@ -37,6 +38,7 @@ class Parsed:
 
     licence: Licence
     scan: ScanReading | None = None
+    ofd: OfdDocument | None = None  # an OFD e-licence: seal images and signature checks
 
 
 def needs_ocr(data: bytes, *, source_name: str | None = None) -> bool:
@@ -83,12 +85,37 @@ def _scan(files: Sequence[tuple[bytes, str | None]]) -> Parsed:
     return Parsed(reading.licence, reading)
 
 
+def _ofd(data: bytes, source_name: str | None) -> Parsed:
+    """An OFD e-licence: its text objects in reading order through the same extractor."""
+    from vats.ingest.ofd import read_ofd
+    from vats.ingest.scan.layout import reading_order
+
+    document = read_ofd(data, source=source_name)
+    pages: list[str] = []
+    page = 0
+    for line in reading_order(list(document.boxes)):
+        if page and line.page != page:
+            pages.append("")
+        page = line.page
+        pages.append(line.text)
+    if not any(pages):
+        raise InputError("OFD 中没有文字 / the OFD has no text", source=source_name)
+    licence = parse_licence_text("\n".join(pages), source_name=source_name)
+    source = DocumentSource(source_name, "ofd", hashlib.sha256(data).hexdigest(), "application/ofd")
+    return Parsed(dataclasses.replace(licence, source=source), ofd=document)
+
+
 def parse_document_bytes(data: bytes, *, source_name: str | None = None) -> Parsed:
     """Parse a whole document given as bytes: text, a PDF with a text layer, or a scan (OCR)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise _too_big(len(data), source_name)
     if is_image(data):  # a photo or scan of the licence: only OCR can read it
         return _scan([(data, source_name)])
+    if data.startswith(b"PK\x03\x04"):
+        from vats.ingest.ofd import is_ofd
+
+        if is_ofd(data):
+            return _ofd(data, source_name)
     if is_pdf(data):
         from vats.ingest.pdf import pdf_text_layer
 
