@@ -85,19 +85,26 @@ def _scan(files: Sequence[tuple[bytes, str | None]]) -> Parsed:
     return Parsed(reading.licence, reading)
 
 
-def _ofd(data: bytes, source_name: str | None) -> Parsed:
-    """An OFD e-licence: its text objects in reading order through the same extractor."""
-    from vats.ingest.ofd import read_ofd
+def ofd_lines(document: OfdDocument) -> list[str]:
+    """An OFD's text lines in reading order, a blank line between pages (as the parser numbers them)."""
     from vats.ingest.scan.layout import reading_order
 
-    document = read_ofd(data, source=source_name)
-    pages: list[str] = []
+    lines: list[str] = []
     page = 0
     for line in reading_order(list(document.boxes)):
         if page and line.page != page:
-            pages.append("")
+            lines.append("")
         page = line.page
-        pages.append(line.text)
+        lines.append(line.text)
+    return lines
+
+
+def _ofd(data: bytes, source_name: str | None) -> Parsed:
+    """An OFD e-licence: its text objects in reading order through the same extractor."""
+    from vats.ingest.ofd import read_ofd
+
+    document = read_ofd(data, source=source_name)
+    pages = ofd_lines(document)
     if not any(pages):
         raise InputError("OFD 中没有文字 / the OFD has no text", source=source_name)
     licence = parse_licence_text("\n".join(pages), source_name=source_name)
