@@ -40,8 +40,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("incidents") as batch:
-        batch.drop_column("discovered_at")
-    with op.batch_alter_table("licences") as batch:
-        batch.drop_column("first_issued")
+    # Plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch rebuild of `licences` would break the
+    # foreign keys that point at it while they are enforced.
+    op.execute("ALTER TABLE incidents DROP COLUMN discovered_at")
+    op.execute("ALTER TABLE licences DROP COLUMN first_issued")
     op.drop_table("organisation_profiles")
