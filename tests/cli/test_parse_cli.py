@@ -233,3 +233,34 @@ def test_bom_and_crlf_are_detected_and_reported(seed_text: str, tmp_path: Path) 
     assert data["company"] == "重庆万象优车科技有限公司"
     assert len(data["sites"]) == 5
     assert data["provenance"]["company"] == {"first_line": 9, "last_line": 9}
+
+
+def test_an_ofd_e_licence_shows_its_signature_check(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+    from ofd_factory import ofd_package
+
+    path = tmp_path / "e.ofd"
+    path.write_bytes(
+        ofd_package(
+            [
+                [
+                    "中华人民共和国增值电信业务经营许可证",
+                    "经营许可证编号:渝B2-20210467",
+                    "公司名称:重庆万象优车科技有限公司",
+                ]
+            ],
+            signed=True,
+        )
+    )
+    data = json.loads(vats("parse", str(path)).stdout)
+    assert (data["number"], data["signature"]) == ("渝B2-20210467", "签名有效")
+    assert data["seal_images"] == ["Doc_0/Signs/Sign_0/seal.png"]
+    text = vats("parse", str(path), "--format", "text")
+    assert "电子签章 / Electronic seal: 签名有效" in text.stdout
+
+
+def test_several_files_must_all_be_scans(tmp_path: Path) -> None:
+    result = vats(
+        "parse", str(FIXTURES / "cross_regional_b1b2.txt"), str(FIXTURES / "old_icp_certificate.txt")
+    )
+    assert result.returncode == 2 and "scanned pages of one licence" in result.stderr

@@ -83,6 +83,28 @@ def parse_command(files: tuple[str, ...], fmt: str) -> None:
             print_json(parsed.licence)
     else:
         print_summary(parsed.licence)
+        print_extras(parsed)
+
+
+def print_extras(parsed: Parsed) -> None:
+    """For scans: fields to check, fields under a seal, QR payloads; for OFD: the signature check."""
+    lines: list[str] = []
+    if parsed.scan is not None:
+        scan = parsed.scan
+        review = ", ".join(f"{n} ({scan.fields[n].confidence:.2f})" for n in scan.review())
+        lines.append(f"需人工核对 / To check by hand: {review or '—'}")
+        under = ", ".join(n for n, f in scan.fields.items() if f.under_seal)
+        lines.append(f"位于印章下 / Under a seal: {under or '—'}")
+        for code in scan.codes:
+            lines.append(f"核验二维码内容 / Verification QR code: {code}")
+        for ident in scan.identifiers:
+            state = "校验通过 / check ok" if ident.check_ok else "校验位不符 / check character wrong"
+            lines.append(f"证照标识 / E-licence identifier: {ident.identifier} ({state})")
+    if parsed.ofd is not None:
+        lines.append(f"电子签章 / Electronic seal: {parsed.ofd.signature_result}")
+        lines.extend(f"  {c.path}: {c.result} — {c.reason}" for c in parsed.ofd.signatures)
+    for line in lines:
+        sys.stdout.write(line + "\n")
 
 
 def print_summary(licence: Licence) -> None:
