@@ -1,13 +1,17 @@
 """Fixtures shared by the whole suite: the reference licence and real databases.
 
 Storage tests take the `db_url` fixture, which runs each test once on SQLite and once on a real
-PostgreSQL server (a fresh database per test). When PostgreSQL is unreachable the PostgreSQL
-variants fail — they never skip — because `.ci/run` is responsible for starting the server.
+PostgreSQL server (a fresh database per test). Tests that only need a database at the current schema
+take `migrated_url` instead: a clone of a template migrated once per session (SQLite: a file copy;
+PostgreSQL: CREATE DATABASE … TEMPLATE), so migrations are not replayed for every test. When
+PostgreSQL is unreachable the PostgreSQL variants fail — they never skip — because `.ci/run` is
+responsible for starting the server.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,5 +103,57 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     name, url = _create_pg_database()
     try:
         yield url
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session (cloned by `migrated_url`)."""
+    from vats.store.db import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("template") / "vats.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per session; no connection stays open on it,
+    as CREATE DATABASE … TEMPLATE requires."""
+    from vats.store.db import make_engine, upgrade
+
+    name, url = _create_pg_database()
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    try:
+        yield name
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def migrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database at the current schema, on SQLite and on PostgreSQL, cloned from the template."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "vats.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    import psycopg
+
+    template_name: str = request.getfixturevalue("pg_template")
+    name = f"vats_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
     finally:
         _drop_pg_database(name)

@@ -16,7 +16,17 @@ from typing import Any
 
 import pytest
 
-from tenancy_world import NUMBER_B, USER_B, World, body_model, build, leaked, sample_values, snapshot
+from tenancy_world import (
+    NAME_B,
+    NUMBER_B,
+    USER_B,
+    World,
+    body_model,
+    build,
+    leaked,
+    sample_values,
+    snapshot,
+)
 from vats.api.deps import route_table
 from vats.api.testing import Server
 from vats.registers.states import registers
@@ -45,6 +55,11 @@ NO_REFERENCE = {
     ("POST", f"{API}/me/calendar-feed"): "creates the caller's feed",
     ("GET", f"{API}/auditlog/verify"): "counts and hashes of the whole chain, no contents",
 }
+
+
+def _sheet_b() -> bytes:
+    """A sheet naming B's organisation and licence number."""
+    return f"公司名称,许可证编号,有效期至\n{NAME_B},{NUMBER_B},2030-01-01\n".encode()
 
 
 def _licence_reads(w: World) -> list[Case]:
@@ -97,6 +112,23 @@ CASES: dict[tuple[str, str], Cases] = {
     ],
     ("POST", f"{API}/licences/preview"): lambda w: [
         Case("POST", f"{API}/licences/preview", {"files": {"document": ("b.txt", w.document)}}, refuse=False)
+    ],
+    ("POST", f"{API}/licences/sheet/preview"): lambda w: [
+        Case(
+            "POST", f"{API}/licences/sheet/preview", {"files": {"file": ("b.csv", _sheet_b())}}, refuse=False
+        ),
+        Case(
+            "POST",
+            f"{API}/licences/sheet/preview",
+            {"files": {"file": ("b.csv", _sheet_b())}, "data": {"organisation_id": str(w.org_b)}},
+        ),
+    ],
+    ("POST", f"{API}/licences/sheet/import"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/licences/sheet/import",
+            {"files": {"file": ("b.csv", _sheet_b())}, "data": {"organisation_id": str(w.org_b)}},
+        ),
     ],
     ("POST", f"{API}/licences"): lambda w: [
         Case("POST", f"{API}/licences", {"files": {"document": ("b.txt", w.document)}}),

@@ -16,7 +16,7 @@ FAST = FetchSettings(timeout=2.0, retries=2, backoff=0.01)
 
 def _homepage(server: Any, domain: str, settings: FetchSettings = FAST, **policy: Any) -> Fetched:
     rules = tuple(parse_resolve(r) for r in server.resolve_args())
-    fetcher = Fetcher(settings, NetPolicy(resolve=rules, **policy))
+    fetcher = Fetcher(settings, NetPolicy(resolve=rules, **{"allow_private": True, **policy}))
 
     async def run() -> Fetched:
         async with fetcher:

@@ -56,7 +56,7 @@ def reports() -> dict[str, SiteReport]:
     from vats.checks.fixture_server import FixtureServer
 
     with FixtureServer(ROUTES) as server:
-        policy = NetPolicy(resolve=tuple(parse_resolve(r) for r in server.resolve_args()))
+        policy = NetPolicy(allow_private=True, resolve=tuple(parse_resolve(r) for r in server.resolve_args()))
         settings = FetchSettings(timeout=0.4, retries=2, backoff=0.01, concurrency=8)
         targets = [SiteTarget(d, LICENCE, LISTED) for d in sorted(LISTED)]
         done = run_checks(targets, settings=settings, policy=policy)
@@ -182,7 +182,7 @@ def test_judging_in_a_worker_process_matches_inline() -> None:
     ]
     routes = {h: Route(body) for h, body in zip(hosts, bodies, strict=True)}
     with FixtureServer(routes) as server:
-        policy = NetPolicy(resolve=tuple(parse_resolve(r) for r in server.resolve_args()))
+        policy = NetPolicy(allow_private=True, resolve=tuple(parse_resolve(r) for r in server.resolve_args()))
         targets = [SiteTarget(h, LICENCE, frozenset(hosts)) for h in hosts]
         pooled = run_checks(targets, settings=FetchSettings(timeout=5), policy=policy, judge_workers=1)
         inline = run_checks(targets, settings=FetchSettings(timeout=5), policy=policy, judge_workers=0)

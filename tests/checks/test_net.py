@@ -32,18 +32,48 @@ def test_classify(addr: str, kind: str) -> None:
     assert classify(ipaddress.ip_address(addr)) == kind
 
 
-def test_metadata_refused_even_with_allow_private_and_mapping() -> None:
+def test_metadata_refused_even_with_allow_private() -> None:
     policy = NetPolicy(allow_private=True)
-    assert policy.vet(ipaddress.ip_address("169.254.169.254"), mapped=True) == "link_local"
-    assert policy.vet(ipaddress.ip_address("100.100.100.200"), mapped=True) == "metadata"
+    assert policy.vet(ipaddress.ip_address("169.254.169.254")) == "link_local"
+    assert policy.vet(ipaddress.ip_address("100.100.100.200")) == "metadata"
 
 
-def test_private_needs_flag_or_mapping() -> None:
+def test_private_needs_the_flag_even_when_mapped() -> None:
     loopback = ipaddress.ip_address("127.0.0.1")
-    assert NetPolicy().vet(loopback, mapped=False) == "loopback"
-    assert NetPolicy().vet(loopback, mapped=True) is None
-    assert NetPolicy(allow_private=True).vet(loopback, mapped=False) is None
-    assert NetPolicy().vet(ipaddress.ip_address("8.8.8.8"), mapped=False) is None
+    assert NetPolicy().vet(loopback) == "loopback"
+    assert NetPolicy(allow_private=True).vet(loopback) is None
+    assert NetPolicy().vet(ipaddress.ip_address("8.8.8.8")) is None
+    mapped = NetPolicy(resolve=(parse_resolve("a.test:80:127.0.0.1"),))
+    with pytest.raises(InputError, match="--allow-private") as info:
+        mapped.check_rules()
+    assert info.value.field == "--resolve"
+    NetPolicy(allow_private=True, resolve=mapped.resolve).check_rules()
+    with pytest.raises(InputError, match="link_local"):
+        NetPolicy(allow_private=True, resolve=(parse_resolve("a.test:80:169.254.169.254"),)).check_rules()
+
+
+@pytest.mark.parametrize(
+    ("addr", "kind"),
+    [
+        ("2002:a9fe:a9fe::1", "link_local"),  # 6to4 of 169.254.169.254
+        ("2002:7f00:1::1", "loopback"),  # 6to4 of 127.0.0.1
+        ("2002:0a00:0001::1", "private"),  # 6to4 of 10.0.0.1
+        ("2002:5db8:d822::1", "public"),  # 6to4 of 93.184.216.34
+        ("64:ff9b::a9fe:a9fe", "link_local"),  # NAT64 of 169.254.169.254
+        ("64:ff9b::7f00:1", "loopback"),
+        ("64:ff9b:1::1", "private"),  # local-use NAT64
+        ("::ffff:127.0.0.1", "loopback"),
+        ("::ffff:100.100.100.200", "metadata"),
+        # Teredo: server 65.54.227.120, client 169.254.169.254 stored inverted (0x5601 5601)
+        ("2001:0:4136:e378:8000:63bf:5601:5601", "link_local"),
+    ],
+)
+def test_embedded_ipv4_decides(addr: str, kind: str) -> None:
+    assert classify(ipaddress.ip_address(addr)) == kind
+    if kind != "public":
+        assert NetPolicy(allow_private=kind in ("loopback", "private")).vet(ipaddress.ip_address(addr)) in (
+            None if kind in ("loopback", "private") else kind,
+        )
 
 
 def test_parse_resolve_forms() -> None:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from vats.checks.results import CheckEvidence, CheckKind, CheckResult, Outcome, SiteReport, SiteTarget
-from vats.store.checks import as_utc, history, record_run
+from vats.model.clock import as_utc
+from vats.store.checks import history, record_run
 from vats.store.db import make_engine, session_scope, upgrade
 from vats.store.events import list_events
 
@@ -53,3 +54,32 @@ def test_history_day_is_a_beijing_calendar_day(engine: Engine) -> None:
         ("site_check_passed", "2026-03-02"),
     ]
     assert all(e.fields["domain"] == "a.com" and "sm3:" in e.fields["evidence"] for e in events)
+
+
+def test_scheduled_run_checks_inventory_only_sites_like_the_cli(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One target selection (store.checks.site_targets) for the CLI, the API and the scheduler: a
+    declared website no licence lists is visited by the scheduled run too."""
+    from vats.api import jobs
+    from vats.checks import homepage
+    from vats.checks.inventory import InventoryItem
+    from vats.model.licence import SiteKind
+    from vats.store.checks import import_inventory, site_targets
+
+    with session_scope(engine, actor="tester") as s:
+        item = InventoryItem(SiteKind.WEBSITE, "经销商平台", domain="Dealers.Example.CN", licence=LICENCE)
+        import_inventory(s, items=[item])
+    with session_scope(engine, actor="tester") as s:
+        selected = site_targets(s)
+        assert [(t.domain, t.licence) for t in selected] == [("dealers.example.cn", LICENCE)]
+        assert site_targets(s, numbers=[LICENCE]) == []
+    visited: list[list[SiteTarget]] = []
+
+    def crawl(targets: list[SiteTarget], **_: object) -> list[SiteReport]:
+        visited.append(list(targets))
+        return []
+
+    monkeypatch.setattr(homepage, "run_checks", crawl)
+    assert jobs.run_site_checks(engine, actor="system:scheduler") is not None
+    assert visited == [selected]

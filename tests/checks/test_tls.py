@@ -83,7 +83,7 @@ def _homepage(servers: Any, host: str, *, trust: bool) -> Fetched:
     secure, plain, ca = servers
     rules = (f"{host}:443:127.0.0.1:{secure.port}", f"{host}:80:127.0.0.1:{plain.port}")
     settings = FetchSettings(timeout=3.0, retries=0, ca_file=str(ca) if trust else None)
-    policy = NetPolicy(resolve=tuple(parse_resolve(r) for r in rules))
+    policy = NetPolicy(allow_private=True, resolve=tuple(parse_resolve(r) for r in rules))
 
     async def run() -> Fetched:
         async with Fetcher(settings, policy) as fetcher:

@@ -20,11 +20,8 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 def write_reference_json(directory: Path) -> Path:
     """The reference licence as `vats parse` JSON, in `directory`."""
-    import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-    from reference_licence import make_reference
-
+    from factories import make_reference
     from vats.model.serialise import dumps
 
     path = directory / "licence.json"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +10,7 @@ import pytest
 from icalendar import Calendar
 from inprocess_cli import run
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-from reference_licence import make_reference
+from factories import make_reference
 
 HEAD = "year: 2027\nnotice: x\nholidays:\n"
 

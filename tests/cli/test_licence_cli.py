@@ -69,3 +69,22 @@ def test_an_ofd_e_licence_imports_and_a_bomb_image_stores_nothing(sqlite_url: st
     imported = vats("licence", "import", str(ofd), "--db", sqlite_url)
     assert imported.returncode == 0, imported.stderr
     assert "渝B2-20210467" in imported.stdout
+
+
+def test_revision_lines_are_printed_only_after_the_commit(pg_url: str, seed_path: Path) -> None:
+    import psycopg
+
+    assert vats("db", "upgrade", "--db", pg_url).returncode == 0
+    # A deferred constraint trigger fails the transaction at COMMIT, after every flush succeeded.
+    with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; "
+            "END $$ LANGUAGE plpgsql"
+        )
+        conn.execute(
+            "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON licences "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    failed = vats("licence", "import", str(seed_path), "--db", pg_url)
+    assert failed.returncode != 0
+    assert "revision" not in failed.stdout, failed.stdout

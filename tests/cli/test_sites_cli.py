@@ -58,7 +58,7 @@ def vats(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 
 def resolve_args(server: FixtureServer) -> list[str]:
-    return [arg for r in server.resolve_args() for arg in ("--resolve", r)]
+    return [arg for r in server.resolve_args() for arg in ("--resolve", r)] + ["--allow-private"]
 
 
 def by_domain(report: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -185,6 +185,9 @@ def test_check_all_from_store_and_watch_iterations(
     ("args", "message"),
     [
         (["--resolve", "dongchedi.com:80"], "--resolve"),
+        (["--resolve", "dongchedi.com:80:127.0.0.1"], "--allow-private"),
+        (["--resolve", "dongchedi.com:80:10.0.0.7"], "--allow-private"),
+        (["--resolve", "dongchedi.com:80:[2002:a9fe:a9fe::1]", "--allow-private"], "link_local"),
         (["--every", "soon"], "--every"),
     ],
 )
@@ -210,9 +213,9 @@ def test_metadata_redirect_refused_even_with_allow_private(seed_path: Path) -> N
 
 
 def timezone_cn() -> Any:
-    from vats.store.checks import CHINA_TZ
+    from vats.model.clock import CHINA
 
-    return CHINA_TZ
+    return CHINA
 
 
 def json_documents(text: str) -> list[Any]:

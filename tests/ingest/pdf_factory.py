@@ -93,3 +93,34 @@ def scanned_pdf() -> bytes:
             content,
         ]
     )
+
+
+def zeros_flate(mib: int) -> bytes:
+    """A zlib stream inflating to `mib` MiB of zeros, built from one repeated deflate block.
+
+    Blocks ending in a full flush do not refer back, so one compressed MiB repeated `mib` times is a
+    valid stream; only the Adler-32 trailer is computed over the whole (cheaply, MiB by MiB)."""
+    import zlib
+
+    zeros = b"\0" * (1 << 20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(mib):
+        adler = zlib.adler32(zeros, adler)
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty last block
+    return b"\x78\xda" + block * mib + final + adler.to_bytes(4, "big")
+
+
+def bomb_pdf(mib: int) -> bytes:
+    """A one-page PDF whose Flate content stream inflates to `mib` MiB."""
+    data = zeros_flate(mib)
+    content = f"<< /Length {len(data)} /Filter /FlateDecode >>\nstream\n".encode() + data + b"\nendstream"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            content,
+        ]
+    )

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vats.ingest.document import parse_licence_bytes, parse_licence_text
-from vats.ingest.extract import cn_number
-from vats.ingest.render import LAYOUTS, cn_numeral, render_licence, synthetic_licence
+from vats.ingest.render import LAYOUTS, render_licence, synthetic_licence
 from vats.model.errors import InputError
+from vats.model.numerals import from_cn, to_cn
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 
@@ -47,7 +47,7 @@ def test_unknown_layout_is_refused() -> None:
 
 @pytest.mark.parametrize("n", [1, 9, 10, 11, 13, 16, 20, 21, 29])
 def test_chinese_numerals_round_trip(n: int) -> None:
-    assert cn_number(cn_numeral(n)) == n
+    assert from_cn(to_cn(n)) == n
 
 
 @settings(max_examples=300, deadline=None)

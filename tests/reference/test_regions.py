@@ -156,3 +156,12 @@ def test_bundled_file_has_no_duplicate_keys() -> None:
     from vats.reference.marked_yaml import load_marked
 
     assert load_marked(regions.DATA_PATH).data["regions"][0]["code"] == "BJ"
+
+
+def test_division_codes_place_credit_codes() -> None:
+    from vats.reference.regions import by_division
+
+    assert by_division("500103").code == "CQ"
+    assert by_division("11").code == "BJ"
+    assert by_division("650000").code == "XJ"
+    assert by_division("99") is None

@@ -106,3 +106,34 @@ def test_yaml_syntax_error_has_line(rules_dir: Path) -> None:
     with pytest.raises(InputError, match="invalid YAML") as exc:
         load_library(rules_dir)
     assert exc.value.line is not None and exc.value.source == str(path)
+
+
+def test_sources_must_be_catalogued(rules_dir: Path) -> None:
+    path = rules_dir / "licence.yaml"
+    _edit(path, "ref: order-42", "ref: order-420")
+    with pytest.raises(InputError, match="order-420") as exc:
+        load_library(rules_dir)
+    assert exc.value.field == "rules.0.sources.0.ref" and exc.value.line is not None
+    _edit(path, "ref: order-420", "instrument: 电信业务经营许可管理办法")  # a spelling the catalogue lacks
+    with pytest.raises(InputError, match=r"sources\.yaml") as exc:
+        load_library(rules_dir)
+    assert exc.value.field == "rules.0.sources.0.instrument"
+
+
+def test_each_instrument_is_spelled_one_way() -> None:
+    """Rules, validation, checks and register vocabularies print the catalogue's short name."""
+    from typing import get_args
+
+    from vats.checks import legal
+    from vats.reference.sources import catalogue
+    from vats.registers.vocab import ListName, vocabulary
+    from vats.rules import validate
+
+    shorts = {item.short for item in catalogue().values()}
+    used = {s.ref.instrument for rule in load_library().rules for s in rule.sources}
+    used |= {validate.REGULATIONS, validate.ORDER_42, legal.TELECOM_REGULATIONS, legal.ORDER_292}
+    lists = [vocabulary().terms(name) for name in get_args(ListName)]
+    specs = [tl.source for tl in lists] + [t.source for tl in lists for t in tl.items]
+    used |= {spec.ref().instrument for spec in specs if spec is not None}
+    assert used <= shorts
+    assert validate.REGULATIONS == legal.TELECOM_REGULATIONS == "电信条例"

@@ -80,7 +80,7 @@ def test_validation_errors_and_roles(client: TestClient, licence: str) -> None:
 
 def test_filing_attachments_upload_and_download(client: TestClient, licence: str) -> None:
     """A file attached over HTTP comes back byte for byte with its SM3, always as a download."""
-    from vats.store.audit import sm3_hex
+    from vats.model.sm3 import sm3_hex
 
     filing = client.post("/api/v1/filings", json={"licence": licence, "kind": "renewal"}).json()
     content = "<html><script>alert(1)</script>续办申请表</html>".encode()

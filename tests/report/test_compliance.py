@@ -15,13 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factories import NUMBER, make_reference
 from vats.ingest.render import synthetic_licence
 from vats.model.obligations import Event
 from vats.report.compliance import build_report, render, render_html, render_pdf
 from vats.rules.audit import audit_portfolio
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-from reference_licence import NUMBER, make_reference
 
 AS_OF = date(2026, 11, 28)
 GENERATED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import io
-import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from openpyxl import load_workbook
 
+from factories import NUMBER, make_reference
 from vats.ingest.render import synthetic_licence
 from vats.model.obligations import Event
 from vats.report.compliance import build_report, render
 from vats.report.compliance_xlsx import OVERDUE_FILL
 from vats.rules.audit import audit_portfolio
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-from reference_licence import NUMBER, make_reference
 
 AS_OF = date(2026, 11, 28)
 

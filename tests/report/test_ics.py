@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from icalendar import Calendar
 
+from factories import NUMBER, make_reference
 from vats.model.obligations import Event, ObligationStatus
 from vats.report.ics import obligations_to_ics, parse_alarms, uid_for
 from vats.rules.engine import evaluate
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-from reference_licence import NUMBER, make_reference
 
 AS_OF = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)

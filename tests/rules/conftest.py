@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reference_licence import make_reference
 
+from factories import make_reference
 from vats.model.licence import Licence
 
 

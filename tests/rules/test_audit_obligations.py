@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from reference_licence import NUMBER, make_reference
-
+from factories import NUMBER, make_reference
 from vats.model.findings import Severity
 from vats.model.obligations import Event
 from vats.rules.audit import audit_licence

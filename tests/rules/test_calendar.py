@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vats.model.dates import add_months
 from vats.model.errors import InputError
 from vats.reference.calendar_data import load_years
-from vats.rules.calendar import Calendar, RollPolicy, add_months, default_calendar
+from vats.rules.calendar import Calendar, RollPolicy, default_calendar
 
 CAL = default_calendar()
 dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31))

@@ -8,8 +8,9 @@ from pathlib import Path
 from provisions_text import split_provisions
 
 from vats.model.licence import Provision, ProvisionItem
+from vats.model.numerals import to_cn as zh_number
 from vats.reference.rules_library import default_library
-from vats.rules.library import coverage, standard_coverage, zh_number
+from vats.rules.library import coverage, standard_coverage
 
 
 def test_splitter_sees_sixteen_articles(seed_text: str) -> None:

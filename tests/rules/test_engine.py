@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from reference_licence import NUMBER, make_number, make_reference
-
+from factories import NUMBER, make_number, make_reference
 from vats.model.findings import Severity
 from vats.model.licence import Licence
 from vats.model.obligations import Event, Obligation, ObligationStatus
@@ -217,7 +216,7 @@ def test_due_soon_horizon_is_configurable(reference_licence: Licence) -> None:
 
 
 def test_licence_issued_this_year_needs_no_report_for_last_year() -> None:
-    from reference_licence import make_reference
+    from factories import make_reference
 
     fresh = replace(
         make_reference(),

@@ -53,7 +53,7 @@ def test_standing_duties_replace_the_fields_they_claim() -> None:
 
 def test_fast_finding_and_evidence_match_constructors() -> None:
     from vats.model.findings import Evidence, Finding, Severity
-    from vats.rules.engine import frozen_builder
+    from vats.rules.fastbuild import frozen_builder
 
     ev = frozen_builder(Evidence)("due_date", "2026-07-22", None, "licence.renewal")
     assert ev == Evidence(field="due_date", value="2026-07-22", note="licence.renewal")

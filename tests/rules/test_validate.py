@@ -328,3 +328,18 @@ def test_audit_sorts_most_severe_first() -> None:
     assert ranks == sorted(ranks) and findings[0].id == "licence.expired"
     # audit = validate + the rules engine's obligation findings
     assert set(ids(validate(reference_like(), as_of=AS_OF))) <= set(ids(findings))
+
+
+def test_configured_renewal_horizon_moves_validation_and_audit() -> None:
+    from vats.rules.audit import audit_portfolio
+    from vats.rules.horizon import renewal_days_before
+    from vats.rules.settings import EngineSettings
+
+    longer = EngineSettings(numbers={"renewal_days_before": 120})
+    as_of = date(2026, 7, 1)  # 111 days before expiry: near by default, past with 120 days
+    assert renewal_days_before() == 90 and renewal_days_before(longer) == 120
+    assert "licence.renewal_deadline_near" in ids(validate(reference_like(), as_of=as_of))
+    assert "licence.renewal_deadline_passed" in ids(validate(reference_like(), as_of=as_of, settings=longer))
+    (audit,) = audit_portfolio([reference_like()], [], as_of=as_of, settings=longer)
+    assert "licence.renewal_deadline_passed" in ids(audit.findings)
+    assert renewal_deadline(date(2026, 10, 20), settings=longer) < renewal_deadline(date(2026, 10, 20))

@@ -9,10 +9,10 @@ from sqlalchemy import Engine
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    from vats.store.db import make_engine, upgrade
+def engine(migrated_url: str) -> Iterator[Engine]:
+    """An engine on a database already at the current schema (cloned from the session template)."""
+    from vats.store.db import make_engine
 
-    eng = make_engine(db_url)
-    upgrade(eng)
+    eng = make_engine(migrated_url)
     yield eng
     eng.dispose()

@@ -147,10 +147,10 @@ for i in range(int(sys.argv[3])):
 """
 
 
-def test_concurrent_appenders_do_not_fork_the_chain(engine: Engine, db_url: str) -> None:
+def test_concurrent_appenders_do_not_fork_the_chain(engine: Engine, migrated_url: str) -> None:
     n = 15
     procs = [
-        subprocess.Popen([sys.executable, "-c", APPENDER, db_url, name, str(n)], stderr=subprocess.PIPE)
+        subprocess.Popen([sys.executable, "-c", APPENDER, migrated_url, name, str(n)], stderr=subprocess.PIPE)
         for name in ("p1", "p2", "p3")
     ]
     for p in procs:

@@ -47,9 +47,9 @@ def populate(engine: Engine, seed_path: Path, licences: int = 3) -> None:
 
 
 @pytest.fixture
-def second_db(db_url: str, new_database_like: Callable[[str], str]) -> str:
-    """A second empty database of the same kind as `db_url`."""
-    return new_database_like(db_url)
+def second_db(migrated_url: str, new_database_like: Callable[[str], str]) -> str:
+    """A second empty database of the same kind as the test's (`migrated_url`, as `engine` uses)."""
+    return new_database_like(migrated_url)
 
 
 @pytest.mark.parametrize("suffix", [".json", ".zip"])

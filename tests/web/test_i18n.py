@@ -46,14 +46,14 @@ def test_bare_text_detector_can_fail() -> None:
 
 
 def test_every_message_has_an_english_translation() -> None:
-    english = i18n.read_po(i18n.po_path("en"))
+    english = i18n.translations("en").messages
     missing = sorted(m for m in msgids() if m not in english)
     assert missing == []
 
 
 def test_code_values_have_labels_in_both_languages() -> None:
-    chinese = i18n.read_po(i18n.po_path("zh-CN"))
-    english = i18n.read_po(i18n.po_path("en"))
+    chinese = i18n.translations("zh-CN").messages
+    english = i18n.translations("en").messages
     values = set(i18n.code_values())
     assert sorted(v for v in values if v not in english) == []
     assert sorted(v for v in values if re.fullmatch(r"[a-z_]+", v) and v not in chinese) == []
@@ -64,6 +64,20 @@ def test_catalogues_have_no_stale_entries() -> None:
     for lang in ("en", "zh-CN"):
         stale = sorted(set(i18n.read_po(i18n.po_path(lang))) - used)
         assert stale == [], lang
+
+
+def test_register_labels_have_one_home() -> None:
+    """Register field and action names live in the registers' labels.yaml only, never in a .po file,
+    and a name shared by two registers means the same in both."""
+    from vats.registers.labels import all_registers
+
+    seen: dict[str, object] = {}
+    for register in all_registers():
+        for term, label in register.labels.items():
+            assert seen.setdefault(term, label) == label, term
+    for lang in ("en", "zh-CN"):
+        assert sorted(set(i18n.read_po(i18n.po_path(lang))) & set(seen)) == [], lang
+    assert i18n.translations("zh-CN").gettext("discovered_at") == "发现日期"
 
 
 def test_switching_language_translates() -> None:

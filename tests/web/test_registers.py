@@ -73,13 +73,13 @@ def test_record_page_corrects_a_value_with_a_reason(officer) -> None:  # type: i
         "csrf_token": csrf,
         "version": "1",
         "field": "received_at",
-        "value": "2026-11-05",
+        "value": "2026-10-30",  # not after the server's pinned today (VATS_AS_OF 2026-11-02)
         "reason": "录错",
     }
     assert client.post(url, data={**change, "csrf_token": "wrong"}).status_code == 403
     bad = client.post(url, data={**change, "value": "2026-13-45"})
     assert bad.status_code == 400 and 'role="alert"' in bad.text and "received_at" in bad.text
     done = client.post(url, data=change, follow_redirects=True)
-    assert done.status_code == 200 and "2026-11-05" in done.text
-    stale = client.post(url, data={**change, "value": "2026-11-04"})  # version 1 was read; it is 2 now
+    assert done.status_code == 200 and "2026-10-30" in done.text
+    stale = client.post(url, data={**change, "value": "2026-10-29"})  # version 1 was read; it is 2 now
     assert stale.status_code == 400 and 'role="alert"' in stale.text

@@ -69,6 +69,20 @@ def _read(url: str, **params: str) -> Cases:
     return lambda w: [Case("GET", f"{url}?{query}" if query else url, expect="read")]
 
 
+def _sheet_b() -> bytes:
+    """A sheet naming B's organisation and licence number."""
+    return f"公司名称,许可证编号,有效期至\n{NAME_B},{NUMBER_B},2030-01-01\n".encode()
+
+
+def _staged_cases(w: World, step: str) -> list[Case]:
+    """A staged upload the caller does not own (or that never existed), and one aimed at B."""
+    token = "A" * 32
+    return [
+        Case("POST", f"/licences/sheet/{step}", {"token": token}),
+        Case("POST", f"/licences/sheet/{step}", {"token": token, "organisation_id": str(w.org_b)}),
+    ]
+
+
 def _register_lists(w: World) -> list[Case]:
     return [Case("GET", f"/registers/{p}?licence={NUMBER_B}", expect="read") for p in w.records]
 
@@ -110,6 +124,18 @@ CASES: dict[tuple[str, str], Cases] = {
             expect="own",
         )
     ],
+    ("GET", "/licences/sheet"): _read("/licences/sheet"),
+    ("POST", "/licences/sheet"): lambda w: [
+        Case(
+            "POST",
+            "/licences/sheet",
+            {"organisation_id": str(w.org_b)},
+            files={"file": ("b.csv", _sheet_b(), "text/csv")},
+        )
+    ],
+    ("POST", "/licences/sheet/preview"): lambda w: _staged_cases(w, "preview"),
+    ("POST", "/licences/sheet/import"): lambda w: _staged_cases(w, "import"),
+    ("POST", "/licences/sheet/report"): lambda w: _staged_cases(w, "report"),
     ("POST", "/licences/confirm"): lambda w: [
         Case("POST", "/licences/confirm", {"document": b64(w.document), "organisation_id": str(w.org_b)}),
         Case("POST", "/licences/confirm", {"document": b64(w.document)}),

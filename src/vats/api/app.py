@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 
 from vats.api import problems
+from vats.api.bodyguard import BodyGuardMiddleware
 from vats.api.deps import Principal
 from vats.api.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
 from vats.api.settings import Settings
@@ -22,7 +23,17 @@ from vats.api.settings import Settings
 
 def _api_routers() -> list[APIRouter]:
     """Every /api/v1 router: this package's and the register teams' (explicit imports)."""
-    from vats.api.routes import auditlog, checks, exports, licences, me, obligations, organisations, sites
+    from vats.api.routes import (
+        auditlog,
+        checks,
+        exports,
+        licences,
+        me,
+        obligations,
+        organisations,
+        sheet,
+        sites,
+    )
     from vats.registers.assessments.api import router as assessments
     from vats.registers.cases.api import router as cases
     from vats.registers.changes.api import router as changes
@@ -33,6 +44,7 @@ def _api_routers() -> list[APIRouter]:
     return [
         me.router,
         organisations.router,
+        sheet.router,  # before licences: /licences/sheet/… is not a licence number
         licences.router,
         obligations.router,
         auditlog.router,
@@ -79,13 +91,14 @@ def create_app(*, database_url: str | None = None, settings: Settings | None = N
         description="增值电信业务合规运营 API / Compliance operations for VATS licence holders",
         lifespan=lifespan,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # FastAPI's docs page loads its script from a CDN; the schema is enough
         redoc_url=None,
     )
     app.state.engine = engine
     app.state.settings = settings
     app.state.authenticate = _authenticator(engine)
     problems.install(app)
+    app.add_middleware(BodyGuardMiddleware)  # innermost: its refusals still get headers and a log line
     app.add_middleware(SecurityHeadersMiddleware, secure_cookies=settings.secure_cookies)
     app.add_middleware(RequestLogMiddleware)
 
@@ -94,11 +107,12 @@ def create_app(*, database_url: str | None = None, settings: Settings | None = N
         api.include_router(router)
     app.include_router(api)
 
-    from vats.api.routes import feeds, health
+    from vats.api.routes import feeds, health, wellknown
     from vats.web import routes as web
 
     app.include_router(health.router)
     app.include_router(feeds.router)
+    app.include_router(wellknown.router)
     web.install(app)
     _publish_roles(app)
     return app

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from vats.model.clock import today
+from vats.model.clock import now_utc, today
 
 log = logging.getLogger("vats.jobs")
 
@@ -24,17 +23,15 @@ def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | No
     Network access goes through the checks package's vetted fetcher (private addresses refused),
     so a user triggering a run cannot make the server probe the internal network.
     """
-    from vats.checks.homepage import run_checks, targets_for
-    from vats.store.checks import record_run
+    from vats.checks.homepage import run_checks
+    from vats.store.checks import record_run, site_targets
     from vats.store.db import session_scope
-    from vats.store.licences import load_domain_licences
 
     with session_scope(engine, actor=actor) as session:
-        licences = load_domain_licences(session, numbers=numbers)
-    targets = [t for lic in licences for t in targets_for(lic)]
+        targets = site_targets(session, numbers=numbers)
     if not targets:
         return None
-    started = datetime.now(UTC)
+    started = now_utc()
     reports = run_checks(targets)
     scope = "all" if numbers is None else ",".join(sorted(numbers))
     with session_scope(engine, actor=actor) as session:
@@ -60,3 +57,37 @@ def dispatch_notifications(engine: Engine, *, config_path: str | None) -> Any:
         extra={"fields": {"sent": len(report.sent), "skipped": report.skipped, "errors": report.errors}},
     )
     return report
+
+
+def emit_checkpoint(
+    engine: Engine, *, directory: str | None, webhook: str | None = None, keys_dir: str | None = None
+) -> str | None:
+    """Write today's signed tree head of the audit log outside the database, once per Beijing day.
+
+    The file `vats-checkpoint-YYYY-MM-DD.json` in `directory` is the record that the day's checkpoint
+    exists (a later round the same day does nothing); `webhook`, when set, receives the same JSON by
+    POST so a second party holds a copy. Returns the file written, or None when nothing was due."""
+    import json
+    from pathlib import Path
+
+    from vats.model.keyring import Keyring
+    from vats.store.auditproof import make_checkpoint
+    from vats.store.db import session_scope
+
+    if not directory:
+        return None
+    target = Path(directory) / f"vats-checkpoint-{today().isoformat()}.json"
+    if target.exists():
+        return None
+    with session_scope(engine, actor="system:checkpoint") as session:
+        cp = make_checkpoint(session, ring=Keyring(Path(keys_dir) if keys_dir else None))
+    document = cp.as_json()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:
+        json.dump(document, out, ensure_ascii=False, indent=1)
+    if webhook:
+        import httpx
+
+        httpx.post(webhook, json=document, timeout=10.0).raise_for_status()
+    log.info("audit checkpoint emitted", extra={"fields": {"size": cp.size, "file": str(target)}})
+    return str(target)

@@ -145,6 +145,8 @@ def install(app: FastAPI) -> None:
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else None
+        if exc.status_code == 405:
+            exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
         html = await _maybe_html(request, exc.status_code, "http", detail or "")
         if html is not None:
             return html
@@ -163,6 +165,13 @@ def install(app: FastAPI) -> None:
         ]
         first = errors[0] if errors else None
         detail = f"{'.'.join(first['loc'])}: {first['msg']}" if first else "invalid request"
+        if first is not None:  # a browser page with a bad query or form value: a 400 page naming it
+            name = first["loc"][-1]
+            html = await _maybe_html(
+                request, 400, "validation", f"参数 {name} 无效 / invalid {name}: {first['msg']}"
+            )
+            if html is not None:
+                return html
         return problem(
             422,
             slug="validation",
@@ -191,6 +200,19 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, on_out_of_range)
     app.add_exception_handler(DataError, on_out_of_range)
     app.add_exception_handler(Exception, on_unexpected)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    from fastapi.routing import iter_route_contexts
+
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for ctx in iter_route_contexts(request.app.routes):
+        regex = getattr(ctx, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(ctx.methods or ())
+    return ", ".join(sorted(methods))
 
 
 def _numeric_out_of_range(exc: Exception) -> bool:

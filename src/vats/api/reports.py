@@ -36,9 +36,7 @@ def report_response(
     audits: Sequence[LicenceAudit], *, as_of: date, fmt: str, explain: bool, name: str
 ) -> Response:
     """Render the report of `audits` and send it as an attachment `vats-report-NAME-DATE.FMT`."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
+    from vats.model.clock import in_beijing, now_utc
     from vats.model.errors import InputError
     from vats.report.compliance import MEDIA_TYPES, build_report, render
 
@@ -50,9 +48,7 @@ def report_response(
             "use another format, or run `vats report` offline",
             field="organisation_id",
         )
-    report = build_report(
-        audits, as_of=as_of, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")), explain=explain
-    )
+    report = build_report(audits, as_of=as_of, generated_at=in_beijing(now_utc()), explain=explain)
     filename = f"vats-report-{name}-{as_of.isoformat()}.{fmt}"
     return Response(
         content=render(report, fmt),  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""A small in-process asyncio scheduler: reminders and site checks every `interval` seconds.
+"""A small in-process asyncio scheduler: reminders, site checks and the daily audit checkpoint.
 
 Deliberately simple (one process, fixed interval): `vats serve --no-scheduler` (or VATS_SCHEDULER=0)
 turns it off where an external cron runs `vats sites check` / notifications instead. Jobs run in a
@@ -42,6 +42,17 @@ class Scheduler:
             plan.append(("site checks", lambda: jobs.run_site_checks(self.engine, actor="system:scheduler")))
         config = self.settings.notify_config
         plan.append(("notifications", lambda: jobs.dispatch_notifications(self.engine, config_path=config)))
+        if self.settings.checkpoint_dir:
+            plan.append(
+                (
+                    "audit checkpoint",
+                    lambda: jobs.emit_checkpoint(
+                        self.engine,
+                        directory=self.settings.checkpoint_dir,
+                        webhook=self.settings.checkpoint_webhook,
+                    ),
+                )
+            )
         for name, job in plan:
             try:
                 await asyncio.to_thread(job)

@@ -12,6 +12,8 @@ SESSION_COOKIE = "vats_session"
 LANG_COOKIE = "vats_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+MAX_UPLOAD = 10 * 1024 * 1024  # bytes of one uploaded licence document (API and web alike)
+PER_PAGE = 50  # rows per page of the web lists (the API takes per_page, capped by store.listing)
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -75,6 +77,10 @@ class Settings:
     login_window_s: float = 300.0
     trusted_proxies: tuple[str, ...] = ()
     notify_config: str | None = None
+    #: where the scheduler writes the daily signed audit checkpoint (None: no daily checkpoint)
+    checkpoint_dir: str | None = None
+    #: a second party's URL that receives each daily checkpoint by POST
+    checkpoint_webhook: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -88,4 +94,6 @@ class Settings:
             login_attempts_per_source=_int("VATS_LOGIN_ATTEMPTS_PER_SOURCE", 20),
             trusted_proxies=trusted_proxies(os.environ.get("VATS_TRUSTED_PROXIES")),
             notify_config=os.environ.get("VATS_NOTIFY_CONFIG"),
+            checkpoint_dir=os.environ.get("VATS_CHECKPOINT_DIR"),
+            checkpoint_webhook=os.environ.get("VATS_CHECKPOINT_WEBHOOK"),
         )

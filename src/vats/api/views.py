@@ -24,6 +24,7 @@ from vats.api.deps import Principal
 from vats.model.licence import Licence, validity
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.audit import LicenceAudit
+from vats.rules.horizon import renewal_days_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,17 @@ class Portfolio:
     obligations: tuple[Obligation, ...]
     findings_by_licence: dict[str, tuple[Any, ...]]
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def unverified(self) -> frozenset[str]:
+        """Numbers of licences known only from a spreadsheet: their obligations rest on unverified data."""
+        found = self.derived.get("unverified")
+        if found is None:
+            found = self.derived["unverified"] = frozenset(
+                lic.number for lic in self.licences if lic.from_sheet
+            )
+        result: frozenset[str] = found
+        return result
 
     def audit_of(self, number: str) -> LicenceAudit | None:
         """One licence with its obligations (engine order) and audit findings; None when not here.
@@ -299,6 +311,7 @@ class Dashboard:
     licences: int
     expired: int
     expiring: int
+    expiring_within: int  # days: the renewal horizon that "expiring" means
     overdue: int
     due30: int
     failing: int
@@ -313,7 +326,8 @@ def _portfolio_numbers(p: Portfolio, as_of: date) -> dict[str, Any]:
     cached = p.derived.get("dashboard")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    states = [validity(lic.expiry_date, as_of) for lic in p.licences]
+    within = renewal_days_before()
+    states = [validity(lic.expiry_date, as_of, expiring_within=within) for lic in p.licences]
     horizon = as_of + timedelta(days=30)
     by_expiry = sorted(p.licences, key=lambda lic: lic.expiry_date or date.max)
     alert = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
@@ -321,6 +335,7 @@ def _portfolio_numbers(p: Portfolio, as_of: date) -> dict[str, Any]:
         "licences": len(p.licences),
         "expired": states.count("expired"),
         "expiring": states.count("expiring"),
+        "expiring_within": within,
         "overdue": sum(1 for o in p.obligations if o.status is ObligationStatus.OVERDUE),
         "due30": sum(
             1
@@ -330,9 +345,11 @@ def _portfolio_numbers(p: Portfolio, as_of: date) -> dict[str, Any]:
             and as_of <= o.due_date <= horizon
         ),
         "soonest_expiry": tuple(by_expiry[:20]),
-        "expired_licences": tuple(lic for lic in by_expiry if validity(lic.expiry_date, as_of) == "expired")[
-            :10
-        ],
+        "expired_licences": tuple(
+            lic
+            for lic in by_expiry
+            if validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()) == "expired"
+        )[:10],
         "urgent": tuple(o for o in p.obligations if o.status in alert)[:50],
     }
     p.derived["dashboard"] = numbers

@@ -13,14 +13,15 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from types import TracebackType
 
 import httpx
 
+from vats.checks.decoding import ACCEPT_ENCODING, BadEncodingError, BoundedDecoder
 from vats.checks.net import NetPolicy, RefusedAddressError
 from vats.checks.results import Fetched, Hop
 from vats.checks.transport import VettingTransport, peer_address
+from vats.model.clock import now_utc
 
 USER_AGENT = "vats/0.1 (+licence display check)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -97,7 +98,11 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(self.settings.timeout),
-            headers={"User-Agent": self.settings.user_agent, "Accept": "text/html,*/*;q=0.5"},
+            headers={
+                "User-Agent": self.settings.user_agent,
+                "Accept": "text/html,*/*;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             follow_redirects=False,
             trust_env=False,  # a proxy would defeat address vetting
         )
@@ -126,7 +131,7 @@ class Fetcher:
         `preconnect`: open the first hop's TCP connection before building the request (see
         `VettingTransport.preconnected`) — for the HTTPS attempt, which is often refused."""
         started = time.perf_counter()
-        fetched_at = datetime.now(UTC)
+        fetched_at = now_utc()
         hops: list[Hop] = []
         attempts = 0
         current = _NO_URL
@@ -215,6 +220,8 @@ class Fetcher:
                 return hop, body, response.headers.get("content-type"), truncated
         except RefusedAddressError as exc:
             raise _Failure("refused_address", exc.message) from None
+        except BadEncodingError as exc:
+            raise _Failure("bad_encoding", f"{url}: {exc}") from None
         except (httpx.TimeoutException, TimeoutError):
             raise _Failure("timeout", f"no answer within {self.settings.timeout:g} s from {url}") from None
         except httpx.ConnectError as exc:
@@ -225,17 +232,24 @@ class Fetcher:
             raise _Failure("bad_url", f"{url}: {exc}") from None
 
     async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
-        """Read at most `max_bytes` (decoded); stop and report truncation instead of buffering more."""
+        """Read at most `max_bytes` decoded (and as many raw); stop and report truncation.
+
+        The raw stream is decoded here rather than by httpx, slice by slice (see `BoundedDecoder`),
+        so a compression bomb stops at the cap instead of inflating whole in memory; the raw cap
+        ends an endless body that decodes to nothing."""
         cap = self.settings.max_bytes
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                chunks.append(chunk[: len(chunk) - (size - cap)])
-                return b"".join(chunks), True
-            chunks.append(chunk)
-        return b"".join(chunks), False
+        decoder = BoundedDecoder(response.headers.get("content-encoding"))
+        out = bytearray()
+        received = 0
+        async for raw in response.aiter_raw():
+            received += len(raw)
+            for piece in decoder.feed(raw):
+                out += piece
+                if len(out) > cap:
+                    return bytes(out[:cap]), True
+            if received > cap:
+                return bytes(out), True
+        return bytes(out), False
 
 
 def _url(text: str, *, base: httpx.URL | None = None) -> httpx.URL:

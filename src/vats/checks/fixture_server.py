@@ -28,6 +28,9 @@ class Route:
     delay: float = 0.0  # seconds to wait before answering
     fail_times: int = 0  # answer 500 this many times first
     size: int | None = None  # stream this many bytes of filler (the body is sent first)
+    encoding: str | None = None  # Content-Encoding header sent with `body` as given (already encoded)
+    endless: bool = False  # chunked transfer that never ends (the body repeated until the client leaves)
+    drip: float = 0.0  # seconds between single bytes of the body (a slow-drip server)
     hits: int = field(default=0, init=False)
 
 
@@ -59,11 +62,15 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         if route.size:
             return self._stream(route)
-        return self._send(route.status, route.body, route.content_type)
+        if route.endless or route.drip:
+            return self._hostile(route)
+        return self._send(route.status, route.body, route.content_type, route.encoding)
 
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
+    def _send(self, status: int, body: bytes, ctype: str, encoding: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -84,6 +91,28 @@ class _Handler(BaseHTTPRequestHandler):
                 sent += len(chunk)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client stopped reading at its cap: expected
+
+    def _hostile(self, route: Route) -> None:
+        """Chunked forever, or one byte per `drip` seconds: until the client hangs up."""
+        self.send_response(route.status)
+        self.send_header("Content-Type", route.content_type)
+        if route.encoding:
+            self.send_header("Content-Encoding", route.encoding)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.close_connection = True
+        piece = route.body or b"x"
+        try:
+            while True:
+                if route.drip:
+                    for byte in piece:
+                        time.sleep(route.drip)
+                        self.wfile.write(b"1\r\n" + bytes([byte]) + b"\r\n")
+                        self.wfile.flush()
+                else:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        except (BrokenPipeError, ConnectionResetError):
+            return
 
 
 class _Server(ThreadingHTTPServer):

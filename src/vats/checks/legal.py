@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from vats.model.sources import Reliability, SourceRef
+from vats.reference.sources import short
 
-ORDER_292 = "《互联网信息服务管理办法》(国务院令第292号)"
-ORDER_33 = "《非经营性互联网信息服务备案管理办法》(信息产业部令第33号)"
-TELECOM_REGULATIONS = "《中华人民共和国电信条例》"
-ECOMMERCE_LAW = "《中华人民共和国电子商务法》"
-LICENCE = "经营许可证特别规定事项"
+ORDER_292 = short("order-292")
+ORDER_33 = short("order-33")
+TELECOM_REGULATIONS = short("telecom-regulations")
+ECOMMERCE_LAW = short("ecommerce-law")
+LICENCE = short("licence-provisions")
 
 HOMEPAGE_DISPLAY = SourceRef(
     ORDER_292, Reliability.OFFICIAL, article="第十二条", note="首页显著位置标明许可证编号"

@@ -10,9 +10,12 @@ Policy, decided once here:
 * link-local (169.254/16, fe80::/10 — where cloud metadata services live), multicast, reserved and
   the known metadata endpoints (e.g. Alibaba Cloud's 100.100.100.200) are refused ALWAYS: no flag
   opens them, because no homepage legitimately lives there;
-* a host mapped with `--resolve` was given an address explicitly by the operator, so its mapped
-  address counts as allowed even when private or loopback (that is how tests and demos check
-  `dongchedi.com` against a server on 127.0.0.1) — but link-local/metadata stay refused.
+* a host mapped with `--resolve` is vetted like any other: mapping to a private or loopback
+  address (how tests and demos check `dongchedi.com` against a server on 127.0.0.1) also needs
+  `--allow-private`, so a copied command line cannot quietly point the crawler inward;
+* IPv6 forms that carry an IPv4 address — IPv4-mapped (::ffff:0:0/96), 6to4 (2002::/16), Teredo
+  (2001::/32) and NAT64 (64:ff9b::/96) — are judged by the IPv4 address they carry, so
+  `2002:a9fe:a9fe::1` is the metadata address 169.254.169.254 and refused.
 
 Vetting happens after DNS resolution and on every redirect hop, because the fetcher connects to the
 vetted IP itself (see `vats.checks.transport`).
@@ -35,16 +38,35 @@ METADATA_ADDRESSES: frozenset[IPAddress] = frozenset(
     }
 )
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: the last 32 bits are IPv4
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215 local-use: a site's own translator
 
 
 class RefusedAddressError(RefusedError):
     """The host resolved only to addresses the policy forbids; nothing was sent to it."""
 
 
+def embedded_ipv4(addr: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, 6to4, Teredo client, NAT64), if any."""
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return None
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    if addr.teredo is not None:
+        return addr.teredo[1]
+    if addr in NAT64:
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return None
+
+
 def classify(addr: IPAddress) -> str:
     """Name the address class that matters for the policy: public, private, loopback, link_local …"""
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return classify(addr.ipv4_mapped)
+    if (inner := embedded_ipv4(addr)) is not None:
+        return classify(inner)
+    if isinstance(addr, ipaddress.IPv6Address) and addr in NAT64_LOCAL:
+        return "private"
     if addr in METADATA_ADDRESSES:
         return "metadata"
     if addr.is_link_local:
@@ -132,11 +154,28 @@ class NetPolicy:
         host = host.lower().rstrip(".")
         return self._index.get((host, port)) or self._index.get((host, None))
 
-    def vet(self, addr: IPAddress, *, mapped: bool) -> str | None:
+    def vet(self, addr: IPAddress) -> str | None:
         """None when allowed, else the refused address class (`link_local`, `private` …)."""
         kind = classify(addr)
         if kind in ALWAYS_REFUSED:
             return kind
-        if kind in PRIVATE_CLASSES and not (self.allow_private or mapped):
+        if kind in PRIVATE_CLASSES and not self.allow_private:
             return kind
         return None
+
+    def check_rules(self) -> None:
+        """Refuse, before any connection, `--resolve` rules the policy would refuse anyway."""
+        for rule in self.resolve:
+            reason = self.vet(rule.address)
+            if reason in PRIVATE_CLASSES:
+                raise InputError(
+                    f"--resolve 指向{reason}地址 {rule.address}，需加 --allow-private / "
+                    f"{rule.host} maps to a {reason} address: add --allow-private",
+                    field="--resolve",
+                )
+            if reason is not None:
+                raise InputError(
+                    f"--resolve 指向禁止的地址 {rule.address}（{reason}）/ "
+                    f"{rule.host} maps to a refused address ({reason})",
+                    field="--resolve",
+                )

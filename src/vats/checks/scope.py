@@ -15,9 +15,7 @@ from vats.checks.inventory import InventoryItem
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.licence import Licence, Service, Site, SiteKind
 from vats.model.sources import SourceRef
-from vats.reference.regions import region_of_address
-
-NATIONWIDE = "全国"
+from vats.reference.regions import NATIONWIDE, region_of_address
 
 
 def _norm(text: str | None) -> str:

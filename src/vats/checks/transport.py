@@ -159,15 +159,15 @@ class VettingTransport(httpx.AsyncBaseTransport):
         except ValueError:
             literal = None
         if literal is not None:
-            candidates, mapped = [literal], False
+            candidates = [literal]
         elif (rule := self.policy.mapped(host, port)) is not None:
-            candidates, mapped = [rule.address], True
+            candidates = [rule.address]
             port = rule.target_port or port
         else:
-            candidates, mapped = await self._lookup(host, port), False
+            candidates = await self._lookup(host, port)
         refused: list[str] = []
         for addr in candidates:
-            reason = self.policy.vet(addr, mapped=mapped)
+            reason = self.policy.vet(addr)
             if reason is None:
                 return _Vetted(expires, addr, port)
             refused.append(f"{addr} ({reason})")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 
 from vats.cli.common import OutputFormat, parse_date, print_json
+from vats.model.clock import now_utc
 from vats.model.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="工作日日历与 ICS / Working-day calendar")
@@ -140,7 +140,7 @@ def ics(
         ) from None
     data = obligations_to_ics(
         evaluation.obligations,
-        now=datetime.now(UTC).replace(microsecond=0),
+        now=now_utc().replace(microsecond=0),
         alarms=reminders,
         previous=previous,
     )

@@ -22,18 +22,13 @@ def print_json(value: Any, *, indent: int | None = 2) -> None:
     sys.stdout.write(dumps(value, indent=indent) + "\n")
 
 
-def today_in_china() -> date:
-    """Today in Beijing (or the pinned `VATS_AS_OF`): deadlines are Chinese calendar days."""
-    from vats.model.clock import today
-
-    return today()
-
-
 def parse_date(text: str | None, *, field: str = "date", default_today: bool = True) -> date:
     """Parse an ISO date argument (YYYY-MM-DD); today when omitted and allowed."""
     if text is None:
         if default_today:
-            return today_in_china()
+            from vats.model.clock import today
+
+            return today()
         raise InputError("a date is required", field=field)
     try:
         return date.fromisoformat(text.strip())

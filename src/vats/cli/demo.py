@@ -83,16 +83,14 @@ def demo_command(
 def _write_report(licences: list[Licence], events: list[Event], day: date, directory: Path) -> Path:
     """The example portfolio's report, as `vats report` writes it: a PDF, or the HTML page when this
     machine cannot render PDFs (no Pango: `make system-deps` installs it)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
+    from vats.model.clock import in_beijing, now_utc
     from vats.model.errors import UnavailableError
     from vats.report.compliance import build_report, render
     from vats.report.files import write_bytes
     from vats.rules.audit import audit_portfolio
 
     audits = audit_portfolio(licences, events, as_of=day)
-    report = build_report(audits, as_of=day, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")))
+    report = build_report(audits, as_of=day, generated_at=in_beijing(now_utc()))
     directory.mkdir(parents=True, exist_ok=True)
     try:
         data, suffix = render(report, "pdf"), "pdf"

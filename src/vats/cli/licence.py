@@ -1,9 +1,10 @@
-"""`vats licence import|list|show|diff|revisions`: stored licences and their document revisions."""
+"""`vats licence import|import-sheet|export-sheet|list|show|diff`: stored licences and their revisions."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -31,6 +32,7 @@ def import_command(
     for path in files:
         lic = read_licence(path)
         parsed.append((path, path.read_bytes(), lic))
+    lines: list[str] = []  # printed only once the transaction has committed
     with cli_session(db) as session:
         org_id = find_organisation(session, org).id if org else None
         for path, data, lic in parsed:
@@ -43,7 +45,113 @@ def import_command(
                 if before == record.current_revision
                 else f"修订 / revision {record.current_revision}"
             )
-            sys.stdout.write(f"{record.number}  {record.company}  {state}\n")
+            lines.append(f"{record.number}  {record.company}  {state}\n")
+    sys.stdout.write("".join(lines))
+
+
+@app.command("import-sheet")
+def import_sheet_command(
+    file: Path = typer.Argument(..., help="表格 / spreadsheet (.xlsx or .csv in UTF-8, UTF-8 BOM, GB18030)"),
+    org: str | None = typer.Option(
+        None, "--org", help="全部行归入此组织（名称、编号或信用代码）/ file every row under this organisation"
+    ),
+    mapping: list[str] = typer.Option(
+        [], "--map", help="列映射 / column mapping 列名=字段 (repeatable; 字段 - ignores a column)"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只校验，不写入 / validate only"),
+    errors: Path | None = typer.Option(None, "--errors", help="问题报告 / write the problems as XLSX"),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """从表格导入许可证（有效行一次导入，其余列入报告）/ Import licences from a spreadsheet.
+
+    Exit 0 when every row was valid, 1 when some rows were refused (see --errors), 2 when the sheet
+    itself cannot be used (nothing is imported then)."""
+    from vats.ingest.sheet import DEFAULT_LIMITS, parse_overrides
+    from vats.model.errors import InputError
+    from vats.store.db import cli_session
+    from vats.store.organisations import find_organisation
+    from vats.store.sheet import import_sheet, preview_sheet
+
+    overrides = parse_overrides(mapping)
+    try:
+        if file.stat().st_size > DEFAULT_LIMITS.max_bytes:
+            raise InputError(
+                f"文件过大 / larger than {DEFAULT_LIMITS.max_bytes} bytes", source=str(file), field="file"
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取 / cannot read: {exc.strerror}", source=str(file), field="file") from None
+    with cli_session(db) as session:
+        org_id = find_organisation(session, org).id if org else None
+        run = preview_sheet if dry_run else import_sheet
+        summary = run(session, data=data, name=file.name, overrides=overrides, organisation_id=org_id)
+        if dry_run:
+            session.rollback()
+    if errors is not None:
+        from vats.report.files import write_bytes
+        from vats.report.sheet import error_report_xlsx
+
+        write_bytes(errors, error_report_xlsx(summary.problems, truncated=summary.problems_truncated))
+    _print_summary(summary, fmt)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: Any, fmt: OutputFormat) -> None:
+    from vats.model.serialise import to_jsonable
+
+    body = {
+        "file": summary.source.name,
+        "encoding": summary.source.encoding,
+        "columns": summary.columns.as_dict(),
+        "notices": summary.notices,
+        "rows": summary.rows,
+        "valid_rows": summary.valid_rows,
+        "licences": summary.licences,
+        "imported": summary.imported,
+        "dry_run": summary.dry_run,
+        "new_organisations": summary.new_organisations,
+        "inventory_added": summary.inventory_added,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "problems": to_jsonable(summary.problems),
+    }
+    if fmt is OutputFormat.JSON:
+        print_json(body)
+        return
+    out = sys.stdout.write
+    out(f"列映射 / columns: {', '.join(f'{h}={f}' for h, f in body['columns'].items())}\n")
+    for notice in summary.notices:
+        out(f"注意 / notice: {notice}\n")
+    for p in summary.problems:
+        level = "错误 / error" if p.severity == "error" else "警告 / warning"
+        out(f"第 {p.row} 行 / row {p.row}  [{p.column or '-'}]  {level}: {p.message}\n")
+    if summary.problems_truncated:
+        out("… 问题过多，未全部列出 / more problems than listed\n")
+    verb = "可导入 / importable" if summary.dry_run else "已导入 / imported"
+    count = summary.licences if summary.dry_run else summary.imported
+    out(
+        f"{summary.rows} 行 / rows, {summary.valid_rows} 有效 / valid, {summary.errors} 错误 / errors, "
+        f"{summary.warnings} 警告 / warnings; {verb} {count} 许可证 / licences"
+        f"{'（未写入 / dry run）' if summary.dry_run else ''}\n"
+    )
+    if summary.new_organisations:
+        out(f"新组织 / new organisations: {len(summary.new_organisations)}\n")
+
+
+@app.command("export-sheet")
+def export_sheet_command(
+    output: Path = typer.Option(..., "-o", "--output", help="输出 / output .xlsx"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """按导入表格的格式导出许可证 / Export the portfolio in the import-sheet shape (XLSX)."""
+    from vats.report.sheet import export_sheet
+    from vats.store.db import cli_session
+
+    with cli_session(db) as session:
+        count = export_sheet(session, path=output)
+    sys.stdout.write(f"{count} 许可证 / licences -> {output}\n")
 
 
 def _revision_count(number: str):  # type: ignore[no-untyped-def]
@@ -56,13 +164,20 @@ def _revision_count(number: str):  # type: ignore[no-untyped-def]
 
 @app.command("list")
 def list_command(
+    q: str | None = typer.Option(None, "--q", help="编号或公司包含 / number or company contains"),
+    validity: str | None = typer.Option(
+        None, "--validity", help="有效性 / valid | expiring | expired | unknown"
+    ),
+    organisation_id: int | None = typer.Option(None, "--organisation-id", help="组织 / organisation id"),
     fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
     db: str | None = DB_OPTION,
 ) -> None:
     """列出许可证 / List stored licences."""
     from vats.store.db import cli_session
+    from vats.store.licence_filters import LicenceFilters
     from vats.store.licences import list_licences
 
+    filters = LicenceFilters(q=q, validity=validity, organisation_id=organisation_id)
     with cli_session(db) as session:
         rows = [
             {
@@ -72,7 +187,7 @@ def list_command(
                 "expiry_date": r.expiry_date,
                 "revision": r.current_revision,
             }
-            for r in list_licences(session)
+            for r in list_licences(session, filters=filters)
         ]
     if fmt is OutputFormat.JSON:
         print_json(rows)

@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("vats.cli.portfolio", "export_command", "导出全部数据 / Export the whole portfolio"),
     "import": ("vats.cli.portfolio", "import_command", "导入全部数据 / Import a portfolio export"),
     "auditlog": ("vats.cli.auditlog", "app", "审计日志 / Tamper-evident audit log"),
+    "keys": ("vats.cli.keys", "app", "签名密钥 / SM2 signing keys"),
+    "copy": ("vats.cli.copy", "app", "许可证副本 / Purpose-bound licence copies"),
     "case": ("vats.registers.cases.cli", "app", "违法信息处置 / Illegal-information disposal cases"),
     "complaint": ("vats.registers.complaints.cli", "app", "用户投诉 / Complaints register"),
     "incident": ("vats.registers.incidents.cli", "app", "网络安全事件 / Incidents register"),

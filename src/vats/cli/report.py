@@ -73,10 +73,8 @@ def report_command(
     db: str | None = DB_OPTION,
 ) -> None:
     """合规报告（PDF/HTML/XLSX）/ Write a compliance report for licence files or stored licences."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from vats.cli.obligations import load_inputs
+    from vats.model.clock import in_beijing, now_utc
     from vats.model.obligations import ObligationStatus
     from vats.report.compliance import ReportFormat, build_report, cjk_fonts_available, render
     from vats.report.files import write_bytes
@@ -97,9 +95,7 @@ def report_command(
                 "数据库模式使用已登记的事件 / stored licences use their recorded events", field="--events"
             )
         audits = _stored_audits(db, org, licence, day, engine_settings)
-    report = build_report(
-        audits, as_of=day, generated_at=datetime.now(ZoneInfo("Asia/Shanghai")), explain=explain
-    )
+    report = build_report(audits, as_of=day, generated_at=in_beijing(now_utc()), explain=explain)
     if chosen == "pdf" and cjk_fonts_available() is False:
         typer.echo(
             "警告：未找到中文字体，PDF 中的中文将无法显示（Debian: apt install fonts-noto-cjk）/ "

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ import click
 import typer
 
 from vats.cli.common import OutputFormat, parse_date, print_json
+from vats.model.clock import now_utc
 from vats.model.errors import ExitCode, InputError, VatsError
 
 if TYPE_CHECKING:
@@ -62,7 +63,9 @@ def _settings(
 def _policy(resolve: list[str], allow_private: bool) -> NetPolicy:
     from vats.checks.net import NetPolicy, parse_resolve
 
-    return NetPolicy(allow_private=allow_private, resolve=tuple(parse_resolve(r) for r in resolve))
+    policy = NetPolicy(allow_private=allow_private, resolve=tuple(parse_resolve(r) for r in resolve))
+    policy.check_rules()
+    return policy
 
 
 def _storing(db: str | None, store: bool) -> bool:
@@ -102,29 +105,15 @@ def _require_number(text: str) -> None:
 
 
 def _stored_targets(db: str | None, number: str | None) -> list[SiteTarget]:
-    from vats.checks.homepage import normalise_domain, targets_for
-    from vats.checks.results import SiteTarget
     from vats.model.errors import NotFoundError
-    from vats.store.checks import list_inventory
+    from vats.store.checks import site_targets
     from vats.store.db import cli_session
     from vats.store.licences import load_domain_licences
 
     with cli_session(db) as session:
-        licences = load_domain_licences(session, numbers=None if number is None else [number])
-        if number is not None and not licences:
+        if number is not None and not load_domain_licences(session, numbers=[number]):
             raise NotFoundError(f"库中没有该许可证 / no stored licence {number}", field="target")
-        targets = [t for lic in licences for t in targets_for(lic)]
-        if number is None:
-            # Declared sites that no licence lists are checked too, against the licence they name.
-            listed_by = {t.licence: t.listed_domains for t in targets}
-            seen = {t.domain for t in targets}
-            for row in list_inventory(session):
-                domain = normalise_domain(row.domain) if row.domain else None
-                if row.kind == "website" and domain and domain not in seen:
-                    seen.add(domain)
-                    listed = listed_by.get(row.licence, frozenset()) | {domain}
-                    targets.append(SiteTarget(domain, row.licence, listed, row.name))
-    return targets
+        return site_targets(session, numbers=None if number is None else [number])
 
 
 def _run(
@@ -211,7 +200,7 @@ def _check_once(
     policy = _policy(resolve, allow_private)
     storing = _storing(db, store)
     targets, scope = _targets(target, all_, db)
-    started = datetime.now(UTC)
+    started = now_utc()
     reports = _run(targets, settings, policy, quiet=fmt is OutputFormat.JSON)
     run_id = None
     if storing:
@@ -304,7 +293,8 @@ def history_command(
 ) -> None:
     """已存证的检查结果 / Stored check evidence for a domain, e.g. "was it displayed on 3 March?"."""
     from vats.checks.homepage import normalise_domain
-    from vats.store.checks import CHINA_TZ, as_utc, history
+    from vats.model.clock import in_beijing
+    from vats.store.checks import history
     from vats.store.db import cli_session
 
     day = parse_date(on, field="--on") if on else None
@@ -312,7 +302,7 @@ def history_command(
         rows = history(session, domain=normalise_domain(domain), on=day)
         data = [
             {
-                "checked_at": as_utc(r.checked_at).astimezone(CHINA_TZ).isoformat(),
+                "checked_at": in_beijing(r.checked_at).isoformat(),
                 "run_id": r.run_id,
                 "licence": r.licence,
                 "check": r.check_kind,

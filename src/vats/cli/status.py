@@ -74,10 +74,13 @@ def _ob(o: Any) -> str:
 
 def render(s: PortfolioStatus) -> str:
     """Text report, Chinese first."""
+    from vats.rules.horizon import renewal_days_before
+
+    days = renewal_days_before()
     out = [f"组合概览 / portfolio status as of {s.as_of}\n"]
     out.append(
         f"\n许可证 / licences: {s.licences_total}（已过期 / expired {s.licences_expired}，"
-        f"90 日内到期 / expiring within 90 days {s.licences_expiring}）\n"
+        f"{days} 日内到期 / expiring within {days} days {s.licences_expiring}）\n"
     )
     for lic in s.licences:
         if lic.days_left is None:

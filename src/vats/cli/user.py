@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Annotated
@@ -36,11 +35,9 @@ def _read_password(stdin: bool) -> str:
 def _session(db: str | None) -> AbstractContextManager[Session]:
     """A session on a migrated database: creating the first admin is the first thing an operator
     does, so the schema is brought to head here (idempotent) instead of demanding `vats db upgrade`."""
-    from vats.store.db import database_url, make_engine, session_scope, upgrade
+    from vats.store.db import cli_session
 
-    engine = make_engine(database_url(db))
-    upgrade(engine)
-    return session_scope(engine, actor=f"cli:{os.environ.get('USER', 'user')}")
+    return cli_session(db)
 
 
 def _role(role: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,18 +152,25 @@ def read_licence(path: str | Path) -> Licence:
 def read_bounded(path: str | Path) -> bytes:
     """A document's bytes; `InputError` naming the file for anything unusable.
 
-    The size cap is checked with `stat` before reading, so a mistaken 50 MB file is refused
-    without being loaded.
+    Kind and size are checked with `stat` before reading: a mistaken 50 MB file is refused without
+    being loaded, and a device (/dev/zero) or a FIFO — whose size says nothing, and which could be
+    read forever or block forever — is refused outright. The read itself stops one byte past the
+    cap, in case the file grows in between.
     """
     path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise _too_big(size, name)
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise InputError("这是目录,不是文件 / this is a directory, not a file", source=name)
-        data = path.read_bytes()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("不是普通文件 / not a regular file (device, FIFO or socket)", source=name)
+        if info.st_size > MAX_DOCUMENT_BYTES:
+            raise _too_big(info.st_size, name)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise _too_big(len(data), name)
     except FileNotFoundError:
         raise InputError("文件不存在 / no such file", source=name) from None
     except PermissionError:

@@ -60,7 +60,9 @@ from vats.model.licence import (
     SourceSpan,
 )
 from vats.model.numbers import LicenceNumber, NumberKind
+from vats.model.numerals import from_cn
 from vats.reference import catalogue, regions
+from vats.reference.regions import NATIONWIDE
 
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})")
 # Seals and older certificates print dates in Chinese numerals: 二〇二一年五月二十日.
@@ -68,22 +70,12 @@ _CN_DATE = re.compile(
     r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _STORE_SPLIT = re.compile(r"[、,;]")
 #: Lines that cannot belong to a provision: a labelled field, an appendix or site heading, a title.
 _LEAVES_PROVISIONS = re.compile(
     "|".join(re.sub(r"\?P<\w+>", "", p.pattern) for p in (SITES_HEADING, SERVICES_HEADING, TITLE_LINE))
 )
 _MALFORMED_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
-NATIONWIDE = "全国"
-
-
-def cn_number(text: str) -> int:
-    """一 -> 1, 十 -> 10, 十三 -> 13, 二十一 -> 21 (article and item numbers go up to the 20s)."""
-    if "十" not in text:
-        return _CN_DIGIT[text]
-    tens, _, units = text.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
 
 
 class _Section(Enum):
@@ -257,7 +249,7 @@ class _Extractor:
             )
         code = entry.code if entry is not None else svc.name
         for leftover in svc.leftover:
-            if _all_regions(leftover):  # a table row: `…业务(…) 北京、上海、广东` (coverage column)
+            if is_region_list(leftover):  # a table row: `…业务(…) 北京、上海、广东` (coverage column)
                 svc.coverage.extend(split_list(leftover))
                 continue
             self.warn(
@@ -370,7 +362,7 @@ class _Extractor:
     # -- provisions ----------------------------------------------------------------------------
     def _on_provision_line(self, line: str, span: tuple[int, int]) -> bool:
         if (article := ARTICLE_LINE.match(line)) is not None:
-            number = cn_number(article["num"])
+            number = from_cn(article["num"])
             if self.provisions and number != self.provisions[-1].number + 1:
                 self.warn(
                     "numbering",
@@ -381,7 +373,7 @@ class _Extractor:
             return True
         if (item := ITEM_LINE.match(line)) is not None and self.provisions:
             items = self.provisions[-1].items
-            number = cn_number(item["num"])
+            number = from_cn(item["num"])
             if number != len(items) + 1:
                 self.warn("numbering", f"项编号不连续 / item ({number}) follows ({len(items)})", span)
             items.append((number, item["text"], item["applies"], span))
@@ -435,7 +427,7 @@ class _Extractor:
         if self.copy_parts:
             copy_restriction = " ".join(part for part, _ in self.copy_parts)
             prov["copy_restriction"] = SourceSpan(self.copy_parts[0][1][0], self.copy_parts[-1][1][1])
-        title = self.title or _default_title(info)
+        title = self.title or default_title(info)
         self._check_complete(title, services, provisions)
         self._add_dropped_and_slips(services, sites, provisions, prov)
         legal = self.values.get("legal_representative")
@@ -521,12 +513,8 @@ class _Extractor:
             return None
         value, span = self.values[key]
         try:
-            if (match := _DATE.search(value)) is not None:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            if (match := _CN_DATE.search(value)) is not None:
-                return date(int(match[1].translate(_YEAR_DIGITS)), cn_number(match[2]), cn_number(match[3]))
-            raise ValueError(value)
-        except (ValueError, KeyError):
+            return read_date(value)
+        except ValueError:
             self.warn("bad_date", f"{key}: 日期无法识别 / not a date", span, raw=value)
             return None
 
@@ -679,7 +667,22 @@ _MAIN_FIELDS = frozenset(
 )
 
 
-def _all_regions(text: str) -> bool:
+def read_date(value: str) -> date:
+    """A printed date: 2026年05月20日, 2026-05-20, 2026/5/20, 2026.05.20 or 二〇二六年五月二十日.
+
+    The one reading of dates for documents and spreadsheets alike; `ValueError` when `value` holds
+    none or an impossible one (2026-02-30)."""
+    try:
+        if (match := _DATE.search(value)) is not None:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if (match := _CN_DATE.search(value)) is not None:
+            return date(int(match[1].translate(_YEAR_DIGITS)), from_cn(match[2]), from_cn(match[3]))
+    except KeyError:
+        raise ValueError(value) from None
+    raise ValueError(value)
+
+
+def is_region_list(text: str) -> bool:
     """True when `text` is a list of region names only (北京、上海、广东 or 全国)."""
     items = split_list(text)
     return bool(items) and all(item == NATIONWIDE or regions.by_name(item) is not None for item in items)
@@ -692,7 +695,7 @@ def _title_of(printed: str) -> str:
     return printed
 
 
-def _default_title(info: LicenceNumber) -> str:
+def default_title(info: LicenceNumber) -> str:
     if info.kind is NumberKind.ICP_LICENCE:
         return LicenceTitle.ICP.value
     return (LicenceTitle.CROSS_REGIONAL if info.cross_regional else LicenceTitle.PROVINCIAL).value

@@ -21,6 +21,7 @@ from vats.ingest import numbers
 from vats.ingest.extract_slips import KNOWN_APP_STORES
 from vats.ingest.extract_vocab import is_starter
 from vats.ingest.normalise import MIN_WRAP, clean_line, is_duplicate_fragment, is_furniture, survives_break
+from vats.model.dates import add_years
 from vats.model.errors import InputError
 from vats.model.licence import (
     Issuer,
@@ -33,20 +34,12 @@ from vats.model.licence import (
     SiteKind,
 )
 from vats.model.numbers import NumberKind
+from vats.model.numerals import DIGITS, to_cn
 from vats.reference import catalogue, regions
 
 LAYOUTS = ("provincial", "cross_regional", "icp_certificate")
 MIIT = "中华人民共和国工业和信息化部"
-_CN = "一二三四五六七八九"
 _PAGE_LINES = 14  # noise: a page header every this many content lines (give or take)
-
-
-def cn_numeral(n: int) -> str:
-    """1 -> 一, 10 -> 十, 13 -> 十三, 21 -> 二十一 (inverse of `extract.cn_number`)."""
-    if n < 10:
-        return _CN[n - 1]
-    tens, units = divmod(n, 10)
-    return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[units - 1] if units else "")
 
 
 def _cn_date(d: date) -> str:
@@ -101,10 +94,10 @@ def _provision_lines(licence: Licence) -> list[str]:
         "并遵守下列规定事项:",
     ]
     for provision in licence.provisions:
-        lines.append(f"{cn_numeral(provision.number)}、{provision.text}")
+        lines.append(f"{to_cn(provision.number)}、{provision.text}")
         for item in provision.items:
             applies = f"(适用于{item.applies_to})" if item.applies_to else ""
-            lines.append(f"({cn_numeral(item.number)}){applies}{item.text}")
+            lines.append(f"({to_cn(item.number)}){applies}{item.text}")
     return lines
 
 
@@ -220,7 +213,7 @@ def _noisy(licence: Licence, pages: list[list[str]], rng: random.Random) -> str:
                     "",
                     *header[:1],
                     "",
-                    "## 特别规定事项" if line.startswith(("(", *_CN)) else header[1],
+                    "## 特别规定事项" if line.startswith(("(", *DIGITS)) else header[1],
                     "",
                 ]
                 since_header = 0
@@ -499,7 +492,7 @@ def synthetic_licence(seed: int, **overrides: object) -> Licence:
         legal_representative=rep,
         issuer=Issuer(issuer_name, stated=stated_issuer),
         issue_date=issued,
-        expiry_date=_add_years(issued, 5),
+        expiry_date=add_years(issued, 5),
         services=tuple(services),
         sites=sites,
         provisions=provisions,
@@ -512,13 +505,6 @@ def _title(kind: str) -> str:
     return {"icp_certificate": LicenceTitle.ICP, "cross_regional": LicenceTitle.CROSS_REGIONAL}.get(
         kind, LicenceTitle.PROVINCIAL
     ).value
-
-
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
 
 
 def _synthetic_sites(rng: random.Random, kind: str, services: tuple[Service, ...]) -> tuple[Site, ...]:

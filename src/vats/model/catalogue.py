@@ -38,6 +38,7 @@ class Region:
     filing_evidence: PrefixEvidence = PrefixEvidence.EXPECTED
     licence_variants: tuple[str, ...] = ()  # low-confidence alternatives seen in the wild (蜀B2)
     places: tuple[str, ...] = ()  # cities / districts that identify the region in an address
+    division: str = ""  # GB/T 2260 province code (50 for Chongqing): digits 3–4 of a credit code
 
     @property
     def chars(self) -> tuple[str, ...]:

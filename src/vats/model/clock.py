@@ -48,3 +48,20 @@ def minute_iso(moment: datetime) -> str:
     """The same moment for machines: ISO 8601 to the minute with the Beijing offset,
     `2026-11-21T09:15+08:00`."""
     return in_beijing(moment).strftime("%Y-%m-%dT%H:%M") + "+08:00"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` as aware UTC; naive values (SQLite returns them) are taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def assume_beijing(moment: datetime) -> datetime:
+    """A user-entered time as aware UTC: without a zone it is Beijing wall time (what staff type)."""
+    return as_utc(moment.replace(tzinfo=CHINA) if moment.tzinfo is None else moment)
+
+
+def china_date(moment: datetime) -> date:
+    """The Beijing calendar date of an instant (what an event's date means legally)."""
+    return as_utc(moment).astimezone(CHINA).date()

@@ -122,6 +122,11 @@ class DocumentSource:
     media_type: str = "text/plain"
 
 
+#: `DocumentSource.media_type` of a licence read from one row of a spreadsheet: no licence document
+#: has been seen yet, so everything derived from it rests on the sheet's unverified data.
+SHEET_ROW_MEDIA_TYPE = "application/vnd.vats.sheet-row+json"
+
+
 class LicenceTitle(StrEnum):
     """The printed title, which also tells the layout family apart."""
 
@@ -169,6 +174,11 @@ class Licence:
         return dataclasses.replace(self, warnings=(), provenance=MappingProxyType({}), source=None)
 
     @property
+    def from_sheet(self) -> bool:
+        """True while the licence is known only from a spreadsheet row (no document uploaded yet)."""
+        return self.source is not None and self.source.media_type == SHEET_ROW_MEDIA_TYPE
+
+    @property
     def coverage(self) -> tuple[str, ...]:
         """Union of every business type's coverage, in first-seen order."""
         seen: dict[str, None] = {}
@@ -178,16 +188,18 @@ class Licence:
         return tuple(seen)
 
 
-EXPIRING_DAYS = 90  # renewal falls due 90 days before expiry (Order 42 art. 27; provision 十二)
 VALIDITY = ("valid", "expiring", "expired", "unknown")
 
 
-def validity(expiry: date | None, as_of: date) -> str:
-    """expired / expiring (within 90 days) / valid; unknown when the expiry date was not read."""
+def validity(expiry: date | None, as_of: date, *, expiring_within: int) -> str:
+    """expired / expiring / valid; unknown when the expiry date was not read.
+
+    "Expiring" means inside the renewal horizon, `vats.rules.horizon.renewal_days_before` (the rules
+    library plus settings), which callers pass in: the model knows no legal numbers of its own."""
     if expiry is None:
         return "unknown"
     if expiry < as_of:
         return "expired"
-    if expiry <= as_of + timedelta(days=EXPIRING_DAYS):
+    if expiry <= as_of + timedelta(days=expiring_within):
         return "expiring"
     return "valid"

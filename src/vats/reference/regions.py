@@ -15,9 +15,11 @@ from vats.reference._yaml import Document, load_yaml
 DATA_PATH = Path(__file__).resolve().parent / "regions.yaml"
 MIIT = "中华人民共和国工业和信息化部"
 REGION_COUNT = 31
+NATIONWIDE = "全国"  # coverage written as the whole country (cross-regional licences)
 
 _REQUIRED: dict[str, type] = {
     "code": str,
+    "division": str,
     "name": str,
     "short": str,
     "name_en": str,
@@ -43,6 +45,10 @@ def _build(doc: Document) -> tuple[Region, ...]:
                 raise doc.error(("regions", i, key), f"未知取值 / unknown value {row[key]!r}")
         if not re.fullmatch(r"[A-Z]{2}", row["code"]):
             raise doc.error(("regions", i, "code"), "应为两个大写字母 / must be two capital letters")
+        if not re.fullmatch(r"[1-6]\d", row["division"]):
+            raise doc.error(
+                ("regions", i, "division"), "应为两位省级区划代码 / must be a 2-digit GB/T 2260 code"
+            )
         region = Region(
             code=row["code"],
             name=row["name"],
@@ -55,8 +61,9 @@ def _build(doc: Document) -> tuple[Region, ...]:
             filing_evidence=PrefixEvidence(row["filing_evidence"]),
             licence_variants=doc.strings(("regions", i, "licence_variants"), row.get("licence_variants")),
             places=doc.strings(("regions", i, "places"), row.get("places")),
+            division=row["division"],
         )
-        for key in (region.code, region.name, region.short, *region.places):
+        for key in (region.code, region.division, region.name, region.short, *region.places):
             if key in seen:
                 raise doc.error(("regions", i), f"与第 {seen[key][0] + 1} 项重复 / duplicates {key!r}")
             seen[key] = (i, key)
@@ -92,6 +99,7 @@ def _index() -> dict[str, dict[str, Region]]:
             licence.setdefault(ch, r)
     return {
         "code": {r.code: r for r in regions},
+        "division": {r.division: r for r in regions},
         "licence": licence,
         "filing": filing,
         "name": {k: r for r in regions for k in (r.name, r.short, r.name_en.lower())},
@@ -101,6 +109,11 @@ def _index() -> dict[str, dict[str, Region]]:
 def by_code(code: str) -> Region | None:
     """`by_code("CQ")` -> 重庆市."""
     return _index()["code"].get(code.strip().upper())
+
+
+def by_division(code: str) -> Region | None:
+    """The region of a GB/T 2260 division code by its first two digits (`500103` -> CQ)."""
+    return _index()["division"].get(code.strip()[:2])
 
 
 def by_licence_char(char: str) -> Region | None:

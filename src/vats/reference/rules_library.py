@@ -203,7 +203,8 @@ def _schema() -> dict[str, type[Any]]:
         en: str = Field(min_length=1)
 
     class SourceModel(Strict):
-        instrument: str = Field(min_length=1)
+        ref: str | None = Field(default=None, min_length=1)  # an id of reference/sources.yaml
+        instrument: str | None = Field(default=None, min_length=1)  # a catalogued name (prefer ref)
         reliability: Reliability
         article: str | None = None
         item: str | None = None
@@ -338,7 +339,7 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
         kind=RuleKind(m.kind),
         sources=tuple(
             SourceSpec(
-                SourceRef(s.instrument, Reliability(s.reliability), s.article, s.item, s.url, s.note),
+                SourceRef(_instrument(s), Reliability(s.reliability), s.article, s.item, s.url, s.note),
                 s.valid_from,
                 s.valid_until,
             )
@@ -396,8 +397,38 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
     )
 
 
+def _instrument(s: Any) -> str:
+    """The one spelling of a rule source's instrument: the catalogue's short name (checked later)."""
+    from vats.reference.sources import by_name, catalogue
+
+    if s.ref is not None:
+        known = catalogue().get(s.ref)
+        return known.short if known is not None else s.ref
+    named = by_name(s.instrument or "")
+    return named.short if named is not None else str(s.instrument)
+
+
+def _check_sources(m: Any, marked: Marked, base: tuple[Any, ...]) -> None:
+    """Each source names one catalogued instrument, by id (`ref`) or by a catalogued name."""
+    from vats.reference.sources import by_name, catalogue
+
+    for i, s in enumerate(m.sources):
+        where = (*base, "sources", i)
+        if (s.ref is None) == (s.instrument is None):
+            raise marked.error(
+                where, "来源须有 ref（或 instrument）之一 / a source needs exactly one of ref, instrument"
+            )
+        if s.ref is not None and s.ref not in catalogue():
+            raise marked.error((*where, "ref"), f"来源目录中没有 / not in reference/sources.yaml: {s.ref!r}")
+        if s.instrument is not None and by_name(s.instrument) is None:
+            raise marked.error(
+                (*where, "instrument"), f"来源目录中没有 / not in reference/sources.yaml: {s.instrument!r}"
+            )
+
+
 def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[str, EventType]) -> None:
     base = ("rules", index)
+    _check_sources(m, marked, base)
     for i, code in enumerate(rule.applies.services):
         if not _known_code(code):
             raise marked.error(

@@ -9,49 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
+from vats.model.clock import as_utc, china_date, now_utc
 from vats.model.errors import ConflictError, InputError, NotFoundError
 from vats.store.listing import ListResult, Page, paginate
 
 if TYPE_CHECKING:
     from vats.registers.states import StateMachine
-
-CHINA = ZoneInfo("Asia/Shanghai")
-"""Legal dates (deadlines, "not in the future") are Beijing dates, whatever the server's zone."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def china_today() -> date:
-    return datetime.now(CHINA).date()
-
-
-def as_utc(value: datetime) -> datetime:
-    """Aware UTC datetime; naive values (SQLite returns them) are taken to be UTC already."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def aware(value: datetime) -> datetime:
-    """A user-entered time as aware UTC: without a zone it is Beijing time (what staff type).
-
-    Stored as UTC because SQLite keeps no zone: a UTC wall time read back naive is still right."""
-    return as_utc(value.replace(tzinfo=CHINA) if value.tzinfo is None else value)
-
-
-def china_date(value: datetime) -> date:
-    """The Beijing calendar date of an instant (what an event's date means legally)."""
-    return as_utc(value).astimezone(CHINA).date()
 
 
 class RegisterColumns:
@@ -64,8 +34,8 @@ class RegisterColumns:
     )
     status: Mapped[str] = mapped_column(String(20), index=True)
     note: Mapped[str | None] = mapped_column(Text, default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, onupdate=now_utc)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     @declared_attr.directive

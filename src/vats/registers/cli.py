@@ -6,8 +6,6 @@ pipes a missing option is an error (exit 2), never a hang waiting for input.
 
 from __future__ import annotations
 
-import getpass
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,25 +43,13 @@ def new_app(help_text: str) -> typer.Typer:
     return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False)
 
 
-def default_actor(explicit: str | None) -> str:
-    """--actor, else $VATS_ACTOR, else the operating-system user: every change is attributed."""
-    if explicit:
-        return explicit
-    return os.environ.get("VATS_ACTOR") or getpass.getuser()
-
-
 @contextmanager
 def open_session(db: str | None, actor: str | None) -> Iterator[Session]:
     """A committed-on-success session on the chosen database, migrated to the current schema."""
-    from vats.store.db import database_url, make_engine, session_scope, upgrade
+    from vats.store.db import cli_session
 
-    engine = make_engine(database_url(db))
-    try:
-        upgrade(engine)
-        with session_scope(engine, actor=default_actor(actor)) as session:
-            yield session
-    finally:
-        engine.dispose()
+    with cli_session(db, actor=actor) as session:
+        yield session
 
 
 def interactive() -> bool:

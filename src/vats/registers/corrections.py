@@ -24,12 +24,11 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.model.errors import InputError
 from vats.registers.base import (
     RegisterColumns,
-    aware,
     check_version,
-    china_today,
     get_or_raise,
     not_before,
     not_future,
@@ -106,7 +105,7 @@ def correct_record(
                 field=name,
             )
     values = _validated(spec, record, changes)
-    day = today or china_today()
+    day = today or clock.today()
     for name, value in values.items():
         if isinstance(value, date | datetime) and name not in spec.may_be_future:
             not_future(value, field=name, today=day)
@@ -145,7 +144,7 @@ def _validated(spec: Corrections, record: Any, changes: Mapping[str, Any]) -> di
         data = parse_input(schema, {k: v for k, v in merged.items() if v is not None})
         for name in names:
             value = getattr(data, name)
-            out[name] = aware(value) if isinstance(value, datetime) else value
+            out[name] = clock.assume_beijing(value) if isinstance(value, datetime) else value
     return out
 
 

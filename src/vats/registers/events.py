@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.model.obligations import Event, Obligation, ObligationStatus
-from vats.registers.base import RegisterColumns, china_today
+from vats.registers.base import RegisterColumns
 from vats.store.audit import plain
 
 
@@ -68,7 +69,7 @@ def sync_events(
     recorded = without_retracted(list_events(session, subject=subject))
     have = {_key(e): e for e in recorded if e.licence == licence and e.type in types}
     if retract_reason is not None:
-        on = today or china_today()
+        on = today or clock.today()
         for key, event in have.items():
             if key not in wanted:
                 emit(

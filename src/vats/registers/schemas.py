@@ -13,8 +13,9 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
-from vats.model.clock import minute_iso
-from vats.registers.base import RegisterColumns, china_today
+from vats.model import clock
+from vats.model.clock import as_utc, minute_iso
+from vats.registers.base import RegisterColumns
 from vats.registers.events import DueSummary, due_summaries
 from vats.registers.states import StateMachine
 from vats.registers.vocab import ListName, code_of
@@ -22,6 +23,16 @@ from vats.registers.vocab import ListName, code_of
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 LicenceNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64)]
+
+
+def Bounded(max_length: int) -> Any:  # noqa: N802 - reads like a type in schema declarations
+    """Text of at most `max_length` characters: the length of the `String` column that stores it, so
+    a longer value is a 422 naming the field rather than a database error."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
+
+
+# Every instant in an output schema: RFC 3339 with an offset, as OpenAPI's `date-time` promises.
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def Code(name: ListName) -> Any:  # noqa: N802 - reads like a type in schema declarations
@@ -75,8 +86,8 @@ class RecordOut(BaseModel):
     organisation_id: int | None
     status: str
     note: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     version: int
     actions: list[str] = []
     due: DueOut | None = None
@@ -98,7 +109,7 @@ def to_out(
     dues: dict[str, DueSummary | None] = {}
     if with_due and records:
         subjects = {r.subject: r.licence for r in records}
-        dues = due_summaries(session, subjects=subjects, as_of=as_of or china_today())
+        dues = due_summaries(session, subjects=subjects, as_of=as_of or clock.today())
     out: list[OutT] = []
     for record in records:
         item = schema.model_validate(record, from_attributes=True)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from vats.model.errors import InputError
 from vats.model.sources import Reliability, SourceRef
@@ -38,13 +38,24 @@ class _Strict(BaseModel):
 
 
 class SourceSpec(_Strict):
-    instrument: str
+    id: str = Field(alias="ref")  # an id of reference/sources.yaml
     reliability: Reliability
     article: str | None = None
     item: str | None = None
 
+    @field_validator("id")
+    @classmethod
+    def _catalogued(cls, value: str) -> str:
+        from vats.reference.sources import catalogue
+
+        if value not in catalogue():
+            raise ValueError(f"not in reference/sources.yaml: {value!r}")
+        return value
+
     def ref(self) -> SourceRef:
-        return SourceRef(self.instrument, self.reliability, article=self.article, item=self.item)
+        from vats.reference.sources import short
+
+        return SourceRef(short(self.id), self.reliability, article=self.article, item=self.item)
 
 
 class Term(_Strict):

@@ -23,8 +23,9 @@ from vats.model.errors import UnavailableError
 from vats.model.findings import Finding, Severity
 from vats.model.licence import Licence, validity
 from vats.model.obligations import Obligation, ObligationStatus
-from vats.model.sources import SourceRef
+from vats.report.labels import source_labels, validity_text
 from vats.rules.explain import STATUS_TEXT
+from vats.rules.horizon import renewal_days_before
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -40,12 +41,6 @@ MEDIA_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-VALIDITY_TEXT = {
-    "valid": ("有效", "valid"),
-    "expiring": ("即将到期（90 天内）", "expiring within 90 days"),
-    "expired": ("已过期", "expired"),
-    "unknown": ("未读出有效期", "expiry not read"),
-}
 ATTENTION = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
 
 
@@ -98,7 +93,7 @@ def build_report(
         sections.append(
             LicenceSection(
                 licence=a.licence,
-                validity=validity(a.licence.expiry_date, as_of),
+                validity=validity(a.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
                 findings=a.findings,
                 dated=tuple(o for o in a.obligations if o.due_date is not None),
                 continuing=tuple(o for o in a.obligations if o.due_date is None),
@@ -119,7 +114,7 @@ def render_html(report: ComplianceReport) -> str:
             Severity=Severity,
             ObligationStatus=ObligationStatus,
             STATUS_TEXT=STATUS_TEXT,
-            VALIDITY_TEXT=VALIDITY_TEXT,
+            VALIDITY_TEXT=validity_text(),
             ATTENTION=ATTENTION,
             version=_version(),
         )
@@ -173,11 +168,6 @@ def _environment() -> Environment:
 
 def _isodate(value: date | None) -> str:
     return value.isoformat() if value is not None else "—"
-
-
-def source_labels(refs: Sequence[SourceRef]) -> list[str]:
-    """`Order 42 art. 27（转载 reprint）`: each citation with its reliability mark."""
-    return [f"{r.label()}（{r.reliability.zh} {r.reliability.value}）" for r in refs]
 
 
 @cache

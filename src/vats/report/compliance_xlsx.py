@@ -95,13 +95,13 @@ def render_xlsx(report: ComplianceReport) -> bytes:
 
 
 def _summary_row(s: Any) -> list[Any]:
-    from vats.report.compliance import VALIDITY_TEXT
+    from vats.report.labels import validity_text
 
     return [
         s.licence.number,
         s.licence.company,
         s.licence.expiry_date,
-        " ".join(VALIDITY_TEXT[s.validity]),
+        " ".join(validity_text()[s.validity]),
         "通过 pass" if s.passed else "需处理 action needed",
         *(s.severities[sev] for sev in Severity),
         s.statuses[ObligationStatus.OVERDUE],
@@ -146,7 +146,7 @@ def _finding_row(number: str, f: Any) -> list[Any]:
 
 
 def _sources(refs: Sequence[SourceRef]) -> str:
-    from vats.report.compliance import source_labels
+    from vats.report.labels import source_labels
 
     return "\n".join(source_labels(refs))
 

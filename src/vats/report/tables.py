@@ -1,8 +1,9 @@
 """Export one table (a register, usually) as CSV or XLSX with Chinese column headers.
 
-Headers come from each column's `info={"zh": "处置时间"}` (register teams declare them on their
-models), falling back to the column name; CSV is written with a UTF-8 BOM so Excel on a Chinese
-Windows opens it correctly. Rows are streamed, so a million-row register does not sit in memory.
+Headers come from the register's labels (`vats.registers.labels`, one file per register), else a
+column's `info={"zh": ...}` (store tables declare them on their models), else the column name. CSV
+is written with a UTF-8 BOM so Excel on a Chinese Windows opens it correctly. Rows are streamed, so
+a million-row register does not sit in memory.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ Format = Literal["csv", "xlsx"]
 
 
 def zh_header(table: Table) -> list[str]:
-    """Column headers: the declared Chinese name, else the column name."""
-    return [str(c.info.get("zh") or c.name) for c in table.columns]
+    """Column headers: the register's Chinese label, else the column's declared name, else its name."""
+    from vats.registers.labels import for_table
+
+    labels = for_table(table.name)
+    return [labels[c.name].zh if c.name in labels else str(c.info.get("zh") or c.name) for c in table.columns]
 
 
 def _cell(value: Any, *, xlsx: bool) -> Any:
@@ -36,7 +40,7 @@ def _cell(value: Any, *, xlsx: bool) -> Any:
     if isinstance(value, date):
         return value if xlsx else value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
-        from vats.store.audit import sm3_hex
+        from vats.model.sm3 import sm3_hex
 
         return f"sm3:{sm3_hex(bytes(value))}"
     if isinstance(value, dict | list):

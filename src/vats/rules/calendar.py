@@ -16,7 +16,6 @@ to the previous working day (`before_rule = "earlier"`), which is conservative, 
 
 from __future__ import annotations
 
-import calendar as _stdcal
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate
 
+from vats.model.dates import add_months
 from vats.model.errors import InputError
 from vats.reference.calendar_data import FIRST_SUPPORTED_YEAR, YearData, load_years
 from vats.rules.deferred import Deferred
@@ -270,14 +270,6 @@ class _PeriodSteps(Deferred[Step]):
         steps: list[Step] = []
         self._calendar._period(*self._period, steps)
         return tuple(steps)
-
-
-def add_months(d: date, months: int) -> date:
-    """Same-numbered day `months` later (or earlier), clamped to the month's last day (art. 202)."""
-    total = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(total, 12)
-    last = _stdcal.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(d.day, last))
 
 
 # `2026-10-16` for a date, memoised: explanations print the same few thousand dates hundreds of

@@ -8,7 +8,6 @@ every event for every licence is the baseline in benchmarks/bench_engine.py).
 
 from __future__ import annotations
 
-import calendar as _stdcal
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from vats.model.clock import CHINA, minute_text
+from vats.model.dates import add_months, month_end
 from vats.model.errors import InputError
 from vats.model.licence import Licence, Site
 from vats.model.obligations import Evaluation, Event, Obligation, ObligationStatus
@@ -28,14 +28,15 @@ from vats.rules.calendar import (
     DeadlineResult,
     RollPolicy,
     Step,
-    add_months,
     day_text,
     default_calendar,
 )
 from vats.rules.deferred import Deferred
 from vats.rules.events import as_beijing_time
 from vats.rules.explain import Pair, applicability_line, flatten, from_steps, rule_line, status_line
+from vats.rules.fastbuild import frozen_builder
 from vats.rules.settings import EngineSettings
+from vats.rules.status import status_on
 
 T = TypeVar("T")
 _NO_ROLL = RollPolicy(roll_forward=False, before_rule="keep")
@@ -208,10 +209,6 @@ def _sites(rule: Rule, licence: Licence) -> list[Site]:
     return [s for s in licence.sites if not kinds or s.kind.value in kinds]
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, _stdcal.monthrange(year, month)[1])
-
-
 @dataclass(slots=True)
 class _Ctx:
     """Per-run state: inputs plus memo tables (many licences share due dates, rule heads and sources)."""
@@ -354,13 +351,7 @@ class _Ctx:
             return True
 
     def status(self, due: date | None) -> ObligationStatus:
-        if due is None:
-            return ObligationStatus.UPCOMING
-        if self.as_of > due:
-            return ObligationStatus.OVERDUE
-        if (due - self.as_of).days <= self.settings.due_soon_days:
-            return ObligationStatus.DUE_SOON
-        return ObligationStatus.UPCOMING
+        return status_on(due, as_of=self.as_of, due_soon_days=self.settings.due_soon_days)
 
     def waiver(self, rule: Rule, licence: Licence, subject: str | None) -> Event | None:
         """The waiver of this rule for this licence (and subject), or a holder-wide one (licence None)."""
@@ -390,26 +381,6 @@ class _Ctx:
             dated = any(s.valid_from or s.valid_until for s in rule.sources)
             hit = self.sources[key] = rule.sources_on(on) if dated else rule.sources_on(self.as_of)
         return hit
-
-
-def frozen_builder(cls: type[T]) -> Callable[..., T]:
-    """A fast positional constructor for a frozen, slotted dataclass `cls` (every field, in order).
-
-    A frozen dataclass's `__init__` routes every field through `object.__setattr__`; with ~250,000
-    obligations (and their findings) per portfolio run that alone cost over a second. The builder is
-    a twin class with the identical slot layout whose `__init__` stores the fields directly and then
-    switches the instance's class: the result is a genuine, still-frozen `cls` instance (tests compare
-    it with the normal constructor), made in one call.
-    """
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    params = ", ".join(names)
-    body = "".join(f"    self.{name} = {name}\n" for name in names)
-    namespace: dict[str, Any] = {}
-    exec(f"def __init__(self, {params}):\n{body}    self.__class__ = cls\n", {"cls": cls}, namespace)
-    twin: Callable[..., T] = type(
-        f"_{cls.__name__}Builder", (), {"__slots__": tuple(names), "__init__": namespace["__init__"]}
-    )
-    return twin
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Obligation))
@@ -719,7 +690,7 @@ def _frames(ctx: _Ctx, rule: Rule) -> list[_Frame]:
     hi = ctx.as_of + timedelta(days=ctx.settings.horizon_days)
     frames: list[_Frame] = []
     for window_year in range(lo.year, hi.year + 1):
-        start, end = date(window_year, w.start_month, 1), _month_end(window_year, w.end_month)
+        start, end = date(window_year, w.start_month, 1), month_end(window_year, w.end_month)
         if end < lo or start > hi:
             continue
         year = window_year - w.year_offset

@@ -14,7 +14,7 @@ from operator import attrgetter
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.calendar import day_text
-from vats.rules.engine import frozen_builder
+from vats.rules.fastbuild import frozen_builder
 
 _new_finding = frozen_builder(Finding)
 _new_evidence = frozen_builder(Evidence)

@@ -13,20 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vats.model.licence import Licence, Provision
+from vats.model.numerals import to_cn
 from vats.reference.rules_library import Library, ProvisionEntry, Rule, Text, default_library
 
 _SPACE = re.compile(r"\s+")
-ZH_NUMERALS = "一二三四五六七八九十"
-
-
-def zh_number(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 16 -> 十六 (article numbers as printed)."""
-    if n <= 10:
-        return ZH_NUMERALS[n - 1]
-    if n < 20:
-        return "十" + ZH_NUMERALS[n - 11]
-    tens, ones = divmod(n, 10)
-    return ZH_NUMERALS[tens - 1] + "十" + (ZH_NUMERALS[ones - 1] if ones else "")
 
 
 def _norm(text: str) -> str:
@@ -44,8 +34,8 @@ class CoverageRow:
 
     @property
     def label(self) -> str:
-        head = f"{zh_number(self.article)}、"
-        return head if self.item is None else f"{zh_number(self.article)}({zh_number(self.item)})"
+        head = f"{to_cn(self.article)}、"
+        return head if self.item is None else f"{to_cn(self.article)}({to_cn(self.item)})"
 
     @property
     def rules(self) -> tuple[str, ...]:

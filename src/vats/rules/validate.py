@@ -13,31 +13,34 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from typing import TYPE_CHECKING
 
 from vats.ingest.numbers import NumberError, parse
-from vats.ingest.render import cn_numeral
 from vats.model.catalogue import Region
+from vats.model.dates import add_years
 from vats.model.errors import InputError
 from vats.model.findings import Evidence, Finding, Severity
 from vats.model.licence import Licence, LicenceTitle, Provision, ProvisionItem, Service, Site
 from vats.model.numbers import NumberKind
+from vats.model.numerals import to_cn
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.catalogue import entry
-from vats.reference.regions import all_regions, by_name, region_of_address
-from vats.rules.settings import EngineSettings
+from vats.reference.regions import NATIONWIDE, all_regions, by_name, region_of_address
+from vats.reference.sources import short
+from vats.rules.horizon import renewal_days_before, renewal_sources
+
+if TYPE_CHECKING:
+    from vats.rules.settings import EngineSettings
 
 # --- configurable numbers (regulations.md §1.4, §1.6; see the notes on reliability) ---------------------
 VALIDITY_YEARS = 5  # VATS licences run 5 years [reprint/practice]; the Order 42 article is UNCONFIRMED
 VALIDITY_TOLERANCE_DAYS = 31  # "5 years" vs "5 years − 1 day" is UNCONFIRMED; allow a month either way
-RENEWAL_DAYS_BEFORE = 90  # fallback when the rules library has no licence.renewal rule
 RENEWAL_WARNING_DAYS = 30  # warn this many days before the renewal deadline
-NATIONWIDE = "全国"
 
-ORDER_42 = "电信业务经营许可管理办法（工信部令第42号）"
-REGULATIONS = "中华人民共和国电信条例"
-LICENCE_PROVISIONS = "许可证特别规定事项"
-FACT_SHEET = "vats regulatory fact sheet (regulations.md)"
+ORDER_42 = short("order-42")
+REGULATIONS = short("telecom-regulations")
+LICENCE_PROVISIONS = short("licence-provisions")
+FACT_SHEET = short("fact-sheet")
 
 SRC_VALIDITY = SourceRef(
     "电信业务经营许可证管理办法（2001年，信息产业部令第19号）",
@@ -49,9 +52,6 @@ SRC_ISSUER = SourceRef(
     REGULATIONS, Reliability.OFFICIAL, article="第九条", note="跨省经营由工信部发证，单省由该省通信管理局发证"
 )
 SRC_EXPIRY = SourceRef(ORDER_42, Reliability.PRACTICE, article="第二十七条", note="期满未续办的不得继续经营")
-SRC_RENEWAL_FALLBACK = SourceRef(
-    ORDER_42, Reliability.PRACTICE, article="第二十七条", note="届满前90日申请续办"
-)
 SRC_SERVER_RULE = SourceRef(
     FACT_SHEET,
     Reliability.UNCONFIRMED,
@@ -153,25 +153,7 @@ def _expired(ctx: _Ctx) -> Iterator[Finding]:
         )
 
 
-@cache
-def _renewal_rule() -> tuple[int, tuple[SourceRef, ...]]:
-    """Days before expiry and sources of the renewal duty, from the rules library (one source of truth)."""
-    from vats.reference.rules_library import default_library
-
-    rule = default_library().rule("licence.renewal")
-    if rule is None or rule.deadline is None or rule.deadline.offset is None:
-        return RENEWAL_DAYS_BEFORE, (SRC_RENEWAL_FALLBACK,)
-    return rule.deadline.offset, tuple(s.ref for s in rule.sources)
-
-
-def renewal_days(settings: EngineSettings | None = None) -> int:
-    """Days before expiry to apply for renewal: the engine settings' `renewal_days_before`, else the
-    rule's number (so `audit` and `obligations` read the same settings file the same way)."""
-    days, _ = _renewal_rule()
-    return settings.number("renewal_days_before", days) if settings is not None else days
-
-
-def renewal_deadline(expiry: date, settings: EngineSettings | None = None) -> date:
+def renewal_deadline(expiry: date, *, settings: EngineSettings | None = None) -> date:
     """Last day to apply for renewal: `expiry` minus the rule's days, through the project calendar.
 
     The calendar's default policy moves a deadline that falls on a rest day to the previous working
@@ -180,7 +162,7 @@ def renewal_deadline(expiry: date, settings: EngineSettings | None = None) -> da
     """
     from vats.rules.calendar import Direction, RollPolicy, Unit, default_calendar
 
-    days = renewal_days(settings)
+    days = renewal_days_before(settings)
     calendar = default_calendar()
     policy = settings.roll if settings is not None else None
     try:
@@ -195,9 +177,8 @@ def _renewal(ctx: _Ctx) -> Iterator[Finding]:
     expiry = ctx.licence.expiry_date
     if expiry is None:
         return
-    _, sources = _renewal_rule()
-    days = renewal_days(ctx.settings)
-    deadline = renewal_deadline(expiry, ctx.settings)
+    days, sources = renewal_days_before(ctx.settings), renewal_sources()
+    deadline = renewal_deadline(expiry, settings=ctx.settings)
     evidence = [ctx.evidence("expiry_date", expiry), Evidence(field="renewal_deadline", value=str(deadline))]
     if ctx.as_of > deadline:
         yield ctx.finding(
@@ -220,13 +201,6 @@ def _renewal(ctx: _Ctx) -> Iterator[Finding]:
         )
 
 
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def _validity(ctx: _Ctx) -> Iterator[Finding]:
     issued, expiry = ctx.licence.issue_date, ctx.licence.expiry_date
     if issued is None or expiry is None:
@@ -242,7 +216,7 @@ def _validity(ctx: _Ctx) -> Iterator[Finding]:
             [SRC_LICENCE_TEXT],
         )
         return
-    expected = _add_years(issued, VALIDITY_YEARS)
+    expected = add_years(issued, VALIDITY_YEARS)
     gap = (expiry - expected).days
     if abs(gap) <= VALIDITY_TOLERANCE_DAYS:
         return
@@ -455,7 +429,7 @@ class _FacilityRule:
 
     def cite(self) -> tuple[str, str]:
         """("十六(四)", "16(4)"): how the provision is printed, and its number in English."""
-        zh = cn_numeral(self.provision.number) + (f"({cn_numeral(self.item.number)})" if self.item else "")
+        zh = to_cn(self.provision.number) + (f"({to_cn(self.item.number)})" if self.item else "")
         en = str(self.provision.number) + (f"({self.item.number})" if self.item else "")
         return zh, en
 
@@ -623,7 +597,8 @@ CHECKS: tuple[Callable[[_Ctx], Iterator[Finding]], ...] = (
 
 def validate(licence: Licence, *, as_of: date, settings: EngineSettings | None = None) -> list[Finding]:
     """All licence-intrinsic findings as of `as_of`, in check order (see `audit_licence` for sorting).
-    `settings` are the engine's (the renewal days and roll policy), so both agree on the renewal date."""
+
+    `settings` carries a configured renewal horizon (`renewal_days_before`), as the engine reads it."""
     ctx = _Ctx(licence, as_of, settings)
     return [f for check in CHECKS for f in check(ctx)]
 

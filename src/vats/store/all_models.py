@@ -14,6 +14,7 @@ from sqlalchemy import MetaData
 MODEL_MODULES: tuple[str, ...] = (
     "vats.store.models",
     "vats.store.auditlog",
+    "vats.store.audittree",
     "vats.store.checks",
     "vats.store.web",
     "vats.store.obligation_cache",

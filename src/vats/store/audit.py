@@ -25,6 +25,8 @@ from typing import Any, ClassVar
 from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
+from vats.model.sm3 import sm3_hex
+
 _PENDING = "vats_audit_pending"
 
 
@@ -54,15 +56,6 @@ def organisation_via(conn: Connection, column: Any, key: Any, value: Any) -> int
     return found if isinstance(found, int) else None
 
 
-def sm3_hex(data: bytes) -> str:
-    """SM3 digest (GB/T 32905) as lower-case hex: the hash every integrity feature of vats uses."""
-    import hashlib
-
-    h = hashlib.new("sm3")
-    h.update(data)
-    return h.hexdigest()
-
-
 def plain(value: Any) -> Any:
     """A column value as JSON data (dates ISO, bytes as base64, decimals as text)."""
     if value is None or isinstance(value, bool | int | float | str):
@@ -82,7 +75,8 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _logged(obj: Audited, key: str, value: Any) -> Any:
+def logged_value(obj: Audited | type[Audited], key: str, value: Any) -> Any:
+    """`value` of column `key` as the audit log records it (redacted, digested or plain)."""
     if key in obj.__audit_redact__:
         return None if value is None else "[redacted]"
     if key in obj.__audit_digest__ and value is not None:
@@ -106,16 +100,16 @@ def _before(obj: Audited) -> dict[str, Any]:
     for key in _columns(obj):
         hist = state.attrs[key].history
         if hist.deleted:
-            out[key] = _logged(obj, key, hist.deleted[0])
+            out[key] = logged_value(obj, key, hist.deleted[0])
         elif hist.unchanged:
-            out[key] = _logged(obj, key, hist.unchanged[0])
+            out[key] = logged_value(obj, key, hist.unchanged[0])
     return out
 
 
 def _after(obj: Audited) -> dict[str, Any]:
     """Current values, read from the instance dict only (never triggers a lazy load mid-flush)."""
     loaded = inspect(obj).dict
-    return {key: _logged(obj, key, loaded[key]) for key in _columns(obj) if key in loaded}
+    return {key: logged_value(obj, key, loaded[key]) for key in _columns(obj) if key in loaded}
 
 
 def _entity_id(obj: Audited) -> str:

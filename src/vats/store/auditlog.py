@@ -16,10 +16,9 @@ still verifies from a known anchor.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +39,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from vats.model.auditentry import GENESIS, canonical, chain_hash, content_of, utc_text
+from vats.model.clock import now_utc
+from vats.model.clock import today as clock_today
 from vats.model.errors import RefusedError
-from vats.store.audit import sm3_hex
+from vats.model.sm3 import sm3_hash
+from vats.store import audittree
 from vats.store.base import Base
 
-GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 0x7A75_4154  # arbitrary constant: "vats audit" advisory lock id
 
 
@@ -91,32 +93,6 @@ class Change:
     organisation_id: int | None = None
 
 
-def utc_text(at: datetime) -> str:
-    """The one textual form of a timestamp inside hashes (aware UTC, microseconds always shown)."""
-    if at.tzinfo is None:  # SQLite returns naive values; vats only ever stores UTC
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def content_of(entry: Mapping[str, Any]) -> str:
-    """Canonical JSON of everything a row asserts (the hashed part); `entry` has the column names."""
-    return canonical(
-        {
-            "seq": entry["id"],
-            "at": utc_text(entry["at"]),
-            **{key: entry[key] for key in ("actor", "entity", "entity_id", "action", "before", "after")},
-        }
-    )
-
-
-def chain_hash(prev_hash: str, content: str) -> str:
-    return sm3_hex((prev_hash + content).encode("utf-8"))
-
-
 def _lock(conn: Connection) -> None:
     """Serialise appenders (see module docstring); a no-op where the write lock is already held."""
     if conn.dialect.name == "postgresql":
@@ -133,7 +109,8 @@ def append(conn: Connection, *, actor: str, changes: Sequence[Change]) -> int:
     """Append `changes` to the chain inside the caller's transaction; returns the new head sequence."""
     _lock(conn)
     seq, prev = head(conn)
-    now = datetime.now(UTC)
+    start = seq
+    now = now_utc()
     rows: list[dict[str, Any]] = []
     for change in changes:
         seq += 1
@@ -144,20 +121,33 @@ def append(conn: Connection, *, actor: str, changes: Sequence[Change]) -> int:
             "entity": change.entity,
             "entity_id": change.entity_id,
             "action": change.action,
-            "before": change.before,
-            "after": change.after,
+            "before": sorted_keys(change.before),
+            "after": sorted_keys(change.after),
             "prev_hash": prev,
             "organisation_id": change.organisation_id,
         }
         row["hash"] = prev = chain_hash(prev, content_of(row))
         rows.append(row)
     conn.execute(insert(AuditEntry), rows)
+    audittree.extend(conn, start, seq, {r["id"]: r["hash"] for r in rows})
     return seq
+
+
+def sorted_keys(value: Any) -> Any:
+    """`value` with every mapping's keys in sorted order, so the stored JSON text of an image is its
+    canonical form and verification can hash it as stored (see `verify`)."""
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """Outcome of re-computing the chain. `broken_at` is the sequence number of the first bad entry."""
+    """Outcome of re-computing the chain and the tree. `broken_at` is the first bad entry; `root` is
+    the Merkle root of all `size` leaves (archived ones included), `prefix_root` the root of the
+    first `prefix` leaves when one was asked for (a checkpoint's size)."""
 
     ok: bool
     entries: int
@@ -165,12 +155,15 @@ class VerifyResult:
     head_hash: str
     broken_at: int | None = None
     reason: str | None = None
+    root: str = ""
+    prefix_root: str | None = None
 
     def describe(self) -> str:
         if self.ok:
             return (
-                f"审计链完整：{self.entries} 条，链头 #{self.head_seq} {self.head_hash} / "
-                f"audit chain intact: {self.entries} entries, head #{self.head_seq} {self.head_hash}"
+                f"审计链完整：{self.entries} 条，链头 #{self.head_seq} {self.head_hash}，树根 {self.root} / "
+                f"audit chain intact: {self.entries} entries, head #{self.head_seq} {self.head_hash}, "
+                f"tree root {self.root}"
             )
         return (
             f"审计链在第 #{self.broken_at} 条断裂 / audit chain broken at entry #{self.broken_at}: "
@@ -179,7 +172,7 @@ class VerifyResult:
 
 
 def _iter_rows(session: Session, batch: int = 5000) -> Iterator[Any]:
-    """Stream the log in sequence order by keyset pages of plain rows (flat memory, and the caller's
+    """Stream the log in sequence order by keyset pages of decoded rows (flat memory, and the caller's
     session identity map is left alone)."""
     t = AuditEntry.__table__
     last = None
@@ -194,37 +187,96 @@ def _iter_rows(session: Session, batch: int = 5000) -> Iterator[Any]:
         last = page[-1].id
 
 
-def verify(session: Session) -> VerifyResult:
-    """Re-compute every hash; report the first entry whose content, position or link is wrong."""
+def _decoded(session: Session, seq: int) -> dict[str, Any]:
+    """One entry as decoded column values (the exact, slow path)."""
+    t = AuditEntry.__table__
+    return dict(session.execute(select(t).where(t.c.id == seq)).one()._mapping)
+
+
+def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
+    """Re-compute every entry hash and the Merkle tree; report the first entry whose content,
+    position or link is wrong, or a cached tree node that disagrees with the entries.
+
+    The database assembles each entry's hashed bytes (`auditscan`); only when they miss the hash
+    is that row decoded and re-serialised, so rows stored in another key order still verify."""
+    from vats.model.merkle import BlockBuilder, leaf_hash
+    from vats.store.auditscan import hashed_bytes
+
+    conn = session.connection()
+    cached = audittree.cached_nodes(conn)
+    bad_node: list[tuple[int, int]] = []
+
+    def check(level: int, index: int, h: bytes) -> None:
+        if level >= audittree.CACHED and cached.get((level, index), h.hex()) != h.hex() and not bad_node:
+            bad_node.append((level, index))
+
+    tree = BlockBuilder(audittree.CACHED, check)
+    prefix_root = tree.root().hex() if prefix == 0 else None
+    archived = audittree.archived_hashes(conn)
+    for h in archived:
+        tree.add(leaf_hash(bytes.fromhex(h)))
+        if tree.size == prefix:
+            prefix_root = tree.root().hex()
     expected_seq: int | None = None
-    prev = GENESIS
+    prev = archived[-1] if archived else GENESIS
     count = 0
-    last_hash = GENESIS
+    last_hash = prev
     anchor: tuple[int, str] | None = None
-    for row in _iter_rows(session):
-        count += 1
-        if expected_seq is None:
-            # The first remaining entry: 1 on an unarchived log, else it must follow an archived range,
-            # whose last hash an `archive` entry later in the chain vouches for (checked below).
-            expected_seq = row.id
-            prev = row.prev_hash if row.id != 1 else GENESIS
-            anchor = (row.id, row.prev_hash) if row.id != 1 else None
-        if row.id != expected_seq:
-            return _broken(count, row.id, f"sequence gap: expected #{expected_seq} (entry missing or moved)")
-        if row.prev_hash != prev:
-            return _broken(
-                count, row.id, "prev_hash does not match the previous entry (deleted or reordered)"
-            )
-        content = content_of(row._mapping)
-        if chain_hash(prev, content) != row.hash:
-            return _broken(count, row.id, "content does not match its hash (entry altered)")
-        if anchor is not None and row.action == "archive" and _vouches(row.after, anchor):
-            anchor = None
-        prev = last_hash = row.hash
-        expected_seq += 1
+    add = tree.add
+    for page in hashed_bytes(conn):
+        for seq, prev_hash, hash_, action, message in page:
+            count += 1
+            if expected_seq is None:
+                # The first remaining entry: 1 on an unarchived log, else it must follow an archived
+                # range, whose last hash an `archive` entry later in the chain vouches for (below).
+                expected_seq = seq
+                if seq != len(archived) + 1 and archived:
+                    return _broken(
+                        count, seq, f"archived leaves end at #{len(archived)}, log resumes at #{seq}"
+                    )
+                if not archived:
+                    prev = prev_hash if seq != 1 else GENESIS
+                anchor = (seq, prev_hash) if seq != 1 else None
+            if seq != expected_seq:
+                return _broken(count, seq, f"sequence gap: expected #{expected_seq} (entry missing or moved)")
+            if prev_hash != prev:
+                return _broken(
+                    count, seq, "prev_hash does not match the previous entry (deleted or reordered)"
+                )
+            digest = sm3_hash(bytes(message))
+            if digest.hex() != hash_:
+                row = _decoded(session, seq)
+                if chain_hash(prev, content_of(row)) != hash_:
+                    return _broken(count, seq, "content does not match its hash (entry altered)")
+                digest = bytes.fromhex(hash_)
+            if (
+                anchor is not None
+                and action == "archive"
+                and _vouches(_decoded(session, seq)["after"], anchor)
+            ):
+                anchor = None
+            add(sm3_hash(b"\x00" + digest))
+            if seq == prefix:
+                prefix_root = tree.root().hex()
+            prev = last_hash = hash_
+            expected_seq += 1
     if anchor is not None:
         return _broken(count, anchor[0], "log starts mid-chain with no archive entry vouching for the gap")
-    return VerifyResult(ok=True, entries=count, head_seq=(expected_seq or 1) - 1, head_hash=last_hash)
+    if bad_node:
+        level, index = bad_node[0]
+        first = (index << level) + 1
+        return _broken(count, first, f"cached tree node ({level}, {index}) disagrees with the entries")
+    size = tree.size
+    if any(level >= audittree.CACHED and (index + 1) << level > size for level, index in cached):
+        return _broken(count, size + 1, "the tree cache covers entries beyond the head (log truncated)")
+    return VerifyResult(
+        ok=True,
+        entries=count,
+        head_seq=(expected_seq or len(archived) + 1) - 1,
+        head_hash=last_hash,
+        root=tree.root().hex(),
+        prefix_root=prefix_root,
+    )
 
 
 def _vouches(after: dict[str, Any] | None, anchor: tuple[int, str]) -> bool:
@@ -281,7 +333,7 @@ def archive(session: Session, *, before: datetime, path: str, today: date | None
     from vats.store.retention import retention_for
 
     rule = retention_for("audit_log")
-    today = today or datetime.now(UTC).date()
+    today = today or clock_today()
     if rule is not None and before.date() > (latest := _minus(rule, today)):
         raise RefusedError(
             f"{latest} 之后的审计记录仍在保存期内 / audit entries after {latest} are inside their "
@@ -294,6 +346,7 @@ def archive(session: Session, *, before: datetime, path: str, today: date | None
     first = last = None
     last_hash = None
     n = 0
+    kept: dict[int, str] = {}
     with Path(path).open("w", encoding="utf-8") as out:
         for row in _iter_rows(session):
             if utc_text(row.at) >= utc_text(before):
@@ -301,8 +354,12 @@ def archive(session: Session, *, before: datetime, path: str, today: date | None
             out.write(canonical(_row_dict(row)) + "\n")
             first = row.id if first is None else first
             last, last_hash, n = row.id, row.hash, n + 1
+            kept[row.id] = row.hash
     if n == 0:
         return ArchiveResult(0, None, None, None, path)
+    from vats.store.audittree import keep_archived
+
+    keep_archived(session.connection(), kept)
     session.execute(delete(AuditEntry).where(AuditEntry.id <= last))
     append(
         session.connection(),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import islice
 from typing import Any
 
@@ -30,8 +30,9 @@ from sqlalchemy.sql import table as table_clause
 from sqlalchemy.sql.expression import TableClause
 from sqlalchemy.types import TypeDecorator
 
+from vats.model.clock import now_utc
 from vats.model.errors import ConflictError
-from vats.store.audit import sm3_hex
+from vats.model.sm3 import sm3_hex
 from vats.store.auditlog import Change, append
 from vats.store.models import LicenceRecord, LicenceRevision
 
@@ -125,7 +126,7 @@ def bulk_import_licences(session: Session, *, items: Iterable[BulkLicence], batc
                 + (" …" if len(dupes) > 5 else ""),
                 field="number",
             )
-        now = datetime.now(UTC)
+        now = now_utc()
         encoded = [json.dumps(item.data, ensure_ascii=False, separators=(",", ":")) for item in chunk]
         _insert(
             conn,

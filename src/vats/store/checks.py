@@ -13,9 +13,9 @@ being re-imported and checks of a licence FILE can be stored without importing t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -36,16 +36,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from vats.checks.inventory import InventoryItem
-from vats.checks.results import CheckResult, SiteReport
+from vats.checks.results import CheckResult, SiteReport, SiteTarget
+from vats.model.clock import CHINA, now_utc
 from vats.model.errors import RefusedError
 from vats.model.licence import SiteKind
 from vats.model.obligations import Event
 from vats.model.serialise import to_jsonable
 from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
-
-# A regulator's "on 3 March" means Beijing time.
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 class CheckRun(Base):
@@ -191,7 +189,7 @@ def record_run(
     """Store a run, its results, and one `site_check_passed`/`site_check_failed` event per site."""
     from vats.store.events import record_event
 
-    finished = finished_at or datetime.now(UTC)
+    finished = finished_at or now_utc()
     passed = sum(1 for r in reports if r.passed)
     run = CheckRun(
         started_at=started_at,
@@ -215,7 +213,7 @@ def record_run(
             session,
             event=Event(
                 type="site_check_passed" if report.passed else "site_check_failed",
-                date=checked.astimezone(CHINA_TZ).date(),
+                date=checked.astimezone(CHINA).date(),
                 licence=report.target.licence,
                 fields={
                     "domain": report.target.domain,
@@ -235,17 +233,12 @@ def history(
     query = select(CheckResultRow).where(CheckResultRow.domain == domain.lower().rstrip("."))
     if on is not None:
         # Bounds in UTC: SQLite keeps timestamps as naive UTC text and would drop an offset unconverted.
-        start = datetime.combine(on, time.min, CHINA_TZ).astimezone(UTC)
+        start = datetime.combine(on, time.min, CHINA).astimezone(UTC)
         query = query.where(
             CheckResultRow.checked_at >= start, CheckResultRow.checked_at < start + timedelta(days=1)
         )
     query = query.order_by(CheckResultRow.checked_at.desc(), CheckResultRow.id).limit(limit)
     return list(session.scalars(query))
-
-
-def as_utc(value: datetime) -> datetime:
-    """Stored timestamps come back naive from SQLite; they were written in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +259,7 @@ def import_inventory(
     session: Session, *, items: Sequence[InventoryItem], organisation: str = "", source: str | None = None
 ) -> InventorySync:
     """Make the stored inventory of `organisation` equal to `items` (the file is the declaration)."""
-    now = datetime.now(UTC)
+    now = now_utc()
     existing = {
         (row.kind, row.key): row
         for row in session.scalars(
@@ -350,3 +343,24 @@ def list_inventory(session: Session, *, organisation: str | None = None) -> list
             query.order_by(InventoryItemRow.organisation, InventoryItemRow.kind, InventoryItemRow.key)
         )
     )
+
+
+def site_targets(session: Session, *, numbers: Collection[str] | None = None) -> list[SiteTarget]:
+    """The homepages a check run visits: every site the stored licences list and, for a run over the
+    whole portfolio (`numbers` None), declared inventory websites no licence lists, checked against
+    the licence they name. The CLI, the API's "check now" and the scheduler all select through here."""
+    from vats.checks.homepage import normalise_domain, targets_for
+    from vats.store.licences import load_domain_licences
+
+    licences = load_domain_licences(session, numbers=numbers)
+    targets = [t for lic in licences for t in targets_for(lic)]
+    if numbers is None:
+        listed_by = {t.licence: t.listed_domains for t in targets}
+        seen = {t.domain for t in targets}
+        for row in list_inventory(session):
+            domain = normalise_domain(row.domain) if row.domain else None
+            if row.kind == "website" and domain and domain not in seen:
+                seen.add(domain)
+                listed = listed_by.get(row.licence, frozenset()) | {domain}
+                targets.append(SiteTarget(domain, row.licence, listed, row.name))
+    return targets

@@ -135,9 +135,22 @@ def require_schema(engine: Engine) -> None:
         )
 
 
-def default_actor() -> str:
-    """Who the CLI acts as: `VATS_ACTOR`, else `cli:<login name>`."""
-    return os.environ.get("VATS_ACTOR") or f"cli:{os.environ.get('USER', 'unknown')}"
+def default_actor(explicit: str | None = None) -> str:
+    """Who a CLI command acts as: `--actor`, else `VATS_ACTOR`, else `cli:<login name>`.
+
+    The one spelling of a command-line person in the audit log, whichever command wrote the entry."""
+    if explicit:
+        return explicit
+    named = os.environ.get("VATS_ACTOR")
+    if named:
+        return named
+    import getpass
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "unknown"
+    return f"cli:{login}"
 
 
 @contextmanager
@@ -149,7 +162,7 @@ def cli_session(db: str | None, *, migrate: bool = True, actor: str | None = Non
             upgrade(engine)
         else:
             require_schema(engine)
-        with session_scope(engine, actor=actor or default_actor()) as session:
+        with session_scope(engine, actor=default_actor(actor)) as session:
             yield session
     finally:
         engine.dispose()

@@ -11,14 +11,14 @@ from collections.abc import Collection, Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import Licence
-from vats.store.audit import sm3_hex
+from vats.model.sm3 import sm3_hex
 from vats.store.events import list_events, record_event
 from vats.store.models import LicenceRecord, LicenceRevision
 from vats.store.organisations import ensure_organisation
@@ -36,6 +36,9 @@ __all__ = [
     "revisions",
     "to_licence",
 ]
+
+if TYPE_CHECKING:
+    from vats.store.licence_filters import LicenceFilters
 
 
 def _parse(content: bytes, source_name: str | None) -> Licence:
@@ -213,24 +216,23 @@ def set_first_issued(session: Session, *, number: str, first_issued: date | None
 def list_licences(
     session: Session,
     *,
-    organisation_id: int | None = None,
-    expiring_before: date | None = None,
-    include_archived: bool = False,
+    filters: LicenceFilters | None = None,
+    as_of: date | None = None,
     limit: int | None = None,
 ) -> list[LicenceRecord]:
-    """Licence records ordered by number."""
-    query = select(LicenceRecord).order_by(LicenceRecord.number)
-    if organisation_id is not None:
-        query = query.where(LicenceRecord.organisation_id == organisation_id)
-    if expiring_before is not None:
-        query = query.where(LicenceRecord.expiry_date < expiring_before)
-    if not include_archived:
-        query = query.where(LicenceRecord.archived.is_(False))
+    """Licence records ordered by number, through the one licence filter (`licence_filters`) within
+    the session's visible organisations."""
+    from vats.model.clock import today
+    from vats.store.licence_filters import LicenceFilters, licence_conditions
+
+    where = licence_conditions(
+        filters or LicenceFilters(),
+        as_of=as_of or today(),
+        visible=session.info.get("visible_organisations"),
+    )
+    query = select(LicenceRecord).where(*where).order_by(LicenceRecord.number)
     if limit is not None:
         query = query.limit(limit)
-    visible = session.info.get("visible_organisations")
-    if visible is not None:
-        query = query.where(LicenceRecord.organisation_id.in_(visible))
     return list(session.scalars(query))
 
 

@@ -8,7 +8,7 @@ and checks write them, the rules engine reads them back.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
@@ -29,12 +29,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+from vats.model.clock import now_utc
 from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Organisation(Audited, Base):
@@ -49,7 +46,7 @@ class Organisation(Audited, Base):
     )
     region: Mapped[str | None] = mapped_column(String(8), default=None, info={"zh": "地区"})
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, info={"zh": "创建时间"}
+        DateTime(timezone=True), default=now_utc, info={"zh": "创建时间"}
     )
     version: Mapped[int] = mapped_column(Integer, default=1, info={"zh": "版本"})
 
@@ -84,10 +81,10 @@ class LicenceRecord(Audited, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, info={"zh": "许可证数据"})
     archived: Mapped[bool] = mapped_column(Boolean, default=False, info={"zh": "已归档"})
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, info={"zh": "创建时间"}
+        DateTime(timezone=True), default=now_utc, info={"zh": "创建时间"}
     )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, info={"zh": "更新时间"}
+        DateTime(timezone=True), default=now_utc, onupdate=now_utc, info={"zh": "更新时间"}
     )
     version: Mapped[int] = mapped_column(Integer, default=1, info={"zh": "版本"})
 
@@ -111,7 +108,7 @@ class LicenceRevision(Audited, Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     sm3: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     imported_by: Mapped[str] = mapped_column(String(200), default="system")
 
     def audit_organisation(self, conn: Connection) -> int | None:
@@ -130,7 +127,7 @@ class Actor(Audited, Base):
     role: Mapped[str] = mapped_column(String(10), default="viewer")  # admin | officer | viewer | auditor
     password_hash: Mapped[str | None] = mapped_column(Text, default=None)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -157,5 +154,5 @@ class EventRow(Audited, Base):
     source_register: Mapped[str | None] = mapped_column(String(40), default=None, info={"zh": "来源登记簿"})
     source_record: Mapped[str | None] = mapped_column(String(64), default=None, info={"zh": "来源记录"})
     recorded_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, info={"zh": "记录时间"}
+        DateTime(timezone=True), default=now_utc, info={"zh": "记录时间"}
     )

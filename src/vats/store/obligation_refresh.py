@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from vats.model.dates import month_end
 from vats.model.errors import UnavailableError
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.rules.settings import EngineSettings
@@ -73,14 +74,10 @@ if TYPE_CHECKING:  # the licence model and the event readers are imported when a
 
 
 def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> ObligationStatus:
-    """The date-only status, as `vats.rules.engine._Ctx.status` computes it (and SQL re-derives it)."""
-    if due is None:
-        return ObligationStatus.UPCOMING
-    if as_of > due:
-        return ObligationStatus.OVERDUE
-    if (due - as_of).days <= settings.due_soon_days:
-        return ObligationStatus.DUE_SOON
-    return ObligationStatus.UPCOMING
+    """The date-only status (`vats.rules.status`, as the engine and the status SQL compute it)."""
+    from vats.rules.status import status_on
+
+    return status_on(due, as_of=as_of, due_soon_days=settings.due_soon_days)
 
 
 def _rules_fingerprint(settings: EngineSettings) -> int:
@@ -117,7 +114,7 @@ def _frames_stable_until(as_of: date, settings: EngineSettings) -> date:
             continue
         for year in range(lo.year - 1, hi.year + 2):
             start = date(year, w.start_month, 1)
-            end = (date(year, w.end_month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            end = month_end(year, w.end_month)
             if start > hi:  # enters the expansion once as_of + horizon reaches its start
                 bound = min(bound, start - timedelta(days=settings.horizon_days + 1))
             elif end >= lo:  # in the expansion until as_of - lookback passes its end

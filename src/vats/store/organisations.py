@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vats.model.errors import ConflictError, InputError, NotFoundError
+from vats.model.uscc import validate_uscc
 from vats.store.models import Organisation
-from vats.store.uscc import validate_uscc
 
 
 def add_organisation(

@@ -29,6 +29,7 @@ from typing import IO, Any
 from sqlalchemy import Column, Connection, Engine, Integer, LargeBinary, MetaData, Table, func, select, text
 from sqlalchemy.types import Date, DateTime
 
+from vats.model.clock import now_utc
 from vats.model.errors import InputError, RefusedError
 from vats.store.all_models import load_all
 
@@ -156,7 +157,7 @@ def export_portfolio(engine: Engine, path: str | Path) -> dict[str, int]:
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "schema": current(engine),
-        "exported_at": _utc(datetime.now(UTC)),
+        "exported_at": _utc(now_utc()),
     }
     tmp = path.with_name(path.name + ".partial")
     with engine.connect() as conn:

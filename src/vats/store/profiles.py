@@ -10,11 +10,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from vats.model.clock import now_utc
 from vats.model.errors import InputError
 from vats.reference.rules_library import PROFILE_KEYS
 from vats.store.audit import Audited
 from vats.store.base import Base
-from vats.store.models import LicenceRecord, utcnow
+from vats.store.models import LicenceRecord
 
 # keys the user sets; `holds_cross_regional` comes from a recorded event instead
 SETTABLE = tuple(k for k in PROFILE_KEYS if k != "holds_cross_regional")
@@ -33,7 +34,7 @@ class OrganisationProfile(Audited, Base):
     key: Mapped[str] = mapped_column(String(40), primary_key=True, info={"zh": "档案项"})
     value: Mapped[bool] = mapped_column(Boolean, default=False, info={"zh": "取值"})
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, info={"zh": "更新时间"}
+        DateTime(timezone=True), default=now_utc, onupdate=now_utc, info={"zh": "更新时间"}
     )
 
 

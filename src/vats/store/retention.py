@@ -6,13 +6,13 @@ obligations engine and the store), otherwise from `retention.yaml` next to this 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vats.model.clock import today as clock_today
 from vats.model.errors import RefusedError
 
 DATA_FILE = Path(__file__).with_name("retention.yaml")
@@ -33,10 +33,9 @@ class Retention:
             from datetime import timedelta
 
             return start + timedelta(days=self.n)
-        months = self.n * (12 if self.unit == "years" else 1)
-        y, m = divmod(start.month - 1 + months, 12)
-        year, month = start.year + y, m + 1
-        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        from vats.model.dates import add_months
+
+        return add_months(start, self.n * (12 if self.unit == "years" else 1))
 
     def describe(self) -> str:
         rule = f" [{self.rule_id}]" if self.rule_id else ""
@@ -99,7 +98,7 @@ def check_delete(table: str, values: dict[str, Any], *, today: date | None = Non
     if start is None:
         return
     until = rule.until(start)
-    today = today or datetime.now(UTC).date()
+    today = today or clock_today()
     if today < until:
         raise RefusedError(
             f"记录在保存期内，{until} 之前不得删除 / record of {table} is inside its retention period "

@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, inspect, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, inspect, select
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Obligation, ObligationStatus
+from vats.rules.horizon import renewal_days_before
 from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheTally
 from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
 
-EXPIRY_WARNING_DAYS = 90
 ALERT = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
 
 
@@ -62,7 +62,7 @@ class PortfolioStatus:
     as_of: date
     licences_total: int = 0
     licences_expired: int = 0
-    licences_expiring: int = 0  # within EXPIRY_WARNING_DAYS
+    licences_expiring: int = 0  # inside the renewal horizon (rules.horizon)
     licences: list[LicenceLine] = field(default_factory=list)  # soonest expiry first, top N
     obligations_by_status: dict[str, int] = field(default_factory=dict)
     late_completions: int = 0
@@ -110,7 +110,7 @@ def _licence_lines(session: Session, as_of: date, top: int) -> tuple[int, int, i
                     case(
                         (
                             (t.c.expiry_date >= as_of)
-                            & (t.c.expiry_date <= as_of + timedelta(days=EXPIRY_WARNING_DAYS)),
+                            & (t.c.expiry_date <= as_of + timedelta(days=renewal_days_before())),
                             1,
                         ),
                         else_=0,
@@ -182,17 +182,10 @@ class TopN:
 
 def _status_sql(as_of: date, settings: EngineSettings) -> ColumnElement[str]:
     """`derived_status` in SQL: the stored terminal status, else overdue / due soon / upcoming."""
+    from vats.rules.status import status_sql
+
     c = CachedObligation.__table__.c
-    return case(
-        (c.fixed_status.is_not(None), c.fixed_status),
-        (c.due_date.is_(None), literal(ObligationStatus.UPCOMING.value)),
-        (c.due_date < as_of, literal(ObligationStatus.OVERDUE.value)),
-        (
-            c.due_date <= as_of + timedelta(days=settings.due_soon_days),
-            literal(ObligationStatus.DUE_SOON.value),
-        ),
-        else_=literal(ObligationStatus.UPCOMING.value),
-    )
+    return status_sql(c.due_date, as_of=as_of, due_soon_days=settings.due_soon_days, fixed=c.fixed_status)
 
 
 def _cached_line(row: Any) -> ObligationLine:

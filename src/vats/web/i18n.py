@@ -15,6 +15,27 @@ DEFAULT_LANG = "zh-CN"
 LANGUAGES = {"zh-CN": "中文", "en": "English"}
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
+# Record fields the register pages never show as data (scope, concurrency and computed columns).
+RECORD_HIDDEN = frozenset({"subject", "organisation_id", "version", "actions", "due"})
+
+
+def register_terms() -> set[str]:
+    """Field and action names the register pages show (each needs a label in both catalogues)."""
+    import importlib
+
+    from pydantic import BaseModel
+
+    from vats.registers.states import registers
+
+    terms: set[str] = set()
+    for info in registers():
+        terms |= {action for (_state, action) in info.machine.transitions}
+        schemas = importlib.import_module(info.model.split(":")[0].rsplit(".", 1)[0] + ".schemas")
+        for obj in vars(schemas).values():
+            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == schemas.__name__:
+                terms |= set(obj.model_fields)
+    return terms - RECORD_HIDDEN - {"filters"}
+
 
 def code_values() -> tuple[str, ...]:
     """Messages the templates translate from data (`_(ob.status.value)`): codes, weekday names, and
@@ -24,7 +45,6 @@ def code_values() -> tuple[str, ...]:
     from vats.model.licence import VALIDITY, SiteKind
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
-    from vats.web.registers import register_terms
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late",)  # register due summaries: satisfied after the deadline
@@ -82,4 +102,8 @@ def normalise(lang: str | None) -> str:
 
 @cache
 def translations(lang: str) -> Catalogue:
-    return Catalogue(read_po(po_path(normalise(lang))))
+    """The .po catalogue plus the registers' own labels (their one home is each register's labels.yaml)."""
+    from vats.registers.labels import terms
+
+    lang = normalise(lang)
+    return Catalogue({**terms(lang), **read_po(po_path(lang))})

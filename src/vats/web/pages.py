@@ -19,21 +19,21 @@ from fastapi.responses import RedirectResponse, Response
 
 from vats.api import views
 from vats.api.deps import DbSession, Principal
-from vats.api.listing import PageParams
+from vats.api.licences import document_lines, import_document, parse_upload
 from vats.api.reports import MAX_LICENCES
-from vats.api.routes.licences import document_lines, import_document, parse_upload
+from vats.api.settings import MAX_UPLOAD, PER_PAGE
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import VALIDITY, validity
+from vats.model.licence import SHEET_ROW_MEDIA_TYPE, validity
 from vats.model.obligations import ObligationStatus
+from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
+from vats.web.query import month_start
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _query(request: Request):  # type: ignore[no-untyped-def]
@@ -66,6 +66,7 @@ def dashboard_page(request: Request, user: WebUser, session: DbSession) -> Respo
         more_licences=numbers.licences > len(numbers.soonest_expiry),
         expired=[_summary(lic, as_of) for lic in numbers.expired_licences],
         obligations=numbers.urgent,
+        unverified=views.portfolio(session, user, as_of=as_of).unverified,
     )
 
 
@@ -75,7 +76,7 @@ def _summary(lic: Any, as_of: date) -> dict[str, Any]:
         "company": lic.company,
         "issue_date": lic.issue_date,
         "expiry_date": lic.expiry_date,
-        "validity": validity(lic.expiry_date, as_of),
+        "validity": validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()),
     }
 
 
@@ -88,25 +89,34 @@ def licences_page(
     validity: str | None = None,
     page: int = 1,
 ) -> Response:
+    from sqlalchemy import func, select
+
+    from vats.store.licence_filters import LicenceFilters, licence_conditions, summary_query
+    from vats.store.listing import Page, paginate
+    from vats.store.models import LicenceRecord
+
     as_of = today()
-    p = views.portfolio(session, user, as_of=as_of)
-    rows = [_summary(lic, as_of) for lic in p.licences]
-    if q:
-        rows = [r for r in rows if q in r["number"] or q in r["company"]]
-    if validity in VALIDITY:
-        rows = [r for r in rows if r["validity"] == validity]
-    rows.sort(key=lambda r: r["number"])
+    filters = LicenceFilters(q=q or None, validity=validity or None)
+    found = paginate(
+        session,
+        summary_query(licence_conditions(filters, as_of=as_of, visible=user.organisations)),
+        page=Page(max(page, 1), PER_PAGE),
+        rows=True,
+    )
+    rows = [_summary(r, as_of) for r in found]
+    everything = licence_conditions(LicenceFilters(), as_of=as_of, visible=user.organisations)
+    visible = session.scalar(select(func.count()).select_from(LicenceRecord).where(*everything)) or 0
     return render(
         request,
         "licences.html",
         nav="licences",
-        rows=_page(rows, page),
-        total=len(rows),
+        rows=rows,
+        total=found.total,
         page=page,
         per_page=PER_PAGE,
         query=_query(request),
         filters={"q": q, "validity": validity},
-        report_formats=[f for f in ("xlsx", "pdf", "html") if len(p.licences) <= MAX_LICENCES[f]],
+        report_formats=[f for f in ("xlsx", "pdf", "html") if visible <= MAX_LICENCES[f]],
     )
 
 
@@ -199,15 +209,17 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
     if audit is None:
         raise NotFoundError(f"licence {number} not found / 未找到许可证")
     history = revisions(session, number=record.number)
-    raw = revision(session, f"{record.number}@{record.current_revision}").content if history else None
+    current = revision(session, f"{record.number}@{record.current_revision}") if history else None
+    raw = current.content if current is not None and current.media_type != SHEET_ROW_MEDIA_TYPE else None
     return render(
         request,
         "licence.html",
         nav="licences",
         licence=audit.licence,
-        validity=validity(audit.licence.expiry_date, as_of),
+        validity=validity(audit.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
         findings=audit.findings,
         obligations=audit.obligations,
+        unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
     )
@@ -233,12 +245,14 @@ def obligations_page(
         due_to=_date(due_to, "due_to")
         or (as_of + timedelta(days=due_within) if due_within is not None else None),
     )
-    items = views.obligations_matching(views.portfolio(session, user, as_of=as_of), f)
+    portfolio = views.portfolio(session, user, as_of=as_of)
+    items = views.obligations_matching(portfolio, f)
     return render(
         request,
         "obligations.html",
         nav="obligations",
         obligations=_page(items, page),
+        unverified=portfolio.unverified,
         total=len(items),
         page=page,
         per_page=PER_PAGE,
@@ -260,13 +274,12 @@ def _date(text: str | None, field: str) -> date | None:
 @router.get("/calendar")
 def calendar_page(request: Request, user: WebUser, session: DbSession, month: str | None = None) -> Response:
     as_of = today()
-    first = date.fromisoformat(f"{month}-01") if month and len(month) == 7 else as_of.replace(day=1)
+    first = month_start(month) if month else as_of.replace(day=1)
     weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = [d for week in weeks for d in week]
+    portfolio = views.portfolio(session, user, as_of=as_of)
     obligations = [
-        o
-        for o in views.portfolio(session, user, as_of=as_of).obligations
-        if o.due_date is not None and days[0] <= o.due_date <= days[-1]
+        o for o in portfolio.obligations if o.due_date is not None and days[0] <= o.due_date <= days[-1]
     ]
     by_day: dict[date, list[Any]] = defaultdict(list)
     for ob in obligations:
@@ -285,29 +298,33 @@ def calendar_page(request: Request, user: WebUser, session: DbSession, month: st
         prev_month=prev_month,
         next_month=next_month,
         obligations=[o for o in obligations if o.due_date and o.due_date.month == first.month],
+        unverified=portfolio.unverified,
     )
 
 
 @router.get("/calendar.ics")
 def calendar_download(user: WebUser, session: DbSession) -> Response:
-    from vats.api.routes.feeds import ics_response
+    from vats.api.calendar import ics_response
 
     return ics_response(session, user)
 
 
 @router.get("/checks")
 def checks_page(request: Request, user: WebUser, session: DbSession, failing: int = 0) -> Response:
-    from vats.api.routes import checks
+    from vats.api import sitechecks
+    from vats.store.listing import Page
 
-    runs = [] if failing else checks.list_runs(request, Response(), session, user, PageParams(1, 20)).items
-    return render(request, "checks.html", nav="checks", failures=checks.failures(session, user), runs=runs)
+    runs = [] if failing else sitechecks.runs(session, user, page=Page(1, 20)).items
+    failures = sitechecks.failures(session, user)
+    return render(request, "checks.html", nav="checks", failures=failures, runs=runs)
 
 
 @router.get("/checks/results/{result_id}")
 def check_result_page(request: Request, result_id: int, user: WebUser, session: DbSession) -> Response:
-    from vats.api.routes.checks import get_result
+    from vats.api.sitechecks import result
 
-    return render(request, "check_result.html", nav="checks", r=get_result(result_id, session, user))
+    found = result(session, user, result_id=result_id)
+    return render(request, "check_result.html", nav="checks", r=found)
 
 
 @router.get("/auditlog")
@@ -363,7 +380,7 @@ def auditlog_verify(
 def licence_diff_page(
     request: Request, number: str, a: int, b: int, user: WebUser, session: DbSession
 ) -> Response:
-    from vats.api.routes.licences import revision_diff
+    from vats.api.licences import revision_diff
 
     return render(
         request,

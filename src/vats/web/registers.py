@@ -8,7 +8,6 @@ new register or field appears here without web changes.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import typing
 from dataclasses import dataclass
@@ -21,17 +20,18 @@ from pydantic import BaseModel, ValidationError
 
 from vats.api.deps import DbSession, Forbidden, Principal, Role, check_role, route_roles
 from vats.api.listing import PageParams
+from vats.api.settings import PER_PAGE
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
+from vats.web.i18n import RECORD_HIDDEN
+from vats.web.query import as_type, page_number
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
 # Not shown as list columns (still in the API output); the record page hides fewer.
 HIDDEN_FIELDS = frozenset({"subject", "organisation_id", "created_at", "updated_at", "version", "actions"})
 HIDDEN_FIELDS |= {"due", "note"}
-RECORD_HIDDEN = frozenset({"subject", "organisation_id", "version", "actions", "due"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,20 +50,6 @@ class Endpoint:
     id_param: str | None
     #: roles the API route admits (read from its dependencies, which a direct call does not run)
     roles: tuple[Role, ...] | None = None
-
-
-def register_terms() -> set[str]:
-    """Field and action names the register pages show (each needs a label in both catalogues)."""
-    from vats.registers.states import registers
-
-    terms: set[str] = set()
-    for info in registers():
-        terms |= {action for (_state, action) in info.machine.transitions}
-        schemas = importlib.import_module(info.model.split(":")[0].rsplit(".", 1)[0] + ".schemas")
-        for obj in vars(schemas).values():
-            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == schemas.__name__:
-                terms |= set(obj.model_fields)
-    return terms - RECORD_HIDDEN - {"filters"}
 
 
 def _registry() -> dict[str, Any]:
@@ -167,6 +153,7 @@ def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, *
     if endpoint.roles is not None:
         check_role(user, endpoint.roles)
     supplied: dict[str, Any] = {}
+    hints = typing.get_type_hints(endpoint.call, include_extras=True)
     for name, param in inspect.signature(endpoint.call).parameters.items():
         if name in given:
             supplied[name] = given[name]
@@ -180,13 +167,16 @@ def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, *
             supplied[name] = user
         elif name == "paging":
             supplied[name] = PageParams(
-                number=int(request.query_params.get("page", "1") or 1), per_page=PER_PAGE
+                number=page_number(request.query_params.get("page")), per_page=PER_PAGE
             )
         elif name == "expected":
             supplied[name] = None
         elif name in request.query_params and request.query_params[name] != "":
             raw = request.query_params[name]
-            supplied[name] = raw in ("1", "true", "on") if isinstance(param.default, bool) else raw
+            if isinstance(param.default, bool):
+                supplied[name] = raw in ("1", "true", "on")
+            else:  # validated as the API would (a direct call skips FastAPI's validation)
+                supplied[name] = as_type(name, raw, hints.get(name, str))
         elif param.default is not inspect.Parameter.empty:
             supplied[name] = None if hasattr(param.default, "default") else param.default
     return endpoint.call(**supplied)

@@ -102,3 +102,19 @@ def test_cli_attach_and_show(db_url: str, licence: str, tmp_path: Path) -> None:
     assert shown["status"] == "submitted" and shown["attachments"][0]["filename"] == "年报.pdf"
     r = CliRunner().invoke(cli, ["filing", "attach", str(fid), str(tmp_path / "missing.pdf"), "--db", db_url])
     assert isinstance(r.exception, InputError)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["invoice\u202efdp.exe", "a\u2066b.pdf", "a\u202ab.pdf", "a\u2069.pdf", "nul\x00.pdf", "line\n.pdf"],
+)
+def test_attachment_names_with_bidi_or_control_characters_are_refused(
+    scope: Scope, licence: str, name: str
+) -> None:
+    with scope() as s:
+        fid = service.add_filing(s, licence=licence, kind="renewal").id
+    with pytest.raises(InputError) as info, scope() as s:
+        service.attach_file(s, filing_id=fid, filename=name, content=b"x")
+    assert info.value.field == "filename"
+    with scope() as s:
+        assert service.get_filing(s, filing_id=fid).attachments == []

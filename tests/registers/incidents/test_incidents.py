@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vats.cli.main import cli
+from vats.model.clock import as_utc
 from vats.model.errors import InputError
-from vats.registers.base import as_utc
 from vats.registers.incidents import service
 from vats.registers.states import TransitionError
 

@@ -41,6 +41,7 @@ class VerifyOut(BaseModel):
     head_hash: str
     broken_at: int | None = None
     reason: str | None = None
+    root: str = ""
 
 
 @router.get("", summary="Audit entries, newest first")
@@ -69,7 +70,9 @@ def list_entries(
     return paged(request, response, [AuditEntryOut.model_validate(r) for r in result], result.total, paging)
 
 
-@router.get("/verify", summary="Recompute the hash chain; ok=false names the first broken entry")
+@router.get(
+    "/verify", summary="Recompute the hash chain and Merkle root; ok=false names the first broken entry"
+)
 def verify(session: DbSession, actor: AuditReader) -> VerifyOut:
     from vats.store.auditlog import verify as store_verify
 
@@ -81,4 +84,5 @@ def verify(session: DbSession, actor: AuditReader) -> VerifyOut:
         head_hash=result.head_hash,
         broken_at=result.broken_at,
         reason=result.reason,
+        root=result.root,
     )

@@ -54,7 +54,7 @@ def obligations_csv(session: DbSession, actor: Reader) -> Response:
     responses={200: {"content": {"text/calendar": {}}}},
 )
 def obligations_ics(session: DbSession, actor: Reader) -> Response:
-    from vats.api.routes.feeds import ics_response
+    from vats.api.calendar import ics_response
 
     return ics_response(session, actor)
 

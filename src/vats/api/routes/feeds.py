@@ -6,34 +6,15 @@ the feed shows exactly what its owner would see in the web UI.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from vats.api import accounts, views
-from vats.api.deps import Principal
-from vats.model.clock import today
+from vats.api import accounts
+from vats.api.calendar import ics_response
 from vats.model.errors import NotFoundError
 
 router = APIRouter(tags=["calendar"])
-ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
-
-
-def ics_response(session: Session, principal: Principal) -> Response:
-    from vats.report.ics import obligations_to_ics
-
-    p = views.portfolio(session, principal, as_of=today())
-    body = obligations_to_ics(p.obligations, now=datetime.now(UTC), name=f"vats · {principal.name}")
-    return Response(
-        content=body,
-        media_type=ICS_MEDIA_TYPE,
-        headers={
-            "Content-Disposition": 'attachment; filename="vats-obligations.ics"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 @router.get(

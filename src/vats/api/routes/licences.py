@@ -3,29 +3,36 @@ and optimistic-concurrency updates (If-Match)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from vats.api import views
-from vats.api.deps import MAX_ID, DbSession, ExpectedVersion, Principal, Reader, RecordId, Writer, etag
+from vats.api.deps import MAX_ID, DbSession, ExpectedVersion, Reader, RecordId, Writer, etag
+from vats.api.licences import (
+    import_document,
+    parse_upload,
+    revision_diff,
+    visible_record,
+)
 from vats.api.listing import Paged, Paging, paged
 from vats.api.problems import PreconditionFailed
 from vats.api.reports import REPORT_RESPONSES, ExplainParam, ReportFormatParam, report_response
+from vats.api.settings import MAX_UPLOAD
 from vats.api.types import UtcDateTime
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
-from vats.model.licence import EXPIRING_DAYS, Licence, validity
+from vats.model.licence import validity
 from vats.model.serialise import to_jsonable
+from vats.rules.horizon import renewal_days_before
 from vats.store.listing import paginate
 
 router = APIRouter(prefix="/licences", tags=["licences"])
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class LicenceSummary(BaseModel):
@@ -35,7 +42,7 @@ class LicenceSummary(BaseModel):
     organisation_id: int | None
     issue_date: date | None
     expiry_date: date | None
-    validity: str = Field(description="valid | expiring (≤90 days) | expired | unknown")
+    validity: str = Field(description="valid | expiring (renewal horizon) | expired | unknown")
     current_revision: int
     version: int
     first_issued: date | None = Field(
@@ -103,14 +110,6 @@ class LicencePatch(BaseModel):
     version: int | None = Field(default=None, description="alternative to If-Match")
 
 
-def _columns() -> Select[*tuple[Any, ...]]:
-    """The summary columns only: never load the parsed JSON for a list."""
-    from vats.store.models import LicenceRecord as L
-
-    columns = (L.id, L.number, L.company, L.organisation_id, L.issue_date, L.expiry_date)
-    return select(*columns, L.current_revision, L.version, L.first_issued)
-
-
 def _summary(row: Any, as_of: date) -> LicenceSummary:
     return LicenceSummary(
         id=row.id,
@@ -119,20 +118,11 @@ def _summary(row: Any, as_of: date) -> LicenceSummary:
         organisation_id=row.organisation_id,
         issue_date=row.issue_date,
         expiry_date=row.expiry_date,
-        validity=validity(row.expiry_date, as_of),
+        validity=validity(row.expiry_date, as_of, expiring_within=renewal_days_before()),
         first_issued=row.first_issued,
         current_revision=row.current_revision,
         version=row.version,
     )
-
-
-def _visible_record(session: Session, actor: Principal, number: str) -> Any:
-    from vats.store.licences import get_licence
-
-    record = get_licence(session, number=number)
-    if record is None or not actor.can_see(record.organisation_id):
-        raise NotFoundError(f"licence {number} not found / 许可证不存在", field="number")
-    return record
 
 
 @router.get("", summary="Licences of the visible organisations")
@@ -147,31 +137,16 @@ def list_licences(
     organisation_id: int | None = None,
     as_of: date | None = None,
 ) -> Paged[LicenceSummary]:
+    from vats.store.licence_filters import LicenceFilters, licence_conditions, summary_query
     from vats.store.models import LicenceRecord as L
 
     as_of = as_of or today()
-    where: list[Any] = [L.archived.is_(False)]
-    if actor.organisations is not None:
-        where.append(L.organisation_id.in_(sorted(actor.organisations)))
-    if organisation_id is not None:
-        where.append(L.organisation_id == organisation_id)
-    if q:
-        where.append(L.number.contains(q, autoescape=True) | L.company.contains(q, autoescape=True))
-    soon = as_of + timedelta(days=EXPIRING_DAYS)
-    if validity == "expired":
-        where.append(L.expiry_date < as_of)
-    elif validity == "expiring":
-        where.append(L.expiry_date.between(as_of, soon))
-    elif validity == "valid":
-        where.append(L.expiry_date > soon)
-    elif validity == "unknown":
-        where.append(L.expiry_date.is_(None))
+    filters = LicenceFilters(q=q, validity=validity, organisation_id=organisation_id)
+    where = licence_conditions(filters, as_of=as_of, visible=actor.organisations)
     count = select(func.count()).select_from(L).where(*where)
     key = ("licence-count", str(count.compile(compile_kwargs={"literal_binds": True})))
     total = views.memo(session, key, lambda: session.scalar(count) or 0)
-    result = paginate(
-        session, _columns().where(*where).order_by(L.number), page=paging, total=total, rows=True
-    )
+    result = paginate(session, summary_query(where), page=paging, total=total, rows=True)
     return paged(request, response, [_summary(r, as_of) for r in result], total, paging)
 
 
@@ -184,47 +159,6 @@ async def _read_upload(document: UploadFile) -> bytes:
     return raw
 
 
-def parse_upload(raw: bytes, filename: str | None) -> Licence:
-    """Parse uploaded bytes exactly as `vats parse` would (text encodings or PDF)."""
-    from vats.ingest.document import parse_licence_bytes
-
-    return parse_licence_bytes(raw, source_name=filename or "upload")
-
-
-def document_lines(raw: bytes) -> list[str]:
-    """The document's text lines, numbered as the parser numbered them (for provenance display)."""
-    from vats.ingest.decode import decode_bytes
-    from vats.ingest.ocr import is_image
-    from vats.ingest.pdf import is_pdf
-
-    if is_image(raw):  # recognising the scan again for display would take seconds per page
-        return [SCAN_NOTICE]
-    if raw.startswith(b"PK\x03\x04"):
-        from vats.ingest.ofd import is_ofd
-
-        if is_ofd(raw):
-            return _ofd_lines(raw)
-    if is_pdf(raw):
-        from vats.ingest.pdf import pdf_text_layer
-
-        text = pdf_text_layer(raw)
-        return text.splitlines() if text.strip() else [SCAN_NOTICE]
-    return decode_bytes(raw).text.splitlines()
-
-
-#: Shown instead of the text of a scanned or photographed original.
-SCAN_NOTICE = (
-    "原件为扫描件或照片,文字经 OCR 识别,此处不显示 / the original is a scan; its text was read by OCR"
-)
-
-
-def _ofd_lines(raw: bytes) -> list[str]:
-    from vats.ingest.document import ofd_lines
-    from vats.ingest.ofd import read_ofd
-
-    return ofd_lines(read_ofd(raw))
-
-
 @router.post("/preview", summary="Parse a licence document without saving it")
 async def preview(
     session: DbSession,
@@ -235,7 +169,8 @@ async def preview(
     from vats.store.licences import get_licence
 
     raw = await _read_upload(document)
-    licence = parse_upload(raw, document.filename)
+    # Off the event loop: a PDF is parsed in a child process that may take its whole time-out.
+    licence = await run_in_threadpool(parse_upload, raw, document.filename)
     return Preview(
         number=licence.number,
         company=licence.company,
@@ -244,19 +179,6 @@ async def preview(
         findings=[to_jsonable(f) for f in audit_licence(licence, as_of=today())],
         exists=get_licence(session, number=licence.number) is not None,
     )
-
-
-def default_organisation(actor: Principal, requested: int | None) -> int | None:
-    """Where an import is filed: the requested organisation (if visible), the only granted one, or —
-    for admins only — an organisation named after the company."""
-    if requested is not None:
-        actor.check_visible(requested, what="organisation")
-        return requested
-    if actor.organisations is None:
-        return None
-    if len(actor.organisations) == 1:
-        return next(iter(actor.organisations))
-    raise InputError("choose an organisation_id / 请选择组织", field="organisation_id")
 
 
 @router.post("", status_code=201, summary="Import (confirm) a licence document; adds a revision if known")
@@ -274,33 +196,9 @@ async def import_licence(
     return _summary(record, today())
 
 
-def import_document(
-    session: Session, actor: Principal, raw: bytes, filename: str | None, organisation_id: int | None
-) -> Any:
-    """Parse and store a document for `actor` (API import and the web confirm step share this).
-
-    A new revision of a licence the actor cannot see is refused as not found.
-    """
-    from vats.store.licences import get_licence
-    from vats.store.licences import import_licence as store_import
-
-    licence = parse_upload(raw, filename)
-    existing = get_licence(session, number=licence.number, any_organisation=True)
-    if existing is not None:
-        actor.check_visible(existing.organisation_id, what="licence")
-        if organisation_id is not None:
-            actor.check_visible(organisation_id, what="organisation")
-        org = organisation_id
-    else:
-        org = default_organisation(actor, organisation_id)
-    record = store_import(session, data=raw, licence=licence, source_name=filename, organisation_id=org)
-    session.flush()
-    return record
-
-
 @router.get("/{number}", summary="One licence with its structured data (ETag = version)")
 def get_licence(number: str, response: Response, session: DbSession, actor: Reader) -> LicenceDetail:
-    record = _visible_record(session, actor, number)
+    record = visible_record(session, actor, number)
     response.headers["ETag"] = etag(record.version)
     summary = _summary(record, today())
     return LicenceDetail(**summary.model_dump(), licence=record.data)
@@ -317,7 +215,7 @@ def patch_licence(
 ) -> LicenceSummary:
     from vats.api.problems import PreconditionRequired
 
-    record = _visible_record(session, actor, number)
+    record = visible_record(session, actor, number)
     wanted = expected if expected is not None else body.version
     if wanted is None:
         raise PreconditionRequired(
@@ -346,7 +244,7 @@ def patch_licence(
 def list_revisions(number: str, session: DbSession, actor: Reader) -> list[RevisionOut]:
     from vats.store.licences import revisions
 
-    _visible_record(session, actor, number)
+    visible_record(session, actor, number)
     return [RevisionOut.model_validate(r, from_attributes=True) for r in revisions(session, number=number)]
 
 
@@ -359,7 +257,7 @@ def list_revisions(number: str, session: DbSession, actor: Reader) -> list[Revis
 def revision_document(number: str, n: RecordId, session: DbSession, actor: Reader) -> Response:
     from vats.store.licences import revision
 
-    record = _visible_record(session, actor, number)
+    record = visible_record(session, actor, number)
     rev = revision(session, f"{record.number}@{n}")
     return Response(content=rev.content, media_type=rev.media_type, headers={"X-Content-SM3": rev.sm3})
 
@@ -377,7 +275,7 @@ def licence_report(
     fmt: ReportFormatParam = "pdf",
     explain: ExplainParam = False,
 ) -> Response:
-    record = _visible_record(session, actor, number)
+    record = visible_record(session, actor, number)
     as_of = today()
     audit = views.portfolio(session, actor, as_of=as_of).audit_of(record.number)
     if audit is None:  # archived: the portfolio holds live licences only
@@ -394,14 +292,3 @@ def diff(
     b: Annotated[int, Query(ge=1, le=MAX_ID)],
 ) -> DiffOut:
     return DiffOut.model_validate(revision_diff(session, actor, number, a, b), from_attributes=True)
-
-
-def revision_diff(session: Session, actor: Principal, number: str, a: int, b: int) -> Any:
-    """STORE's structured diff of two visible revisions (shared with the web diff page)."""
-    from vats.store.diff import diff_licences
-    from vats.store.licences import revision
-
-    record = _visible_record(session, actor, number)
-    old = revision(session, f"{record.number}@{a}").data
-    new = revision(session, f"{record.number}@{b}").data
-    return diff_licences(old, new)

@@ -47,6 +47,10 @@ class ObligationOut(BaseModel):
     satisfied_by: str | None = None
     completed_on: date | None = None
     late: bool = False
+    unverified: bool = Field(
+        default=False,
+        description="数据未经核实 / the licence is known only from a spreadsheet row: unverified data",
+    )
     due_at: str | None = Field(
         default=None,
         description="北京时间，精确到分钟（按小时计算的期限）/ Beijing time to the minute, for deadlines "
@@ -54,11 +58,11 @@ class ObligationOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, ob: Obligation) -> ObligationOut:
+    def of(cls, ob: Obligation, *, unverified: frozenset[str] = frozenset()) -> ObligationOut:
         data: dict[str, Any] = to_jsonable(ob)
         data.pop("evidence_required", None)
         data["due_at"] = minute_iso(ob.due_at) if ob.due_at is not None else None
-        return cls(key=ob.key, **data)
+        return cls(key=ob.key, unverified=ob.licence in unverified, **data)
 
 
 class FindingOut(BaseModel):
@@ -89,7 +93,8 @@ def list_obligations(
     p = views.portfolio(session, actor, as_of=as_of or today())
     wanted = views.ObligationFilter(status=status, licence=licence, due_from=due_from, due_to=due_to)
     items = views.obligations_matching(p, wanted)
-    return paged(request, response, [ObligationOut.of(o) for o in paging.slice(items)], len(items), paging)
+    page = [ObligationOut.of(o, unverified=p.unverified) for o in paging.slice(items)]
+    return paged(request, response, page, len(items), paging)
 
 
 @router.get("/findings", summary="Findings of the visible licences, most serious first", tags=["findings"])

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from vats.registers.schemas import Code, InputModel, LicenceNo, RecordOut, Text
+from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut, Text
 from vats.registers.vocab import vocabulary
 
 
@@ -14,9 +14,9 @@ class AssessmentCreate(InputModel):
     licence: LicenceNo
     kind: Code("assessment_kinds")  # type: ignore[valid-type]
     scope: Text
-    unit: Text | None = None
+    unit: Bounded(200) | None = None  # type: ignore[valid-type]
     level: int | None = Field(default=None, ge=1, le=5)  # Order 11 grades network units 1–5
-    note: str | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _grading_needs_unit_and_level(self) -> AssessmentCreate:
@@ -32,7 +32,7 @@ class AssessmentComplete(InputModel):
 
 class AssessmentReport(InputModel):
     reported_at: date
-    report_ref: Text | None = None
+    report_ref: Bounded(200) | None = None  # type: ignore[valid-type]
 
 
 class AssessmentFilters(InputModel):

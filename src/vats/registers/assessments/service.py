@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.registers.assessments import MACHINE
 from vats.registers.assessments.models import Assessment
 from vats.registers.assessments.schemas import (
@@ -18,7 +19,6 @@ from vats.registers.assessments.schemas import (
     AssessmentReport,
 )
 from vats.registers.base import (
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -112,7 +112,7 @@ def complete_assessment(
     data = parse_input(AssessmentComplete, dict(completed_at=completed_at))
     assessment = get_assessment(session, assessment_id=assessment_id)
     status = next_state(assessment, MACHINE, "complete", expected_version=expected_version)
-    not_future(data.completed_at, field="completed_at", today=today or china_today())
+    not_future(data.completed_at, field="completed_at", today=today or clock.today())
     assessment.status = status
     assessment.completed_at = data.completed_at
     sync_events(session, assessment, implied_events)
@@ -133,7 +133,7 @@ def report_assessment(
     data = parse_input(AssessmentReport, dict(reported_at=reported_at, report_ref=report_ref))
     assessment = get_assessment(session, assessment_id=assessment_id)
     status = next_state(assessment, MACHINE, "report", expected_version=expected_version)
-    not_future(data.reported_at, field="reported_at", today=today or china_today())
+    not_future(data.reported_at, field="reported_at", today=today or clock.today())
     assert assessment.completed_at is not None  # guaranteed by the state machine
     not_before(
         data.reported_at, assessment.completed_at, field="reported_at", earlier_name="完成日期 completion"

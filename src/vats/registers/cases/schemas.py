@@ -6,16 +6,16 @@ from datetime import date
 
 from pydantic import model_validator
 
-from vats.registers.schemas import Code, InputModel, LicenceNo, RecordOut, Text
+from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut, Text
 
 
 class CaseCreate(InputModel):
     licence: LicenceNo
-    site: Text
+    site: Bounded(255)  # type: ignore[valid-type]
     content_ref: Text
     category: Code("categories")  # type: ignore[valid-type]
     discovered_at: date
-    note: str | None = None
+    note: LongText | None = None
 
 
 class CaseDispose(InputModel):
@@ -34,7 +34,7 @@ class CaseDispose(InputModel):
 
 class CaseReport(InputModel):
     reported_at: date
-    receipt_no: Text
+    receipt_no: Bounded(100)  # type: ignore[valid-type]
 
 
 class CaseFilters(InputModel):

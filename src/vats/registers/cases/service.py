@@ -12,8 +12,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.registers.base import (
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -54,7 +54,7 @@ def add_case(
             note=note,
         ),
     )
-    not_future(data.discovered_at, field="discovered_at", today=today or china_today())
+    not_future(data.discovered_at, field="discovered_at", today=today or clock.today())
     ref = resolve_licence(session, data.licence)
     case = DisposalCase(
         licence=ref.number,
@@ -113,7 +113,7 @@ def dispose_case(
     )
     case = get_case(session, case_id=case_id)
     status = next_state(case, MACHINE, "dispose", expected_version=expected_version)
-    not_future(data.disposed_at, field="disposed_at", today=today or china_today())
+    not_future(data.disposed_at, field="disposed_at", today=today or clock.today())
     not_before(data.disposed_at, case.discovered_at, field="disposed_at", earlier_name="发现日期 discovery")
     case.status = status
     case.disposed_at = data.disposed_at
@@ -138,7 +138,7 @@ def report_case(
     data = parse_input(CaseReport, dict(reported_at=reported_at, receipt_no=receipt_no))
     case = get_case(session, case_id=case_id)
     status = next_state(case, MACHINE, "report", expected_version=expected_version)
-    not_future(data.reported_at, field="reported_at", today=today or china_today())
+    not_future(data.reported_at, field="reported_at", today=today or clock.today())
     assert case.disposed_at is not None  # guaranteed by the state machine
     not_before(data.reported_at, case.disposed_at, field="reported_at", earlier_name="处置日期 disposal")
     case.status = status

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import model_validator
 
-from vats.registers.schemas import Code, InputModel, LicenceNo, LongText, RecordOut, Text
+from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut
 from vats.registers.vocab import vocabulary
 
 
@@ -17,7 +17,7 @@ class ChangeCreate(InputModel):
     registered_at: date | None = None
     effective_at: date | None = None
     description: LongText | None = None
-    note: str | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _date_basis(self) -> ChangeCreate:
@@ -33,7 +33,7 @@ class ChangeCreate(InputModel):
 
 class ChangeFile(InputModel):
     filed_at: date
-    receipt_no: Text | None = None
+    receipt_no: Bounded(100) | None = None  # type: ignore[valid-type]
 
 
 class ChangeFilters(InputModel):

@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.registers.base import (
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -97,7 +97,7 @@ def add_change(
             note=note,
         ),
     )
-    day = today or china_today()
+    day = today or clock.today()
     for name in ("decided_at", "registered_at"):
         value = getattr(data, name)
         if value is not None:
@@ -139,7 +139,7 @@ def file_change(
     data = parse_input(ChangeFile, dict(filed_at=filed_at, receipt_no=receipt_no))
     change = get_change(session, change_id=change_id)
     status = next_state(change, MACHINE, "file", expected_version=expected_version)
-    not_future(data.filed_at, field="filed_at", today=today or china_today())
+    not_future(data.filed_at, field="filed_at", today=today or clock.today())
     not_before(data.filed_at, trigger_date(change), field="filed_at", earlier_name="变更日期 change date")
     change.status = status
     change.filed_at = data.filed_at

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from vats.registers.schemas import Code, InputModel, LicenceNo, LongText, RecordOut, Text
+from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut, Text
 
 
 class ComplaintCreate(InputModel):
@@ -12,9 +12,9 @@ class ComplaintCreate(InputModel):
     received_at: date
     channel: Code("complaint_channels")  # type: ignore[valid-type]
     topic: Code("complaint_subjects")  # type: ignore[valid-type]
-    complainant_ref: Text
+    complainant_ref: Bounded(200)  # type: ignore[valid-type]
     summary: LongText | None = None
-    note: str | None = None
+    note: LongText | None = None
 
 
 class ComplaintReply(InputModel):

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.registers.base import (
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -51,7 +51,7 @@ def add_complaint(
             note=note,
         ),
     )
-    not_future(data.received_at, field="received_at", today=today or china_today())
+    not_future(data.received_at, field="received_at", today=today or clock.today())
     ref = resolve_licence(session, data.licence)
     complaint = Complaint(
         licence=ref.number,
@@ -102,7 +102,7 @@ def reply_complaint(
     data = parse_input(ComplaintReply, dict(replied_at=replied_at, reply_ref=reply_ref))
     complaint = get_complaint(session, complaint_id=complaint_id)
     status = next_state(complaint, MACHINE, "reply", expected_version=expected_version)
-    not_future(data.replied_at, field="replied_at", today=today or china_today())
+    not_future(data.replied_at, field="replied_at", today=today or clock.today())
     not_before(data.replied_at, complaint.received_at, field="replied_at", earlier_name="收到日期 receipt")
     complaint.status = status
     complaint.replied_at = data.replied_at

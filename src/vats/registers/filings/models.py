@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Connection, Date, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vats.registers.base import RegisterColumns, utcnow
+from vats.model import clock
+from vats.registers.base import RegisterColumns
 from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
 
@@ -45,7 +46,7 @@ class Attachment(Audited, Base):
     size: Mapped[int] = mapped_column(Integer)
     sm3: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now_utc)
     created_by: Mapped[str] = mapped_column(String(200))
 
     def audit_organisation(self, conn: Connection) -> int | None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from vats.registers.schemas import Code, InputModel, LicenceNo, RecordOut, Text
+from vats.registers.schemas import (
+    Bounded,
+    Code,
+    InputModel,
+    LicenceNo,
+    LongText,
+    RecordOut,
+    Text,
+    UtcDateTime,
+)
 from vats.registers.vocab import vocabulary
 
 
@@ -15,7 +24,7 @@ class FilingCreate(InputModel):
     kind: Code("filing_kinds")  # type: ignore[valid-type]
     title: Text | None = None
     year: int | None = Field(default=None, ge=2000, le=2100)
-    note: str | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _year_for_annual_reports(self) -> FilingCreate:
@@ -29,7 +38,7 @@ class FilingCreate(InputModel):
 
 class FilingSubmit(InputModel):
     submitted_at: date
-    receipt_no: Text | None = None
+    receipt_no: Bounded(100) | None = None  # type: ignore[valid-type]
 
 
 class FilingFilters(InputModel):
@@ -49,7 +58,7 @@ class AttachmentOut(BaseModel):
     media_type: str
     size: int
     sm3: str
-    created_at: datetime
+    created_at: UtcDateTime
     created_by: str
 
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import unicodedata
 from datetime import date
 from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from vats.model import clock
 from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError
+from vats.model.sm3 import sm3_hex
 from vats.registers.base import (
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -34,7 +36,6 @@ from vats.registers.filings import MACHINE
 from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingSubmit
 from vats.registers.vocab import vocabulary
-from vats.store.audit import sm3_hex
 from vats.store.listing import ListResult, Page
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -124,7 +125,7 @@ def submit_filing(
     data = parse_input(FilingSubmit, dict(submitted_at=submitted_at, receipt_no=receipt_no))
     filing = get_filing(session, filing_id=filing_id)
     status = next_state(filing, MACHINE, "submit", expected_version=expected_version)
-    not_future(data.submitted_at, field="submitted_at", today=today or china_today())
+    not_future(data.submitted_at, field="submitted_at", today=today or clock.today())
     if filing.year is not None and data.submitted_at.year <= filing.year:
         raise InputError(
             f"{filing.year} 年度年报应在次年提交 / the {filing.year} report is filed in {filing.year + 1}",
@@ -145,10 +146,19 @@ def close_filing(session: Session, *, filing_id: int, expected_version: int | No
     return filing
 
 
+# Bidirectional overrides and isolates: "invoice\u202Efdp.exe" displays as "invoiceexe.pdf".
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
 def _clean_filename(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     if not base or base in (".", ".."):
         raise InputError("文件名无效 / invalid file name", field="filename")
+    if any(ch in BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in base):
+        raise InputError(
+            "文件名含控制字符或双向文本控制符 / file name contains control or bidi characters",
+            field="filename",
+        )
     if len(base) > 255:
         raise InputError("文件名过长 / file name longer than 255 characters", field="filename")
     return base

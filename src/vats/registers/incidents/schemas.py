@@ -7,7 +7,16 @@ from typing import Any
 
 from pydantic import Field
 
-from vats.registers.schemas import Code, InputModel, LicenceNo, LongText, RecordOut, Text
+from vats.registers.schemas import (
+    Bounded,
+    Code,
+    InputModel,
+    LicenceNo,
+    LongText,
+    RecordOut,
+    Text,
+    UtcDateTime,
+)
 
 
 class IncidentCreate(InputModel):
@@ -18,7 +27,7 @@ class IncidentCreate(InputModel):
     started_at: datetime
     discovered_at: datetime | None = None
     affected_users: int | None = Field(default=None, ge=0)
-    note: str | None = None
+    note: LongText | None = None
 
 
 class IncidentContain(InputModel):
@@ -27,7 +36,7 @@ class IncidentContain(InputModel):
 
 class IncidentReport(InputModel):
     reported_at: datetime
-    report_ref: Text | None = None
+    report_ref: Bounded(200) | None = None  # type: ignore[valid-type]
 
 
 class IncidentFollowUp(InputModel):
@@ -47,9 +56,9 @@ class IncidentOut(RecordOut):
     severity: str
     title: str
     affected_users: int | None
-    started_at: datetime
-    discovered_at: datetime | None
-    contained_at: datetime | None
-    reported_at: datetime | None
+    started_at: UtcDateTime
+    discovered_at: UtcDateTime | None
+    contained_at: UtcDateTime | None
+    reported_at: UtcDateTime | None
     report_ref: str | None
     follow_ups: list[dict[str, Any]]

@@ -8,11 +8,9 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from vats.model import clock
 from vats.model.clock import minute_iso
 from vats.registers.base import (
-    aware,
-    china_date,
-    china_today,
     common_filters,
     get_or_raise,
     list_records,
@@ -65,11 +63,11 @@ def add_incident(
             note=note,
         ),
     )
-    started = aware(data.started_at)
-    not_future(started, field="started_at", today=today or china_today())
-    discovered = None if data.discovered_at is None else aware(data.discovered_at)
+    started = clock.assume_beijing(data.started_at)
+    not_future(started, field="started_at", today=today or clock.today())
+    discovered = None if data.discovered_at is None else clock.assume_beijing(data.discovered_at)
     if discovered is not None:
-        not_future(discovered, field="discovered_at", today=today or china_today())
+        not_future(discovered, field="discovered_at", today=today or clock.today())
         not_before(discovered, started, field="discovered_at", earlier_name="发生时间 start")
     ref = resolve_licence(session, data.licence)
     incident = Incident(
@@ -100,10 +98,10 @@ def implied_events(incident: Incident) -> list[Implied]:
         "occurred_at": minute_iso(incident.started_at),
         "discovered_at": minute_iso(found),
     }
-    out = [Implied("incident_occurred", china_date(incident.started_at), occurred)]
+    out = [Implied("incident_occurred", clock.china_date(incident.started_at), occurred)]
     if incident.reported_at is not None:
         reported = {"reported_at": minute_iso(incident.reported_at)}
-        out.append(Implied("incident_reported", china_date(incident.reported_at), reported))
+        out.append(Implied("incident_reported", clock.china_date(incident.reported_at), reported))
     return out
 
 
@@ -136,8 +134,8 @@ def contain_incident(
     status = next_state(incident, MACHINE, "contain", expected_version=expected_version)
     if incident.contained_at is not None:
         raise TransitionError("事件已登记控制时间 / containment already recorded", field="contained_at")
-    when = aware(data.contained_at)
-    not_future(when, field="contained_at", today=today or china_today())
+    when = clock.assume_beijing(data.contained_at)
+    not_future(when, field="contained_at", today=today or clock.today())
     not_before(when, incident.started_at, field="contained_at", earlier_name="发生时间 start")
     incident.status = status
     incident.contained_at = when
@@ -158,8 +156,8 @@ def report_incident(
     data = parse_input(IncidentReport, dict(reported_at=reported_at, report_ref=report_ref))
     incident = get_incident(session, incident_id=incident_id)
     status = next_state(incident, MACHINE, "report", expected_version=expected_version)
-    when = aware(data.reported_at)
-    not_future(when, field="reported_at", today=today or china_today())
+    when = clock.assume_beijing(data.reported_at)
+    not_future(when, field="reported_at", today=today or clock.today())
     not_before(when, incident.started_at, field="reported_at", earlier_name="发生时间 start")
     incident.status = status
     incident.reported_at = when
@@ -182,8 +180,8 @@ def follow_up_incident(
     data = parse_input(IncidentFollowUp, dict(at=at, note=note))
     incident = get_incident(session, incident_id=incident_id)
     status = next_state(incident, MACHINE, "follow_up", expected_version=expected_version)
-    when = aware(data.at)
-    not_future(when, field="at", today=today or china_today())
+    when = clock.assume_beijing(data.at)
+    not_future(when, field="at", today=today or clock.today())
     assert incident.reported_at is not None  # the machine allows follow-ups only once reported
     not_before(when, incident.reported_at, field="at", earlier_name="首次报告 first report")
     incident.status = status

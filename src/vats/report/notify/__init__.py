@@ -10,11 +10,12 @@ failed delivery is retried on the next run for the channels that missed it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from vats.model.clock import now_utc
 from vats.model.obligations import ObligationStatus
 from vats.report.notify.channels import Channel, Message
 from vats.report.notify.config import NotifyConfig, load_config
@@ -51,6 +52,7 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
 
     licences = load_domain_licences(session)
     evaluation = evaluate(licences, list_events(session), as_of)
+    unverified = {lic.number for lic in licences if lic.from_sheet}
     notices = []
     for ob in evaluation.obligations:
         if ob.status not in ALERT_STATUSES:
@@ -58,6 +60,8 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
         label = "已逾期 overdue" if ob.status is ObligationStatus.OVERDUE else "即将到期 due soon"
         due = ob.due_date.isoformat() if ob.due_date else "—"
         subject = f" ({ob.subject})" if ob.subject else ""
+        if ob.licence in unverified:
+            subject += " [数据未经核实，来自表格 / unverified: from a spreadsheet]"
         notices.append(
             Notice(
                 key=ob.key,
@@ -92,7 +96,7 @@ def deliver(
     """Send the notices not yet announced (or not yet delivered everywhere) as one message per channel."""
     from vats.store.web import NotificationLog
 
-    now = now or datetime.now(UTC)
+    now = now or now_utc()
     report = DispatchReport()
     if not channels or not notices:
         report.skipped = len(notices)

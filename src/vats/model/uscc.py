@@ -33,3 +33,11 @@ def validate_uscc(code: str, *, field: str = "uscc") -> str:
     if value[17] != expected:
         raise InputError(f"校验位错误 / check character is {value[17]!r}, expected {expected!r}", field=field)
     return value
+
+
+def division_of(code: str) -> str:
+    """Characters 3–8 of a valid code: the registering authority's GB/T 2260 division (`500103`).
+
+    Its first two digits name the province the company registered in, which is the province whose
+    communications administration issues its provincial licence (reference.regions.by_division)."""
+    return code[2:8]

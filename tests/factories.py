@@ -1,13 +1,19 @@
-"""A hand-built copy of the reference licence 渝B2-20210467 (independent of the ingest parser)."""
+"""Test factories: hand-built licences (independent of the ingest parser) and shared constants.
+
+`make_reference()` is the full reference licence 渝B2-20210467; `register_licence()` its main facts
+only, enough for register tests. Importable from any test module (`from factories import ...`):
+tests/ is on the import path through its conftest.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from vats.model.licence import Licence, Provision, ProvisionItem, Service, Site, SiteKind
+from vats.model.licence import Issuer, Licence, Provision, ProvisionItem, Service, Site, SiteKind
 from vats.model.numbers import LicenceNumber, NumberKind
 
 NUMBER = "渝B2-20210467"
+TODAY = date(2026, 11, 29)  # a fixed "today" for the not-in-the-future checks of register tests
 
 
 def make_number(
@@ -61,3 +67,40 @@ def make_reference(provisions: tuple[Provision, ...] = ()) -> Licence:
 
 
 __all__ = ["NUMBER", "Provision", "ProvisionItem", "make_number", "make_reference"]
+
+
+def register_licence() -> Licence:
+    """The reference licence's main facts, built by hand so register tests need no parser."""
+    number = LicenceNumber(
+        kind=NumberKind.VATS_LICENCE,
+        canonical=NUMBER,
+        region_char="渝",
+        region="CQ",
+        region_name="重庆市",
+        classes=("B2",),
+        foreign_invested=False,
+        year=2021,
+        serial="0467",
+        site_suffix=None,
+        filing_target=None,
+        cross_regional=False,
+        issuer="重庆市通信管理局",
+    )
+    return Licence(
+        number=NUMBER,
+        number_info=number,
+        company="重庆万象优车科技有限公司",
+        legal_representative="马骏",
+        issuer=Issuer(name="重庆市通信管理局", stated=False),
+        issue_date=date(2026, 5, 20),
+        expiry_date=date(2026, 10, 20),
+        services=(
+            Service(code="B25", name="信息服务业务", limited_to=("互联网信息服务",), coverage=("重庆市",)),
+            Service(
+                code="B21",
+                name="在线数据处理与交易处理业务",
+                limited_to=("经营类电子商务",),
+                coverage=("重庆市",),
+            ),
+        ),
+    )

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vats.model.errors import InputError
-from vats.store.uscc import ALPHABET, check_char, validate_uscc
+from vats.model.uscc import ALPHABET, check_char, validate_uscc
 
 body = st.text(alphabet=ALPHABET, min_size=17, max_size=17)
 
@@ -34,3 +34,11 @@ def test_any_single_substitution_is_detected(first17: str, pos: int, char: str) 
     if mutated != code:
         with pytest.raises(InputError):
             validate_uscc(mutated)
+
+
+def test_division_of_a_code() -> None:
+    from vats.model.uscc import division_of
+
+    first17 = "91500103MA5U6Y7RX"
+    code = first17 + check_char(first17)
+    assert division_of(code) == "500103"
