@@ -21,9 +21,9 @@ import zlib
 
 from vats.ingest.ocr import OcrEngine, default_engine
 from vats.ingest.pdf_child import MAX_PAGES
+from vats.ingest.sniff import is_pdf
 from vats.model.errors import InputError
 
-PDF_MAGIC = b"%PDF-"
 MAX_STREAM_BYTES = 64 * 1024 * 1024  # one decompressed stream: far beyond any licence page
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all streams of one document together
 CHILD_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the parsing process
@@ -32,11 +32,6 @@ _SLICE = 1024 * 1024
 _STREAM = re.compile(rb"stream\r?\n")
 
 __all__ = ["MAX_PAGES", "is_pdf", "pages_in_child", "pdf_text", "pdf_text_layer"]
-
-
-def is_pdf(data: bytes) -> bool:
-    """PDF files start with `%PDF-` (some writers put a few junk bytes first)."""
-    return PDF_MAGIC in data[:1024]
 
 
 def inflated_size(data: bytes, *, stream_cap: int, total_cap: int) -> int:

@@ -44,7 +44,7 @@ def _refuse(message: str, source: str | None) -> InputError:
 
 def load_pages(data: bytes, *, source: str | None = None, first_number: int = 1) -> list[Page]:
     """Decode one file into upright RGB pages; `InputError` for anything unreadable or too big."""
-    from vats.ingest.pdf import is_pdf
+    from vats.ingest.sniff import is_pdf
 
     if is_pdf(data):
         return list(_pdf_pages(data, source, first_number))
