@@ -22,6 +22,7 @@ QUICK: dict[str, list[str]] = {
     "checks": ["--sites", "500"],
     "store": ["--scale", "0.02", "--db", "both"],
     "web": ["--scale", "0.05", "--duration", "3"],
+    "ocr": ["--licences", "reference", "--conditions", "clean200", "--max-pages", "1", "--speed-pages", "2"],
 }
 
 

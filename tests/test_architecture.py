@@ -89,6 +89,13 @@ HEAVY = [
     "pdfplumber",
     "alembic",
     "weasyprint",
+    "rapidocr",
+    "onnxruntime",
+    "cv2",
+    "numpy",
+    "pypdfium2",
+    "zxingcpp",
+    "pillow_heif",
 ]
 
 

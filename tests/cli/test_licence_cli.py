@@ -46,6 +46,31 @@ def test_errors_are_clear(sqlite_url: str, tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "京B2-20990001" in unknown.stderr
 
 
+def test_an_ofd_e_licence_imports_and_a_bomb_image_stores_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+    from ofd_factory import ofd_package
+
+    lines = ["中华人民共和国增值电信业务经营许可证", "经营许可证编号:渝B2-20210467"]
+    lines += ["公司名称:重庆万象优车科技有限公司", "发证日期:2026年05月20日", "有效期至:2026年10月20日"]
+    ofd = tmp_path / "e.ofd"
+    ofd.write_bytes(ofd_package([lines], signed=True))
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + b"\x00\x00\x00\x0dIHDR"
+        + (20_000).to_bytes(4, "big") * 2
+        + b"\x08\x00\x00\x00\x00"
+    )
+    refused = vats("licence", "import", str(bomb), "--db", sqlite_url)
+    assert refused.returncode == 2 and "bomb.png" in refused.stderr and "Traceback" not in refused.stderr
+    assert json.loads(vats("licence", "list", "--format", "json", "--db", sqlite_url).stdout) == []
+    imported = vats("licence", "import", str(ofd), "--db", sqlite_url)
+    assert imported.returncode == 0, imported.stderr
+    assert "渝B2-20210467" in imported.stdout
+
+
 def test_revision_lines_are_printed_only_after_the_commit(pg_url: str, seed_path: Path) -> None:
     import psycopg
 

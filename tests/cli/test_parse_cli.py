@@ -106,8 +106,11 @@ def _sparse(path: Path, size: int) -> Path:
 BAD_INPUTS = {
     "empty": (lambda d: _write(d / "empty.txt", b""), "empty"),
     "binary": (lambda d: _write(d / "archive.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" * 10), "binary"),
-    "scanned image": (lambda d: _write(d / "scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10), "OCR"),
-    "scanned pdf": (lambda d: FIXTURES / "scanned_no_text.pdf", "no text layer; OCR not available"),
+    "corrupt image": (
+        lambda d: _write(d / "scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10),
+        "not a readable image",
+    ),
+    "scanned pdf without text": (lambda d: FIXTURES / "scanned_no_text.pdf", "no text was found on the scan"),
     "broken pdf": (lambda d: _write(d / "b.pdf", b"%PDF-1.7\n\x00garbage"), "PDF"),
     "not a licence": (lambda d: FIXTURES / "not_a_licence.txt", "not a licence"),
     "50 MB": (lambda d: _sparse(d / "huge.txt", 50 * 1024 * 1024), "too large"),
@@ -122,8 +125,46 @@ BAD_INPUTS = {
         "公司名称",
     ),
     "missing file": (lambda d: d / "nope.txt", "no such file"),
+    "20000x20000 image": (lambda d: _write(d / "bomb.png", _png_header(20_000, 20_000)), "too large"),
+    "500-page pdf": (lambda d: _write(d / "long.pdf", _blank_pdf(500)), "more than 200 pages"),
+    "image with no text": (lambda d: _write(d / "white.png", _white_png()), "no text was found"),
     "directory": (lambda d: d, "directory"),
 }
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG declaring a huge size with almost no data: a decompression bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def _blank_pdf(pages: int) -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        pdf.new_page(595, 842)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _white_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), "white").save(out, "PNG")
+    return out.getvalue()
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -192,3 +233,34 @@ def test_bom_and_crlf_are_detected_and_reported(seed_text: str, tmp_path: Path) 
     assert data["company"] == "重庆万象优车科技有限公司"
     assert len(data["sites"]) == 5
     assert data["provenance"]["company"] == {"first_line": 9, "last_line": 9}
+
+
+def test_an_ofd_e_licence_shows_its_signature_check(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+    from ofd_factory import ofd_package
+
+    path = tmp_path / "e.ofd"
+    path.write_bytes(
+        ofd_package(
+            [
+                [
+                    "中华人民共和国增值电信业务经营许可证",
+                    "经营许可证编号:渝B2-20210467",
+                    "公司名称:重庆万象优车科技有限公司",
+                ]
+            ],
+            signed=True,
+        )
+    )
+    data = json.loads(vats("parse", str(path)).stdout)
+    assert (data["number"], data["signature"]) == ("渝B2-20210467", "签名有效")
+    assert data["seal_images"] == ["Doc_0/Signs/Sign_0/seal.png"]
+    text = vats("parse", str(path), "--format", "text")
+    assert "电子签章 / Electronic seal: 签名有效" in text.stdout
+
+
+def test_several_files_must_all_be_scans(tmp_path: Path) -> None:
+    result = vats(
+        "parse", str(FIXTURES / "cross_regional_b1b2.txt"), str(FIXTURES / "old_icp_certificate.txt")
+    )
+    assert result.returncode == 2 and "scanned pages of one licence" in result.stderr

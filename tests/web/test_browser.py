@@ -35,7 +35,7 @@ def test_officer_journey(web_server: Server, browser, seed_path: Path, artifacts
 
     page.get_by_role("link", name="许可证", exact=True).click()
     page.get_by_role("link", name="上传许可证").click()
-    page.get_by_label("许可证文件（文本或 PDF）").set_input_files(str(seed_path))
+    page.get_by_label("许可证文件（文本、PDF、扫描件或照片、OFD）").set_input_files(str(seed_path))
     page.get_by_role("button", name="解析并预览").click()
     page.wait_for_selector("text=确认导入")
     assert page.locator("pre.doc span").count() > 100  # the original, side by side

@@ -32,13 +32,35 @@ def parse_upload(raw: bytes, filename: str | None) -> Licence:
 def document_lines(raw: bytes) -> list[str]:
     """The document's text lines, numbered as the parser numbered them (for provenance display)."""
     from vats.ingest.decode import decode_bytes
+    from vats.ingest.ocr import is_image
     from vats.ingest.pdf import is_pdf
 
-    if is_pdf(raw):
-        from vats.ingest.pdf import pdf_text
+    if is_image(raw):  # recognising the scan again for display would take seconds per page
+        return [SCAN_NOTICE]
+    if raw.startswith(b"PK\x03\x04"):
+        from vats.ingest.ofd import is_ofd
 
-        return pdf_text(raw).splitlines()
+        if is_ofd(raw):
+            return _ofd_lines(raw)
+    if is_pdf(raw):
+        from vats.ingest.pdf import pdf_text_layer
+
+        text = pdf_text_layer(raw)
+        return text.splitlines() if text.strip() else [SCAN_NOTICE]
     return decode_bytes(raw).text.splitlines()
+
+
+#: Shown instead of the text of a scanned or photographed original.
+SCAN_NOTICE = (
+    "原件为扫描件或照片,文字经 OCR 识别,此处不显示 / the original is a scan; its text was read by OCR"
+)
+
+
+def _ofd_lines(raw: bytes) -> list[str]:
+    from vats.ingest.document import ofd_lines
+    from vats.ingest.ofd import read_ofd
+
+    return ofd_lines(read_ofd(raw))
 
 
 def default_organisation(actor: Principal, requested: int | None) -> int | None:

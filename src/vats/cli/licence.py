@@ -18,7 +18,7 @@ app = typer.Typer(
 
 @app.command("import")
 def import_command(
-    files: list[Path] = typer.Argument(..., help="许可证文件 / licence documents (text or PDF)"),
+    files: list[Path] = typer.Argument(..., help="许可证文件 / licence documents (text, PDF, scan, OFD)"),
     org: str | None = typer.Option(None, "--org", help="组织（名称、编号或信用代码）/ organisation"),
     db: str | None = DB_OPTION,
 ) -> None:

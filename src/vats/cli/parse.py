@@ -1,4 +1,8 @@
-"""`vats parse FILE|- [--format json|text]`: read a licence document and print it as data.
+"""`vats parse FILE…|- [--format json|text]`: read a licence document and print it as data.
+
+Several files are the pages of one scanned licence (`vats parse p1.jpg p2.jpg`). For scans the
+JSON adds per-field `confidence`, `provenance.<field>.page/box`, `review`, `under_seal` and
+`qr_codes`; OCR loads only when a scan is actually read.
 
 Kept light on purpose (start-up time is part of the product): click only at import, the ingest
 pipeline when the command runs, Rich only for `--format text`, never pydantic.
@@ -7,36 +11,48 @@ pipeline when the command runs, Rich only for `--format text`, never pydantic.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from vats.model.errors import InputError
 from vats.model.licence import Licence
 
+if TYPE_CHECKING:
+    from vats.ingest.document import Parsed
 
-def _read_stdin() -> Licence:
+
+def _read_stdin() -> Parsed:
     from vats.ingest.decode import MAX_DOCUMENT_BYTES
-    from vats.ingest.document import parse_licence_bytes
+    from vats.ingest.document import parse_document_bytes
 
     data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise InputError(
             f"输入过大 / input larger than {MAX_DOCUMENT_BYTES // 1_048_576} MB", source="<stdin>"
         )
-    return parse_licence_bytes(data, source_name="<stdin>")
+    return parse_document_bytes(data, source_name="<stdin>")
 
 
 def load(path: str) -> Licence:
     """Parse `path`, or standard input when `path` is `-`."""
-    if path == "-":
-        return _read_stdin()
-    from vats.ingest.document import read_licence
+    return load_all([path]).licence
 
-    return read_licence(path)
+
+def load_all(paths: Sequence[str]) -> Parsed:
+    """Parse one licence from `paths` (standard input when the only path is `-`)."""
+    if list(paths) == ["-"]:
+        return _read_stdin()
+    if "-" in paths:
+        raise InputError("标准输入不能与文件同用 / '-' (stdin) cannot be combined with files", source="FILE")
+    from vats.ingest.document import read_documents
+
+    return read_documents(paths)
 
 
 @click.command(name="parse")
-@click.argument("file", metavar="FILE")
+@click.argument("files", metavar="FILE…", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -45,15 +61,50 @@ def load(path: str) -> Licence:
     show_default=True,
     help="json: 结构化数据 / the model as JSON; text: 可读摘要 / a readable summary",
 )
-def parse_command(file: str, fmt: str) -> None:
-    """读取许可证文件并输出结构化数据 / Parse a licence document (text or PDF; `-` = stdin)."""
-    licence = load(file)
+def parse_command(files: tuple[str, ...], fmt: str) -> None:
+    """读取许可证文件并输出结构化数据 / Parse a licence document (text, PDF, scan pages; `-` = stdin)."""
+    parsed = load_all(files)
     if fmt == "json":
         from vats.cli.common import print_json
 
-        print_json(licence)
+        if parsed.scan is not None:
+            from vats.ingest.scan.reading import jsonable
+
+            print_json(jsonable(parsed.scan))
+        elif parsed.ofd is not None:
+            from vats.model.serialise import to_jsonable
+
+            data = to_jsonable(parsed.licence)
+            data["signature"] = parsed.ofd.signature_result
+            data["signatures"] = to_jsonable(parsed.ofd.signatures)
+            data["seal_images"] = list(parsed.ofd.seal_images)
+            print_json(data)
+        else:
+            print_json(parsed.licence)
     else:
-        print_summary(licence)
+        print_summary(parsed.licence)
+        print_extras(parsed)
+
+
+def print_extras(parsed: Parsed) -> None:
+    """For scans: fields to check, fields under a seal, QR payloads; for OFD: the signature check."""
+    lines: list[str] = []
+    if parsed.scan is not None:
+        scan = parsed.scan
+        review = ", ".join(f"{n} ({scan.fields[n].confidence:.2f})" for n in scan.review())
+        lines.append(f"需人工核对 / To check by hand: {review or '—'}")
+        under = ", ".join(n for n, f in scan.fields.items() if f.under_seal)
+        lines.append(f"位于印章下 / Under a seal: {under or '—'}")
+        for code in scan.codes:
+            lines.append(f"核验二维码内容 / Verification QR code: {code}")
+        for ident in scan.identifiers:
+            state = "校验通过 / check ok" if ident.check_ok else "校验位不符 / check character wrong"
+            lines.append(f"证照标识 / E-licence identifier: {ident.identifier} ({state})")
+    if parsed.ofd is not None:
+        lines.append(f"电子签章 / Electronic seal: {parsed.ofd.signature_result}")
+        lines.extend(f"  {c.path}: {c.result} — {c.reason}" for c in parsed.ofd.signatures)
+    for line in lines:
+        sys.stdout.write(line + "\n")
 
 
 def print_summary(licence: Licence) -> None:

@@ -10,15 +10,22 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vats.ingest.decode import MAX_DOCUMENT_BYTES, decode_bytes
 from vats.ingest.extract import extract
 from vats.ingest.normalise import normalise
-from vats.ingest.ocr import default_engine, is_image
+from vats.ingest.ocr import is_image
 from vats.ingest.pdf import is_pdf
 from vats.model.errors import InputError
 from vats.model.licence import DocumentSource, Licence
+
+if TYPE_CHECKING:
+    from vats.ingest.ofd import OfdDocument
+    from vats.ingest.scan.reading import ScanReading
 
 
 def parse_licence_text(text: str, *, source_name: str | None = None) -> Licence:
@@ -26,27 +33,124 @@ def parse_licence_text(text: str, *, source_name: str | None = None) -> Licence:
     return extract(normalise(text), source=source_name)
 
 
-def parse_licence_bytes(data: bytes, *, source_name: str | None = None) -> Licence:
-    """Parse a whole document given as bytes (a file's content or stdin): PDF or text."""
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed document; `scan` holds per-field confidence and boxes when it was read by OCR."""
+
+    licence: Licence
+    scan: ScanReading | None = None
+    ofd: OfdDocument | None = None  # an OFD e-licence: seal images and signature checks
+
+
+def needs_ocr(data: bytes, *, source_name: str | None = None) -> bool:
+    """True for a page image, or a PDF without a text layer (a scan saved as PDF)."""
+    if is_image(data):
+        return True
+    if is_pdf(data):
+        from vats.ingest.pdf import pdf_text_layer
+
+        return not pdf_text_layer(data, source=source_name).strip()
+    return False
+
+
+def parse_documents(files: Sequence[tuple[bytes, str | None]]) -> Parsed:
+    """One licence from one or more files: a text/PDF document alone, or scan pages read together.
+
+    Several files are one licence only when they are page images or scanned PDFs (`vats parse
+    p1.jpg p2.jpg`); a text document is a whole licence on its own.
+    """
+    if not files:
+        raise InputError("没有文件 / no file given")
+    if len(files) == 1:
+        return parse_document_bytes(files[0][0], source_name=files[0][1])
+    for data, name in files:
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise _too_big(len(data), name)
+        if not needs_ocr(data, source_name=name):
+            raise InputError(
+                "多个文件只能是同一许可证的扫描页 / several files must all be scanned pages of one licence",
+                source=name,
+            )
+    return _scan(files)
+
+
+def read_documents(paths: Sequence[str | Path]) -> Parsed:
+    """Read and parse one licence from files (see `parse_documents`)."""
+    return parse_documents([(read_bounded(p), str(p)) for p in paths])
+
+
+def _scan(files: Sequence[tuple[bytes, str | None]]) -> Parsed:
+    from vats.ingest.scan.reading import read_scan
+
+    reading = read_scan(files)
+    return Parsed(reading.licence, reading)
+
+
+def ofd_lines(document: OfdDocument) -> list[str]:
+    """An OFD's text lines in reading order, a blank line between pages (as the parser numbers them)."""
+    from vats.ingest.scan.layout import reading_order
+
+    lines: list[str] = []
+    page = 0
+    for line in reading_order(list(document.boxes)):
+        if page and line.page != page:
+            lines.append("")
+        page = line.page
+        lines.append(line.text)
+    return lines
+
+
+def _ofd(data: bytes, source_name: str | None) -> Parsed:
+    """An OFD e-licence: its text objects in reading order through the same extractor."""
+    from vats.ingest.ofd import read_ofd
+
+    document = read_ofd(data, source=source_name)
+    pages = ofd_lines(document)
+    if not any(pages):
+        raise InputError("OFD 中没有文字 / the OFD has no text", source=source_name)
+    licence = parse_licence_text("\n".join(pages), source_name=source_name)
+    source = DocumentSource(source_name, "ofd", hashlib.sha256(data).hexdigest(), "application/ofd")
+    return Parsed(dataclasses.replace(licence, source=source), ofd=document)
+
+
+def parse_document_bytes(data: bytes, *, source_name: str | None = None) -> Parsed:
+    """Parse a whole document given as bytes: text, a PDF with a text layer, or a scan (OCR)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise _too_big(len(data), source_name)
-    media_type = "text/plain"
     if is_image(data):  # a photo or scan of the licence: only OCR can read it
-        text, encoding, media_type = default_engine().recognise(data, source=source_name), "ocr", "image/*"
-    elif is_pdf(data):
-        from vats.ingest.pdf import pdf_text
+        return _scan([(data, source_name)])
+    if data.startswith(b"PK\x03\x04"):
+        from vats.ingest.ofd import is_ofd
 
-        text, encoding, media_type = pdf_text(data, source=source_name), "pdf", "application/pdf"
+        if is_ofd(data):
+            return _ofd(data, source_name)
+    if is_pdf(data):
+        from vats.ingest.pdf import pdf_text_layer
+
+        text = pdf_text_layer(data, source=source_name)
+        if not text.strip():  # a scan saved as PDF
+            return _scan([(data, source_name)])
+        encoding, media_type = "pdf", "application/pdf"
     else:
         decoded = decode_bytes(data, source=source_name)
-        text, encoding = decoded.text, decoded.encoding
+        text, encoding, media_type = decoded.text, decoded.encoding, "text/plain"
     licence = parse_licence_text(text, source_name=source_name)
     source = DocumentSource(source_name, encoding, hashlib.sha256(data).hexdigest(), media_type)
-    return dataclasses.replace(licence, source=source)
+    return Parsed(dataclasses.replace(licence, source=source))
+
+
+def parse_licence_bytes(data: bytes, *, source_name: str | None = None) -> Licence:
+    """Parse a whole document given as bytes (a file's content or stdin): text, PDF or a scan."""
+    return parse_document_bytes(data, source_name=source_name).licence
 
 
 def read_licence(path: str | Path) -> Licence:
-    """Read and parse a licence file; `InputError` naming the file for anything unusable.
+    """Read and parse a licence file; `InputError` naming the file for anything unusable."""
+    return parse_licence_bytes(read_bounded(path), source_name=str(path))
+
+
+def read_bounded(path: str | Path) -> bytes:
+    """A document's bytes; `InputError` naming the file for anything unusable.
 
     Kind and size are checked with `stat` before reading: a mistaken 50 MB file is refused without
     being loaded, and a device (/dev/zero) or a FIFO — whose size says nothing, and which could be
@@ -73,7 +177,7 @@ def read_licence(path: str | Path) -> Licence:
         raise InputError("无权读取 / permission denied", source=name) from None
     except IsADirectoryError:
         raise InputError("这是目录,不是文件 / this is a directory, not a file", source=name) from None
-    return parse_licence_bytes(data, source_name=name)
+    return data
 
 
 def _too_big(size: int, name: str | None) -> InputError:

@@ -1,16 +1,14 @@
 """The seam for scanned licences: an OCR engine turns page images into text.
 
-No engine ships today, so `default_engine()` returns one that refuses with a clear message. When
-an engine is added (e.g. a local PaddleOCR or Tesseract wrapper), it implements `OcrEngine` and
-`default_engine()` returns it; nothing else in the ingest pipeline changes, because the PDF
-reader already hands over the raw document bytes when a PDF has no text layer.
+`default_engine()` is the RapidOCR reader of `vats.ingest.scan`, imported only when a scan is
+actually read (so text licences and `vats parse` start-up stay light). Its `recognise` gives the
+text lines a person would read, in order, with grammar-certain corrections applied; the full
+reading with per-field confidence and boxes is `vats.ingest.scan.reading.read_scan`.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
-
-from vats.model.errors import InputError
 
 
 class OcrEngine(Protocol):
@@ -21,25 +19,28 @@ class OcrEngine(Protocol):
         ...
 
 
-class UnavailableOcr:
-    """The engine used while none is installed: always refuses, naming the file."""
+class ScanOcr:
+    """RapidOCR with the models bundled in its wheel (see `vats.ingest.scan`)."""
 
     def recognise(self, data: bytes, *, source: str | None = None) -> str:
-        raise InputError(
-            "没有文本层,暂不支持 OCR / no text layer; OCR not available (export the licence as text, "
-            "or a PDF with a text layer)",
-            source=source,
-        )
+        from vats.ingest.scan.reading import scan_text
+
+        return scan_text([(data, source)])
 
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif")
 
 
 def is_image(data: bytes) -> bool:
-    """A scanned page saved as PNG, JPEG, TIFF, GIF or BMP (WebP: RIFF....WEBP)."""
-    return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    """A scanned page saved as PNG, JPEG, TIFF, GIF, BMP, WebP (RIFF....WEBP) or HEIC/HEIF."""
+    return (
+        data.startswith(_IMAGE_MAGIC)
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or (data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS)
+    )
 
 
 def default_engine() -> OcrEngine:
     """The OCR engine to use for image-only documents."""
-    return UnavailableOcr()
+    return ScanOcr()

@@ -7,8 +7,8 @@ bytes without keeping them, and refuses a stream or a document past `MAX_STREAM_
 limit and a time-out, which also covers what the pre-scan cannot see (other filters, object
 streams, pathological layouts).
 
-Scanned PDFs (pages that are only images) have no text layer; they go to the OCR seam, which
-today refuses with a clear message.
+Scanned PDFs (pages that are only images) have no text layer; they go to the OCR seam
+(`vats.ingest.ocr`), which rasterises and reads them.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import zlib
 
 from vats.ingest.ocr import OcrEngine, default_engine
 from vats.ingest.pdf_child import MAX_PAGES
+from vats.ingest.sniff import is_pdf
 from vats.model.errors import InputError
 
-PDF_MAGIC = b"%PDF-"
 MAX_STREAM_BYTES = 64 * 1024 * 1024  # one decompressed stream: far beyond any licence page
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all streams of one document together
 CHILD_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the parsing process
@@ -31,12 +31,7 @@ CHILD_TIMEOUT_S = 60.0
 _SLICE = 1024 * 1024
 _STREAM = re.compile(rb"stream\r?\n")
 
-__all__ = ["MAX_PAGES", "is_pdf", "pages_in_child", "pdf_text"]
-
-
-def is_pdf(data: bytes) -> bool:
-    """PDF files start with `%PDF-` (some writers put a few junk bytes first)."""
-    return PDF_MAGIC in data[:1024]
+__all__ = ["MAX_PAGES", "is_pdf", "pages_in_child", "pdf_text", "pdf_text_layer"]
 
 
 def inflated_size(data: bytes, *, stream_cap: int, total_cap: int) -> int:
@@ -66,6 +61,14 @@ def inflated_size(data: bytes, *, stream_cap: int, total_cap: int) -> int:
 
 def pdf_text(data: bytes, *, source: str | None = None, ocr: OcrEngine | None = None) -> str:
     """The text layer of every page, pages separated by a blank line; OCR when there is none."""
+    text = pdf_text_layer(data, source=source)
+    if not text.strip():
+        return (ocr or default_engine()).recognise(data, source=source)
+    return text
+
+
+def pdf_text_layer(data: bytes, *, source: str | None = None) -> str:
+    """The text layer of every page, pages separated by a blank line (empty for a scanned PDF)."""
     inflated = inflated_size(data, stream_cap=MAX_STREAM_BYTES, total_cap=MAX_INFLATED_BYTES)
     if inflated > MAX_STREAM_BYTES:
         raise InputError(
@@ -73,11 +76,7 @@ def pdf_text(data: bytes, *, source: str | None = None, ocr: OcrEngine | None = 
             f"or {MAX_INFLATED_BYTES // 1_048_576} MB in total",
             source=source,
         )
-    pages = pages_in_child(data, source)
-    text = "\n\n".join(pages)
-    if not text.strip():
-        return (ocr or default_engine()).recognise(data, source=source)
-    return text
+    return "\n\n".join(pages_in_child(data, source))
 
 
 def pages_in_child(

@@ -161,7 +161,9 @@ async def _read_upload(document: UploadFile) -> bytes:
 
 @router.post("/preview", summary="Parse a licence document without saving it")
 async def preview(
-    session: DbSession, actor: Writer, document: Annotated[UploadFile, File(description="text or PDF")]
+    session: DbSession,
+    actor: Writer,
+    document: Annotated[UploadFile, File(description="text, PDF, scan/photo or OFD")],
 ) -> Preview:
     from vats.rules.audit import audit_licence
     from vats.store.licences import get_licence
@@ -184,7 +186,7 @@ async def import_licence(
     response: Response,
     session: DbSession,
     actor: Writer,
-    document: Annotated[UploadFile, File(description="text or PDF")],
+    document: Annotated[UploadFile, File(description="text, PDF, scan/photo or OFD")],
     organisation_id: Annotated[int | None, Form()] = None,
 ) -> LicenceSummary:
     raw = await _read_upload(document)

@@ -2,7 +2,7 @@
 number, package name and stores of declared inventory items (nullable: nothing to backfill).
 
 Revision ID: 0014_filings
-Revises: 0007_sec_tenancy
+Revises: 0011_auditlog
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_filings"
-down_revision = "0007_sec_tenancy"
+down_revision = "0011_auditlog"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Scanned and photographed licences: page images, OCR, layout, seals, grammar corrections."""

@@ -1,0 +1,75 @@
+"""Round trip: print the reference licence onto page images, read them back by OCR, and compare
+every field with the text parse. Accuracy is asserted, never time.
+
+OCR is slow on a shared two-core machine, so each test reads one or two pages; the full matrix of
+conditions and licences is `benchmarks/bench_ocr.py` (results in BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vats.ingest.document import parse_licence_text, read_licence
+from vats.ingest.render import render_licence
+from vats.ingest.scan.paper import (
+    MAIN_FIELDS,
+    Condition,
+    compare_fields,
+    licence_lines,
+    render_pages,
+    to_bytes,
+)
+from vats.ingest.scan.reading import read_scan
+from vats.model.licence import Licence
+
+PAYLOAD = "https://dxzhgl.example.invalid/verify?code=1.2.156.3005.2.TEST"
+#: The fields printed on the main page (the copy restriction is on the appendix).
+MAIN_PAGE = tuple(name for name in MAIN_FIELDS if name != "copy_restriction")
+
+
+@pytest.fixture(scope="module")
+def reference(seed_path: Path) -> tuple[Licence, list[str]]:
+    text = render_licence(read_licence(seed_path))
+    return parse_licence_text(text), licence_lines(text)
+
+
+def main_page(lines: list[str], condition: Condition) -> bytes:
+    page = render_pages(lines, condition)[0]
+    if condition.jpeg_quality:
+        return to_bytes(page, "JPEG", quality=condition.jpeg_quality)
+    return to_bytes(page)
+
+
+def test_main_page_at_200_dpi_reads_every_field(reference: tuple[Licence, list[str]]) -> None:
+    expected, lines = reference
+    reading = read_scan([(main_page(lines, Condition(dpi=200)), "main.png")])
+    right = compare_fields(expected, reading.licence)
+    assert {name: right[name] for name in MAIN_PAGE} == dict.fromkeys(MAIN_PAGE, True)
+    assert reading.review() == ()
+    number = reading.fields["number"]
+    assert number.page == 1 and number.confidence >= 0.9
+    assert reading.licence.source is not None and reading.licence.source.encoding == "ocr"
+
+
+def test_a_sealed_skewed_jpeg_photo_with_a_qr_code(reference: tuple[Licence, list[str]]) -> None:
+    expected, lines = reference
+    condition = Condition(dpi=200, skew=-1.0, jpeg_quality=60, seal=True, qr=PAYLOAD, font="serif")
+    reading = read_scan([(main_page(lines, condition), "photo.jpg")])
+    right = compare_fields(expected, reading.licence)
+    assert {name: right[name] for name in MAIN_PAGE} == dict.fromkeys(MAIN_PAGE, True)
+    assert len(reading.seals) == 1
+    under = {name for name, f in reading.fields.items() if f.under_seal}
+    assert {"issue_date", "expiry_date"} <= under
+    assert reading.codes == (PAYLOAD,)
+
+
+def test_two_files_are_one_licence_with_its_appendix(reference: tuple[Licence, list[str]]) -> None:
+    expected, lines = reference
+    pages = render_pages(lines, Condition(dpi=200))[:2]
+    reading = read_scan([(to_bytes(page), f"p{i}.png") for i, page in enumerate(pages, 1)])
+    right = compare_fields(expected, reading.licence)
+    assert right["services[0]"] and right["services[1]"] and right["copy_restriction"]
+    assert reading.pages == 2
+    assert reading.fields["services[1]"].page == 2
