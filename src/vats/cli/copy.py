@@ -33,7 +33,7 @@ def verify_command(
     keys: Path | None = KEYS_OPTION,
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
-    """有效 / 已过期 / 已吊销 / 非本单位签发 / 已被篡改：exit 0 valid, 1 expired or revoked, 6 otherwise."""
+    """有效 / 已过期 / 已撤销 / 非本单位签发 / 已被篡改：exit 0 valid, 1 expired or revoked, 6 otherwise."""
     from vats.cli.auditlog import _keys
     from vats.model import copystatement as cs
     from vats.model.clock import today

@@ -75,7 +75,7 @@ def sign(statement: CopyStatement, ring: keyring.Keyring, *, verify_url: str) ->
 class State(Enum):
     VALID = ("valid", "有效")
     EXPIRED = ("expired", "已过期")
-    REVOKED = ("revoked", "已吊销")
+    REVOKED = ("revoked", "已撤销")
     NOT_OURS = ("not_ours", "非本单位签发")
     ALTERED = ("altered", "已被篡改")
 

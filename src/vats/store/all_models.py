@@ -19,6 +19,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.web",
     "vats.store.obligation_cache",
     "vats.store.profiles",
+    "vats.store.copies",
     "vats.registers.cases.models",
     "vats.registers.complaints.models",
     "vats.registers.incidents.models",
