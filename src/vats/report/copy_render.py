@@ -136,24 +136,38 @@ def pages_from_text(title: str, body: str) -> list[PILImage.Image]:
     return pages_from_pdf(HTML(string=html).write_pdf())
 
 
-def _watermark(page: PILImage.Image, text: str) -> PILImage.Image:
-    """`text` tiled across the page at 30°, semi-transparent red, so every field is crossed."""
+ANGLE = 30
+
+
+@cache
+def _overlay(size: tuple[int, int], text: str) -> PILImage.Image:
+    """The watermark layer of one page size: `text` repeated along parallel lines at 30°, in
+    semi-transparent red, so every field of the page is crossed. Drawn once per copy and size."""
     from PIL import Image, ImageDraw
 
-    w, h = page.size
-    side = int(math.hypot(w, h)) + 20
-    layer = Image.new("RGBA", (side, side), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
     font = _font(30)
-    width = int(draw.textlength(text, font=font)) + 80
-    for row, y in enumerate(range(0, side, 110)):
-        offset = -(row % 2) * width // 2
-        for x in range(offset, side, width):
-            draw.text((x, y), text, font=font, fill=(200, 30, 30, 80))
-    turned = layer.rotate(30, resample=Image.Resampling.BICUBIC)
-    left, top = (side - w) // 2, (side - h) // 2
+    length = int(ImageDraw.Draw(Image.new("L", (1, 1))).textlength(text, font=font)) + 80
+    line = Image.new("RGBA", (length, 44), (0, 0, 0, 0))
+    ImageDraw.Draw(line).text((0, 4), text, font=font, fill=(200, 30, 30, 80))
+    tile = line.rotate(ANGLE, resample=Image.Resampling.BICUBIC, expand=True)
+    dx = round(length * math.cos(math.radians(ANGLE)))
+    dy = round(length * math.sin(math.radians(ANGLE)))
+    w, h = size
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
+    row_gap = 120
+    rows = (h + dy * (w // dx + 2)) // row_gap + 2
+    for row in range(rows):
+        x, y = -(row % 3) * dx // 3, row * row_gap - tile.height
+        while x < w and y > -tile.height:
+            if y < h:
+                layer.alpha_composite(tile, (max(x, 0), max(y, 0)), (max(-x, 0), max(-y, 0)))
+            x, y = x + dx, y - dy
+    return layer
+
+
+def _watermark(page: PILImage.Image, text: str) -> PILImage.Image:
     base = page.convert("RGBA")
-    base.alpha_composite(turned.crop((left, top, left + w, top + h)))
+    base.alpha_composite(_overlay(page.size, text))
     return base.convert("RGB")
 
 
@@ -204,7 +218,7 @@ def render_copy(base_pages: Sequence[PILImage.Image], marks: CopyMarks) -> Rende
     pngs = []
     for page in pages:
         buf = io.BytesIO()
-        page.save(buf, format="PNG", optimize=False, compress_level=6)
+        page.save(buf, format="PNG", compress_level=1)
         pngs.append(buf.getvalue())
     pdf = io.BytesIO()
     pages[0].save(
