@@ -106,7 +106,7 @@ class Verdict:
         if self.reason:
             head += f"（{self.reason}）"
         if self.state is State.VALID and not self.revocation_checked:
-            head += "；未核对吊销状态（离线）/ revocation not checked (offline)"
+            head += "；未核对撤销状态（离线）/ revocation not checked (offline)"
         return head
 
 
