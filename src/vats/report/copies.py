@@ -117,5 +117,6 @@ def issue_copy(
         output_sm3=sm3_hex(rendered.pdf),
         kid=ring.active_kid(),
         statement=qr_text,
+        pdf=rendered.pdf,
     )
     return IssuedCopy(copy=row, pdf=rendered.pdf, pngs=rendered.pngs)

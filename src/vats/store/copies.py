@@ -17,9 +17,20 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, func, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vats.model import copystatement as cs
@@ -41,6 +52,7 @@ class LicenceCopy(Audited, Base):
 
     __tablename__ = "licence_copies"
     __table_args__ = (Index("ix_licence_copies_org_recipient", "organisation_id", "recipient"),)
+    __audit_digest__: ClassVar[frozenset[str]] = frozenset({"pdf"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"zh": "编号"})
     copy_id: Mapped[str] = mapped_column(String(20), unique=True, info={"zh": "副本编号"})
@@ -65,6 +77,10 @@ class LicenceCopy(Audited, Base):
     output_sm3: Mapped[str | None] = mapped_column(String(64), default=None, info={"zh": "副本 SM3"})
     kid: Mapped[str] = mapped_column(String(16), default="", info={"zh": "签名密钥"})
     statement: Mapped[str] = mapped_column(Text, default="", info={"zh": "签名声明"})
+    # the file exactly as handed out: evidence of what the recipient holds, downloadable again
+    pdf: Mapped[bytes | None] = mapped_column(
+        LargeBinary, deferred=True, default=None, info={"zh": "副本文件"}
+    )
     revoked_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), default=None, info={"zh": "撤销时间"}
     )
@@ -159,6 +175,7 @@ def record_copy(
     output_sm3: str,
     kid: str,
     statement: str,
+    pdf: bytes | None = None,
 ) -> LicenceCopy:
     row = LicenceCopy(
         copy_id=copy_id,
@@ -176,6 +193,7 @@ def record_copy(
         output_sm3=output_sm3,
         kid=kid,
         statement=statement,
+        pdf=pdf,
     )
     session.add(row)
     session.flush()

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("output_sm3", sa.String(length=64), nullable=True),
         sa.Column("kid", sa.String(length=16), nullable=False),
         sa.Column("statement", sa.Text(), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_by", sa.String(length=200), nullable=True),
         sa.Column("revoke_reason", sa.String(length=200), nullable=True),
