@@ -70,7 +70,7 @@ def test_issue_register_revoke_and_verify(engine: Engine, seed_path: Path, ring:
             store.revoke_copy(session, copy_id=copy_id)
     with session_scope(engine, actor="officer") as session:
         row = store.revoke_copy(session, copy_id=copy_id.lower(), reason="泄露")
-        assert row.revoked_by == "officer" and row.state(AS_OF) is cs.State.REVOKED
+        assert row.revoked_by == "officer" and row.state_on(AS_OF) is cs.State.REVOKED
     with session_scope(engine, actor="public") as session:
         revoked = store.verify_online(session, text=qr, keys=keys, as_of=AS_OF)
         assert revoked.state is cs.State.REVOKED and revoked.state.label == "已撤销"

@@ -91,7 +91,7 @@ def _row_json(row: object) -> dict[str, object]:
         "revoke_reason",
     ]
     out: dict[str, object] = {f: getattr(row, f) for f in fields}
-    state = row.state(today())  # type: ignore[attr-defined]
+    state = row.state_on(today())  # type: ignore[attr-defined]
     out["state"], out["state_label"] = state.code, state.label
     return out
 
@@ -117,7 +117,7 @@ def list_command(
         return
     as_of = today()
     for r in rows:
-        s = r.state(as_of)
+        s = r.state_on(as_of)
         sys.stdout.write(
             f"{r.copy_id}  {r.licence_number}  {r.recipient}  {r.purpose}  {r.issued_on}→{r.expires_on}  "
             f"{s.label} / {s.code}  {r.issued_by}\n"

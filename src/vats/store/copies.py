@@ -92,7 +92,7 @@ class LicenceCopy(Audited, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
-    def state(self, as_of: date) -> cs.State:
+    def state_on(self, as_of: date) -> cs.State:
         if self.revoked_at is not None:
             return cs.State.REVOKED
         if as_of > self.expires_on:

@@ -105,7 +105,7 @@ def register_page(
         request,
         "copies.html",
         nav="copies",
-        rows=[(r, r.state(as_of)) for r in rows],
+        rows=[(r, r.state_on(as_of)) for r in rows],
         recipients=store.recipients(session),
         filters={"recipient": recipient or "", "licence": licence or "", "state": state or ""},
     )
@@ -119,7 +119,7 @@ def copy_page(request: Request, copy_id: str, user: WebUser, session: DbSession,
         "copy.html",
         nav="copies",
         c=row,
-        state=row.state(today()),
+        state=row.state_on(today()),
         verify_link=_verify_link(row.statement),
         flash="副本已签发" if issued else None,
     )

@@ -60,7 +60,7 @@ class CopyOut(BaseModel):
     @classmethod
     def of(cls, row: store.LicenceCopy) -> CopyOut:
         out = cls.model_validate(row)
-        state = row.state(today())
+        state = row.state_on(today())
         out.state, out.state_label = state.code, state.label
         return out
 
