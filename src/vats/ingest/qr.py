@@ -29,9 +29,10 @@ def qr_texts(data: bytes, *, field: str = "file") -> list[str]:
         raise InputError("只能读取 PNG/JPEG 图片或 PDF / only PNG, JPEG or PDF", field=field)
     import zxingcpp
 
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     found: list[str] = []
     for img in images:
-        for code in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+        for code in zxingcpp.read_barcodes(img, formats=qr_only):
             if code.text and code.text not in found:
                 found.append(code.text)
     return found

@@ -212,7 +212,9 @@ def get_copy(session: Session, *, copy_id: str) -> LicenceCopy:
     text = (copy_id or "").strip().upper()
     if not text or len(text) > 20:
         raise NotFoundError(f"副本不存在 / no copy {copy_id!r}", field="copy_id")
-    row = session.scalar(_scoped(select(LicenceCopy).where(LicenceCopy.copy_id == text), session))
+    row: LicenceCopy | None = session.scalar(
+        _scoped(select(LicenceCopy).where(LicenceCopy.copy_id == text), session)
+    )
     if row is None:
         raise NotFoundError(f"副本不存在 / no copy {copy_id!r}", field="copy_id")
     return row
