@@ -25,6 +25,7 @@ PUBLIC = {
     "/calendar/{token}.ics",
     "/verify/copy",
     "/api/v1/copies/verify",
+    "/.well-known/vats-keys.json",
 }
 # Public pages that change state only for the caller (they still check CSRF when logged in).
 NOT_MATRIXED = {"/logout"}  # ends the session used by the rest of the matrix
