@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vats.web import admin, auth, copies, pages, registers, sheet
+from vats.web import admin, auth, check_jobs, copies, pages, registers, reminders, sheet, workspace
 from vats.web.i18n import translations
 from vats.web.templating import render, request_lang
 
@@ -37,3 +37,6 @@ def install(app: FastAPI) -> None:
     app.include_router(copies.router)  # before pages: /licences/N/copies/new is not a licence page
     app.include_router(pages.router)
     app.include_router(registers.router)
+    app.include_router(workspace.router)
+    app.include_router(reminders.router)
+    app.include_router(check_jobs.router)
