@@ -72,7 +72,7 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
     notices.extend(_failing_checks(session))
     from vats.report.notify.copies import expiring_copies
 
-    notices.extend(expiring_copies(session, as_of=as_of))
+    notices.extend(Notice(key, status, line) for key, status, line in expiring_copies(session, as_of=as_of))
     return notices
 
 

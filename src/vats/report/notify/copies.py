@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from vats.report.notify import Notice
-
 COPY_REMINDER_DAYS = 14
 
 
-def expiring_copies(session: Session, *, as_of: date, within_days: int = COPY_REMINDER_DAYS) -> list[Notice]:
-    from vats.report.notify import Notice
+def expiring_copies(
+    session: Session, *, as_of: date, within_days: int = COPY_REMINDER_DAYS
+) -> list[tuple[str, str, str]]:
+    """(key, status, line) of each copy to announce; the notifier makes them its notices."""
     from vats.store.copies import expiring
 
     return [
-        Notice(
-            key=f"copy:{c.copy_id}",
-            status="expiring",
-            line=f"- **副本即将到期 copy expiring** {c.copy_id} {c.licence_number} → {c.recipient}"
+        (
+            f"copy:{c.copy_id}",
+            "expiring",
+            f"- **副本即将到期 copy expiring** {c.copy_id} {c.licence_number} → {c.recipient}"
             f"（{c.purpose}）— {c.expires_on.isoformat()}",
         )
         for c in expiring(session, as_of=as_of, within_days=within_days)
