@@ -6,7 +6,8 @@ Against a fresh database holding the reference licence (text, so the copy is a c
 its data, the most work: WeasyPrint layout, then rasterising), in a warm process (fonts loaded by a
 first, unmeasured issue). Wall time and, in brackets, this process's CPU time (the machine is shared).
   issue   — `report.copies.issue_copy`: validate, sign (SM2), render every page with watermark, band
-            and QR, PDF + PNG, register; median of `--issues` (target ≤ 2 s);
+            and QR, PDF + PNG, register; median of `--issues` (target ≤ 2 s), once with the
+            document's base pages already made in the process and once without (first copy);
   verify  — `store.copies.verify_online` of the copy's QR text: parse, SM2 verify, register lookup;
             median of `--verifies` (target ≤ 50 ms), with the bare SM2 verification of the same
             statement in the same run as the baseline ratio.
@@ -70,7 +71,14 @@ def main() -> None:
                 until=date(2026, 9, 30), ring=ring, as_of=AS_OF,
             )  # fmt: skip
 
+    from vats.report import copies as service
+
+    def first_issue() -> None:
+        service._PAGES.clear()  # the document's pages not yet made in this process
+        issue()
+
     issue()  # warm: fonts, WeasyPrint, key unsealed
+    firsts = [_timed(first_issue) for _ in range(args.issues)]
     issues = [_timed(issue) for _ in range(args.issues)]
     with session_scope(engine, actor="bench") as session:
         qr = store.list_copies(session, as_of=AS_OF)[0].statement
@@ -93,6 +101,10 @@ def main() -> None:
     v_wall, v_cpu = med(w for w, _ in verifies), med(c for _, c in verifies)
     b_wall = med(w for w, _ in bares)
     print(f"db={args.db} pages=5 (rendering of the reference licence)")
+    first_wall, first_cpu = med(w for w, _ in firsts), med(c for _, c in firsts)
+    print(
+        f"issue, first copy of the document {first_wall * 1000:.0f} ms wall ({first_cpu * 1000:.0f} ms CPU)"
+    )
     print(f"issue   median {issue_wall * 1000:.0f} ms wall ({issue_cpu * 1000:.0f} ms CPU), target ≤ 2000 ms")
     print(
         f"verify  median {v_wall * 1000:.1f} ms wall ({v_cpu * 1000:.1f} ms CPU), target ≤ 50 ms; "

@@ -12,6 +12,7 @@ made from that exact original (`vats copy verify QR --content ORIGINAL`).
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,6 +42,26 @@ class IssuedCopy:
     copy: store.LicenceCopy
     pdf: bytes
     pngs: tuple[bytes, ...]
+
+
+_PAGES: OrderedDict[str, tuple[str, list]] = OrderedDict()  # type: ignore[type-arg]
+PAGE_CACHE = 8  # licences whose page images a process keeps (a few MB each)
+
+
+def _cached_pages(
+    digest: str, revision: LicenceRevision | None, licence_data: dict[str, object]
+) -> tuple[str, list]:  # type: ignore[type-arg]
+    """The base pages of a source, made once per process: every copy of the same document starts
+    from the same pixels (layout and rasterising are most of the cost of a copy)."""
+    found = _PAGES.get(digest)
+    if found is None:
+        found = _source_pages(revision, licence_data)
+        _PAGES[digest] = found
+        while len(_PAGES) > PAGE_CACHE:
+            _PAGES.popitem(last=False)
+    else:
+        _PAGES.move_to_end(digest)
+    return found
 
 
 def _source_pages(revision: LicenceRevision | None, licence_data: dict[str, object]) -> tuple[str, list]:  # type: ignore[type-arg]
@@ -83,7 +104,7 @@ def issue_copy(
         from vats.store.licences import _canon_bytes
 
         source_sm3 = sm3_hex(_canon_bytes(licence.data))
-    source, pages = _source_pages(revision, licence.data)
+    source, pages = _cached_pages(source_sm3, revision, licence.data)
     copy_id = store.new_copy_id(session)
     ring = ring or Keyring()
     statement = cs.CopyStatement(
