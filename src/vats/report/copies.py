@@ -32,8 +32,9 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def verify_url(base: str | None = None) -> str:
-    """Where a phone scanning the QR lands: VATS_PUBLIC_URL (the server's public address) + the page."""
-    root = (base or os.environ.get("VATS_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    """Where a phone scanning the QR lands: VATS_PUBLIC_URL (the server's public address, which wins
+    over the address a request came in on, e.g. behind a proxy), else `base`, plus the page."""
+    root = (os.environ.get("VATS_PUBLIC_URL") or base or DEFAULT_PUBLIC_URL).rstrip("/")
     return root + VERIFY_PATH
 
 
