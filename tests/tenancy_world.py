@@ -38,6 +38,7 @@ class World:
     token_b: int = 0
     workpack: int = 0  # B's 2025 annual report workpack
     document: bytes = b""
+    copy_b: str = "VC-BBBB-BBBB"  # a purpose-bound copy of B's licence
     obligation_b: str = ""  # an open obligation of B's licence
     done_b: str = ""  # one of B's obligations completed with an evidence file
     evidence_b: int = 0
@@ -165,8 +166,33 @@ def build(server: Server, seed_path: Path) -> World:
         s.add(result)
         s.flush()
         world.check_result = result.id
+        _copy_of_b(s, world)
     engine.dispose()
     return world
+
+
+def _copy_of_b(session: Any, world: World) -> None:
+    """A registered copy of B's licence (written by the store: no key or rendering needed)."""
+    from datetime import date
+
+    from vats.store.copies import CopyRequest, record_copy
+    from vats.store.models import LicenceRecord
+
+    licence = session.scalar(select(LicenceRecord).where(LicenceRecord.number == NUMBER_B))
+    record_copy(
+        session,
+        request=CopyRequest(NUMBER_B, "乙方的接收方", "上架审核使用", date(2026, 9, 30)),
+        licence=licence,
+        copy_id=world.copy_b,
+        issued_on=date(2026, 3, 1),
+        revision=1,
+        source="rendering",
+        source_sm3="0" * 64,
+        output_sm3="0" * 64,
+        kid="k",
+        statement=f"{NAME_B} {NUMBER_B}",
+        pdf=f"{NAME_B}".encode(),
+    )
 
 
 def _obligations(admin: Any, world: World) -> None:

@@ -17,7 +17,16 @@ from vats.api.testing import ROLES, Server
 
 PARAM = re.compile(r"\{([^}:]+)(?::[^}]+)?\}")
 # Public by design; everything else must demand authentication.
-PUBLIC = {"/healthz", "/readyz", "/login", "/lang", "/calendar/{token}.ics"}
+PUBLIC = {
+    "/healthz",
+    "/readyz",
+    "/login",
+    "/lang",
+    "/calendar/{token}.ics",
+    "/verify/copy",
+    "/api/v1/copies/verify",
+    "/.well-known/vats-keys.json",
+}
 # Public pages that change state only for the caller (they still check CSRF when logged in).
 NOT_MATRIXED = {"/logout"}  # ends the session used by the rest of the matrix
 

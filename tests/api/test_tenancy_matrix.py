@@ -54,6 +54,7 @@ NO_REFERENCE = {
     ("POST", f"{API}/me/tokens"): "creates a token for the caller",
     ("POST", f"{API}/me/calendar-feed"): "creates the caller's feed",
     ("GET", f"{API}/auditlog/verify"): "counts and hashes of the whole chain, no contents",
+    ("GET", f"{API}/copies/verify"): "public: answers only what the signed statement itself shows",
 }
 
 
@@ -198,6 +199,23 @@ CASES: dict[tuple[str, str], Cases] = {
         Case("GET", f"{API}/exports/report", {"params": {"format": "html"}}, refuse=False),
     ],
     ("GET", f"{API}/exports/portfolio.zip"): lambda w: [Case("GET", f"{API}/exports/portfolio.zip")],
+    ("POST", f"{API}/copies"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/copies",
+            {"json": {"number": NUMBER_B, "recipient": "r", "purpose": "p", "until": "2026-09-30"}},
+        )
+    ],
+    ("GET", f"{API}/copies"): lambda w: [
+        Case("GET", f"{API}/copies", refuse=False),
+        Case("GET", f"{API}/copies", {"params": {"licence": NUMBER_B}}, refuse=False),
+    ],
+    ("GET", f"{API}/copies/recipients"): lambda w: [Case("GET", f"{API}/copies/recipients", refuse=False)],
+    ("GET", f"{API}/copies/{{copy_id}}"): lambda w: [Case("GET", f"{API}/copies/{w.copy_b}")],
+    ("GET", f"{API}/copies/{{copy_id}}/pdf"): lambda w: [Case("GET", f"{API}/copies/{w.copy_b}/pdf")],
+    ("POST", f"{API}/copies/{{copy_id}}/revoke"): lambda w: [
+        Case("POST", f"{API}/copies/{w.copy_b}/revoke", {"json": {"reason": "x"}})
+    ],
     ("POST", f"{API}/filings/{{filing_id}}/attachments"): lambda w: [
         Case(
             "POST",

@@ -63,6 +63,7 @@ NO_REFERENCE = {
     ("POST", "/account/feed"): "creates the caller's feed",
     ("POST", "/reminders/me"): "the caller's own reminder channel",
     ("POST", "/account/password"): "changes the caller's own password only",
+    ("GET", "/verify/copy"): "public: answers only what the signed statement itself shows",
 }
 
 
@@ -144,6 +145,21 @@ CASES: dict[tuple[str, str], Cases] = {
     ],
     ("GET", "/licences/{number}"): lambda w: [Case("GET", f"/licences/{NUMBER_B}")],
     ("GET", "/licences/{number}/diff"): lambda w: [Case("GET", f"/licences/{NUMBER_B}/diff?a=1&b=1")],
+    ("GET", "/licences/{number}/copies/new"): lambda w: [Case("GET", f"/licences/{NUMBER_B}/copies/new")],
+    ("POST", "/licences/{number}/copies"): lambda w: [
+        Case(
+            "POST",
+            f"/licences/{NUMBER_B}/copies",
+            {"recipient": "r", "purpose": "p", "until": "2026-09-30"},
+            expect="form",
+        )
+    ],
+    ("GET", "/copies"): _read("/copies", licence=NUMBER_B),
+    ("GET", "/copies/{copy_id}"): lambda w: [Case("GET", f"/copies/{w.copy_b}")],
+    ("GET", "/copies/{copy_id}/pdf"): lambda w: [Case("GET", f"/copies/{w.copy_b}/pdf")],
+    ("POST", "/copies/{copy_id}/revoke"): lambda w: [
+        Case("POST", f"/copies/{w.copy_b}/revoke", {"reason": "x"})
+    ],
     ("GET", "/obligations"): _read("/obligations", licence=NUMBER_B),
     ("GET", "/calendar"): _read("/calendar"),
     ("GET", "/calendar.ics"): _read("/calendar.ics"),

@@ -26,6 +26,7 @@ def _api_routers() -> list[APIRouter]:
     from vats.api.routes import (
         auditlog,
         checks,
+        copies,
         exports,
         licences,
         me,
@@ -44,6 +45,8 @@ def _api_routers() -> list[APIRouter]:
         organisations.router,
         sheet.router,  # before licences: /licences/sheet/… is not a licence number
         licences.router,
+        copies.public,  # before copies.router: /copies/verify is not a copy id
+        copies.router,
         obligations.router,
         obligation_actions.router,
         auditlog.router,

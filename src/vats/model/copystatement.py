@@ -75,7 +75,7 @@ def sign(statement: CopyStatement, ring: keyring.Keyring, *, verify_url: str) ->
 class State(Enum):
     VALID = ("valid", "有效")
     EXPIRED = ("expired", "已过期")
-    REVOKED = ("revoked", "已吊销")
+    REVOKED = ("revoked", "已撤销")
     NOT_OURS = ("not_ours", "非本单位签发")
     ALTERED = ("altered", "已被篡改")
 
@@ -106,7 +106,7 @@ class Verdict:
         if self.reason:
             head += f"（{self.reason}）"
         if self.state is State.VALID and not self.revocation_checked:
-            head += "；未核对吊销状态（离线）/ revocation not checked (offline)"
+            head += "；未核对撤销状态（离线）/ revocation not checked (offline)"
         return head
 
 

@@ -19,6 +19,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.web",
     "vats.store.obligation_cache",
     "vats.store.profile_rows",
+    "vats.store.copies",
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
 )

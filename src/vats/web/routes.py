@@ -10,7 +10,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vats.web import admin, auth, check_jobs, pages, registers, reminders, sheet, workpacks, workspace
+from vats.web import (
+    admin,
+    auth,
+    check_jobs,
+    copies,
+    pages,
+    registers,
+    reminders,
+    sheet,
+    workpacks,
+    workspace,
+)
 from vats.web.i18n import translations
 from vats.web.templating import render, request_lang
 
@@ -34,6 +45,7 @@ def install(app: FastAPI) -> None:
     app.include_router(auth.router)
     app.include_router(admin.router)
     app.include_router(sheet.router)  # before pages: /licences/sheet is not a licence number
+    app.include_router(copies.router)  # before pages: /licences/N/copies/new is not a licence page
     app.include_router(pages.router)
     app.include_router(registers.router)
     app.include_router(workspace.router)

@@ -46,7 +46,7 @@ class DispatchReport:
 
 
 def collect(session: Session, *, as_of: date) -> list[Notice]:
-    """Due-soon/overdue obligations of every stored licence, and failing site checks."""
+    """Due-soon/overdue obligations of every stored licence, failing site checks, expiring copies."""
     from vats.rules.engine import evaluate
     from vats.store.licences import list_events, load_domain_licences
 
@@ -70,6 +70,9 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
             )
         )
     notices.extend(_failing_checks(session))
+    from vats.report.notify.copies import expiring_copies
+
+    notices.extend(Notice(key, status, line) for key, status, line in expiring_copies(session, as_of=as_of))
     return notices
 
 
