@@ -96,9 +96,8 @@ FOREIGN_TABLE_PREFIXES = ("procrastinate_",)
 
 def owned_by_vats(_obj: Any, name: str | None, type_: str, reflected: bool, _compare_to: Any) -> bool:
     """Alembic `include_object`: compare only vats's own tables (the job queue's are not models)."""
-    if type_ == "table" and reflected and name and name.startswith(FOREIGN_TABLE_PREFIXES):
-        return False
-    return True
+    foreign = bool(name) and str(name).startswith(FOREIGN_TABLE_PREFIXES)
+    return not (type_ == "table" and reflected and foreign)
 
 
 def current(engine: Engine) -> list[str]:
