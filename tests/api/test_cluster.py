@@ -163,7 +163,17 @@ def test_two_web_two_workers_one_killed(
             "discovered_at": "2026-10-09",
         }
         with a.client("officer") as ca:
-            assert ca.post("/api/v1/cases", json=case).status_code == 201
+            created = ca.post("/api/v1/cases", json=case).json()
+            disposed = ca.post(  # a disposed case owes its report: a new obligation
+                f"/api/v1/cases/{created['id']}/dispose",
+                json={
+                    "disposed_at": "2026-10-10",
+                    "action": vocabulary().terms("disposal_actions").codes()[0],
+                    "records_ref": "box 1",
+                },
+                headers={"If-Match": f'"{created["version"]}"'},
+            )
+            assert disposed.status_code == 200, disposed.text
         written = time.monotonic()
         seen = None
         with b.client("officer") as cb:
