@@ -86,7 +86,7 @@ def _templates() -> list[tuple[dict[str, Any], bytes, str]]:
     unique numbers: generating 100,000 different documents would benchmark the generator instead."""
     from vats.ingest.render import render_licence, synthetic_licence
     from vats.model.serialise import to_jsonable
-    from vats.store.sm3 import sm3_hex
+    from vats.model.sm3 import sm3_hex
 
     out = []
     for seed in range(TEMPLATES):
