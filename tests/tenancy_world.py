@@ -37,6 +37,10 @@ class World:
     check_result: int = 0
     token_b: int = 0
     document: bytes = b""
+    obligation_b: str = ""  # an open obligation of B's licence
+    done_b: str = ""  # one of B's obligations completed with an evidence file
+    evidence_b: int = 0
+    waiver_b: int = 0  # a pending waiver request on `obligation_b`
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -45,25 +49,24 @@ class World:
 
 
 def body_model(plural: str, action: str | None = None) -> Any:
-    """The request model of a register's create route (or of one of its actions), from the app."""
-    from vats.api.app import create_app
-    from vats.web.registers import _endpoint, _id_name
+    """The input model of a register's create (or of one of its steps), from its spec."""
+    from vats.registers import spec_for
 
-    class _Req:  # the routes of a real app, as `_endpoint` reads them
-        app = create_app(database_url="sqlite://")
-
+    spec = spec_for(plural)
     if action is None:
-        return _endpoint(_Req(), "POST", f"/api/v1/{plural}").body  # type: ignore[arg-type]
-    id_name = _id_name(_Req(), plural)  # type: ignore[arg-type]
-    return _endpoint(_Req(), "POST", f"/api/v1/{plural}/{{{id_name}}}/{action}").body  # type: ignore[arg-type]
+        return spec.create
+    step = spec.step(action.replace("-", "_"))  # URL segment ("follow-up") or action
+    return step.body if step is not None else None
 
 
 def sample_values(model: Any, *, licence: str) -> dict[str, str]:
     """Valid form values for every field of `model` (checkboxes left unticked)."""
+    from vats.registers import specs
     from vats.web.registers import form_fields
 
+    spec = next(s for s in specs() if model in (s.create, *(step.body for step in s.steps)))
     values: dict[str, str] = {}
-    for f in form_fields(model, "zh-CN") if model is not None else []:
+    for f in form_fields(spec, model, "zh-CN") if model is not None else []:
         if f.name == "licence":
             values[f.name] = licence
         elif f.name == "year":
@@ -107,6 +110,7 @@ def build(server: Server, seed_path: Path) -> World:
     )
     assert attached.status_code == 201, attached.text
     world.attachment = attached.json()["id"]
+    _obligations(admin, world)
     engine = make_engine(server.db_url)
     now = datetime.now(UTC)
     with session_scope(engine, actor="setup") as s:
@@ -159,6 +163,28 @@ def build(server: Server, seed_path: Path) -> World:
         world.check_result = result.id
     engine.dispose()
     return world
+
+
+def _obligations(admin: Any, world: World) -> None:
+    """B's obligation workspace: one completion with evidence, one open duty with a pending waiver."""
+    items = admin.get("/api/v1/obligations", params={"licence": NUMBER_B, "status": "overdue"}).json()[
+        "items"
+    ]
+    done = next(i["id"] for i in items if i["rule_id"] == "licence.annual_report")
+    completed = admin.post(
+        f"/api/v1/obligations/{done}/completions",
+        data={"done_on": "2026-03-20"},
+        files={"files": ("乙方回执.pdf", b"%PDF-1.4 B", "application/pdf")},
+    )
+    assert completed.status_code == 201, completed.text
+    world.done_b, world.evidence_b = done, completed.json()["evidence"][0]["id"]
+    world.obligation_b = next(i["id"] for i in items if i["rule_id"] == "licence.renewal")
+    waiver = admin.post(
+        f"/api/v1/obligations/{world.obligation_b}/waivers",
+        json={"reason": NAME_B, "expires_on": "2027-06-30"},
+    )
+    assert waiver.status_code == 201, waiver.text
+    world.waiver_b = waiver.json()["id"]
 
 
 def snapshot(world: World) -> dict[str, Any]:

@@ -205,6 +205,42 @@ CASES: dict[tuple[str, str], Cases] = {
             {"files": {"file": ("x.pdf", b"%PDF-1.4 x", "application/pdf")}},
         )
     ],
+    ("GET", f"{API}/obligations/{{obligation_id}}"): lambda w: [
+        Case("GET", f"{API}/obligations/{w.obligation_b}"),
+        Case("GET", f"{API}/obligations/{w.done_b}"),
+    ],
+    ("POST", f"{API}/obligations/{{obligation_id}}/completions"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/obligations/{w.obligation_b}/completions",
+            {
+                "data": {"done_on": "2026-10-01"},
+                "files": {"files": ("x.pdf", b"%PDF-1.4 x", "application/pdf")},
+            },
+        )
+    ],
+    ("POST", f"{API}/obligations/{{obligation_id}}/owner"): lambda w: [
+        Case("POST", f"{API}/obligations/{w.obligation_b}/owner", {"json": {"owner": "officer"}})
+    ],
+    ("POST", f"{API}/obligations/{{obligation_id}}/waivers"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/obligations/{w.obligation_b}/waivers",
+            {"json": {"reason": "x", "expires_on": "2027-01-31"}},
+        )
+    ],
+    ("POST", f"{API}/obligations/{{obligation_id}}/waivers/{{waiver_id}}/approve"): lambda w: [
+        Case("POST", f"{API}/obligations/{w.obligation_b}/waivers/{w.waiver_b}/approve")
+    ],
+    ("POST", f"{API}/obligations/{{obligation_id}}/waivers/{{waiver_id}}/reject"): lambda w: [
+        Case("POST", f"{API}/obligations/{w.obligation_b}/waivers/{w.waiver_b}/reject")
+    ],
+    ("POST", f"{API}/obligations/{{obligation_id}}/reopen"): lambda w: [
+        Case("POST", f"{API}/obligations/{w.done_b}/reopen", {"json": {"reason": "x"}})
+    ],
+    ("GET", f"{API}/obligations/{{obligation_id}}/evidence/{{evidence_id}}"): lambda w: [
+        Case("GET", f"{API}/obligations/{w.done_b}/evidence/{w.evidence_b}")
+    ],
     ("GET", f"{API}/filings/{{filing_id}}/attachments/{{attachment_id}}"): lambda w: [
         Case("GET", f"{API}/filings/{w.records['filings']}/attachments/{w.attachment}")
     ],

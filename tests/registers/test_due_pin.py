@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from vats.registers.cases import MACHINE, service
+from vats.registers.cases import service
 from vats.registers.cases.schemas import CaseOut
-from vats.registers.schemas import to_out
+from vats.registers.cases.spec import MACHINE
+from vats.registers.generic.service import to_out
 
 Scope = Callable[[], AbstractContextManager[Session]]
 TODAY = date(2026, 11, 29)

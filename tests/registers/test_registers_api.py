@@ -15,6 +15,7 @@ from vats.api.deps import Principal, Role
 
 @pytest.fixture
 def client(engine: Engine, licence: str) -> Iterator[TestClient]:
+    from vats.registers.generic.api import router_for
     from vats.registers.states import registers
 
     app = FastAPI()
@@ -26,9 +27,8 @@ def client(engine: Engine, licence: str) -> Iterator[TestClient]:
 
     app.state.authenticate = authenticate
     problems.install(app)
-    for info in registers():
-        module = __import__(f"vats.registers.{info.plural}.api", fromlist=["router"])
-        app.include_router(module.router, prefix="/api/v1")
+    for spec in registers():
+        app.include_router(router_for(spec), prefix="/api/v1")
     with TestClient(app) as c:
         yield c
 

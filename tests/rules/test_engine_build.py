@@ -9,7 +9,7 @@ import pytest
 
 from vats.model.obligations import Obligation, ObligationStatus, RuleKind
 from vats.model.sources import Reliability, SourceRef
-from vats.rules.engine import _new_obligation
+from vats.rules.engine.build import new_obligation
 
 
 def test_fast_build_equals_constructor_and_stays_frozen() -> None:
@@ -36,7 +36,7 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
         "e1",
         None,
     )
-    fast = _new_obligation(*values)
+    fast = new_obligation(*values)
     slow = Obligation(*values)
     assert type(fast) is Obligation
     assert fast == slow and hash(fast) == hash(slow) and fast.key == slow.key
@@ -45,10 +45,26 @@ def test_fast_build_equals_constructor_and_stays_frozen() -> None:
         fast.rule_id = "other"  # type: ignore[misc]
 
 
-def test_standing_duties_replace_the_fields_they_claim() -> None:
-    from vats.rules.engine import _FIELD_NAMES
+def test_shared_fields_rebuild_an_obligation_for_another_number_and_condition() -> None:
+    from vats.rules.engine.build import SHARED_HEAD, SHARED_TAIL, shared_fields
 
-    assert _FIELD_NAMES[1] == "licence" and _FIELD_NAMES[11] == "conditional"
+    made = Obligation(
+        "licence.display_number",
+        "渝B2-20210467",
+        "展示",
+        "Display",
+        RuleKind.CONTINUOUS,
+        ObligationStatus.UPCOMING,
+        None,
+        conditional="before",
+        explanation=("1. a",),
+        evidence_required="site_check_passed",
+        event_id="e9",
+    )
+    head, tail = shared_fields(made)
+    assert SHARED_HEAD.stop is not None and SHARED_TAIL.start == SHARED_HEAD.stop + 1
+    copy = new_obligation(made.rule_id, "京B2-20200001", *head, "after", *tail)
+    assert copy == dataclasses.replace(made, licence="京B2-20200001", conditional="after")
 
 
 def test_fast_finding_and_evidence_match_constructors() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from reference_licence import NUMBER
 
+from factories import NUMBER
 from vats.model.licence import Licence
 from vats.model.obligations import Event, Obligation, ObligationStatus
 from vats.rules.engine import evaluate

@@ -1,5 +1,5 @@
 """The portfolio order (overdue first, then by due date, undated last; ties by licence, rule, subject)
-is built licence by licence (`_Ordering`): it must equal one sort by the full key, whatever the input."""
+is built licence by licence (`Ordering`): it must equal one sort by the full key, whatever the input."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from vats.ingest.render import synthetic_licence
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
-from vats.rules.engine import _Ordering, _sort_key, evaluate
+from vats.rules.engine import evaluate
+from vats.rules.engine.ordering import Ordering, sort_key
 from vats.rules.findings import obligation_findings
 
 AS_OF = date(2026, 11, 28)
@@ -36,7 +37,7 @@ def _portfolio(count: int, seed: int) -> tuple[list, list[Event]]:
 
 
 def _keys(obligations: list[Obligation]) -> list[tuple]:
-    return [_sort_key(o) for o in obligations]
+    return [sort_key(o) for o in obligations]
 
 
 def test_portfolio_comes_out_in_full_key_order() -> None:
@@ -79,7 +80,7 @@ _ITEMS = st.lists(
 def test_ordering_equals_one_full_key_sort(items: list) -> None:
     """Any mix, including None beside text subjects (the slower-key path)."""
     obligations = [_obligation(*item) for item in items]
-    order = _Ordering()
+    order = Ordering()
     for licence in sorted({o.licence for o in obligations}):  # the engine's licence order
         order.file([o for o in obligations if o.licence == licence], len(order.undated))
     result = order.result()[0]

@@ -61,7 +61,7 @@ def test_record_page_corrects_a_value_with_a_reason(officer) -> None:  # type: i
     form = {
         "csrf_token": csrf,
         "licence": NUMBER,
-        "received_at": "2026-11-02",
+        "received_at": "2026-10-28",
         "channel": "phone",
         "topic": "billing",
         "complainant_ref": "W-1",

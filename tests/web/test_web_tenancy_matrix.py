@@ -60,6 +60,7 @@ NO_REFERENCE = {
     ("GET", "/account"): "the caller's own account",
     ("POST", "/account/token"): "creates a token for the caller",
     ("POST", "/account/feed"): "creates the caller's feed",
+    ("POST", "/reminders/me"): "the caller's own reminder channel",
     ("POST", "/account/password"): "changes the caller's own password only",
 }
 
@@ -171,6 +172,62 @@ CASES: dict[tuple[str, str], Cases] = {
         for p, rid in w.records.items()
     ],
     ("POST", "/registers/{plural}/{record_id}/{action}"): _register_actions,
+    ("GET", "/my"): _read("/my"),
+    ("POST", "/checks/run"): lambda w: [
+        Case("POST", "/checks/run", {"licence": NUMBER_B}),
+        Case("POST", "/checks/run", {"licence": NUMBER_B, "domain": "b.example.cn"}),
+    ],
+    ("GET", "/checks/jobs/{job_id}"): lambda w: [Case("GET", "/checks/jobs/1")],
+    ("GET", "/events/new"): _read("/events/new", licence=NUMBER_B, type="annual_report_filed"),
+    ("POST", "/events"): lambda w: [
+        Case(
+            "POST",
+            "/events",
+            {
+                "licence": NUMBER_B,
+                "event_type": "annual_report_filed",
+                "date": "2026-03-01",
+                "f_year": "2025",
+            },
+            expect="form",
+        )
+    ],
+    ("GET", "/reminders"): _read("/reminders"),
+    ("GET", "/obligations/{ident}"): lambda w: [
+        Case("GET", f"/obligations/{w.obligation_b}"),
+        Case("GET", f"/obligations/{w.done_b}"),
+    ],
+    ("POST", "/obligations/{ident}/complete"): lambda w: [
+        Case(
+            "POST",
+            f"/obligations/{w.obligation_b}/complete",
+            {"done_on": "2026-10-01"},
+            files={"files": ("x.pdf", b"%PDF-1.4 x", "application/pdf")},
+        )
+    ],
+    ("POST", "/obligations/{ident}/owner"): lambda w: [
+        Case("POST", f"/obligations/{w.obligation_b}/owner", {"owner": "officer"})
+    ],
+    ("POST", "/obligations/{ident}/reopen"): lambda w: [
+        Case("POST", f"/obligations/{w.done_b}/reopen", {"reason": "x"})
+    ],
+    ("POST", "/obligations/{ident}/waivers"): lambda w: [
+        Case("POST", f"/obligations/{w.obligation_b}/waivers", {"reason": "x", "expires_on": "2027-01-31"})
+    ],
+    ("POST", "/obligations/{ident}/waivers/{waiver_id}/{decision}"): lambda w: [
+        Case("POST", f"/obligations/{w.obligation_b}/waivers/{w.waiver_b}/approve"),
+        Case("POST", f"/obligations/{w.obligation_b}/waivers/{w.waiver_b}/reject"),
+    ],
+    ("POST", "/reminders/owners"): lambda w: [
+        Case("POST", "/reminders/owners", {"organisation": str(w.org_b), "owner": "officer"}, expect="form"),
+        Case("POST", "/reminders/owners", {"organisation": str(w.org_a), "owner": USER_B}, expect="form"),
+    ],
+    ("POST", "/reminders/channels/{channel}"): lambda w: [
+        Case("POST", "/reminders/channels/wecom", {"url": "https://example.cn/robot"})
+    ],
+    ("POST", "/reminders/channels/{channel}/test"): lambda w: [
+        Case("POST", "/reminders/channels/wecom/test")
+    ],
     ("GET", "/admin/users"): lambda w: [Case("GET", "/admin/users")],
     ("POST", "/admin/users"): lambda w: [
         Case("POST", "/admin/users", {"name": "intruder", "role": "admin", "password": "long enough pass"})

@@ -22,7 +22,7 @@ from vats.api.settings import Settings
 
 
 def _api_routers() -> list[APIRouter]:
-    """Every /api/v1 router: this package's and the register teams' (explicit imports)."""
+    """Every /api/v1 router: this package's (explicit imports) and one per register spec."""
     from vats.api.routes import (
         auditlog,
         checks,
@@ -30,17 +30,14 @@ def _api_routers() -> list[APIRouter]:
         jobs,
         licences,
         me,
+        obligation_actions,
         obligations,
         organisations,
         sheet,
         sites,
     )
-    from vats.registers.assessments.api import router as assessments
-    from vats.registers.cases.api import router as cases
-    from vats.registers.changes.api import router as changes
-    from vats.registers.complaints.api import router as complaints
-    from vats.registers.filings.api import router as filings
-    from vats.registers.incidents.api import router as incidents
+    from vats.registers import specs
+    from vats.registers.generic.api import router_for
 
     return [
         me.router,
@@ -48,17 +45,13 @@ def _api_routers() -> list[APIRouter]:
         sheet.router,  # before licences: /licences/sheet/… is not a licence number
         licences.router,
         obligations.router,
+        obligation_actions.router,
         auditlog.router,
         checks.router,
         sites.router,
         exports.router,
         jobs.router,
-        cases,
-        complaints,
-        incidents,
-        assessments,
-        changes,
-        filings,
+        *(router_for(spec) for spec in specs()),
     ]
 
 

@@ -7,7 +7,8 @@ Both the scheduler and the API's "run checks now" call these, with their own dat
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -17,7 +18,14 @@ from vats.model.clock import now_utc, today
 log = logging.getLogger("vats.jobs")
 
 
-def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | None = None) -> int | None:
+def run_site_checks(
+    engine: Engine,
+    *,
+    actor: str,
+    numbers: Collection[str] | None = None,
+    domains: Collection[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int | None:
     """Crawl the homepages of the given licences (all when None); store the run; return its id.
 
     Network access goes through the checks package's vetted fetcher (private addresses refused),
@@ -29,10 +37,23 @@ def run_site_checks(engine: Engine, *, actor: str, numbers: Collection[str] | No
 
     with session_scope(engine, actor=actor) as session:
         targets = site_targets(session, numbers=numbers)
+    if domains is not None:
+        wanted = {d.lower() for d in domains}
+        targets = [t for t in targets if t.domain.lower() in wanted]
     if not targets:
         return None
     started = now_utc()
-    reports = run_checks(targets)
+    done = 0
+
+    def counted(_report: Any) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(targets))
+
+    if progress is not None:
+        progress(0, len(targets))
+    reports = run_checks(targets, on_report=counted)
     scope = "all" if numbers is None else ",".join(sorted(numbers))
     with session_scope(engine, actor=actor) as session:
         run = record_run(
@@ -137,3 +158,38 @@ def check_one_site(
         )
         session.flush()
         return int(run.id)
+
+
+def send_reminders(engine: Engine, *, as_of: date | None = None) -> Any:
+    """Staged reminders to owners of open, dated obligations (`vats.report.notify.reminders`)."""
+    from sqlalchemy.orm import Session
+
+    from vats.api import views, workspace
+    from vats.api.deps import Principal, Role
+    from vats.model.obligations import ObligationStatus
+    from vats.report.notify import reminders
+
+    day = as_of or today()
+    open_ = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
+    with Session(engine) as session:
+        p = views.portfolio(session, Principal(name="system:reminders", role=Role.ADMIN), as_of=day)
+        dated = [o for o in p.obligations if o.status in open_ and o.due_date is not None]
+        rows = workspace.rows(session, p, dated)
+    items = [
+        reminders.Item(
+            obligation_id=r.target.id,
+            licence=r.target.obligation.licence,
+            organisation_id=r.target.organisation_id,
+            title=r.target.obligation.title_zh,
+            subject=r.target.obligation.subject,
+            due=r.target.obligation.due_date,  # type: ignore[arg-type]
+            owner=r.owner,
+        )
+        for r in rows
+    ]
+    report = reminders.send(engine, items=items, as_of=day)
+    log.info(
+        "reminders sent",
+        extra={"fields": {"sent": len(report.sent), "skipped": report.skipped, "errors": report.errors}},
+    )
+    return report

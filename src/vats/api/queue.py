@@ -161,8 +161,9 @@ def build_app(
     @app.periodic(cron=queue.notify_cron, periodic_id="notify", queueing_lock="vats.notify")
     @app.task(name="vats.notify", queue=QUEUE_DEFAULT)
     def notify(timestamp: int) -> None:
-        """Reminders and failed-check notices: `dispatch` sends each notice once per state change."""
+        """Notices and owners' staged reminders: each is sent once per state change or stage."""
         jobs.dispatch_notifications(engine, config_path=web.notify_config)
+        jobs.send_reminders(engine)
 
     @app.periodic(cron=queue.checkpoint_cron, periodic_id="checkpoint", queueing_lock="vats.checkpoint")
     @app.task(name="vats.checkpoint", queue=QUEUE_DEFAULT)

@@ -53,6 +53,7 @@ class Scheduler:
                     ),
                 )
             )
+        plan.append(("reminders", lambda: jobs.send_reminders(self.engine)))
         for name, job in plan:
             try:
                 await asyncio.to_thread(job)

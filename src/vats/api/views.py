@@ -190,7 +190,7 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     from vats.store.events import events_of_licences
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
-    from vats.store.profiles import profiles_by_licence
+    from vats.store.profile_rows import profiles_by_licence
 
     # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
     hidden = session.info.pop("visible_organisations", None)
@@ -279,6 +279,7 @@ class ObligationFilter:
     licence: str | None = None
     due_from: date | None = None
     due_to: date | None = None
+    rule: str | None = None
 
 
 def obligations_matching(p: Portfolio, f: ObligationFilter) -> tuple[Obligation, ...]:
@@ -298,6 +299,8 @@ def filter_obligations(items: tuple[Obligation, ...], f: ObligationFilter) -> li
         if f.status is not None and ob.status is not f.status:
             continue
         if f.licence and ob.licence != f.licence:
+            continue
+        if f.rule and ob.rule_id != f.rule:
             continue
         if f.due_from and (ob.due_date is None or ob.due_date < f.due_from):
             continue

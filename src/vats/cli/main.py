@@ -12,7 +12,8 @@ import click
 from vats.model.errors import ExitCode, VatsError
 
 # name -> (module, attribute, one-line help). The attribute is a Typer app (a group) or a
-# Typer-decorated function / click command. Help lives here so `vats --help` imports nothing.
+# Typer-decorated function / click command. Help lives here so `vats --help` imports nothing heavy.
+# The registers' commands (`vats case …`) come from their specs (`vats.registers.specs`).
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "parse": ("vats.cli.parse", "parse_command", "读取许可证文件并输出结构化数据 / Parse a licence document"),
     "audit": ("vats.cli.audit", "audit_command", "校验许可证并列出问题 / Validate a licence, list findings"),
@@ -20,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "number": ("vats.cli.number", "app", "许可证号与备案号 / Parse and find licence and ICP numbers"),
     "calendar": ("vats.cli.calendar", "app", "工作日日历与 ICS / Working-day calendar and ICS export"),
     "rules": ("vats.cli.rules", "app", "规则库 / The rules library and its coverage of provisions"),
-    "obligations": ("vats.cli.obligations", "obligations_command", "义务与期限 / Obligations and due dates"),
+    "obligations": ("vats.cli.obligations", "command", "义务与期限 / Obligations and due dates"),
     "report": ("vats.cli.report", "report_command", "合规报告 PDF/HTML / Write a compliance report"),
     "db": ("vats.cli.db", "app", "数据库迁移 / Database migrations"),
     "licence": ("vats.cli.licence", "app", "许可证档案 / Stored licences, revisions and diffs"),
@@ -31,12 +32,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "auditlog": ("vats.cli.auditlog", "app", "审计日志 / Tamper-evident audit log"),
     "keys": ("vats.cli.keys", "app", "签名密钥 / SM2 signing keys"),
     "copy": ("vats.cli.copy", "app", "许可证副本 / Purpose-bound licence copies"),
-    "case": ("vats.registers.cases.cli", "app", "违法信息处置 / Illegal-information disposal cases"),
-    "complaint": ("vats.registers.complaints.cli", "app", "用户投诉 / Complaints register"),
-    "incident": ("vats.registers.incidents.cli", "app", "网络安全事件 / Incidents register"),
-    "assessment": ("vats.registers.assessments.cli", "app", "安全评估 / Security assessments"),
-    "change": ("vats.registers.changes.cli", "app", "公司变更 / Corporate changes"),
-    "filing": ("vats.registers.filings.cli", "app", "申报材料 / Annual reports and applications"),
     "sites": ("vats.cli.sites", "app", "网站首页检查 / Homepage licence-display checks"),
     "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),
     "user": ("vats.cli.user", "app", "用户与令牌 / Users and API tokens"),
@@ -46,9 +41,26 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _registers() -> dict[str, Any]:
+    """Register key -> spec (the specs import no database or web framework)."""
+    from vats.registers import specs
+
+    return {spec.key: spec for spec in specs()}
+
+
+def _help(name: str) -> str:
+    return COMMANDS[name][2] if name in COMMANDS else str(_registers()[name].title)
+
+
 def _load(name: str) -> click.Command:
-    module_name, attr, _help = COMMANDS[name]
-    target: Any = getattr(importlib.import_module(module_name), attr)
+    target: Any
+    if name in COMMANDS:
+        module_name, attr, _help = COMMANDS[name]
+        target = getattr(importlib.import_module(module_name), attr)
+    else:
+        from vats.registers.generic.cli import app_for
+
+        target = app_for(_registers()[name])
     if isinstance(target, click.Command):
         return target
     import typer.main
@@ -68,15 +80,15 @@ class LazyGroup(click.Group):
     """Lists every command from `COMMANDS` but imports a command's module only when it runs."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted({*COMMANDS, *_registers()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
+        if cmd_name not in COMMANDS and cmd_name not in _registers():
             return None
         return _load(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        rows = [(name, _help(name)) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

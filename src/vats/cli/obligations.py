@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 import typer
@@ -182,3 +182,77 @@ def _due_text(o: Obligation) -> str:
     if o.due_at is not None:
         return f"{minute_text(o.due_at)} 北京时间"
     return str(o.due_date) if o.due_date else "持续 continuous"
+
+
+ACTIONS: dict[str, str] = {
+    "list": "列出存储的义务及编号 / Stored obligations with their ids",
+    "show": "显示一项义务 / Show one obligation",
+    "complete": "记录完成（附证据）/ Record an obligation as done, with evidence",
+    "assign": "指定负责人 / Assign an owner",
+    "waive": "申请豁免 / Ask for a waiver (a second person approves)",
+    "approve": "批准豁免 / Approve a waiver request",
+    "reject": "驳回豁免 / Reject a waiver request",
+    "reopen": "重新打开 / Reopen a completed or waived obligation",
+}
+
+
+_FILES = "\x00files"  # marks "no action given: evaluate files"
+
+
+class ObligationsGroup(click.Group):
+    """`vats obligations FILE…` evaluates licence files; `vats obligations complete ID …` and the other
+    ACTIONS act on one stored obligation (their module loads only when one of them runs)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(ACTIONS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in ACTIONS:
+            return None
+        import typer.main
+
+        from vats.cli.workspace import app
+
+        group = typer.main.get_command(app)
+        return group.get_command(ctx, cmd_name)  # type: ignore[attr-defined, no-any-return]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in ACTIONS and args[0] not in ("-h", "--help"):
+            ctx._protected_args, ctx.args = [_FILES], list(args)  # the file command parses them all
+            return ctx.args
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] == _FILES:
+            return "obligations", _files_command(), args[1:]
+        return super().resolve_command(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        files = _files_command()
+        with click.Context(files, info_name="obligations", parent=ctx.parent) as sub:
+            files.format_help(sub, formatter)
+        formatter.write_paragraph()
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Actions on a stored obligation"):
+            formatter.write_dl(list(ACTIONS.items()))
+
+
+def _files_command() -> click.Command:
+    import typer.main
+
+    single = typer.Typer(add_completion=False)
+    single.command(name="obligations")(obligations_command)
+    command: Any = typer.main.get_command(single)  # Typer's vendored click: same protocol
+    return cast(click.Command, command)
+
+
+command = ObligationsGroup(
+    name="obligations",
+    help="义务与期限 / Obligations: `vats obligations FILE…` evaluates licence files; the actions below "
+    "act on a stored obligation by its id.",
+    no_args_is_help=True,
+)

@@ -112,6 +112,8 @@ class Rule:
     unconfirmed: bool = False
     condition_note: Text | None = None
     lists_scope: bool = False  # the explanation lists the licence's whole licensed scope
+    # a completion may be recorded without an attachment or register link (labelled as such)
+    completion_without_evidence: bool = False
     file: str = ""
     line: int | None = None
 
@@ -125,6 +127,7 @@ class FieldSpec:
     required: bool = False
     type: str = "str"  # str | int | date | datetime (Beijing wall time, minutes)
     values: tuple[str, ...] = ()
+    label: Text | None = None  # how forms name the field (event_types.yaml `field_labels` or its own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +271,7 @@ def _schema() -> dict[str, type[Any]]:
         unconfirmed: bool = False
         condition_note: TextSpec | None = None
         lists_scope: bool = False
+        completion_without_evidence: bool = False
 
     class RuleFile(Strict):
         rules: list[RuleModel]
@@ -276,6 +280,7 @@ def _schema() -> dict[str, type[Any]]:
         required: bool = False
         type: Literal["str", "int", "date", "datetime"] = "str"
         values: list[str] = Field(default_factory=list)
+        label: TextSpec | None = None
 
     class EventTypeModel(Strict):
         type: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -283,6 +288,7 @@ def _schema() -> dict[str, type[Any]]:
         fields: dict[str, FieldModel] = Field(default_factory=dict)
 
     class EventTypesFile(Strict):
+        field_labels: dict[str, TextSpec] = Field(default_factory=dict)
         event_types: list[EventTypeModel]
 
     class ProvisionModel(Strict):
@@ -392,6 +398,7 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
         unconfirmed=m.unconfirmed,
         condition_note=None if m.condition_note is None else _text(m.condition_note),
         lists_scope=m.lists_scope,
+        completion_without_evidence=m.completion_without_evidence,
         file=marked.source,
         line=marked.line(("rules", index)),
     )
@@ -474,6 +481,7 @@ def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[
 def _load_event_types(path: Path) -> Mapping[str, EventType]:
     marked = load_marked(path)
     spec = _validate(marked, "event_types")
+    labels = {name: _text(text) for name, text in spec.field_labels.items()}
     out: dict[str, EventType] = {}
     for i, e in enumerate(spec.event_types):
         if e.type in out:
@@ -482,7 +490,15 @@ def _load_event_types(path: Path) -> Mapping[str, EventType]:
             e.type,
             _text(e.title),
             MappingProxyType(
-                {k: FieldSpec(f.required, f.type, tuple(f.values)) for k, f in e.fields.items()}
+                {
+                    k: FieldSpec(
+                        f.required,
+                        f.type,
+                        tuple(f.values),
+                        _text(f.label) if f.label is not None else labels.get(k),
+                    )
+                    for k, f in e.fields.items()
+                }
             ),
         )
     return MappingProxyType(out)

@@ -134,6 +134,12 @@ def print_record(item: RecordOut, *, as_json: bool) -> None:
         print_json(item.model_dump(mode="json"))
         return
     for name, value in item.model_dump(exclude={"due", "actions"}).items():
+        if isinstance(value, list):  # attachments, follow-up reports: one line each
+            typer.echo(f"{name:<16} {len(value)}")
+            for entry in value:
+                shown = entry.values() if isinstance(entry, dict) else (entry,)
+                typer.echo("  - " + "  ".join(_cell(v) for v in shown))
+            continue
         typer.echo(f"{name:<16} {_cell(value)}")
     due, status = due_cells(item)
     rule = item.due.rule_id if item.due else "-"
@@ -151,7 +157,7 @@ def show_one(
     as_of: str | None = None,
 ) -> None:
     """Print one record with its engine-computed due date."""
-    from vats.registers.schemas import to_out
+    from vats.registers.generic.service import to_out
 
     day = optional_date(as_of, option="--as-of")
     print_record(to_out(session, schema, [record], machine=machine, as_of=day)[0], as_json=as_json)
@@ -168,7 +174,7 @@ def show_page(
     as_of: str | None = None,
 ) -> None:
     """Print one page of records (one engine run for the whole page)."""
-    from vats.registers.schemas import to_out
+    from vats.registers.generic.service import to_out
 
     day = optional_date(as_of, option="--as-of")
     items = to_out(session, schema, result.items, machine=machine, as_of=day)

@@ -8,10 +8,9 @@ the obligations whose subject is that record. One calendar, one rules library, o
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 from vats.model import clock
 from vats.model.obligations import Event, Obligation, ObligationStatus
 from vats.registers.base import RegisterColumns
-from vats.store.audit import plain
+from vats.registers.spec import Implied, identity
 
 
 def emit(session: Session, *, type: str, on: date, licence: str, subject: str, **fields: Any) -> Event:
@@ -31,18 +30,6 @@ def emit(session: Session, *, type: str, on: date, licence: str, subject: str, *
     event = Event(type=type, date=on, licence=licence, fields={"subject": subject, **clean})
     record_event(session, event=event)
     return event
-
-
-@dataclass(frozen=True, slots=True)
-class Implied:
-    """An event a record's current state implies (type, date and fields besides the subject)."""
-
-    type: str
-    on: date
-    fields: Mapping[str, Any] = field(default_factory=dict)
-
-    def key(self) -> tuple[str, str, str]:
-        return _identity(self.type, self.on, self.fields)
 
 
 def sync_events(
@@ -87,14 +74,7 @@ def sync_events(
 
 
 def _key(event: Event) -> tuple[str, str, str]:
-    return _identity(event.type, event.date, {k: v for k, v in event.fields.items() if k != "subject"})
-
-
-def _identity(type: str, on: date, fields: Mapping[str, Any]) -> tuple[str, str, str]:
-    """What makes two events the same for a record: type, date and fields (as stored JSON, so a date
-    field compares equal whether it was just built or read back)."""
-    data = plain({k: v for k, v in fields.items() if v is not None})
-    return (type, on.isoformat(), json.dumps(data, sort_keys=True, ensure_ascii=False))
+    return identity(event.type, event.date, {k: v for k, v in event.fields.items() if k != "subject"})
 
 
 @dataclass(frozen=True, slots=True)

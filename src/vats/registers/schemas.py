@@ -1,4 +1,5 @@
-"""Pydantic pieces every register's schemas share: the common output fields and the due summary.
+"""Pydantic pieces every register's schemas share: text types, vocabulary codes, the common output
+fields and the due summary. No SQLAlchemy here: the specs import it at CLI start-up.
 
 Concept schemas follow one family — `<X>Create`, one model per transition (`<X>Dispose` …),
 `<X>Filters` and `<X>Out` — so the API, the CLI's `--json` and the web UI see the same shapes.
@@ -6,23 +7,28 @@ Concept schemas follow one family — `<X>Create`, one model per transition (`<X
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy.orm import Session
 
-from vats.model import clock
 from vats.model.clock import as_utc, minute_iso
-from vats.registers.base import RegisterColumns
-from vats.registers.events import DueSummary, due_summaries
-from vats.registers.states import StateMachine
 from vats.registers.vocab import ListName, code_of
+
+if TYPE_CHECKING:
+    from vats.registers.events import DueSummary
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 LicenceNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64)]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    """Marks a field as a code of one vocabulary list, so forms and prompts can offer its terms."""
+
+    name: ListName
 
 
 def Bounded(max_length: int) -> Any:  # noqa: N802 - reads like a type in schema declarations
@@ -37,7 +43,12 @@ UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 def Code(name: ListName) -> Any:  # noqa: N802 - reads like a type in schema declarations
     """A string restricted to one vocabulary list, e.g. `category: Code("categories")`."""
-    return Annotated[str, AfterValidator(code_of(name))]
+    return Annotated[str, AfterValidator(code_of(name)), Vocab(name)]
+
+
+def vocab_of(field: Any) -> ListName | None:
+    """The vocabulary list a pydantic field (`FieldInfo`) is restricted to, if any."""
+    return next((m.name for m in field.metadata if isinstance(m, Vocab)), None)
 
 
 class InputModel(BaseModel):
@@ -91,29 +102,3 @@ class RecordOut(BaseModel):
     version: int
     actions: list[str] = []
     due: DueOut | None = None
-
-
-OutT = TypeVar("OutT", bound=RecordOut)
-
-
-def to_out(
-    session: Session,
-    schema: type[OutT],
-    records: Sequence[RegisterColumns],
-    *,
-    machine: StateMachine,
-    as_of: date | None = None,
-    with_due: bool = True,
-) -> list[OutT]:
-    """Output models for records, with allowed actions and (one engine run for all) their due summary."""
-    dues: dict[str, DueSummary | None] = {}
-    if with_due and records:
-        subjects = {r.subject: r.licence for r in records}
-        dues = due_summaries(session, subjects=subjects, as_of=as_of or clock.today())
-    out: list[OutT] = []
-    for record in records:
-        item = schema.model_validate(record, from_attributes=True)
-        item.actions = list(machine.actions_from(record.status))
-        item.due = DueOut.of(dues.get(record.subject))
-        out.append(item)
-    return out

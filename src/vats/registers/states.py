@@ -8,7 +8,6 @@ The table is also what the web UI reads to decide which buttons to show.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -51,7 +50,12 @@ class StateMachine:
         return (state, action) in self.transitions
 
     def label(self, state: str) -> str:
-        return self.labels.get(state, state)
+        """The state's Chinese name (from the register's labels), else the state itself."""
+        if state in self.labels:
+            return self.labels[state]
+        from vats.registers.labels import state_label
+
+        return state_label(self.name, state)
 
     def apply(self, state: str, action: str, *, subject: str) -> str:
         """The state after `action`, or TransitionError naming the subject, state and allowed actions."""
@@ -89,39 +93,8 @@ def machine(
     )
 
 
-# --- the register registry --------------------------------------------------------------------------
-# Kept here (no SQLAlchemy) so listing the registers — CLI help, web navigation — stays cheap.
+def registers() -> tuple[Any, ...]:
+    """Every register's spec in a stable order (`vats.registers.specs`)."""
+    from vats.registers import specs
 
-
-@dataclass(frozen=True, slots=True)
-class RegisterInfo:
-    """How other layers see a register: its names, model (imported lazily), machine and URL slug."""
-
-    key: str  # CLI command and subject prefix: "case"
-    plural: str  # API prefix and web slug: "cases"
-    title_zh: str
-    title_en: str
-    model: str  # "module:Class", imported only when a database is in play
-    machine: StateMachine
-
-    def load_model(self) -> Any:
-        module, _, name = self.model.partition(":")
-        return getattr(importlib.import_module(module), name)
-
-
-_REGISTRY: dict[str, RegisterInfo] = {}
-ORDER = ("case", "complaint", "incident", "assessment", "change", "filing")
-PACKAGES = ("cases", "complaints", "incidents", "assessments", "changes", "filings")
-
-
-def register(info: RegisterInfo) -> RegisterInfo:
-    """Add a register to the registry (idempotent for the same key)."""
-    _REGISTRY[info.key] = info
-    return info
-
-
-def registers() -> tuple[RegisterInfo, ...]:
-    """Every register in a stable order (importing each concept package registers it)."""
-    for package in PACKAGES:
-        importlib.import_module(f"vats.registers.{package}")
-    return tuple(_REGISTRY[key] for key in ORDER)
+    return specs()

@@ -38,7 +38,7 @@ def stored_audits(
     from vats.store.events import events_of_licences
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
-    from vats.store.profiles import profiles_by_licence
+    from vats.store.profile_rows import profiles_by_licence
 
     query = select(L.number, L.organisation_id).where(L.archived.is_(False)).order_by(L.number)
     if organisation_id is not None:

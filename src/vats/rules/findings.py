@@ -42,16 +42,31 @@ def _kind(o: Obligation) -> str | None:
     return None
 
 
+def evidence_words(codes: str | None) -> tuple[str, str]:
+    """The events a duty waits for, in words ("annual_report_filed" → 记录“已报送年报”), never codes."""
+    from vats.reference.rules_library import default_library
+
+    if not codes:
+        return "-", "-"
+    vocabulary = default_library().event_types
+    zh, en = [], []
+    for code in codes.split(" | "):
+        etype = vocabulary.get(code)
+        zh.append(f"“{etype.title.zh}”" if etype else code)
+        en.append(f"'{etype.title.en}'" if etype else code)
+    return "记录" + "或".join(zh), "record " + " or ".join(en)
+
+
 def _messages(o: Obligation, kind: str) -> tuple[str, str]:
     subject = f"（{o.subject}）" if o.subject else ""
     subject_en = f" ({o.subject})" if o.subject else ""
     title_zh, title_en = f"{o.title_zh}{subject}", f"{o.title_en}{subject_en}"
-    evidence = o.evidence_required or "-"
+    evidence_zh, evidence_en = evidence_words(o.evidence_required)
     due = None if o.due_date is None else day_text(o.due_date)
     if kind == "overdue":
         return (
-            f"{title_zh}自 {due} 起已逾期，需提供证据：{evidence}",
-            f"{title_en} is overdue since {due}; evidence needed: {evidence}",
+            f"{title_zh}自 {due} 起已逾期，需{evidence_zh}",
+            f"{title_en} is overdue since {due}; to close it, {evidence_en}",
         )
     if kind == "late":
         return (

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from vats.model.clock import now_utc
 from vats.model.errors import ConflictError, InputError, NotFoundError
 from vats.model.roles import Role
 from vats.store.models import Actor, Organisation
@@ -35,7 +36,7 @@ MAX_NAME_LENGTH = 200
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return now_utc()
 
 
 def _aware(at: datetime) -> datetime:

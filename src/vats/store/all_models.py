@@ -18,19 +18,16 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.checks",
     "vats.store.web",
     "vats.store.obligation_cache",
-    "vats.store.profiles",
-    "vats.registers.cases.models",
-    "vats.registers.complaints.models",
-    "vats.registers.incidents.models",
-    "vats.registers.assessments.models",
-    "vats.registers.changes.models",
-    "vats.registers.filings.models",
+    "vats.store.profile_rows",
+    "vats.registers.workspace.models",
 )
+"""Modules below the registers layer; the registers' models follow from `vats.registers.REGISTERS`."""
 
 
 def load_all() -> MetaData:
     """Import every known model module and return the shared metadata."""
-    for name in MODEL_MODULES:
+    registers = importlib.import_module("vats.registers").REGISTERS  # named, not imported: layers
+    for name in (*MODEL_MODULES, *(f"vats.registers.{plural}.models" for plural in registers)):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, SmallInteger, String, and_, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    SmallInteger,
+    String,
+    and_,
+    column,
+    func,
+    insert,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vats.model.errors import IntegrityError
@@ -25,6 +37,9 @@ from vats.model.merkle import LeafList, Nodes, leaf_hash, node_hash, subtree
 from vats.store.base import Base
 
 CACHED = 8
+# The log's id and hash columns, named here rather than imported: the appender in store.auditlog
+# maintains this tree, so the tree must not import the appender.
+_LOG = table("audit_log", column("id"), column("hash"))
 BLOCK = 1 << CACHED
 
 
@@ -38,9 +53,7 @@ class AuditNode(Base):
 
 def entry_hashes(conn: Connection, start: int, end: int) -> list[str]:
     """Entry hashes of leaves [start, end) (sequence numbers start+1 … end), archived ones included."""
-    from vats.store.auditlog import AuditEntry
-
-    t = AuditEntry.__table__
+    t = _LOG
     found = dict(conn.execute(select(t.c.id, t.c.hash).where(and_(t.c.id > start, t.c.id <= end))).all())
     if len(found) < end - start:
         n = AuditNode.__table__
@@ -96,9 +109,7 @@ class StoredNodes(Nodes):
 
 
 def _size(conn: Connection) -> int:
-    from vats.store.auditlog import head
-
-    return head(conn)[0]
+    return int(conn.execute(select(func.max(_LOG.c.id))).scalar() or 0)
 
 
 def root(conn: Connection, size: int, nodes: StoredNodes | None = None) -> bytes:

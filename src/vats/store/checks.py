@@ -364,3 +364,22 @@ def site_targets(session: Session, *, numbers: Collection[str] | None = None) ->
                 listed = listed_by.get(row.licence, frozenset()) | {domain}
                 targets.append(SiteTarget(domain, row.licence, listed, row.name))
     return targets
+
+
+def latest_results(session: Session, *, domains: Collection[str]) -> dict[str, CheckResultRow]:
+    """Each domain's most recent homepage check result (any outcome); domains never checked are absent."""
+    from sqlalchemy import func, select
+
+    wanted = sorted({d.lower() for d in domains})
+    out: dict[str, CheckResultRow] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        latest = (
+            select(func.max(CheckResultRow.id).label("id"))
+            .where(CheckResultRow.domain.in_(chunk))
+            .group_by(CheckResultRow.domain)
+            .subquery()
+        )
+        rows = session.scalars(select(CheckResultRow).join(latest, CheckResultRow.id == latest.c.id))
+        out.update({row.domain.lower(): row for row in rows})
+    return out

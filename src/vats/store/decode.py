@@ -19,6 +19,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from vats.model.licence import Licence
+
 Decoder = Callable[[Any], Any]
 
 
@@ -73,3 +75,21 @@ def _dataclass_decoder(cls: type) -> Decoder:
         return cls(**{name: dec(data[name]) for name, dec in fields if name in data})
 
     return build
+
+
+@cache
+def _adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Licence)
+
+
+def to_licence(data: dict[str, Any]) -> Licence:
+    """Rebuild the domain object from stored JSON: the fast decoder for data the store wrote, and
+    pydantic validation (adapter built once) for anything it does not recognise."""
+    try:
+        fast: Licence = decoder_for(Licence)(data)
+        return fast
+    except (TypeError, ValueError, KeyError):
+        licence: Licence = _adapter().validate_python(data)
+        return licence

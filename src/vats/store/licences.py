@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, undefer
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import Licence
 from vats.model.sm3 import sm3_hex
+from vats.store.decode import to_licence
 from vats.store.events import list_events, record_event
 from vats.store.models import LicenceRecord, LicenceRevision
 from vats.store.organisations import ensure_organisation
@@ -52,26 +52,6 @@ def licence_json(licence: Licence) -> dict[str, Any]:
 
     data: dict[str, Any] = to_jsonable(licence)
     return data
-
-
-@cache
-def _adapter() -> Any:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(Licence)
-
-
-def to_licence(data: dict[str, Any]) -> Licence:
-    """Rebuild the domain object from stored JSON: the fast decoder for data the store wrote, and
-    pydantic validation (adapter built once) for anything it does not recognise."""
-    from vats.store.decode import decoder_for
-
-    try:
-        fast: Licence = decoder_for(Licence)(data)
-        return fast
-    except (TypeError, ValueError, KeyError):
-        licence: Licence = _adapter().validate_python(data)
-        return licence
 
 
 def import_licence(

@@ -3,7 +3,7 @@
 Derived data, so not audited: it can always be rebuilt from licences and events. One row per
 obligation holds the facts that do not change with the evaluation date (due date, completion,
 lateness, terminal status); the time-dependent status (overdue / due soon / upcoming) is derived in
-SQL from the due date at query time, exactly as `vats.rules.engine._Ctx.status` derives it.
+SQL from the due date at query time, exactly as the engine derives it (`vats.rules.status.status_on`).
 
 `obligation_cache_state` records, per licence, what the rows were computed from (the licence record's
 version and revision) and the span of evaluation dates they stay valid for; `obligation_cache_meta`

@@ -11,13 +11,9 @@ A licence's cached rows are stale when
   * the evaluation date left the span the rows are valid for.
 
 Why a validity span, not "same quarter": the engine's output depends on the date beyond the
-overdue/due-soon split (which SQL derives from the stored due date). Recurring windows are expanded
-only inside [as_of − lookback, as_of + horizon], so a window enters or leaves on a precise day;
-settled event obligations drop out `lookback` days after their due date; a homepage check stops
-counting as fresh `evidence_max_age` days after it was done; waivers and site checks count only
-from their own date; "only if renewed" conditions start the day after expiry. Each of those gives a
-date up to which the rows computed for `computed_for` are still exactly what the engine would say;
-the minimum of them is `valid_until`. Going back in time (as_of < computed_for) always recomputes.
+overdue/due-soon split (which SQL derives from the stored due date). The engine says for how long
+(`vats.rules.engine.validity`): the minimum of its date boundaries is `valid_until`. Going back in
+time (as_of < computed_for) always recomputes.
 
 The warm fast path (the normal morning run) writes nothing and scans no table: the rules fingerprint,
 the event and audit watermarks and a summary of the state rows (their number and the span every
@@ -34,16 +30,15 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from vats.model.dates import month_end
 from vats.model.errors import UnavailableError
-from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
+from vats.model.obligations import Event, Obligation, ObligationStatus
 from vats.rules.settings import EngineSettings
 from vats.store.auditlog import AuditEntry
 from vats.store.models import EventRow, LicenceRecord
@@ -69,8 +64,8 @@ META = cast(Table, ObligationCacheMeta.__table__)
 TALLY = cast(Table, ObligationCacheTally.__table__)
 TallyKey = tuple[str | None, date | None, bool]
 
-if TYPE_CHECKING:  # the licence model and the event readers are imported when a licence is stale:
-    from vats.model.licence import Licence  # the warm path of `vats status` never needs them
+if TYPE_CHECKING:  # the engine and the event readers are imported when a licence is stale:
+    from vats.rules.engine.validity import Validity  # the warm path of `vats status` never needs them
 
 
 def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> ObligationStatus:
@@ -99,38 +94,6 @@ def _rules_fingerprint(settings: EngineSettings) -> int:
     for path in sorted([*(root / "rules").glob("*.yaml"), *(root / "calendar").rglob("*.yaml")]):
         crc = zlib.crc32(path.read_bytes(), zlib.crc32(path.name.encode("utf-8"), crc))
     return crc & 0x7FFFFFFF
-
-
-def _frames_stable_until(as_of: date, settings: EngineSettings) -> date:
-    """Last day on which every recurring rule expands to the same windows as on `as_of`."""
-    from vats.reference.rules_library import default_library
-
-    lo = as_of - timedelta(days=settings.lookback_days)
-    hi = as_of + timedelta(days=settings.horizon_days)
-    bound = date.max
-    for rule in default_library().rules:
-        w = rule.trigger.window
-        if w is None or rule.id in settings.disabled_rules:
-            continue
-        for year in range(lo.year - 1, hi.year + 2):
-            start = date(year, w.start_month, 1)
-            end = month_end(year, w.end_month)
-            if start > hi:  # enters the expansion once as_of + horizon reaches its start
-                bound = min(bound, start - timedelta(days=settings.horizon_days + 1))
-            elif end >= lo:  # in the expansion until as_of - lookback passes its end
-                bound = min(bound, end + timedelta(days=settings.lookback_days))
-    return bound
-
-
-def _min_evidence_age(settings: EngineSettings) -> int | None:
-    from vats.reference.rules_library import default_library
-
-    ages = [
-        settings.number(r.evidence_max_age.setting, r.evidence_max_age.offset)
-        for r in default_library().rules
-        if r.evidence_max_age is not None
-    ]
-    return min(ages) if ages else None
 
 
 def _meta(session: Session, key: str) -> int | None:
@@ -321,43 +284,6 @@ def _stale_query(as_of: date, after: int, chunk: int) -> Any:
     )
 
 
-class _Bounds:
-    """Per-run inputs of `valid_until`: the recurring-window bound and the evidence age."""
-
-    def __init__(self, as_of: date, settings: EngineSettings) -> None:
-        self.as_of = as_of
-        self.settings = settings
-        self.frames = _frames_stable_until(as_of, settings)
-        self.evidence_age = _min_evidence_age(settings)
-        self.lookback = timedelta(days=settings.lookback_days)
-
-    def for_licence(
-        self, licence: Licence, future: dict[str | None, date], obligations: list[Obligation]
-    ) -> date:
-        bound = self.frames
-        if licence.expiry_date is not None and licence.expiry_date >= self.as_of:
-            bound = min(bound, licence.expiry_date)
-        for key in _keys(licence):
-            day = future.get(key)
-            if day is not None:  # an event dated later (waiver, check, answer) starts to count then
-                bound = min(bound, day - timedelta(days=1))
-        for o in obligations:
-            if o.completed_on is None:
-                continue
-            if o.kind is RuleKind.EVENT and o.due_date is not None:
-                bound = min(bound, o.due_date + self.lookback)  # settled: leaves the look-back
-            elif o.kind is RuleKind.CONTINUOUS and self.evidence_age is not None:
-                bound = min(bound, o.completed_on + timedelta(days=self.evidence_age))
-        return max(bound, self.as_of)
-
-
-def _keys(licence: Licence) -> set[str | None]:
-    """The event keys that concern a licence, holder-wide (None) included."""
-    from vats.rules.engine import event_keys
-
-    return {*event_keys(licence), None}
-
-
 def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> dict[str, Any]:
     fixed = (
         None
@@ -424,19 +350,20 @@ def _recompute_stale(
 ) -> int:
     """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
     from vats.rules.engine import evaluate
+    from vats.rules.engine.validity import Validity
     from vats.store.bulk import insert_rows
+    from vats.store.decode import to_licence
     from vats.store.events import engine_runs, holder_wide_events
-    from vats.store.licences import to_licence
-    from vats.store.profiles import profiles_by_licence
+    from vats.store.profile_rows import profiles_by_licence
 
-    bounds: _Bounds | None = None  # loads the rule library: only when something is stale
+    bounds: Validity | None = None  # loads the rule library: only when something is stale
     holder: dict[int | None, list[Event]] | None = None
     done, last = 0, 0
     while rows := session.execute(_stale_query(as_of, last, chunk)).all():
         last = rows[-1].id
         if holder is None or bounds is None:
             holder = holder_wide_events(session)
-            bounds = _Bounds(as_of, settings)
+            bounds = Validity(as_of, settings)
         licences = [to_licence(r.data) for r in rows]
         runs = engine_runs(
             session, licences, organisation_of={r.number: r.organisation_id for r in rows}, holder=holder
@@ -471,7 +398,7 @@ def _recompute_stale(
                     "licence_version": r.version,
                     "revision": r.current_revision,
                     "computed_for": as_of,
-                    "valid_until": bounds.for_licence(lic, future, by_licence.get(lic.number, [])),
+                    "valid_until": bounds.valid_until(lic, future, by_licence.get(lic.number, [])),
                     "dirty": False,
                 }
                 for r, lic in zip(rows, licences, strict=True)

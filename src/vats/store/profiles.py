@@ -4,38 +4,20 @@ that is absent or false leaves the rules that name it out, so they do not fire f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from vats.model.clock import now_utc
 from vats.model.errors import InputError
 from vats.reference.rules_library import PROFILE_KEYS
-from vats.store.audit import Audited
-from vats.store.base import Base
 from vats.store.models import LicenceRecord
+from vats.store.profile_rows import OrganisationProfile, profiles_by_licence
 
 # keys the user sets; `holds_cross_regional` comes from a recorded event instead
 SETTABLE = tuple(k for k in PROFILE_KEYS if k != "holds_cross_regional")
 _TRUE = {"true", "yes", "1", "是"}
 _FALSE = {"false", "no", "0", "否"}
-
-
-class OrganisationProfile(Audited, Base):
-    """One profile key of one organisation (value true or false, as the user set it)."""
-
-    __tablename__ = "organisation_profiles"
-
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, info={"zh": "组织"}
-    )
-    key: Mapped[str] = mapped_column(String(40), primary_key=True, info={"zh": "档案项"})
-    value: Mapped[bool] = mapped_column(Boolean, default=False, info={"zh": "取值"})
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=now_utc, onupdate=now_utc, info={"zh": "更新时间"}
-    )
 
 
 def parse_assignment(text: str) -> tuple[str, bool]:
@@ -85,17 +67,11 @@ def set_profile(session: Session, *, organisation_id: int, values: Mapping[str, 
     return profile_of(session, organisation_id=organisation_id)
 
 
-def profiles_by_licence(session: Session, numbers: Iterable[str]) -> dict[str, frozenset[str]]:
-    """Each licence's organisation profile as the set of keys that are true (the engine's input)."""
-    wanted = sorted(set(numbers))
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(LicenceRecord.number, OrganisationProfile.key)
-        .join(OrganisationProfile, OrganisationProfile.organisation_id == LicenceRecord.organisation_id)
-        .where(OrganisationProfile.value.is_(True), LicenceRecord.number.in_(wanted))
-    ).all()
-    out: dict[str, set[str]] = {}
-    for number, key in rows:
-        out.setdefault(number, set()).add(key)
-    return {n: frozenset(keys) for n, keys in out.items()}
+__all__ = [
+    "SETTABLE",
+    "OrganisationProfile",
+    "parse_assignment",
+    "profile_of",
+    "profiles_by_licence",
+    "set_profile",
+]

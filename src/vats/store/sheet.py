@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -44,6 +44,7 @@ from vats.ingest.sheet import (
     map_columns,
     open_sheet,
 )
+from vats.model.clock import now_utc
 from vats.model.errors import NotFoundError
 from vats.model.licence import SHEET_ROW_MEDIA_TYPE, Licence
 from vats.model.serialise import to_jsonable
@@ -346,7 +347,7 @@ class _Writer:
             return
         self._ensure_orgs(batch)
         items: list[BulkLicence] = []
-        now = datetime.now(UTC)
+        now = now_utc()
         for result, org, owner in batch:
             content = _row_content(result, source, owner)
             for licence in result.licences:

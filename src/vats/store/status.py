@@ -287,7 +287,7 @@ def _evaluated_obligations(
     """The engine over every licence, chunk by chunk (no cache): counts and top N kept."""
     from vats.store.events import engine_runs, holder_wide_events
     from vats.store.licences import iter_domain_licences
-    from vats.store.profiles import profiles_by_licence
+    from vats.store.profile_rows import profiles_by_licence
 
     holder = holder_wide_events(session)
     query = select(LicenceRecord.number, LicenceRecord.organisation_id)

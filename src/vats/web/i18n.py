@@ -19,37 +19,20 @@ WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日"
 RECORD_HIDDEN = frozenset({"subject", "organisation_id", "version", "actions", "due"})
 
 
-def register_terms() -> set[str]:
-    """Field and action names the register pages show (each needs a label in both catalogues)."""
-    import importlib
-
-    from pydantic import BaseModel
-
-    from vats.registers.states import registers
-
-    terms: set[str] = set()
-    for info in registers():
-        terms |= {action for (_state, action) in info.machine.transitions}
-        schemas = importlib.import_module(info.model.split(":")[0].rsplit(".", 1)[0] + ".schemas")
-        for obj in vars(schemas).values():
-            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == schemas.__name__:
-                terms |= set(obj.model_fields)
-    return terms - RECORD_HIDDEN - {"filters"}
-
-
 def code_values() -> tuple[str, ...]:
-    """Messages the templates translate from data (`_(ob.status.value)`): codes, weekday names, and
-    the registers' field and action names. Code values (latin) need a Chinese label too, so both
-    catalogues list them."""
+    """Messages the templates translate from data (`_(ob.status.value)`): codes and weekday names.
+    Code values (latin) need a Chinese label too, so both catalogues list them. Register field and
+    action names are not here: their labels come from the register specs."""
     from vats.model.findings import Severity
     from vats.model.licence import VALIDITY, SiteKind
+    from vats.model.obligation_ids import WorkStatus
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
 
     roles = ("admin", "officer", "viewer", "auditor")
-    extra = ("late",)  # register due summaries: satisfied after the deadline
-    enums = [*ObligationStatus, *Severity, *Reliability, *SiteKind]
-    return (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *sorted(register_terms()))
+    extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
+    enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
+    return tuple(dict.fromkeys((*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)))
 
 
 class Catalogue:

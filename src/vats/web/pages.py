@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from vats.api import views
 from vats.api.deps import DbSession, Principal
@@ -25,7 +26,6 @@ from vats.api.settings import MAX_UPLOAD, PER_PAGE
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import SHEET_ROW_MEDIA_TYPE, validity
-from vats.model.obligations import ObligationStatus
 from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
@@ -218,11 +218,34 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         licence=audit.licence,
         validity=validity(audit.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
         findings=audit.findings,
+        actions=finding_actions(audit.findings, audit.obligations),
+        sites=_site_states(session, audit.licence, as_of),
         obligations=audit.obligations,
         unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
     )
+
+
+def _site_states(session: Any, licence: Any, as_of: date) -> list[Any]:
+    from vats.web.site_states import site_states
+
+    return site_states(session, [licence], as_of=as_of)
+
+
+def finding_actions(findings: Sequence[Any], obligations: Sequence[Any]) -> list[str | None]:
+    """For each finding about an obligation, the id of the obligation page whose form resolves it."""
+    from vats.model.obligation_ids import obligation_id
+
+    by_key = {(o.rule_id, o.subject): o for o in obligations if o.due_date is not None}
+    out: list[str | None] = []
+    for f in findings:
+        parts = f.id.split(".", 2)
+        found = (
+            by_key.get((parts[2], f.subject)) if f.id.startswith("obligation.") and len(parts) == 3 else None
+        )
+        out.append(None if found is None else obligation_id(found))
+    return out
 
 
 @router.get("/obligations")
@@ -232,33 +255,70 @@ def obligations_page(
     session: DbSession,
     status: str | None = None,
     licence: str | None = None,
+    organisation: str | None = None,
+    owner: str | None = None,
+    rule: str | None = None,
+    view: str = "dated",
     due_from: str | None = None,
     due_to: str | None = None,
     due_within: int | None = None,
     page: int = 1,
 ) -> Response:
+    """Dated obligations (or the control list of standing duties), most urgent first, filtered by
+    organisation, licence, owner, status and rule; each row links to its obligation page."""
+    from vats.api import workspace
+    from vats.model.obligation_ids import URGENCY, WORK_LABELS, WorkStatus, engine_status, work_status
+    from vats.reference.rules_library import default_library
+    from vats.store.models import Organisation
+
     as_of = today()
+    chosen = WorkStatus(status) if status and status in WorkStatus._value2member_map_ else None
+    if status == "satisfied":
+        chosen = WorkStatus.DONE
     f = views.ObligationFilter(
-        status=ObligationStatus(status) if status and status in ObligationStatus._value2member_map_ else None,
+        status=engine_status(chosen) if chosen else None,
         licence=licence or None,
+        rule=rule or None,
         due_from=_date(due_from, "due_from") or (as_of if due_within is not None else None),
         due_to=_date(due_to, "due_to")
         or (as_of + timedelta(days=due_within) if due_within is not None else None),
     )
-    portfolio = views.portfolio(session, user, as_of=as_of)
-    items = views.obligations_matching(portfolio, f)
+    p = views.portfolio(session, user, as_of=as_of)
+    items = list(views.obligations_matching(p, f))
+    org_id = int(organisation) if organisation and organisation.isdigit() else None
+    if org_id is not None:
+        items = [o for o in items if p.organisation_of.get(o.licence) == org_id]
+    controls = view == "controls"
+    items = [o for o in items if (o.due_date is None) == controls]
+    items.sort(key=lambda o: (URGENCY[work_status(o.status)], o.due_date or date.max, o.licence))
+    if owner:
+        rows = [r for r in workspace.rows(session, p, items) if r.owner == owner]
+        total, shown = len(rows), _page(rows, page)
+    else:
+        total, shown = len(items), workspace.rows(session, p, _page(items, page))
+    orgs = [
+        (o.id, o.name)
+        for o in session.scalars(select(Organisation).order_by(Organisation.name))
+        if user.can_see(o.id)
+    ]
     return render(
         request,
         "obligations.html",
         nav="obligations",
-        obligations=_page(items, page),
-        unverified=portfolio.unverified,
-        total=len(items),
+        rows=shown,
+        unverified=p.unverified,
+        total=total,
         page=page,
         per_page=PER_PAGE,
         query=_query(request),
         filters=f,
-        statuses=[s.value for s in ObligationStatus],
+        chosen=chosen.value if chosen else "",
+        view="controls" if controls else "dated",
+        organisation=org_id,
+        owner=owner or "",
+        organisations=orgs,
+        rules=[(r.id, r.title.zh) for r in default_library().rules],
+        statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus],
     )
 
 
@@ -313,10 +373,20 @@ def calendar_download(user: WebUser, session: DbSession) -> Response:
 def checks_page(request: Request, user: WebUser, session: DbSession, failing: int = 0) -> Response:
     from vats.api import sitechecks
     from vats.store.listing import Page
+    from vats.web.site_states import site_states
 
     runs = [] if failing else sitechecks.runs(session, user, page=Page(1, 20)).items
-    failures = sitechecks.failures(session, user)
-    return render(request, "checks.html", nav="checks", failures=failures, runs=runs)
+    p = views.portfolio(session, user, as_of=today())
+    states = site_states(session, list(p.licences), as_of=today())
+    return render(
+        request,
+        "checks.html",
+        nav="checks",
+        failures=sitechecks.failures(session, user),
+        runs=runs,
+        states=states,
+        never=sum(1 for s in states if s.state == "never"),
+    )
 
 
 @router.get("/checks/results/{result_id}")

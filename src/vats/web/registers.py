@@ -1,14 +1,13 @@
-"""Register pages (cases, complaints, incidents, …) built from the registers' own API routes.
+"""Register pages (cases, complaints, incidents, …) built from the registers' specs.
 
-Nothing here knows a register's fields: the list, the create form and every state-change form are
-derived from the request/response models of `vats.registers.<concept>.api`, and submissions call
-those same endpoint functions — so the web UI validates exactly as the API and the CLI do, and a
-new register or field appears here without web changes.
+Nothing here knows a register's fields: the list, the create form and every step's form are derived
+from the spec's input models and labels, and submissions call the same generic service as the API
+and the CLI — so the web UI validates exactly as they do, and a new register or field appears here
+without web changes.
 """
 
 from __future__ import annotations
 
-import inspect
 import typing
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,13 +17,14 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
-from vats.api.deps import DbSession, Forbidden, Principal, Role, check_role, route_roles
+from vats.api.deps import READERS, WRITERS, DbSession, Forbidden, Principal, Role, check_role
 from vats.api.listing import PageParams
 from vats.api.settings import PER_PAGE
-from vats.model.errors import NotFoundError, VatsError
+from vats.model.errors import InputError, NotFoundError, VatsError
+from vats.registers.spec import RegisterSpec
 from vats.web.auth import WebUser, WebWriter
 from vats.web.i18n import RECORD_HIDDEN
-from vats.web.query import as_type, page_number
+from vats.web.query import page_number
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -37,6 +37,7 @@ HIDDEN_FIELDS |= {"due", "note"}
 @dataclass(frozen=True, slots=True)
 class FormField:
     name: str
+    label: str
     kind: str  # text | date | datetime-local | number | checkbox | select | textarea
     required: bool
     options: tuple[tuple[str, str], ...] = ()
@@ -44,61 +45,28 @@ class FormField:
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
-    call: Any
-    body: type[BaseModel] | None
-    id_param: str | None
-    #: roles the API route admits (read from its dependencies, which a direct call does not run)
-    roles: tuple[Role, ...] | None = None
+class Listing:
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
 
 
-def _registry() -> dict[str, Any]:
-    from vats.registers.states import registers
+def _registry() -> dict[str, RegisterSpec]:
+    from vats.registers import specs
 
-    return {info.plural: info for info in registers()}
+    return {spec.plural: spec for spec in specs()}
 
 
-def _info(plural: str) -> Any:
-    info = _registry().get(plural)
-    if info is None:
+def _info(plural: str) -> RegisterSpec:
+    spec = _registry().get(plural)
+    if spec is None:
         raise NotFoundError(f"no register {plural!r} / 登记簿不存在")
-    return info
+    return spec
 
 
-def _endpoint(request: Request, method: str, path: str) -> Endpoint:
-    """The API endpoint function serving `method path`, with its body model and id parameter."""
-    from fastapi.routing import iter_route_contexts
-
-    for ctx in iter_route_contexts(request.app.routes):
-        if ctx.path == path and method in (ctx.methods or ()):
-            call = ctx.endpoint
-            if call is None:
-                continue
-            hints = typing.get_type_hints(call, include_extras=True)
-            body = None
-            for name, hint in hints.items():
-                base = typing.get_args(hint)[0] if typing.get_origin(hint) is Annotated else hint
-                if name == "body" and isinstance(base, type) and issubclass(base, BaseModel):
-                    body = base
-            id_param = next((p for p in inspect.signature(call).parameters if p.endswith("_id")), None)
-            dependant = getattr(ctx, "dependant", None)
-            roles = route_roles(dependant) if dependant is not None else None
-            return Endpoint(call=call, body=body, id_param=id_param, roles=roles)
-    raise NotFoundError(f"no API route {method} {path}")
-
-
-def _vocabulary_name(field: Any) -> str | None:
-    """The vocabulary list a `Code("…")` field is restricted to (read from its validator)."""
-    for meta in field.metadata:
-        func = getattr(meta, "func", None)
-        if func is not None:
-            name = inspect.getclosurevars(func).nonlocals.get("name")
-            if isinstance(name, str):
-                return name
-    return None
-
-
-def form_fields(model: type[BaseModel], lang: str) -> list[FormField]:
+def form_fields(spec: RegisterSpec, model: type[BaseModel], lang: str) -> list[FormField]:
+    from vats.registers.schemas import vocab_of
     from vats.registers.vocab import vocabulary
 
     out = []
@@ -106,10 +74,10 @@ def form_fields(model: type[BaseModel], lang: str) -> list[FormField]:
         hint = field.annotation
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         base = args[0] if args and typing.get_origin(hint) is not None else hint
-        vocab = _vocabulary_name(field)
+        vocab = vocab_of(field)
         options: tuple[tuple[str, str], ...] = ()
         if vocab:
-            terms = vocabulary().terms(vocab).items  # type: ignore[arg-type]
+            terms = vocabulary().terms(vocab).items
             options = tuple((t.code, t.en if lang == "en" else t.zh) for t in terms)
             kind = "select"
         elif base is bool:
@@ -125,7 +93,8 @@ def form_fields(model: type[BaseModel], lang: str) -> list[FormField]:
         else:
             kind = "text"
         default = None if field.is_required() else field.default
-        out.append(FormField(name, kind, field.is_required(), options, default))
+        label = spec.label(name).text(lang)
+        out.append(FormField(name, label, kind, field.is_required(), options, default))
     return out
 
 
@@ -145,41 +114,29 @@ def _form_values(model: type[BaseModel], form: Any) -> dict[str, Any]:
     return values
 
 
-def _call(endpoint: Endpoint, request: Request, session: Any, user: Principal, **given: Any) -> Any:
-    """Call an API endpoint function with what its signature asks for.
+def _listing(request: Request, spec: RegisterSpec, session: Any, user: Principal) -> Listing:
+    """One page of the register with the filters in the query string (as the API's list applies them)."""
+    from vats.registers.generic import service
 
-    Calling the function directly skips the route's dependencies, so the role requirement they
-    carry is applied here: the web path admits exactly the roles the API admits."""
-    if endpoint.roles is not None:
-        check_role(user, endpoint.roles)
-    supplied: dict[str, Any] = {}
-    hints = typing.get_type_hints(endpoint.call, include_extras=True)
-    for name, param in inspect.signature(endpoint.call).parameters.items():
-        if name in given:
-            supplied[name] = given[name]
-        elif name == "request":
-            supplied[name] = request
-        elif name == "response":
-            supplied[name] = Response()
-        elif name == "session":
-            supplied[name] = session
-        elif name == "actor":
-            supplied[name] = user
-        elif name == "paging":
-            supplied[name] = PageParams(
-                number=page_number(request.query_params.get("page")), per_page=PER_PAGE
-            )
-        elif name == "expected":
-            supplied[name] = None
-        elif name in request.query_params and request.query_params[name] != "":
-            raw = request.query_params[name]
-            if isinstance(param.default, bool):
-                supplied[name] = raw in ("1", "true", "on")
-            else:  # validated as the API would (a direct call skips FastAPI's validation)
-                supplied[name] = as_type(name, raw, hints.get(name, str))
-        elif param.default is not inspect.Parameter.empty:
-            supplied[name] = None if hasattr(param.default, "default") else param.default
-    return endpoint.call(**supplied)
+    check_role(user, READERS)
+    query = request.query_params
+    values: dict[str, Any] = {}
+    for name, field in spec.filters.model_fields.items():
+        raw = query.get(name, "")
+        if raw != "":
+            values[name] = raw in ("1", "true", "on") if field.annotation is bool else raw
+    paging = PageParams(number=page_number(query.get("page")), per_page=PER_PAGE)
+    result = service.find(session, spec, filters=values, page=paging)
+    items = service.present(session, spec, result.items, as_of=_as_of(request))
+    return Listing(items=items, total=result.total, page=paging.number, per_page=paging.per_page)
+
+
+def _as_of(request: Request) -> date | None:
+    raw = request.query_params.get("as_of", "")
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise InputError(f"不是 ISO 日期 / not an ISO date: {raw!r}", field="as_of") from None
 
 
 def _writer(user: Principal) -> bool:
@@ -197,22 +154,34 @@ def registers_index(request: Request, user: WebUser, session: DbSession) -> Resp
 
 @router.get("/registers/{plural}")
 def register_list(request: Request, plural: str, user: WebUser, session: DbSession) -> Response:
-    info = _info(plural)
-    listing = _call(_endpoint(request, "GET", f"/api/v1/{plural}"), request, session, user)
-    create = _endpoint(request, "POST", f"/api/v1/{plural}")
-    columns = _columns(listing.items)
+    spec = _info(plural)
+    return _list_page(request, spec, session, user, values={}, error=None)
+
+
+def _list_page(
+    request: Request,
+    spec: RegisterSpec,
+    session: Any,
+    user: Principal,
+    *,
+    values: dict[str, Any],
+    error: str | None,
+) -> Response:
+    listing = _listing(request, spec, session, user)
     return render(
         request,
         "register_list.html",
+        status_code=400 if error else 200,
         nav="registers",
-        info=info,
+        info=spec,
         listing=listing,
-        columns=columns,
-        fields=form_fields(create.body, _lang(request)) if create.body and _writer(user) else [],
-        values={},
-        error=None,
-        statuses=sorted(info.machine.states),
-        filters=dict(request.query_params),
+        columns=_columns(spec) if listing.items else [],
+        label=lambda name: spec.label(name).text(_lang(request)),
+        fields=form_fields(spec, spec.create, _lang(request)) if _writer(user) else [],
+        values=values,
+        error=error,
+        statuses=sorted(spec.machine.states),
+        filters=dict(request.query_params) if not error else {},
         total=listing.total,
         page=listing.page,
         per_page=listing.per_page,
@@ -234,47 +203,26 @@ def _lang(request: Request) -> str:
     return request_lang(request)
 
 
-def _columns(items: list[BaseModel]) -> list[str]:
-    if not items:
-        return []
-    names = [n for n in type(items[0]).model_fields if n not in HIDDEN_FIELDS]
-    return names[:8]
+def _columns(spec: RegisterSpec) -> list[str]:
+    return [n for n in spec.out.model_fields if n not in HIDDEN_FIELDS][:8]
 
 
 @router.post("/registers/{plural}")
 async def register_create(request: Request, plural: str, session: DbSession, user: WebWriter) -> Response:
-    info = _info(plural)
+    from vats.registers.generic import service
+
+    spec = _info(plural)
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token", "")))
-    create = _endpoint(request, "POST", f"/api/v1/{plural}")
-    assert create.body is not None
-    values = _form_values(create.body, form)
+    check_role(user, WRITERS)
+    values = _form_values(spec.create, form)
     try:
-        body = create.body.model_validate(values)
-        record = _call(create, request, session, user, body=body)
-    except Forbidden:
-        raise
+        record = service.add(session, spec, values=spec.create.model_validate(values).model_dump())
     except (ValidationError, VatsError) as exc:
+        if isinstance(exc, Forbidden):
+            raise
         session.rollback()
-        listing = _call(_endpoint(request, "GET", f"/api/v1/{plural}"), request, session, user)
-        return render(
-            request,
-            "register_list.html",
-            status_code=400,
-            nav="registers",
-            info=info,
-            listing=listing,
-            columns=_columns(listing.items),
-            fields=form_fields(create.body, _lang(request)),
-            values=values,
-            error=_message(exc),
-            statuses=sorted(info.machine.states),
-            filters={},
-            total=listing.total,
-            page=listing.page,
-            per_page=listing.per_page,
-            query=lambda **kw: _with_query(request, **kw),
-        )
+        return _list_page(request, spec, session, user, values=values, error=_message(exc))
     return RedirectResponse(f"/registers/{plural}/{record.id}", status_code=303)
 
 
@@ -290,73 +238,57 @@ def _message(exc: Exception) -> str:
 def _record_page(
     request: Request, plural: str, record_id: int, session: Any, user: Principal, *, error: str | None = None
 ) -> Response:
-    info = _info(plural)
-    read = _endpoint(request, "GET", f"/api/v1/{plural}/{{{_id_name(request, plural)}}}")
-    record = _call(read, request, session, user, **{read.id_param or "id": record_id})
+    from vats.registers.generic import service
+
+    spec, lang = _info(plural), _lang(request)
+    check_role(user, READERS)
+    record = service.present(session, spec, [service.get(session, spec, record_id=record_id)])[0]
     actions = []
     for action in record.actions:
-        try:
-            ep = _endpoint(request, "POST", f"/api/v1/{plural}/{{{read.id_param}}}/{action}")
-        except NotFoundError:
-            continue  # an action the API does not offer over HTTP (e.g. file attachments: CLI only)
-        fields = form_fields(ep.body, _lang(request)) if ep.body else []
-        actions.append((action, fields))
+        step = spec.step(action)
+        if step is None:
+            continue  # an action beyond the spec's steps (file attachments: their own form below)
+        fields = form_fields(spec, step.body, lang) if step.body else []
+        actions.append((action, spec.summary(action).text(lang), fields))
     data = record.model_dump()
-    labels = _code_labels(request, plural, sorted({a for (_s, a) in info.machine.transitions}))
     return render(
         request,
         "register_record.html",
         status_code=400 if error else 200,
         nav="registers",
-        info=info,
+        info=spec,
         record=record,
         data={k: v for k, v in data.items() if k not in RECORD_HIDDEN},
-        labels=labels,
+        label=lambda name: spec.label(name).text(lang),
+        labels=_code_labels(spec, lang),
         actions=actions if _writer(user) else [],
         attachable=plural == "filings" and "attach" in record.actions and _writer(user),
-        corrections=_correctable(info, data) if _writer(user) else [],
+        corrections=_correctable(spec, data) if _writer(user) else [],
         error=error,
     )
 
 
-def _correctable(info: Any, data: dict[str, Any]) -> list[tuple[str, Any]]:
+def _correctable(spec: RegisterSpec, data: dict[str, Any]) -> list[tuple[str, Any]]:
     """(field, current value) of what the record page may correct: recorded values (and the note)."""
-    from vats.registers.corrections import corrections_of
+    from vats.registers.corrections import correctable
 
     return [
         (name, data.get(name))
-        for name in corrections_of(info).fields()
+        for name in correctable(spec)
         if name in data and (data[name] is not None or name == "note")
     ]
 
 
-def _code_labels(request: Request, plural: str, actions: list[str]) -> dict[str, dict[str, str]]:
+def _code_labels(spec: RegisterSpec, lang: str) -> dict[str, dict[str, str]]:
     """field → {code: label} for every vocabulary field of the register's input models, so stored
     codes (`category: constitution`) display as their words."""
-    lang = _lang(request)
-    models = [_endpoint(request, "POST", f"/api/v1/{plural}").body]
-    id_name = _id_name(request, plural)
-    for action in actions:
-        try:
-            models.append(_endpoint(request, "POST", f"/api/v1/{plural}/{{{id_name}}}/{action}").body)
-        except NotFoundError:
-            continue
+    models = [spec.create, *(s.body for s in spec.steps if s.body is not None)]
     labels: dict[str, dict[str, str]] = {}
     for model in models:
-        for f in form_fields(model, lang) if model else []:
+        for f in form_fields(spec, model, lang):
             if f.options:
                 labels[f.name] = dict(f.options)
     return labels
-
-
-def _id_name(request: Request, plural: str) -> str:
-    from fastapi.routing import iter_route_contexts
-
-    prefix = f"/api/v1/{plural}/{{"
-    for ctx in iter_route_contexts(request.app.routes):
-        if ctx.path and ctx.path.startswith(prefix) and ctx.path.count("/") == 4:
-            return ctx.path[len(prefix) : -1]
-    raise NotFoundError(f"no record route for {plural}")
 
 
 @router.get("/registers/{plural}/{record_id}")
@@ -431,20 +363,29 @@ async def register_correction(
 async def register_action(
     request: Request, plural: str, record_id: int, action: str, session: DbSession, user: WebWriter
 ) -> Response:
-    _info(plural)  # only the registers' own actions; other API routes are not reachable from here
+    from vats.registers.generic import service
+
+    spec = _info(plural)
+    step = spec.step(action.replace("-", "_"))
+    if step is None:  # only the registers' own steps; nothing else is reachable from here
+        raise NotFoundError(f"no action {action!r} / 无此操作")
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token", "")))
-    id_name = _id_name(request, plural)
-    ep = _endpoint(request, "POST", f"/api/v1/{plural}/{{{id_name}}}/{action}")
+    check_role(user, WRITERS)
     version = str(form.get("version", ""))
-    given: dict[str, Any] = {id_name: record_id, "expected": int(version) if version.isdigit() else None}
     try:
-        if ep.body is not None:
-            given["body"] = ep.body.model_validate(_form_values(ep.body, form))
-        _call(ep, request, session, user, **given)
-    except Forbidden:
-        raise
+        body = step.body.model_validate(_form_values(step.body, form)).model_dump() if step.body else None
+        service.act(
+            session,
+            spec,
+            record_id=record_id,
+            action=step.action,
+            values=body,
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except (ValidationError, VatsError) as exc:
+        if isinstance(exc, Forbidden):
+            raise
         session.rollback()
         return _record_page(request, plural, record_id, session, user, error=_message(exc))
     return RedirectResponse(f"/registers/{plural}/{record_id}", status_code=303)

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vats.web import admin, auth, pages, registers, sheet
+from vats.web import admin, auth, check_jobs, pages, registers, reminders, sheet, workspace
 from vats.web.i18n import translations
 from vats.web.templating import render, request_lang
 
@@ -36,3 +36,6 @@ def install(app: FastAPI) -> None:
     app.include_router(sheet.router)  # before pages: /licences/sheet is not a licence number
     app.include_router(pages.router)
     app.include_router(registers.router)
+    app.include_router(workspace.router)
+    app.include_router(reminders.router)
+    app.include_router(check_jobs.router)

@@ -4,7 +4,7 @@ The uploaded file is staged on the server under a random token bound to the uplo
 inputs cannot be kept across pages, and a base64 copy of a large sheet would exceed the form field
 limit), so "preview again with this mapping", "import" and "download the problem report" act on
 the same bytes. Staged files expire after `STAGE_TTL_S` and are removed on the next upload.
-Every step goes through `vats.api.routes.sheet.run_sheet`, the API's path.
+Every step goes through `vats.api.sheet.run_sheet`, the API's path.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from vats.api.deps import DbSession, Principal
-from vats.api.routes.sheet import problem_report, read_sheet_upload, run_sheet, upload_name
+from vats.api.sheet import problem_report, read_sheet_upload, run_sheet, upload_name
 from vats.ingest.sheet import FIELDS, open_sheet
 from vats.ingest.sheet.columns import IGNORE
 from vats.model.errors import InputError, NotFoundError

@@ -17,11 +17,17 @@ from vats.web.i18n import LANGUAGES, normalise, translations
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def beijing_minute(moment: datetime | None) -> str:
-    """A stored (UTC) instant as Beijing wall time to the minute, how every page shows times."""
+def beijing_minute(moment: datetime | str | None) -> str:
+    """A stored (UTC) instant as Beijing wall time to the minute, how every page shows times (an ISO
+    text, as some read models carry, is read first)."""
     from vats.model.clock import in_beijing
 
-    return "—" if moment is None else in_beijing(moment).strftime("%Y-%m-%d %H:%M")
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return str(moment)
+    return "—" if not isinstance(moment, datetime) else in_beijing(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @cache
@@ -35,7 +41,14 @@ def environment() -> Environment:
     )
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
     env.filters["beijing"] = beijing_minute
+    env.filters["obid"] = _obligation_id
     return env
+
+
+def _obligation_id(ob: Any) -> str:
+    from vats.model.obligation_ids import obligation_id
+
+    return obligation_id(ob)
 
 
 def request_lang(request: Request) -> str:

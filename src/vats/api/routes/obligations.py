@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from vats.api import views
+from vats.api import views, workspace
 from vats.api.deps import DbSession, Reader
 from vats.api.listing import Paged, Paging, paged
 from vats.model.clock import minute_iso, today
 from vats.model.findings import Severity
-from vats.model.obligations import Obligation, ObligationStatus
+from vats.model.obligation_ids import WORK_LABELS, WorkStatus, engine_status, period_of
 from vats.model.serialise import to_jsonable
 
 router = APIRouter(tags=["obligations"])
@@ -29,16 +29,20 @@ class SourceOut(BaseModel):
 
 
 class ObligationOut(BaseModel):
+    id: str
     key: str
     rule_id: str
     licence: str
     title_zh: str
     title_en: str
     kind: str
-    status: ObligationStatus
+    status: WorkStatus
+    status_zh: str
     due_date: date | None
     window_start: date | None = None
     subject: str | None = None
+    period: str | None = None
+    owner: str | None = None
     provisional: bool = False
     provisional_reason: str | None = None
     conditional: str | None = None
@@ -58,11 +62,22 @@ class ObligationOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, ob: Obligation, *, unverified: frozenset[str] = frozenset()) -> ObligationOut:
+    def of(cls, row: workspace.Row, *, unverified: frozenset[str] = frozenset()) -> ObligationOut:
+        ob = row.target.obligation
         data: dict[str, Any] = to_jsonable(ob)
-        data.pop("evidence_required", None)
+        for name in ("evidence_required", "status", "anchor_date", "event_id"):
+            data.pop(name, None)
         data["due_at"] = minute_iso(ob.due_at) if ob.due_at is not None else None
-        return cls(key=ob.key, unverified=ob.licence in unverified, **data)
+        return cls(
+            id=row.target.id,
+            key=ob.key,
+            unverified=ob.licence in unverified,
+            status=row.status,
+            status_zh=WORK_LABELS[row.status],
+            period=period_of(ob),
+            owner=row.owner,
+            **data,
+        )
 
 
 class FindingOut(BaseModel):
@@ -84,17 +99,41 @@ def list_obligations(
     session: DbSession,
     actor: Reader,
     paging: Paging,
-    status: ObligationStatus | None = None,
+    status: WorkStatus | None = None,
     licence: Annotated[str | None, Query(max_length=64)] = None,
+    owner: Annotated[str | None, Query(max_length=200)] = None,
+    rule: Annotated[str | None, Query(max_length=100)] = None,
     due_from: date | None = None,
     due_to: date | None = None,
     as_of: date | None = None,
 ) -> Paged[ObligationOut]:
     p = views.portfolio(session, actor, as_of=as_of or today())
-    wanted = views.ObligationFilter(status=status, licence=licence, due_from=due_from, due_to=due_to)
+    wanted = views.ObligationFilter(
+        status=None if status is None else engine_status(status),
+        licence=licence,
+        due_from=due_from,
+        due_to=due_to,
+        rule=rule,
+    )
     items = views.obligations_matching(p, wanted)
-    page = [ObligationOut.of(o, unverified=p.unverified) for o in paging.slice(items)]
-    return paged(request, response, page, len(items), paging)
+    if owner is not None:
+        owned = [r for r in workspace.rows(session, p, items) if r.owner == owner]
+        page = paging.slice(owned)
+        return paged(
+            request,
+            response,
+            [ObligationOut.of(r, unverified=p.unverified) for r in page],
+            len(owned),
+            paging,
+        )
+    page_rows = workspace.rows(session, p, list(paging.slice(items)))
+    return paged(
+        request,
+        response,
+        [ObligationOut.of(r, unverified=p.unverified) for r in page_rows],
+        len(items),
+        paging,
+    )
 
 
 @router.get("/findings", summary="Findings of the visible licences, most serious first", tags=["findings"])

@@ -6,7 +6,7 @@ its archived leaves are not known to the database; such a log keeps verifying as
 tree covers the entries that remain.
 
 Revision ID: 0011_auditlog
-Revises: 0009_rules
+Revises: 0010_workspace
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_auditlog"
-down_revision = "0009_rules"
+down_revision = "0010_workspace"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Generic register machinery built from a `RegisterSpec`: service, API router, CLI commands."""
