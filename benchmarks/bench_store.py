@@ -84,10 +84,9 @@ _VATS = (
 def _templates() -> list[tuple[dict[str, Any], bytes, str]]:
     """A few hundred distinct synthetic licences (JSON, rendered document bytes, SM3), reused with
     unique numbers: generating 100,000 different documents would benchmark the generator instead."""
-    from vats.store.sm3 import sm3_hex
-
     from vats.ingest.render import render_licence, synthetic_licence
     from vats.model.serialise import to_jsonable
+    from vats.model.sm3 import sm3_hex
 
     out = []
     for seed in range(TEMPLATES):

@@ -28,6 +28,7 @@ def _api_routers() -> list[APIRouter]:
         checks,
         copies,
         exports,
+        jobs,
         licences,
         me,
         obligation_actions,
@@ -53,6 +54,7 @@ def _api_routers() -> list[APIRouter]:
         checks.router,
         sites.router,
         exports.router,
+        jobs.router,
         *(router_for(spec) for spec in specs()),
         workpacks,
     ]
@@ -71,9 +73,12 @@ def create_app(*, database_url: str | None = None, settings: Settings | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from vats.api.queue import uses_queue
         from vats.api.scheduler import Scheduler
 
-        scheduler = Scheduler(engine, settings) if settings.scheduler else None
+        # On PostgreSQL the workers run the schedule (once cluster-wide); SQLite keeps it in-process.
+        in_process = settings.scheduler and not uses_queue(str(engine.url))
+        scheduler = Scheduler(engine, settings) if in_process else None
         if scheduler is not None:
             scheduler.start()
         try:

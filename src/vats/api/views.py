@@ -4,8 +4,10 @@ the dashboard numbers — computed once per database state and reused.
 Evaluating a 10,000-licence portfolio (decoding, rules engine, audits) takes about 5 seconds, and the
 dashboard, calendar and obligations pages all need it. The result is cached per (database, audit-log
 head, as-of date): any audited write appends an audit row, so a stale answer is impossible. A new
-head re-evaluates only the licences whose record version or events changed. Per-process memory: with
-several uvicorn workers each keeps its own cache (the first request in each pays the evaluation).
+head re-evaluates only the licences whose record version or events changed. The memory is per
+process, but the key is not: every request reads the audit head from the database, so a write
+through one web process (or machine) is seen by every other on its next request — the head is the
+version row all processes share, with no message between them to lose.
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),
     "user": ("vats.cli.user", "app", "用户与令牌 / Users and API tokens"),
     "serve": ("vats.cli.serve", "serve_command", "启动网页与 API / Run the web UI and REST API"),
+    "worker": ("vats.cli.worker", "worker_command", "后台任务进程 / Run jobs from the PostgreSQL queue"),
     "demo": ("vats.cli.demo", "demo_command", "演示 / Run the demo on the bundled example"),
 }
 

@@ -31,8 +31,8 @@ def serve_command(
     upgrade(engine)  # once, before workers start: they must not race on migrations
     engine.dispose()
     os.environ["VATS_DATABASE_URL"] = url
-    # With several workers only the first process's scheduler should run; the simplest safe rule
-    # is: the scheduler runs when there is one worker, or when explicitly forced on by env.
+    # On SQLite only one process may run the in-process schedule: it runs with one worker, or when
+    # forced on by env. On PostgreSQL `vats worker` runs it (see vats.api.queue) and serve never does.
     os.environ.setdefault("VATS_SCHEDULER", "1" if scheduler and workers == 1 else "0")
     uvicorn.run(
         "vats.api.app:app_from_env",
@@ -46,4 +46,5 @@ def serve_command(
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
         timeout_keep_alive=75,  # outlive client and proxy idle pools, so a reused connection is never cut
+        timeout_graceful_shutdown=30,  # SIGTERM: stop accepting, let in-flight requests finish
     )

@@ -90,6 +90,16 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
         command.upgrade(cfg, revision)
 
 
+#: Tables another library owns in the same database (the PostgreSQL job queue, revision 0016_jobs).
+FOREIGN_TABLE_PREFIXES = ("procrastinate_",)
+
+
+def owned_by_vats(_obj: Any, name: str | None, type_: str, reflected: bool, _compare_to: Any) -> bool:
+    """Alembic `include_object`: compare only vats's own tables (the job queue's are not models)."""
+    foreign = bool(name) and str(name).startswith(FOREIGN_TABLE_PREFIXES)
+    return not (type_ == "table" and reflected and foreign)
+
+
 def current(engine: Engine) -> list[str]:
     """The revision(s) the database is at (empty for an unmigrated database).
 

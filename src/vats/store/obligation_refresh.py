@@ -351,6 +351,7 @@ def _recompute_stale(
     """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
     from vats.rules.engine import evaluate
     from vats.rules.engine.validity import Validity
+    from vats.store.bulk import insert_rows
     from vats.store.decode import to_licence
     from vats.store.events import engine_runs, holder_wide_events
     from vats.store.profile_rows import profiles_by_licence
@@ -386,7 +387,7 @@ def _recompute_stale(
             for o in by_licence.get(lic.number, ())
         ]
         if values:
-            session.execute(insert(CACHE), values)
+            insert_rows(session.connection(), CACHE, values)
             tally.update((v["fixed_status"], v["due_date"], v["late"]) for v in values)
         session.execute(
             insert(STATE),

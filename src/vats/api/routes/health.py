@@ -1,10 +1,13 @@
-"""Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers)."""
+"""Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers and is
+at the schema this code ships, so a load balancer keeps traffic off a process ahead of its database)."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from vats.api.problems import problem
 
@@ -16,11 +19,28 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness probe (database reachable)", response_model=None)
+@cache
+def _heads(url: str, engine: Engine) -> tuple[str, ...]:
+    """The code's migration heads: read once per process (they change only with a new release)."""
+    from vats.store.db import head_revisions
+
+    return tuple(head_revisions(engine))
+
+
+@router.get("/readyz", summary="Readiness probe (database reachable and migrated)", response_model=None)
 def readyz(request: Request) -> dict[str, str] | JSONResponse:
+    from vats.store.db import current
+
+    engine: Engine = request.app.state.engine
     try:
-        with request.app.state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        at = tuple(current(engine))
     except Exception as exc:  # any driver error means "not ready"
         return problem(503, slug="unavailable", detail=f"database unavailable: {type(exc).__name__}")
+    heads = _heads(str(engine.url), engine)
+    if at != heads:
+        return problem(
+            503,
+            slug="unavailable",
+            detail=f"database schema at {', '.join(at) or 'nothing'}, code needs {', '.join(heads)}",
+        )
     return {"status": "ready"}

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from vats.store.all_models import load_all
+from vats.store.db import owned_by_vats
 
 config = context.config
 target_metadata = load_all()
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=owned_by_vats,
     )
     with context.begin_transaction():
         context.run_migrations()
