@@ -35,7 +35,9 @@ def upgrade() -> None:
     exists = bind.exec_driver_sql("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").scalar()
     if not exists:
         # Through the driver without parameters: the schema's SQL holds literal `%` signs.
-        bind.connection.driver_connection.execute(SchemaManager.get_schema())
+        driver = bind.connection.driver_connection
+        assert driver is not None, "an open PostgreSQL connection"
+        driver.execute(SchemaManager.get_schema())
 
 
 def downgrade() -> None:
