@@ -55,6 +55,8 @@ NO_REFERENCE = {
     ("POST", f"{API}/me/calendar-feed"): "creates the caller's feed",
     ("GET", f"{API}/auditlog/verify"): "counts and hashes of the whole chain, no contents",
     ("GET", f"{API}/copies/verify"): "public: answers only what the signed statement itself shows",
+    ("GET", f"{API}/jobs"): "admin only: the cluster's job queue",
+    ("POST", f"{API}/jobs/{{job_id}}/retry"): "admin only: re-queues a failed job",
 }
 
 

@@ -42,7 +42,7 @@ def test_valid_until_expiry_then_expired(ring: Keyring) -> None:
     keys = ring.public_keys()
     verdict = cs.verify(qr, keys, today=date(2027, 3, 31), content=SOURCE)
     assert verdict.state is cs.State.VALID and verdict.statement is not None
-    assert verdict.statement.recipient == "华为应用市场" and "未核对吊销" in verdict.describe()
+    assert verdict.statement.recipient == "华为应用市场" and "未核对撤销" in verdict.describe()
     assert cs.verify(qr, keys, today=date(2027, 4, 1)).state is cs.State.EXPIRED
     token = qr.split("?s=")[1]
     assert cs.verify(token, keys, today=date(2027, 1, 1), revoked=set()).describe().startswith("有效")

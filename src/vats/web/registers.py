@@ -20,11 +20,11 @@ from pydantic import BaseModel, ValidationError
 from vats.api.deps import READERS, WRITERS, DbSession, Forbidden, Principal, Role, check_role
 from vats.api.listing import PageParams
 from vats.api.settings import PER_PAGE
-from vats.model.errors import InputError, NotFoundError, VatsError
+from vats.model.errors import NotFoundError, VatsError
 from vats.registers.spec import RegisterSpec
 from vats.web.auth import WebUser, WebWriter
 from vats.web.i18n import RECORD_HIDDEN
-from vats.web.query import page_number
+from vats.web.query import as_type, page_number, parsed
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -124,7 +124,11 @@ def _listing(request: Request, spec: RegisterSpec, session: Any, user: Principal
     for name, field in spec.filters.model_fields.items():
         raw = query.get(name, "")
         if raw != "":
-            values[name] = raw in ("1", "true", "on") if field.annotation is bool else raw
+            values[name] = (
+                raw in ("1", "true", "on")
+                if field.annotation is bool
+                else as_type(name, raw, field.annotation)
+            )
     paging = PageParams(number=page_number(query.get("page")), per_page=PER_PAGE)
     result = service.find(session, spec, filters=values, page=paging)
     items = service.present(session, spec, result.items, as_of=_as_of(request))
@@ -133,10 +137,7 @@ def _listing(request: Request, spec: RegisterSpec, session: Any, user: Principal
 
 def _as_of(request: Request) -> date | None:
     raw = request.query_params.get("as_of", "")
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise InputError(f"不是 ISO 日期 / not an ISO date: {raw!r}", field="as_of") from None
+    return parsed("as_of", raw, date.fromisoformat, "YYYY-MM-DD 日期") if raw else None
 
 
 def _writer(user: Principal) -> bool:
