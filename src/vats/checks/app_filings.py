@@ -41,6 +41,30 @@ def _where(item: InventoryItem, source: Source) -> Evidence:
     return Evidence(field="filing_number", value=item.filing_number, line=item.line, note=note)
 
 
+def _item_finding(
+    item: InventoryItem,
+    source: Source,
+    *,
+    id: str,
+    severity: Severity,
+    zh: str,
+    en: str,
+    sources: tuple[SourceRef, ...] = (NOTICE,),
+) -> Finding:
+    """A finding about one declared app, pointing at its filing-number cell."""
+    return Finding(
+        id=id,
+        severity=severity,
+        message_zh=zh,
+        message_en=en,
+        licence=item.licence,
+        subject=item.package_name or item.name,
+        evidence=(_where(item, source),),
+        sources=sources,
+        tags=("app_filing",),
+    )
+
+
 def app_filing_findings(
     items: Sequence[InventoryItem],
     *,
@@ -58,19 +82,15 @@ def app_filing_findings(
     for item in items:
         if item.kind is not SiteKind.APP:
             continue
-        subject = item.package_name or item.name
         if not item.filing_number:
             findings.append(
-                Finding(
+                _item_finding(
+                    item,
+                    source,
                     id="app_filing.missing",
                     severity=Severity.HIGH,
-                    message_zh=f"应用“{item.name}”未登记 APP 备案号：未备案的应用不得上架或接入",
-                    message_en=f"app {item.name!r} has no APP filing number: unfiled apps may not be listed",
-                    licence=item.licence,
-                    subject=subject,
-                    evidence=(_where(item, source),),
-                    sources=(NOTICE,),
-                    tags=("app_filing",),
+                    zh=f"应用“{item.name}”未登记 APP 备案号：未备案的应用不得上架或接入",
+                    en=f"app {item.name!r} has no APP filing number: unfiled apps may not be listed",
                 )
             )
             continue
@@ -84,35 +104,30 @@ def app_filing_findings(
                 problem = f"不是 ICP 备案号 / not an ICP filing: {number.kind.value}"
         if problem is not None:
             findings.append(
-                Finding(
+                _item_finding(
+                    item,
+                    source,
                     id="app_filing.malformed",
                     severity=Severity.MEDIUM,
-                    message_zh=f"应用“{item.name}”的备案号 {item.filing_number} 格式不正确：{problem}",
-                    message_en=f"app {item.name!r}: malformed filing number ({problem})",
-                    licence=item.licence,
-                    subject=subject,
-                    evidence=(_where(item, source),),
-                    sources=(NOTICE,),
-                    tags=("app_filing",),
+                    zh=f"应用“{item.name}”的备案号 {item.filing_number} 格式不正确：{problem}",
+                    en=f"app {item.name!r}: malformed filing number ({problem})",
                 )
             )
             continue
         filed_names.add(item.name.strip().lower())
         if number.filing_target not in accepted_targets:
             findings.append(
-                Finding(
+                _item_finding(
+                    item,
+                    source,
                     id="app_filing.not_app_number",
                     severity=Severity.LOW,
-                    message_zh=(
+                    zh=(
                         f"应用“{item.name}”登记的 {number.canonical} 没有应用或小程序后缀（A/X），"
                         "可能是网站备案号，请核对"
                     ),
-                    message_en=f"app {item.name!r}: {number.canonical} has no app/mini-program suffix (A/X)",
-                    licence=item.licence,
-                    subject=subject,
-                    evidence=(_where(item, source),),
+                    en=f"app {item.name!r}: {number.canonical} has no app/mini-program suffix (A/X)",
                     sources=(NOTICE, SUFFIX_RULE),
-                    tags=("app_filing",),
                 )
             )
     for licence in licences:
