@@ -22,6 +22,7 @@ from vats.store.decode import to_licence
 from vats.store.events import list_events, record_event
 from vats.store.models import LicenceRecord, LicenceRevision
 from vats.store.organisations import ensure_organisation
+from vats.store.scope import scope_of
 
 __all__ = [
     "get_licence",
@@ -134,7 +135,7 @@ def import_licence(
             content=content,
             sm3=digest,
             data=parsed,
-            imported_by=str(session.info.get("actor", "system")),
+            imported_by=scope_of(session).actor,
         )
     )
     session.flush()
@@ -154,9 +155,8 @@ def get_licence(session: Session, *, number: str, any_organisation: bool = False
     answer reveals that a number exists in another tenant. `any_organisation` is for the one caller
     that must see past the scope (an import refusing a number held by another organisation)."""
     query = select(LicenceRecord).where(LicenceRecord.number == number.strip())
-    visible = session.info.get("visible_organisations")
-    if visible is not None and not any_organisation:
-        query = query.where(LicenceRecord.organisation_id.in_(visible))
+    if not any_organisation:
+        query = query.where(*scope_of(session).where(LicenceRecord.organisation_id))
     return session.scalar(query)
 
 
@@ -208,7 +208,7 @@ def list_licences(
     where = licence_conditions(
         filters or LicenceFilters(),
         as_of=as_of or today(),
-        visible=session.info.get("visible_organisations"),
+        visible=scope_of(session).organisations,
     )
     query = select(LicenceRecord).where(*where).order_by(LicenceRecord.number)
     if limit is not None:
@@ -232,9 +232,7 @@ def iter_domain_licences(
         )
         if numbers is not None:
             query = query.where(t.c.number.in_(sorted(numbers)))
-        visible = session.info.get("visible_organisations")
-        if visible is not None:
-            query = query.where(t.c.organisation_id.in_(visible))
+        query = query.where(*scope_of(session).where(t.c.organisation_id))
         rows = session.execute(query).all()
         if not rows:
             return

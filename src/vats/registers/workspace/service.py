@@ -35,6 +35,7 @@ from vats.registers.workspace.models import (
     WaiverRequest,
 )
 from vats.store.models import Actor, EventRow
+from vats.store.scope import scope_of
 
 MAX_FILES = 10
 MAX_NOTE = 2000
@@ -85,7 +86,7 @@ def rule_of(ob: Obligation) -> Rule:
 
 
 def _actor(session: Session) -> str:
-    return str(session.info.get("actor", "system"))
+    return scope_of(session).actor
 
 
 def _history(session: Session, target: Target, action: str, detail: str, event: EventRow | None) -> None:
