@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
@@ -29,7 +29,6 @@ __all__ = [
     "import_licence",
     "iter_domain_licences",
     "list_events",
-    "list_licences",
     "load_domain_licences",
     "record_event",
     "require_licence",
@@ -37,9 +36,6 @@ __all__ = [
     "revisions",
     "to_licence",
 ]
-
-if TYPE_CHECKING:
-    from vats.store.licence_filters import LicenceFilters
 
 
 def _parse(content: bytes, source_name: str | None) -> Licence:
@@ -191,29 +187,6 @@ def set_first_issued(session: Session, *, number: str, first_issued: date | None
 
     mark_dirty(session, [record.number])
     return record
-
-
-def list_licences(
-    session: Session,
-    *,
-    filters: LicenceFilters | None = None,
-    as_of: date | None = None,
-    limit: int | None = None,
-) -> list[LicenceRecord]:
-    """Licence records ordered by number, through the one licence filter (`licence_filters`) within
-    the session's visible organisations."""
-    from vats.model.clock import today
-    from vats.store.licence_filters import LicenceFilters, licence_conditions
-
-    where = licence_conditions(
-        filters or LicenceFilters(),
-        as_of=as_of or today(),
-        visible=scope_of(session).organisations,
-    )
-    query = select(LicenceRecord).where(*where).order_by(LicenceRecord.number)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.scalars(query))
 
 
 def iter_domain_licences(
