@@ -20,6 +20,7 @@ from vats.store.checks import InventoryItemRow
 from vats.store.db import make_engine, session_scope, upgrade
 from vats.store.licences import import_licence, load_domain_licences, revision, revisions
 from vats.store.models import Actor, LicenceRecord, Organisation
+from vats.store.scope import Scope, bind
 from vats.store.sheet import import_sheet, preview_sheet, sheet_row
 
 HEADER = [
@@ -137,7 +138,7 @@ def test_numbers_of_another_tenant_and_unknown_organisations_are_refused_within_
         ["乙公司", "", "京B2-20200003", "B25", "", "", "2030-01-01", "", ""],  # B's organisation by name
     ]
     with session_scope(engine, actor="officer") as session:
-        session.info["visible_organisations"] = {a}
+        bind(session, Scope.of("t", {a}))
         summary = import_sheet(session, data=_csv(rows), name="a.csv", can_create=False)
     messages = {p.row: p.message for p in summary.problems if p.severity == "error"}
     assert summary.imported == 1
@@ -152,7 +153,7 @@ def test_numbers_of_another_tenant_and_unknown_organisations_are_refused_within_
 def test_a_foreign_organisation_cannot_be_chosen(engine: Engine) -> None:
     a, b = _two_tenants(engine)
     with pytest.raises(NotFoundError), session_scope(engine, actor="officer") as session:
-        session.info["visible_organisations"] = {a}
+        bind(session, Scope.of("t", {a}))
         import_sheet(session, data=_csv(ROWS[:1]), name="a.csv", organisation_id=b, can_create=False)
 
 

@@ -169,15 +169,19 @@ def list_command(
         None, "--validity", help="有效性 / valid | expiring | expired | unknown"
     ),
     organisation_id: int | None = typer.Option(None, "--organisation-id", help="组织 / organisation id"),
+    region: str | None = typer.Option(None, "--region", help="地区 / region code (BJ) or 京"),
+    service: str | None = typer.Option(None, "--service", help="业务代码 / service code, e.g. B25"),
     fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
     db: str | None = DB_OPTION,
 ) -> None:
     """列出许可证 / List stored licences."""
+    from vats.model.clock import today
     from vats.store.db import cli_session
-    from vats.store.licence_filters import LicenceFilters
-    from vats.store.licences import list_licences
+    from vats.store.licence_filters import LicenceFilters, licence_page
 
-    filters = LicenceFilters(q=q, validity=validity, organisation_id=organisation_id)
+    filters = LicenceFilters(
+        q=q, validity=validity, organisation_id=organisation_id, region=region, service=service
+    )
     with cli_session(db) as session:
         rows = [
             {
@@ -187,7 +191,7 @@ def list_command(
                 "expiry_date": r.expiry_date,
                 "revision": r.current_revision,
             }
-            for r in list_licences(session, filters=filters)
+            for r in licence_page(session, filters=filters, as_of=today(), page=None)
         ]
     if fmt is OutputFormat.JSON:
         print_json(rows)

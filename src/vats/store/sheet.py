@@ -53,6 +53,7 @@ from vats.reference import regions
 from vats.store.bulk import BulkLicence, bulk_import_licences
 from vats.store.checks import InventoryItemRow
 from vats.store.models import Actor, LicenceRecord, Organisation
+from vats.store.scope import scope_of
 
 MAX_PROBLEMS = 2000  # problems kept for the report; the count is always complete
 SAMPLE_ROWS = 200  # rows kept for the preview table
@@ -94,7 +95,7 @@ class _Context:
     """Everything the rows are checked against, loaded once."""
 
     def __init__(self, session: Session, *, organisation_id: int | None, can_create: bool) -> None:
-        visible = session.info.get("visible_organisations")
+        visible = scope_of(session).organisations
         self.visible: set[int] | None = set(visible) if visible is not None else None
         self.can_create = can_create and self.visible is None
         self.forced: _Org | None = None
