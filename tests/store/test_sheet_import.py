@@ -209,3 +209,33 @@ def test_the_document_uploaded_later_shows_where_the_sheet_differed(engine: Engi
     assert ("expiry_date", "2026-12-31", "2026-10-20") in [(c.field, c.before, c.after) for c in diff.changes]
     assert diff.services_added  # the document lists B21, the sheet did not
     assert diff.sites_added
+
+
+def test_long_sheets_spill_their_memory_of_rows_and_organisations_to_disk(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the in-memory threshold the duplicate checks and new organisations read back from disk:
+    a company spread over several write batches is created once and holds every licence."""
+    from vats.ingest.sheet import seen
+    from vats.store import sheet
+
+    monkeypatch.setattr(seen, "DEFAULT_MEMORY_ENTRIES", 2)
+    monkeypatch.setattr(sheet, "BATCH", 2)
+    rows = [
+        ["重庆万象优车科技有限公司", CQ, f"渝B2-2021{n:04d}", "B25", "", "2026/5/20", "2030-12-31", "", ""]
+        for n in range(1, 8)
+    ]
+    rows.append(list(rows[0]))  # a duplicate row, noticed after the spill
+    rows.append(["北京甲科技有限公司", BJ, "渝B2-20210003", "B25", "", "2026/5/20", "2030-12-31", "", ""])
+    with session_scope(engine, actor="t") as session:
+        preview = preview_sheet(session, data=_csv(rows), name="长表.csv")
+    assert (preview.new_organisation_count, preview.new_organisations) == (1, ["重庆万象优车科技有限公司"])
+    errors = sorted(p.message for p in preview.problems if p.severity == "error")
+    assert errors[0].startswith("与第 2 行重复") and "已见于第 4 行" in errors[1]
+    with session_scope(engine, actor="t") as session:
+        summary = import_sheet(session, data=_csv(rows), name="长表.csv")
+    assert (summary.imported, summary.errors) == (7, 2)
+    with session_scope(engine, actor="t") as session:
+        (org,) = session.scalars(select(Organisation)).all()
+        held = session.scalars(select(LicenceRecord.organisation_id)).all()
+    assert org.uscc == CQ and held == [org.id] * 7

@@ -112,6 +112,7 @@ def _print_summary(summary: Any, fmt: OutputFormat) -> None:
         "imported": summary.imported,
         "dry_run": summary.dry_run,
         "new_organisations": summary.new_organisations,
+        "new_organisation_count": summary.new_organisation_count,
         "inventory_added": summary.inventory_added,
         "errors": summary.errors,
         "warnings": summary.warnings,
@@ -136,8 +137,8 @@ def _print_summary(summary: Any, fmt: OutputFormat) -> None:
         f"{summary.warnings} 警告 / warnings; {verb} {count} 许可证 / licences"
         f"{'（未写入 / dry run）' if summary.dry_run else ''}\n"
     )
-    if summary.new_organisations:
-        out(f"新组织 / new organisations: {len(summary.new_organisations)}\n")
+    if summary.new_organisation_count:
+        out(f"新组织 / new organisations: {summary.new_organisation_count}\n")
 
 
 @app.command("export-sheet")
