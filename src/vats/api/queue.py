@@ -14,16 +14,14 @@ idempotent, so a second run changes nothing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from vats.api import jobs
+from vats.api import jobkinds, jobs, jobsubmit, schedule
 from vats.api.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,6 +34,7 @@ QUEUE_DEFAULT = "default"
 QUEUE_CHECKS = "checks"
 QUEUES = (QUEUE_DEFAULT, QUEUE_CHECKS)
 WORKER_ACTOR = "system:worker"
+CHECK_BATCH = "vats.check_batch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +96,7 @@ def _policy(settings: QueueSettings) -> Any:
     return policy
 
 
-def period_of(timestamp: int) -> str:
-    """The period a scheduled round belongs to (UTC minute): the key its site results are stored under."""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%MZ")
+period_of = schedule.period_of
 
 
 def build_app(
@@ -113,7 +110,6 @@ def build_app(
     """The procrastinate app with vats's jobs bound to `engine` (one per worker or web process);
     `actor` is the audit log's name for what the jobs write (`system:worker:<name>`)."""
     import procrastinate
-    from procrastinate.exceptions import AlreadyEnqueued
 
     from vats.checks.results import SiteTarget
 
@@ -126,50 +122,58 @@ def build_app(
     def check_site(
         period: str, domain: str, licence: str | None, listed: list[str], name: str | None
     ) -> int | None:
+        """One site of a round (jobs queued before rounds were batched still run)."""
         target = SiteTarget(domain, licence, frozenset(listed), name)
         return jobs.check_one_site(engine, period=period, target=target, actor=actor, policy=policy)
 
-    async def defer_checks(period: str, targets: Sequence[SiteTarget]) -> int:
-        deferred = 0
-        for t in targets:
-            try:
-                await check_site.configure(
-                    lock=f"site:{t.domain}", queueing_lock=f"site:{period}:{t.domain}"
-                ).defer_async(
-                    period=period,
-                    domain=t.domain,
-                    licence=t.licence,
-                    listed=cast(Any, sorted(t.listed_domains)),
-                    name=t.name,
+    @app.task(name=CHECK_BATCH, queue=QUEUE_CHECKS)
+    def check_batch(job_id: int, sites: list[list[Any]]) -> int:
+        """A batch of one job's sites, crawled together; each site's result stored on its own."""
+        targets = [SiteTarget(d, lic, frozenset(listed), name) for d, lic, listed, name in sites]
+        return jobkinds.check_batch(engine, job_id=job_id, targets=targets, policy=policy)
+
+    def fan_out(job_id: int, batches: Sequence[Sequence[SiteTarget]]) -> None:
+        """Queue a job's batches in one transaction (all of them or none)."""
+        from vats.store.db import session_scope
+        from vats.store.jobqueue import defer
+
+        with session_scope(engine, actor=actor) as session:
+            for i, batch in enumerate(batches):
+                sites = [[t.domain, t.licence, sorted(t.listed_domains), t.name] for t in batch]
+                defer(
+                    session,
+                    task=CHECK_BATCH,
+                    queue=QUEUE_CHECKS,
+                    args={"job_id": job_id, "sites": sites},
+                    lock=f"batch:{job_id}:{i}",
                 )
-                deferred += 1
-            except AlreadyEnqueued:  # the same round planned twice: its job is already waiting
-                continue
-        return deferred
 
-    @app.periodic(cron=queue.check_cron, periodic_id="checks", queueing_lock="vats.plan_site_checks")
-    @app.task(name="vats.plan_site_checks", queue=QUEUE_DEFAULT)
-    async def plan_site_checks(timestamp: int) -> int:
-        """One check job per site for this period (the round itself only lists the sites)."""
-        if not web.scheduler_checks:
-            return 0
-        targets = await asyncio.to_thread(_site_targets, engine)
-        deferred = await defer_checks(period_of(timestamp), targets)
-        log.info("site checks planned", extra={"fields": {"sites": len(targets), "deferred": deferred}})
-        return deferred
+    @app.task(name=jobsubmit.RUN_JOB, queue=QUEUE_DEFAULT, pass_context=True)
+    def run_job(context: procrastinate.JobContext, job_id: int) -> str | None:
+        """A recorded job (`vats.store.background`); a redelivery takes over a job left running."""
+        redelivered = bool(context.job and context.job.attempts)
+        return jobkinds.run(
+            engine, job_id=job_id, policy=policy, fan_out=fan_out, redelivered=redelivered, settings=web
+        )
 
-    @app.periodic(cron=queue.notify_cron, periodic_id="notify", queueing_lock="vats.notify")
-    @app.task(name="vats.notify", queue=QUEUE_DEFAULT)
-    def notify(timestamp: int) -> None:
-        """Notices and owners' staged reminders: each is sent once per state change or stage."""
-        jobs.dispatch_notifications(engine, config_path=web.notify_config)
-        jobs.send_reminders(engine)
+    def periodic(entry: schedule.Periodic) -> None:
+        @app.periodic(
+            cron=getattr(queue, entry.cron), periodic_id=entry.periodic_id, queueing_lock=entry.task
+        )
+        @app.task(name=entry.task, queue=QUEUE_DEFAULT)
+        def task(timestamp: int) -> str | None:
+            """The period's recorded job, run here (site checks go out in batches to every worker)."""
+            if entry.kind == "check_round" and not web.scheduler_checks:
+                return None
+            if entry.kind == "checkpoint" and not web.checkpoint_dir:
+                return None
+            job_id = schedule.periodic_job(engine, kind=entry.kind, period=schedule.period_of(timestamp))
+            return jobkinds.run(
+                engine, job_id=job_id, policy=policy, fan_out=fan_out, redelivered=True, settings=web
+            )
 
-    @app.periodic(cron=queue.checkpoint_cron, periodic_id="checkpoint", queueing_lock="vats.checkpoint")
-    @app.task(name="vats.checkpoint", queue=QUEUE_DEFAULT)
-    def checkpoint(timestamp: int) -> str | None:
-        """The day's signed audit checkpoint (the file of the day makes a second run a no-op)."""
-        return jobs.emit_checkpoint(engine, directory=web.checkpoint_dir, webhook=web.checkpoint_webhook)
+    for entry in schedule.SCHEDULE:
+        periodic(entry)
 
     @app.periodic(cron=queue.stalled_cron, periodic_id="stalled", queueing_lock="vats.retry_stalled")
     @app.task(name="vats.retry_stalled", queue=QUEUE_DEFAULT, pass_context=True)
@@ -184,14 +188,6 @@ def build_app(
         return len(stalled)
 
     return app
-
-
-def _site_targets(engine: Engine) -> list[Any]:
-    from vats.store.checks import site_targets
-    from vats.store.db import session_scope
-
-    with session_scope(engine, actor=WORKER_ACTOR) as session:
-        return site_targets(session)
 
 
 def run_worker(url: str, *, queues: Sequence[str] | None, concurrency: int, name: str | None = None) -> None:

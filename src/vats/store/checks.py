@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -33,6 +33,7 @@ from sqlalchemy import (
     event,
     select,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from vats.checks.inventory import InventoryItem
@@ -45,6 +46,10 @@ from vats.model.serialise import to_jsonable
 from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
 
+if TYPE_CHECKING:
+    from vats.checks.fetch import FetchSettings
+    from vats.checks.net import NetPolicy
+
 
 class CheckRun(Base):
     """One invocation of the crawler: when, by whom, with which limits, and the totals."""
@@ -55,7 +60,8 @@ class CheckRun(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(200))
-    scope: Mapped[str] = mapped_column(String(500))  # licence number(s), file name or "all"
+    # licence number(s), file name, "all", or one site of a job or period (`site_scope`)
+    scope: Mapped[str] = mapped_column(String(500), index=True)
     options: Mapped[dict[str, Any]] = mapped_column(JSON)
     sites: Mapped[int] = mapped_column(Integer)
     sites_passed: Mapped[int] = mapped_column(Integer)
@@ -373,6 +379,60 @@ def site_targets(session: Session, *, numbers: Collection[str] | None = None) ->
                 listed = listed_by.get(row.licence, frozenset()) | {domain}
                 targets.append(SiteTarget(domain, row.licence, listed, row.name))
     return targets
+
+
+def site_scope(key: str, domain: str) -> str:
+    """The stored scope of one site's result within one piece of work (`period:<minute>` for a
+    scheduled round, `job:<id>` for a requested check): the key that makes storing it idempotent."""
+    return f"{key} site:{domain}"
+
+
+def check_and_record(
+    engine: Engine,
+    *,
+    targets: Sequence[SiteTarget],
+    key: str,
+    actor: str,
+    job_id: int | None = None,
+    policy: NetPolicy | None = None,
+    settings: FetchSettings | None = None,
+) -> list[int]:
+    """Crawl `targets` together and store each site's result as its own run, in its own transaction;
+    the ids of the runs stored. Every site check, whoever asks for it, goes through here.
+
+    Idempotent: a site whose `site_scope(key, domain)` is stored already is neither fetched nor
+    stored again, so a batch retried after its worker died, or delivered twice, leaves one result
+    per site. A site's result, its audited event and the job's progress commit together, so a kill
+    between two sites loses at most the site in flight (retried), never half of one."""
+    from vats.checks.homepage import run_checks
+    from vats.store import background
+    from vats.store.db import session_scope
+
+    scopes = {site_scope(key, t.domain): t for t in targets}
+    with session_scope(engine, actor=actor) as session:
+        stored = set(session.scalars(select(CheckRun.scope).where(CheckRun.scope.in_(list(scopes)))))
+    todo = [t for s, t in scopes.items() if s not in stored]
+    if not todo:
+        return []
+    started = now_utc()
+    ids: list[int] = []
+    for report in run_checks(todo, settings=settings, policy=policy):
+        scope = site_scope(key, report.target.domain)
+        with session_scope(engine, actor=actor) as session:
+            if session.scalar(select(CheckRun.id).where(CheckRun.scope == scope).limit(1)) is not None:
+                continue  # a twin delivery stored it while this one crawled
+            run = record_run(
+                session,
+                reports=[report],
+                scope=scope,
+                options={"trigger": actor, "key": key},
+                started_at=started,
+            )
+            if job_id is not None:
+                background.advance(session, job_id=job_id)
+            session.flush()
+            ids.append(int(run.id))
+    return ids
 
 
 def latest_results(session: Session, *, domains: Collection[str]) -> dict[str, CheckResultRow]:
