@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("vats.jobs")
 
-#: sites per queued check batch: one crawl (one client, one TLS context) serves a batch
+#: sites per queued check batch by default: one crawl (one client, one TLS context) serves a batch
 BATCH_SITES = 20
 FanOut = Callable[[int, Sequence[Sequence["SiteTarget"]]], None]
 
@@ -86,7 +86,12 @@ def check_links(engine: Engine, job: background.BackgroundJob) -> list[Link]:
 
 
 def check_batch(
-    engine: Engine, *, job_id: int, targets: Sequence[SiteTarget], policy: NetPolicy | None = None
+    engine: Engine,
+    *,
+    job_id: int,
+    targets: Sequence[SiteTarget],
+    policy: NetPolicy | None = None,
+    worker: str | None = None,
 ) -> int:
     """Check one batch of a job's sites; the job is done when its last site is stored. Stored sites."""
     from vats.store.checks import check_and_record
@@ -98,7 +103,13 @@ def check_batch(
             return 0  # retried after the job was finished or failed: nothing left to do
         kind, args, actor = job.kind, dict(job.args), job.actor
     stored = check_and_record(
-        engine, targets=targets, key=check_key(kind, job_id, args), actor=actor, job_id=job_id, policy=policy
+        engine,
+        targets=targets,
+        key=check_key(kind, job_id, args),
+        actor=actor,
+        job_id=job_id,
+        policy=policy,
+        options={"worker": worker} if worker else None,
     )
     with session_scope(engine, actor="system:jobs") as session:
         job = session.get(background.BackgroundJob, job_id)
@@ -108,7 +119,11 @@ def check_batch(
 
 
 def _checks(
-    engine: Engine, job: background.BackgroundJob, policy: NetPolicy | None, fan_out: FanOut | None
+    engine: Engine,
+    job: background.BackgroundJob,
+    policy: NetPolicy | None,
+    fan_out: FanOut | None,
+    batch: int,
 ) -> bool:
     """Plan or run a check job; True when it finished here (in-process), False when fanned out."""
     from vats.store.checks import check_and_record
@@ -120,7 +135,7 @@ def _checks(
     with session_scope(engine, actor="system:jobs") as session:
         background.set_total(session, job_id=job.id, total=len(targets))
     if fan_out is not None:
-        batches = [targets[i : i + BATCH_SITES] for i in range(0, len(targets), BATCH_SITES)]
+        batches = [targets[i : i + batch] for i in range(0, len(targets), batch)]
         fan_out(job.id, batches)
         return False
     key = check_key(job.kind, job.id, job.args)
@@ -191,6 +206,7 @@ def run(
     fan_out: FanOut | None = None,
     redelivered: bool = False,
     settings: Settings | None = None,
+    batch: int = BATCH_SITES,
 ) -> str | None:
     """Run one recorded job to its end (or, for a queued check, plan its batches); the state it is
     left in, or None when another delivery has it or it is finished already."""
@@ -206,7 +222,7 @@ def run(
     try:
         output = None
         if job.kind in background.CHECK_KINDS:
-            if not _checks(engine, job, policy, fan_out):
+            if not _checks(engine, job, policy, fan_out, max(1, batch)):
                 return background.RUNNING
             links = check_links(engine, job)
         elif job.kind == "report":

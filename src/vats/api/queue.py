@@ -1,11 +1,13 @@
 """The PostgreSQL job queue behind `vats worker`: the jobs, their schedule, and how a worker runs.
 
 On PostgreSQL the scheduled work leaves `vats serve`: any number of `vats worker` processes, on any
-machine that reaches the database, share one queue (procrastinate). Each periodic job is declared
-once here, and the database lets it be deferred only once per period however many workers run
-(procrastinate's periodic defers table). A check round is split into one job per site, so thousands
-of sites spread over every worker. On SQLite none of this is imported: `vats serve` runs the same
-job functions (`vats.api.jobs`) in-process, as before.
+machine that reaches the database, share one queue (procrastinate). The periodic schedule is
+declared once (`vats.api.schedule`), and the database lets each entry be deferred only once per
+period however many workers run (procrastinate's periodic defers table). Work people ask for from
+the web is a recorded job (`vats.store.background`) queued as `vats.run_job`; a check job or round
+goes out in batches of sites (`vats.check_batch`), so thousands of sites spread over every worker
+while each batch shares one crawl. On SQLite none of this is imported: `vats serve` runs the same
+job kinds (`vats.api.jobkinds`) in-process.
 
 Delivery: procrastinate leaves the jobs of a worker that died in `doing`; the `retry_stalled` job
 puts them back in the queue once their worker has stopped beating (at-least-once), and every job is
@@ -50,6 +52,8 @@ class QueueSettings:
     stalled_cron: str = "* * * * *"
     stalled_after_s: float = 60.0
     heartbeat_s: float = 10.0
+    #: sites per queued check job (one crawl per batch; each site's result still stored on its own)
+    check_batch: int = 20
     #: `--resolve` rules for the crawler (one a line), e.g. a staging fleet behind one address
     resolve_file: str | None = None
     allow_private: bool = False
@@ -65,6 +69,7 @@ class QueueSettings:
             stalled_cron=env("VATS_STALLED_CRON", d.stalled_cron),
             stalled_after_s=float(env("VATS_STALLED_AFTER", str(d.stalled_after_s))),
             heartbeat_s=float(env("VATS_HEARTBEAT", str(d.heartbeat_s))),
+            check_batch=max(1, int(env("VATS_CHECK_BATCH", str(d.check_batch)))),
             resolve_file=env("VATS_CHECK_RESOLVE_FILE") or None,
             allow_private=env("VATS_CHECK_ALLOW_PRIVATE", "0").strip().lower() in {"1", "true", "yes", "on"},
         )
@@ -130,7 +135,7 @@ def build_app(
     def check_batch(job_id: int, sites: list[list[Any]]) -> int:
         """A batch of one job's sites, crawled together; each site's result stored on its own."""
         targets = [SiteTarget(d, lic, frozenset(listed), name) for d, lic, listed, name in sites]
-        return jobkinds.check_batch(engine, job_id=job_id, targets=targets, policy=policy)
+        return jobkinds.check_batch(engine, job_id=job_id, targets=targets, policy=policy, worker=actor)
 
     def fan_out(job_id: int, batches: Sequence[Sequence[SiteTarget]]) -> None:
         """Queue a job's batches in one transaction (all of them or none)."""
@@ -148,13 +153,22 @@ def build_app(
                     lock=f"batch:{job_id}:{i}",
                 )
 
+    def run_recorded(job_id: int, *, redelivered: bool) -> str | None:
+        return jobkinds.run(
+            engine,
+            job_id=job_id,
+            policy=policy,
+            fan_out=fan_out,
+            redelivered=redelivered,
+            settings=web,
+            batch=queue.check_batch,
+        )
+
     @app.task(name=jobsubmit.RUN_JOB, queue=QUEUE_DEFAULT, pass_context=True)
     def run_job(context: procrastinate.JobContext, job_id: int) -> str | None:
         """A recorded job (`vats.store.background`); a redelivery takes over a job left running."""
         redelivered = bool(context.job and context.job.attempts)
-        return jobkinds.run(
-            engine, job_id=job_id, policy=policy, fan_out=fan_out, redelivered=redelivered, settings=web
-        )
+        return run_recorded(job_id, redelivered=redelivered)
 
     def periodic(entry: schedule.Periodic) -> None:
         @app.periodic(
@@ -168,9 +182,7 @@ def build_app(
             if entry.kind == "checkpoint" and not web.checkpoint_dir:
                 return None
             job_id = schedule.periodic_job(engine, kind=entry.kind, period=schedule.period_of(timestamp))
-            return jobkinds.run(
-                engine, job_id=job_id, policy=policy, fan_out=fan_out, redelivered=True, settings=web
-            )
+            return run_recorded(job_id, redelivered=True)
 
     for entry in schedule.SCHEDULE:
         periodic(entry)

@@ -396,13 +396,15 @@ def check_and_record(
     job_id: int | None = None,
     policy: NetPolicy | None = None,
     settings: FetchSettings | None = None,
+    options: dict[str, Any] | None = None,
 ) -> list[int]:
     """Crawl `targets` together and store each site's result as its own run, in its own transaction;
     the ids of the runs stored. Every site check, whoever asks for it, goes through here.
 
     Idempotent: a site whose `site_scope(key, domain)` is stored already is neither fetched nor
     stored again, so a batch retried after its worker died, or delivered twice, leaves one result
-    per site. A site's result, its audited event and the job's progress commit together, so a kill
+    per site. `options` are stored with each run (the worker that ran it). A site's result, its
+    audited event and the job's progress commit together, so a kill
     between two sites loses at most the site in flight (retried), never half of one."""
     from vats.checks.homepage import run_checks
     from vats.store import background
@@ -425,7 +427,7 @@ def check_and_record(
                 session,
                 reports=[report],
                 scope=scope,
-                options={"trigger": actor, "key": key},
+                options={"trigger": actor, "key": key, **(options or {})},
                 started_at=started,
             )
             if job_id is not None:
