@@ -6,8 +6,9 @@ job vs batches of sites per job (all four in the same run).
 A fresh PostgreSQL database per measurement with `--sites` inventory websites served by the
 loopback fixture server (each answer delayed `--delay` s); the workers' check round is due at
 start, so the first worker up plans it (one job per site). Reported: seconds from the workers'
-start to the last site's stored result, sites/s, the ratio of 2 workers to 1, and of batches to
-one site per job (`VATS_CHECK_BATCH`).
+start to the last site's stored result, sites/s, the ratio of 2 workers to 1, and of batches
+(`VATS_CHECK_BATCH`, results committed one by one or a batch at a time: `VATS_CHECK_COMMIT`) to one
+site per job.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def _drop(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run(workers: int, sites: int, delay: float, concurrency: int, batch: int, tmp: Path) -> float:
+def run(
+    workers: int, sites: int, delay: float, concurrency: int, batch: int, commit: int, tmp: Path
+) -> float:
     from vats.checks.fixture_server import FixtureServer, Route
     from vats.checks.inventory import InventoryItem, SiteKind
     from vats.store.checks import import_inventory
@@ -68,6 +71,7 @@ def run(workers: int, sites: int, delay: float, concurrency: int, batch: int, tm
                 "VATS_CHECK_RESOLVE_FILE": str(resolve),
                 "VATS_CHECK_ALLOW_PRIVATE": "1",
                 "VATS_CHECK_BATCH": str(batch),
+                "VATS_CHECK_COMMIT": str(commit),
             }
             cmd = [
                 sys.executable,
@@ -111,20 +115,22 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--batch", type=int, default=20)
     args = ap.parse_args()
-    times: dict[tuple[int, int], float] = {}
+    plans = [(1, 1), (args.batch, 1), (args.batch, args.batch)]  # (sites per job, sites per commit)
+    times: dict[tuple[int, int, int], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for batch in (1, args.batch):
+        for batch, commit in plans:
             for workers in (1, 2):
-                times[batch, workers] = run(
-                    workers, args.sites, args.delay, args.concurrency, batch, Path(tmp)
-                )
+                seconds = run(workers, args.sites, args.delay, args.concurrency, batch, commit, Path(tmp))
+                times[batch, commit, workers] = seconds
     print(f"sites {args.sites}, delay {args.delay}s, concurrency {args.concurrency} per worker")
-    print("| sites per job | workers | seconds | sites/s | vs 1 worker | vs 1 site per job |")
-    print("|---|---|---|---|---|---|")
-    for (batch, workers), seconds in times.items():
+    print(
+        "| sites per job | sites per commit | workers | seconds | sites/s | vs 1 worker | vs 1 site per job |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for (batch, commit, workers), seconds in times.items():
         print(
-            f"| {batch} | {workers} | {seconds:.1f} | {args.sites / seconds:.1f} | "
-            f"{times[batch, 1] / seconds:.2f}x | {times[1, workers] / seconds:.2f}x |"
+            f"| {batch} | {commit} | {workers} | {seconds:.1f} | {args.sites / seconds:.1f} | "
+            f"{times[batch, commit, 1] / seconds:.2f}x | {times[1, 1, workers] / seconds:.2f}x |"
         )
 
 

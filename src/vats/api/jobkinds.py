@@ -92,6 +92,7 @@ def check_batch(
     targets: Sequence[SiteTarget],
     policy: NetPolicy | None = None,
     worker: str | None = None,
+    per_transaction: int = 1,
 ) -> int:
     """Check one batch of a job's sites; the job is done when its last site is stored. Stored sites."""
     from vats.store.checks import check_and_record
@@ -110,6 +111,7 @@ def check_batch(
         job_id=job_id,
         policy=policy,
         options={"worker": worker} if worker else None,
+        per_transaction=per_transaction,
     )
     with session_scope(engine, actor="system:jobs") as session:
         job = session.get(background.BackgroundJob, job_id)

@@ -54,6 +54,8 @@ class QueueSettings:
     heartbeat_s: float = 10.0
     #: sites per queued check job (one crawl per batch; each site's result still stored on its own)
     check_batch: int = 20
+    #: sites whose results commit together (1: each result on its own, progress site by site)
+    check_commit: int = 1
     #: `--resolve` rules for the crawler (one a line), e.g. a staging fleet behind one address
     resolve_file: str | None = None
     allow_private: bool = False
@@ -70,6 +72,7 @@ class QueueSettings:
             stalled_after_s=float(env("VATS_STALLED_AFTER", str(d.stalled_after_s))),
             heartbeat_s=float(env("VATS_HEARTBEAT", str(d.heartbeat_s))),
             check_batch=max(1, int(env("VATS_CHECK_BATCH", str(d.check_batch)))),
+            check_commit=max(1, int(env("VATS_CHECK_COMMIT", str(d.check_commit)))),
             resolve_file=env("VATS_CHECK_RESOLVE_FILE") or None,
             allow_private=env("VATS_CHECK_ALLOW_PRIVATE", "0").strip().lower() in {"1", "true", "yes", "on"},
         )
@@ -135,7 +138,14 @@ def build_app(
     def check_batch(job_id: int, sites: list[list[Any]]) -> int:
         """A batch of one job's sites, crawled together; each site's result stored on its own."""
         targets = [SiteTarget(d, lic, frozenset(listed), name) for d, lic, listed, name in sites]
-        return jobkinds.check_batch(engine, job_id=job_id, targets=targets, policy=policy, worker=actor)
+        return jobkinds.check_batch(
+            engine,
+            job_id=job_id,
+            targets=targets,
+            policy=policy,
+            worker=actor,
+            per_transaction=queue.check_commit,
+        )
 
     def fan_out(job_id: int, batches: Sequence[Sequence[SiteTarget]]) -> None:
         """Queue a job's batches in one transaction (all of them or none)."""
