@@ -141,7 +141,15 @@ def _checks(
         fan_out(job.id, batches)
         return False
     key = check_key(job.kind, job.id, job.args)
-    check_and_record(engine, targets=targets, key=key, actor=job.actor, job_id=job.id, policy=policy)
+    check_and_record(
+        engine,
+        targets=targets,
+        key=key,
+        actor=job.actor,
+        job_id=job.id,
+        policy=policy,
+        per_transaction=batch,
+    )
     return True
 
 

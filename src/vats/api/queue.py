@@ -54,8 +54,9 @@ class QueueSettings:
     heartbeat_s: float = 10.0
     #: sites per queued check job (one crawl per batch; each site's result still stored on its own)
     check_batch: int = 20
-    #: sites whose results commit together (1: each result on its own, progress site by site)
-    check_commit: int = 1
+    #: sites whose results commit together: a batch's results in one transaction take the audit
+    #: chain's lock once (1: each result on its own, a kill loses only the site in flight)
+    check_commit: int = 20
     #: `--resolve` rules for the crawler (one a line), e.g. a staging fleet behind one address
     resolve_file: str | None = None
     allow_private: bool = False
