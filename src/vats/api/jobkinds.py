@@ -34,6 +34,7 @@ log = logging.getLogger("vats.jobs")
 
 #: sites per queued check batch by default: one crawl (one client, one TLS context) serves a batch
 BATCH_SITES = 20
+INTERNAL_ERROR = "内部错误，详见服务器日志 / internal error, see the server log"
 FanOut = Callable[[int, Sequence[Sequence["SiteTarget"]]], None]
 
 
@@ -103,16 +104,22 @@ def check_batch(
         if job is None or job.state != background.RUNNING:
             return 0  # retried after the job was finished or failed: nothing left to do
         kind, args, actor = job.kind, dict(job.args), job.actor
-    stored = check_and_record(
-        engine,
-        targets=targets,
-        key=check_key(kind, job_id, args),
-        actor=actor,
-        job_id=job_id,
-        policy=policy,
-        options={"worker": worker} if worker else None,
-        per_transaction=per_transaction,
-    )
+    try:
+        stored = check_and_record(
+            engine,
+            targets=targets,
+            key=check_key(kind, job_id, args),
+            actor=actor,
+            job_id=job_id,
+            policy=policy,
+            options={"worker": worker} if worker else None,
+            per_transaction=per_transaction,
+        )
+    except Exception:  # the job shows failed with a retry button; a retry skips the sites stored
+        log.exception("check batch of job %s failed", job_id)
+        with session_scope(engine, actor="system:jobs") as session:
+            background.fail(session, job_id=job_id, error=INTERNAL_ERROR)
+        raise
     with session_scope(engine, actor="system:jobs") as session:
         job = session.get(background.BackgroundJob, job_id)
         if job is not None and job.done >= job.total:
@@ -251,7 +258,7 @@ def run(
             message = str(exc.args[0]) if exc.args else exc.describe()
         else:
             log.exception("job %s (%s) failed", job_id, job.kind)
-            message = f"内部错误（{type(exc).__name__}），详见服务器日志 / internal error, see the server log"
+            message = INTERNAL_ERROR
         with session_scope(engine, actor="system:jobs") as session:
             background.fail(session, job_id=job_id, error=message)
         return background.FAILED
