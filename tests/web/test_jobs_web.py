@@ -38,7 +38,7 @@ def org(web_server: Server, seed_path: Path) -> int:
 
 def test_report_job_runs_and_serves_its_file(web_server: Server, org: int) -> None:
     officer, csrf = web_server.login("officer")
-    with officer:
+    try:
         started = officer.post(
             "/jobs",
             data={"csrf_token": csrf, "kind": "report", "organisation_id": str(org), "format": "html"},
@@ -60,11 +60,13 @@ def test_report_job_runs_and_serves_its_file(web_server: Server, org: int) -> No
         assert again.headers["location"] == job_url
         listing = officer.get("/jobs?state=done").text
         assert f'href="{job_url}"' in listing and 'href="/jobs?state=done"' in listing
+    finally:
+        officer.close()
 
 
 def test_site_check_now_is_a_recorded_job(web_server: Server, org: int) -> None:
     officer, csrf = web_server.login("officer")
-    with officer:
+    try:
         started = officer.post(
             "/checks/run", data={"csrf_token": csrf, "licence": NUMBER}, follow_redirects=False
         )
@@ -74,6 +76,8 @@ def test_site_check_now_is_a_recorded_job(web_server: Server, org: int) -> None:
         done, total = map(int, re.search(r"data-progress>(\d+) / (\d+)<", page).groups())  # type: ignore[union-attr]
         assert done == total > 0
         assert f'href="/licences/{NUMBER}"' in page  # what it produced: the licence's site states
+    finally:
+        officer.close()
 
 
 def test_failed_job_is_retried(web_server: Server, org: int) -> None:
@@ -88,7 +92,7 @@ def test_failed_job_is_retried(web_server: Server, org: int) -> None:
         job_id = job.id
     engine.dispose()
     officer, csrf = web_server.login("officer")
-    with officer:
+    try:
         page = officer.get(f"/jobs/{job_id}").text
         assert "网络中断" in page and "重试" in page
         assert officer.post(f"/jobs/{job_id}/retry", data={}).status_code == 403  # no CSRF token
@@ -98,11 +102,13 @@ def test_failed_job_is_retried(web_server: Server, org: int) -> None:
         assert 'data-job="done"' in page and f'href="/licences/{NUMBER}/workpacks/2025"' in page
         twice = officer.post(f"/jobs/{job_id}/retry", data={"csrf_token": csrf})
         assert twice.status_code == 400 and "只有失败的任务可以重试" in twice.text
+    finally:
+        officer.close()
 
 
 def test_bad_input_is_named_and_kept(web_server: Server, org: int) -> None:
     officer, csrf = web_server.login("officer")
-    with officer:
+    try:
         bad = officer.post(
             "/jobs",
             data={"csrf_token": csrf, "kind": "workpacks", "organisation_id": str(org), "year": "19x"},
@@ -112,10 +118,14 @@ def test_bad_input_is_named_and_kept(web_server: Server, org: int) -> None:
         everyone = officer.post("/jobs", data={"csrf_token": csrf, "kind": "report", "organisation_id": ""})
         assert everyone.status_code == 400 and "组织：请选择组织" in everyone.text
         assert officer.get("/jobs?state=bogus").status_code == 400
+    finally:
+        officer.close()
     viewer, viewer_csrf = web_server.login("viewer")
-    with viewer:
+    try:
         refused = viewer.post(
             "/jobs", data={"csrf_token": viewer_csrf, "kind": "report", "organisation_id": str(org)}
         )
         assert refused.status_code == 403
         assert viewer.get("/jobs").status_code == 200
+    finally:
+        viewer.close()
