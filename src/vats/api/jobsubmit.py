@@ -20,9 +20,6 @@ from vats.store import background
 
 log = logging.getLogger("vats.jobs")
 
-RUN_JOB = "vats.run_job"
-
-
 def _engine(session: Session) -> Engine:
     bind = session.get_bind()
     return bind if isinstance(bind, Engine) else bind.engine
@@ -54,7 +51,7 @@ def run_in_thread(engine: Engine, job_id: int) -> threading.Thread:
 def start(session: Session, *, job_id: int) -> None:
     """Queue the job in the caller's transaction, or run it here once that transaction commits."""
     if queued(session):
-        from vats.api.queue import QUEUE_DEFAULT
+        from vats.api.queue import QUEUE_DEFAULT, RUN_JOB
         from vats.store.jobqueue import defer
 
         defer(session, task=RUN_JOB, queue=QUEUE_DEFAULT, args={"job_id": job_id}, lock=f"job:{job_id}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vats.api import jobkinds, jobs, jobsubmit, schedule
+from vats.api import jobkinds, jobs, schedule
 from vats.api.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ QUEUE_CHECKS = "checks"
 QUEUES = (QUEUE_DEFAULT, QUEUE_CHECKS)
 WORKER_ACTOR = "system:worker"
 CHECK_BATCH = "vats.check_batch"
+RUN_JOB = "vats.run_job"  #: a recorded job (`vats.store.background`), queued by `vats.api.jobsubmit`
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,7 @@ def build_app(
             batch=queue.check_batch,
         )
 
-    @app.task(name=jobsubmit.RUN_JOB, queue=QUEUE_DEFAULT, pass_context=True)
+    @app.task(name=RUN_JOB, queue=QUEUE_DEFAULT, pass_context=True)
     def run_job(context: procrastinate.JobContext, job_id: int) -> str | None:
         """A recorded job (`vats.store.background`); a redelivery takes over a job left running."""
         redelivered = bool(context.job and context.job.attempts)
