@@ -20,6 +20,7 @@ from vats.store import background
 
 log = logging.getLogger("vats.jobs")
 
+
 def _engine(session: Session) -> Engine:
     bind = session.get_bind()
     return bind if isinstance(bind, Engine) else bind.engine
