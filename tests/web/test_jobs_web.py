@@ -129,3 +129,31 @@ def test_bad_input_is_named_and_kept(web_server: Server, org: int) -> None:
         assert viewer.get("/jobs").status_code == 200
     finally:
         viewer.close()
+
+
+def test_regulator_list_match_job(web_server: Server, org: int) -> None:
+    listed = f"经营者名称,许可证编号,处理日期\n某公司,{NUMBER},2026-10-01\n".encode()
+    officer, csrf = web_server.login("officer")
+    try:
+        empty = officer.post(
+            "/jobs/lists",
+            data={"csrf_token": csrf, "list_kind": "bad", "organisation_id": str(org)},
+            files={"file": ("empty.csv", b"", "text/csv")},
+        )
+        assert empty.status_code == 400 and "名单文件：文件为空" in empty.text
+        assert '<option value="bad" selected>' in empty.text
+        started = officer.post(
+            "/jobs/lists",
+            data={"csrf_token": csrf, "list_kind": "bad", "organisation_id": str(org)},
+            files={"file": ("bad.csv", listed, "text/csv")},
+            follow_redirects=False,
+        )
+        assert started.status_code == 303
+        job_url = started.headers["location"]
+        page = _wait(officer, job_url)
+        assert 'data-job="done"' in page and "1 个命中" in page
+        result = officer.get(f"{job_url}/file")
+        assert result.status_code == 200 and result.headers["content-type"].startswith("text/csv")
+        assert NUMBER in result.content.decode("utf-8-sig")
+    finally:
+        officer.close()

@@ -199,6 +199,14 @@ CASES: dict[tuple[str, str], Cases] = {
         Case("POST", "/jobs", {"kind": "report", "organisation_id": str(w.org_b), "format": "html"}),
         Case("POST", "/jobs", {"kind": "workpacks", "organisation_id": str(w.org_b), "year": "2025"}),
     ],
+    ("POST", "/jobs/lists"): lambda w: [
+        Case(
+            "POST",
+            "/jobs/lists",
+            {"list_kind": "bad", "organisation_id": str(w.org_b)},
+            files={"file": ("b.csv", _sheet_b(), "text/csv")},
+        )
+    ],
     ("GET", "/jobs/{job_id}"): lambda w: [Case("GET", f"/jobs/{w.job_b}")],
     ("GET", "/jobs/{job_id}/file"): lambda w: [Case("GET", f"/jobs/{w.job_b}/file")],
     ("POST", "/jobs/{job_id}/retry"): lambda w: [Case("POST", f"/jobs/{w.job_b}/retry")],

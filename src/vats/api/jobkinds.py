@@ -4,8 +4,8 @@
 thread on SQLite, a `vats worker` calls it for a queued `vats.run_job` on PostgreSQL. Every kind is
 idempotent, so a job delivered twice (a worker killed mid-job, a retry) changes nothing the second
 time: site results are keyed by job and site, workpacks are created only where missing, a report of
-a given day is rendered once, reminders and notices are sent once per stage, a day has one
-checkpoint file.
+a given day is rendered once, a list match writes only its own file, reminders and notices are sent
+once per stage, a day has one checkpoint file.
 
 Site checks fan out: with a queue, `fan_out` turns the job's sites into batches that any worker
 takes (`check_batch`); in-process the whole list is crawled at once. Either way each site's result
@@ -200,6 +200,43 @@ def _workpacks(engine: Engine, job: background.BackgroundJob) -> list[Link]:
     return [{"label": f"{n} {year} 年报", "href": f"/licences/{n}/workpacks/{year}"} for n in numbers]
 
 
+def _list_match(engine: Engine, job: background.BackgroundJob) -> tuple[list[Link], tuple[str, str, bytes]]:
+    """A saved regulator list matched against the job's organisation (every organisation for an
+    administrator's job): the findings as a CSV file kept with the job."""
+    import csv
+    import io
+
+    from sqlalchemy import select
+
+    from vats.checks.regulator_lists import entries, guess_mapping, hit_findings, match, read_table
+    from vats.store.db import session_scope
+    from vats.store.parties import portfolio_parties
+
+    row = background.BackgroundJob
+    with session_scope(engine, actor=job.actor) as session:
+        data = session.scalar(select(row.input).where(row.id == job.id))
+        parties = portfolio_parties(session, organisation_id=job.organisation_id)
+    if data is None or not job.input_name:
+        raise VatsError("任务没有名单文件 / the job has no list file")
+    table = read_table(data, filename=job.input_name)
+    items = entries(table, guess_mapping(table.header))
+    list_kind = str(job.args["list_kind"])
+    findings = hit_findings(match(items, parties), list_kind=list_kind, source=job.input_name)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["严重程度", "许可证编号", "对象", "说明", "名单行"])
+    for f in findings:
+        line = f.evidence[0].line if f.evidence else None
+        writer.writerow([f.severity.value, f.licence or "", f.subject or "", f.message_zh, line or ""])
+    name = f"vats-list-match-{job.id}.csv"
+    label = f"下载比对结果 {name}（{len(items)} 行名单，{len(findings)} 个命中）"
+    return [{"label": label, "href": f"/jobs/{job.id}/file"}], (
+        name,
+        "text/csv; charset=utf-8",
+        out.getvalue().encode("utf-8-sig"),
+    )
+
+
 def _reminders(engine: Engine, settings: Settings) -> list[Link]:
     from vats.api import jobs
 
@@ -246,6 +283,8 @@ def run(
             links, output = _report(engine, job)
         elif job.kind == "workpacks":
             links = _workpacks(engine, job)
+        elif job.kind == "list_match":
+            links, output = _list_match(engine, job)
         elif job.kind == "reminders":
             links = _reminders(engine, settings)
         else:

@@ -38,6 +38,7 @@ KIND_LABELS = {
     "workpacks": "年报工作包",
     "reminders": "提醒与通知",
     "checkpoint": "审计检查点",
+    "list_match": "监管名单比对",
 }
 #: kinds that crawl sites (their progress counts stored site results)
 CHECK_KINDS = frozenset({"check_site", "check_licence", "check_all", "check_round"})
@@ -66,6 +67,9 @@ class BackgroundJob(Base):
     output_name: Mapped[str | None] = mapped_column(String(200))
     output_type: Mapped[str | None] = mapped_column(String(100))
     output: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: an uploaded file the job works on (a regulator list), kept so any worker can read it
+    input_name: Mapped[str | None] = mapped_column(String(200))
+    input: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -82,6 +86,7 @@ class JobRequest:
     label: str
     organisation_id: int | None
     args: dict[str, Any] = field(default_factory=dict)
+    upload: tuple[str, bytes] | None = None  #: file name and bytes the job reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,8 @@ def submit(session: Session, request: JobRequest) -> Submitted:
         attempts=0,
         links=[],
         created_at=now_utc(),
+        input_name=request.upload[0][:200] if request.upload else None,
+        input=request.upload[1] if request.upload else None,
     )
     session.add(job)
     session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +26,15 @@ from vats.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 REPORT_FORMATS = {"pdf": "PDF", "html": "网页", "xlsx": "Excel 表格"}
-FIELD_LABELS = {"kind": "任务", "organisation_id": "组织", "format": "格式", "year": "年度", "state": "状态"}
+FIELD_LABELS = {
+    "kind": "任务",
+    "organisation_id": "组织",
+    "format": "格式",
+    "year": "年度",
+    "state": "状态",
+    "list_kind": "名单类型",
+    "file": "名单文件",
+}
 
 
 def _counts(session: Session, user: Principal) -> dict[str, int]:
@@ -66,6 +74,7 @@ def _page(
         kinds=background.KIND_LABELS,
         organisations=_organisations(session, user),
         formats=REPORT_FORMATS,
+        list_kinds=_list_kinds(),
         year=today().year - 1,
         error=error,
         values=values or {},
@@ -181,6 +190,64 @@ def job_start(
     form = {"kind": kind, "organisation_id": organisation_id, "format": format, "year": year}
     try:
         job = jobsubmit.submit(session, _request(session, user, form))
+    except NotFoundError:
+        raise
+    except VatsError as exc:
+        message = str(exc.args[0]) if exc.args else exc.describe()
+        return _page(request, session, user, error=message, values=form, status_code=400)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+def _list_kinds() -> dict[str, str]:
+    from vats.checks.regulator_lists import LIST_KINDS
+
+    return dict(LIST_KINDS)
+
+
+async def _list_request(
+    session: Session, user: Principal, form: dict[str, str], file: UploadFile
+) -> background.JobRequest:
+    """A saved regulator list to match, read within the list reader's byte limit and parsed once here
+    so a file it cannot read is refused at once, naming the field."""
+    from vats.api.sheet import upload_name
+    from vats.checks.regulator_lists import MAX_BYTES, read_table
+    from vats.model.sm3 import sm3_hex
+
+    org = _organisation(session, user, form["organisation_id"])
+    if form["list_kind"] not in _list_kinds():
+        raise InputError(f"{FIELD_LABELS['list_kind']}：未知的名单类型", field="list_kind")
+    data = await file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{FIELD_LABELS['file']}：文件超过 {MAX_BYTES} 字节", field="file")
+    if not data:
+        raise InputError(f"{FIELD_LABELS['file']}：文件为空", field="file")
+    name = upload_name(file)
+    try:
+        read_table(data, filename=name)
+    except InputError as exc:
+        raise InputError(
+            f"{FIELD_LABELS['file']}：{exc.args[0] if exc.args else exc}", field="file"
+        ) from None
+    kind = form["list_kind"]
+    label = f"{_list_kinds()[kind]} {name} 比对{f' 组织 {org}' if org is not None else ' 全部组织'}"
+    key = f"list_match:{org}:{kind}:{sm3_hex(data)}:{today().isoformat()}"
+    return background.JobRequest("list_match", key, user.name, label, org, {"list_kind": kind}, (name, data))
+
+
+@router.post("/jobs/lists")
+async def list_match_start(
+    request: Request,
+    session: DbSession,
+    user: WebWriter,
+    file: Annotated[UploadFile, File()],
+    csrf_token: Csrf = "",
+    list_kind: Annotated[str, Form(max_length=20)] = "",
+    organisation_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    check_csrf(request, csrf_token)
+    form = {"kind": "list_match", "list_kind": list_kind, "organisation_id": organisation_id}
+    try:
+        job = jobsubmit.submit(session, await _list_request(session, user, form, file))
     except NotFoundError:
         raise
     except VatsError as exc:

@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("output_name", sa.String(length=200), nullable=True),
         sa.Column("output_type", sa.String(length=100), nullable=True),
         sa.Column("output", sa.LargeBinary(), nullable=True),
+        sa.Column("input_name", sa.String(length=200), nullable=True),
+        sa.Column("input", sa.LargeBinary(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
