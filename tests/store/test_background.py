@@ -54,6 +54,12 @@ def test_reads_are_scoped_by_organisation(migrated_url: str) -> None:
         seen = {j.id for j in background.list_jobs(session, principal=OFFICER_A)}
         assert seen == {own, mine}
         assert {j.id for j in background.list_jobs(session, principal=ADMIN)} == {own, other, mine, system}
+        assert background.count_by_state(session, principal=OFFICER_A) == {
+            "queued": 2,
+            "running": 0,
+            "done": 0,
+            "failed": 0,
+        }
         for hidden in (other, system):
             with pytest.raises(NotFoundError):
                 background.get_job(session, job_id=hidden, principal=OFFICER_A)

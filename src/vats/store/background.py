@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, Text, select, update
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vats.model.clock import now_utc
@@ -210,6 +210,15 @@ def visible(job: BackgroundJob, principal: Any) -> bool:
     return job.organisation_id in principal.organisations
 
 
+def _scoped(query: Any, principal: Any) -> Any:
+    if principal.organisations is None:
+        return query
+    return query.where(
+        BackgroundJob.organisation_id.in_(sorted(principal.organisations))
+        | (BackgroundJob.organisation_id.is_(None) & (BackgroundJob.actor == principal.name))
+    )
+
+
 def list_jobs(
     session: Session, *, principal: Any, state: str | None = None, limit: int = 100
 ) -> list[BackgroundJob]:
@@ -219,12 +228,16 @@ def list_jobs(
     query = select(BackgroundJob).order_by(BackgroundJob.id.desc()).limit(max(1, min(limit, 500)))
     if state is not None:
         query = query.where(BackgroundJob.state == state)
-    if principal.organisations is not None:
-        query = query.where(
-            BackgroundJob.organisation_id.in_(sorted(principal.organisations))
-            | (BackgroundJob.organisation_id.is_(None) & (BackgroundJob.actor == principal.name))
-        )
-    return list(session.scalars(query))
+    return list(session.scalars(_scoped(query, principal)))
+
+
+def count_by_state(session: Session, *, principal: Any) -> dict[str, int]:
+    """Jobs `principal` may see, per state (every state present, zero when none)."""
+    found = dict.fromkeys(STATE_LABELS, 0)
+    query = select(BackgroundJob.state, func.count()).group_by(BackgroundJob.state)
+    for state, n in session.execute(_scoped(query, principal)):
+        found[state] = int(n)
+    return found
 
 
 def get_job(session: Session, *, job_id: int, principal: Any) -> BackgroundJob:

@@ -37,13 +37,6 @@ FIELD_LABELS = {
 }
 
 
-def _counts(session: Session, user: Principal) -> dict[str, int]:
-    found = dict.fromkeys(background.STATE_LABELS, 0)
-    for job in background.list_jobs(session, principal=user, limit=500):
-        found[job.state] = found.get(job.state, 0) + 1
-    return found
-
-
 def _organisations(session: Session, user: Principal) -> list[Any]:
     from vats.store.models import Organisation
 
@@ -69,7 +62,7 @@ def _page(
         nav="jobs",
         jobs=jobs,
         state=state,
-        counts=_counts(session, user),
+        counts=background.count_by_state(session, principal=user),
         states=background.STATE_LABELS,
         kinds=background.KIND_LABELS,
         organisations=_organisations(session, user),
