@@ -15,6 +15,7 @@ from vats.web import (
     auth,
     check_jobs,
     copies,
+    jobs,
     pages,
     registers,
     reminders,
@@ -51,4 +52,5 @@ def install(app: FastAPI) -> None:
     app.include_router(workspace.router)
     app.include_router(reminders.router)
     app.include_router(check_jobs.router)
+    app.include_router(jobs.router)
     app.include_router(workpacks.router)
