@@ -192,9 +192,8 @@ def _workpacks(engine: Engine, job: background.BackgroundJob) -> list[Link]:
     from vats.store.db import session_scope
 
     year = int(job.args["year"])
-    with session_scope(engine, actor=job.actor) as session:
-        if job.organisation_id is not None:
-            session.info["visible_organisations"] = [job.organisation_id]
+    organisations = None if job.organisation_id is None else [job.organisation_id]
+    with session_scope(engine, actor=job.actor, organisations=organisations) as session:
         views = generate_workpacks(session, year=year)
         numbers = sorted(v.workpack.licence for v in views)
     return [{"label": f"{n} {year} 年报", "href": f"/licences/{n}/workpacks/{year}"} for n in numbers]

@@ -257,7 +257,7 @@ def record_site_runs(
     from vats.store.models import LicenceRecord
 
     finished = now_utc()
-    actor = str(session.info.get("actor", "system"))
+    actor = scope_of(session).actor
     stored_options = to_jsonable(options)
     runs = [
         CheckRun(
