@@ -40,9 +40,9 @@ def _counterparties(path: Path) -> list[Party]:
     import csv
     import io
 
-    from vats.checks.regulator_lists import Party, _decode
+    from vats.checks.regulator_lists import Party, decode_text
 
-    text = _decode(_read(path, "--counterparties"))
+    text = decode_text(_read(path, "--counterparties"))
     out = []
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
         kind = (row.get("kind") or "counterparty").strip() or "counterparty"

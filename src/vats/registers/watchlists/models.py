@@ -84,9 +84,7 @@ class ListFinding(Audited, Base):
     existing row instead of adding one; the notifier announces each row once."""
 
     __tablename__ = "list_findings"
-    __table_args__ = (
-        UniqueConstraint("organisation_id", "hit_key", name="uq_list_findings_org_hit"),
-    )
+    __table_args__ = (UniqueConstraint("organisation_id", "hit_key", name="uq_list_findings_org_hit"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = _org()
