@@ -39,6 +39,7 @@ def _api_routers() -> list[APIRouter]:
     )
     from vats.registers import specs
     from vats.registers.generic.api import router_for
+    from vats.registers.watchlists.api import router as watchlists
     from vats.registers.workpacks.api import router as workpacks
 
     return [
@@ -57,6 +58,7 @@ def _api_routers() -> list[APIRouter]:
         jobs.router,
         *(router_for(spec) for spec in specs()),
         workpacks,
+        watchlists,
     ]
 
 

@@ -17,7 +17,9 @@ def list_notices(session: Session) -> list[tuple[str, str, str]]:
 
     names = {i: n for i, n in session.execute(select(Organisation.id, Organisation.name))}
     out = []
-    for f in session.scalars(select(ListFinding).where(ListFinding.status == "open").order_by(ListFinding.id)):
+    for f in session.scalars(
+        select(ListFinding).where(ListFinding.status == "open").order_by(ListFinding.id)
+    ):
         out.append(
             (
                 f"list-finding:{f.id}",
