@@ -4,12 +4,24 @@ page agree. Each finding points at the inventory row's source (file:line) or the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vats.model.errors import NotFoundError
 from vats.model.findings import Finding
 from vats.store.models import LicenceRecord, Organisation
+
+
+@dataclass(frozen=True, slots=True)
+class AppFilingReport:
+    """The findings, and how many declared apps and licence-listed apps were looked at (zero of
+    both means nothing was checked, which a page must not show as "no problems")."""
+
+    findings: list[Finding]
+    apps: int
+    licence_apps: int
 
 
 def _visible(session: Session, organisation_id: int | None) -> bool:
@@ -19,7 +31,7 @@ def _visible(session: Session, organisation_id: int | None) -> bool:
 
 def app_filing_report(
     session: Session, *, organisation_id: int | None = None, licence: str | None = None
-) -> list[Finding]:
+) -> AppFilingReport:
     """Findings for the organisation's declared apps and its licences' apps (or, with `licence`, only
     those about that licence). A reference the caller cannot see answers like a missing one."""
     from vats.checks.app_filings import app_filing_findings
@@ -55,5 +67,9 @@ def app_filing_report(
     where = {id(item): row.source or "清单" for item, row in zip(items, rows, strict=True)}
     licences = load_domain_licences(session, numbers=numbers) if numbers else []
     # Every declared app counts as filed for the licence's apps; only the findings are narrowed.
-    found = app_filing_findings(items, licences=licences, source=lambda item: where.get(id(item)))
-    return [f for f in found if licence is None or f.licence == licence]
+    all_found = app_filing_findings(items, licences=licences, source=lambda item: where.get(id(item)))
+    return AppFilingReport(
+        findings=[f for f in all_found if licence is None or f.licence == licence],
+        apps=sum(1 for item in items if licence is None or item.licence == licence),
+        licence_apps=sum(1 for lic in licences for site in lic.sites if site.kind.value == "app"),
+    )

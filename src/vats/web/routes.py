@@ -19,6 +19,7 @@ from vats.web import (
     registers,
     reminders,
     sheet,
+    watchlists,
     workpacks,
     workspace,
 )
@@ -52,3 +53,4 @@ def install(app: FastAPI) -> None:
     app.include_router(reminders.router)
     app.include_router(check_jobs.router)
     app.include_router(workpacks.router)
+    app.include_router(watchlists.router)

@@ -44,13 +44,6 @@ ROLES: dict[str, str] = {
 }
 PARTY_LABELS: dict[str, str] = {"holding": "本组织", "licence": "本组织许可证", **ROLES}
 FINDING_STATUSES: dict[str, str] = {"open": "待处理", "closed": "已处理"}
-SEVERITY_LABELS: dict[str, str] = {
-    "critical": "严重",
-    "high": "高",
-    "medium": "中",
-    "low": "低",
-    "info": "提示",
-}
 PREVIEW_ROWS = 5
 ENTRY_BATCH = 2000
 
