@@ -128,7 +128,7 @@ async def read_upload(file: UploadFile | None, url: str | None, *, cap: int) -> 
         name = (file.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "list.txt"
         return data, name, None
     assert url is not None
-    data, name = service.fetch_list(url, policy=fetch_policy())
+    data, name = await service.fetch_list_async(url, policy=fetch_policy())
     return data, name, url
 
 

@@ -278,9 +278,17 @@ def _finding(
 
 
 def fetch_list(url: str, *, policy: Any = None, max_bytes: int | None = None) -> tuple[bytes, str]:
+    """`fetch_list_async` for callers without an event loop (the CLI)."""
+    import asyncio
+
+    return asyncio.run(fetch_list_async(url, policy=policy, max_bytes=max_bytes))
+
+
+async def fetch_list_async(
+    url: str, *, policy: Any = None, max_bytes: int | None = None
+) -> tuple[bytes, str]:
     """A public page the user named, fetched through the crawler (its SSRF guard vets every hop's
     address; redirects followed hop by hop). Returns the body and a file name for the reader."""
-    import asyncio
     from urllib.parse import urlsplit
 
     from vats.checks.fetch import Fetcher, FetchSettings
@@ -291,12 +299,8 @@ def fetch_list(url: str, *, policy: Any = None, max_bytes: int | None = None) ->
     if len(url) > 2000 or parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError("应为 http(s) 网址 / expected an http(s) URL", field="url")
     cap = max_bytes or MAX_BYTES
-
-    async def run() -> Any:
-        async with Fetcher(FetchSettings(max_bytes=cap, retries=0), policy) as fetcher:
-            return await fetcher.fetch(url)
-
-    fetched = asyncio.run(run())
+    async with Fetcher(FetchSettings(max_bytes=cap, retries=0), policy) as fetcher:
+        fetched = await fetcher.fetch(url)
     if fetched.error == "refused_address":
         raise InputError("此网址指向内部地址，已拒绝 / the URL points at a private address", field="url")
     if not fetched.ok:
