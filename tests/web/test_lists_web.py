@@ -110,8 +110,8 @@ def test_bad_uploads_and_roles(web_server: Server) -> None:
     )
     token = TOKEN.search(kind.text)
     assert token is not None
-    refused = client.post("/lists/import", data={"csrf_token": csrf, "token": token.group(1), "organisation_id": org,
-                                                 "kind": "nope"})  # fmt: skip
+    form = {"csrf_token": csrf, "token": token.group(1), "organisation_id": org, "kind": "nope"}
+    refused = client.post("/lists/import", data=form)
     assert refused.status_code == 400 and "名单类型" in refused.text
     private = client.post(
         "/lists",

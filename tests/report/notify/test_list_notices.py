@@ -42,8 +42,8 @@ def test_list_hit_is_announced_once(migrated_url: str, seed_path: Path) -> None:
             service.import_list(s, organisation_id=org, kind="bad", data=LIST, filename="l.csv", actor="t")
         for _ in range(2):
             with session_scope(engine, actor="t") as s:
-                notices = [n for n in collect(s, as_of=date(2026, 12, 3)) if n.key.startswith("list-finding:")]
-                deliver(s, notices, (channel,))
+                keys = set(_list_keys(s))
+                deliver(s, [n for n in collect(s, as_of=date(2026, 12, 3)) if n.key in keys], (channel,))
             with session_scope(engine, actor="t") as s:
                 again = service.import_list(s, organisation_id=org, kind="bad", data=LIST, filename="l.csv",
                                             actor="t")  # fmt: skip
