@@ -147,27 +147,25 @@ def effective(
     """What the report says: an entered value wins over the pre-filled one."""
     out: dict[str, Any] = {}
     for s in slot_list:
-        if values.get(s.key) is not None:
-            out[s.key] = values[s.key]
-        elif s.field.prefill and s.field.prefill in prefill:
-            out[s.key] = prefill[s.field.prefill].value
-        else:
-            out[s.key] = None
+        value = values.get(s.key) if values else None
+        if value is None and s.field.prefill:
+            known = prefill.get(s.field.prefill)
+            value = known.value if known is not None else None
+        out[s.key] = value
     return out
 
 
-def _needed(s: Slot, eff: Mapping[str, Any]) -> bool:
-    """Whether a box must be filled: per-service boxes other than 开通 itself only for launched services."""
-    if s.required_problem is None:
-        return False
-    if s.launched_key is not None:
-        return eff.get(s.launched_key) == LAUNCHED
-    return True
-
-
 def remaining(slot_list: Sequence[Slot], eff: Mapping[str, Any]) -> list[Slot]:
-    """Required boxes still empty (the "还需填写 N 项" count)."""
-    return [s for s in slot_list if _needed(s, eff) and eff.get(s.key) is None]
+    """Required boxes still empty (the "还需填写 N 项" count); a per-service box other than 开通 itself
+    is required only when its service is marked 开通."""
+    get = eff.get
+    return [
+        s
+        for s in slot_list
+        if s.required_problem is not None
+        and get(s.key) is None
+        and (s.launched_key is None or get(s.launched_key) == LAUNCHED)
+    ]
 
 
 def validate(

@@ -51,10 +51,11 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
             LicenceRecord.current_revision,
             LicenceRecord.issue_date,
             LicenceRecord.expiry_date,
-            d["legal_representative"],
+            # Scalars read as SQL text/integers, so only `services` is decoded from JSON per row.
+            d["legal_representative"].as_string(),
             d["services"],
-            d[("number_info", "region")],
-            *(d[("provenance", f)] for f in FACT_FIELDS),
+            d[("number_info", "region")].as_string(),
+            *(d[("provenance", f, "first_line")].as_integer() for f in FACT_FIELDS),
         )
         .where(LicenceRecord.archived.is_(False), *where)
         .order_by(LicenceRecord.number)
@@ -66,7 +67,11 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
             "legal_representative": rep,
             "services": services or [],
             "number_info": {"region": region},
-            "provenance": {f: span for f, span in zip(FACT_FIELDS, spans, strict=True) if span},
+            "provenance": {
+                f: {"first_line": line}
+                for f, line in zip(FACT_FIELDS, spans, strict=True)
+                if line is not None
+            },
         }
         out.append(LicenceFacts(number, company, org, revision, issued, expires, data))
     return out
