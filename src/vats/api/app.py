@@ -201,5 +201,11 @@ def _authenticator(engine: Any) -> Any:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` (several workers): reads VATS_DATABASE_URL."""
-    return create_app(database_url=os.environ.get("VATS_DATABASE_URL"))
+    """Factory for `uvicorn --factory` (several workers): reads VATS_DATABASE_URL. With
+    VATS_PDF_PREWARM=1 (`vats serve` sets it) each worker warms the PDF renderer in the background."""
+    app = create_app(database_url=os.environ.get("VATS_DATABASE_URL"))
+    if os.environ.get("VATS_PDF_PREWARM", "0").strip().lower() in {"1", "true", "yes", "on"}:
+        from vats.report.warmup import start_pdf_warmup
+
+        start_pdf_warmup()
+    return app
