@@ -157,16 +157,19 @@ def organisation_parties(session: Session, organisation: Organisation) -> dict[i
             Party(kind="licence", name=name, licence=number, label=f"许可证 {number}"),
             _Watched(f"licence:{number}", None),
         )
-    for row in session.scalars(select(Counterparty).where(Counterparty.organisation_id == organisation.id)):
+    c = Counterparty
+    for cid, role, name, uscc, licence in session.execute(
+        select(c.id, c.role, c.name, c.uscc, c.licence).where(c.organisation_id == organisation.id)
+    ):
         add(
             Party(
-                kind=row.role,
-                name=row.name,
-                uscc=row.uscc,
-                licence=row.licence,
-                label=f"{ROLES.get(row.role, row.role)} {row.name or row.uscc or row.licence}",
+                kind=role,
+                name=name,
+                uscc=uscc,
+                licence=licence,
+                label=f"{ROLES.get(role, role)} {name or uscc or licence}",
             ),
-            _Watched(f"counterparty:{row.id}", row.id),
+            _Watched(f"counterparty:{cid}", cid),
         )
     return out
 
