@@ -86,6 +86,7 @@ class Party:
     uscc: str | None = None
     licence: str | None = None
     label: str | None = None  # where the party came from (licence number, counterparty file:line)
+    name_key: str | None = None  # `normalise_name(name)` when the caller has worked it out already
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,22 +222,24 @@ def entries(table: Table, mapping: Mapping[str, int]) -> list[ListEntry]:
 
 
 _SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
-_PUNCT = re.compile(r"[\s·・\.,，、()（）\[\]【】\"'“”‘’]")
+_DROP = str.maketrans("", "", " \t\r\n\u3000·・.,，、()（）[]【】\"'“”‘’")
+_SPACE = re.compile(r"\s")
 
 
 def normalise_name(name: str) -> str:
     """A company name for comparison: NFKC (full-width folded), no spaces or brackets, lower case,
     without the legal-form suffix (有限公司 and the like vary between lists)."""
-    text = _PUNCT.sub("", unicodedata.normalize("NFKC", name)).lower()
-    for suffix in _SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", name).translate(_DROP)).lower()
+    if text.endswith(_SUFFIXES):
+        for suffix in _SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix) + 1:
+                return text[: -len(suffix)]
     return text
 
 
 def code_key(text: str) -> str:
     """A USCC or licence number for comparison: full-width folded, no spaces, upper case."""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).upper()
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
 def match(list_entries: Sequence[ListEntry], parties: Sequence[Party]) -> list[Hit]:
@@ -250,7 +253,7 @@ def match(list_entries: Sequence[ListEntry], parties: Sequence[Party]) -> list[H
         if p.licence:
             by_licence.setdefault(code_key(p.licence), []).append(p)
         if p.name:
-            by_name.setdefault(normalise_name(p.name), []).append(p)
+            by_name.setdefault(p.name_key or normalise_name(p.name), []).append(p)
     hits: list[Hit] = []
     for e in list_entries:
         found: dict[int, tuple[Party, list[str]]] = {}

@@ -152,9 +152,16 @@ def organisation_parties(session: Session, organisation: Organisation) -> dict[i
         )
     ):
         # The holding already answers for its own name; a licence adds only another company's name.
-        name = company if company and normalise_name(company) != own_name else None
+        key = normalise_name(company) if company else None
+        name = company if key and key != own_name else None
         add(
-            Party(kind="licence", name=name, licence=number, label=f"许可证 {number}"),
+            Party(
+                kind="licence",
+                name=name,
+                licence=number,
+                label=f"许可证 {number}",
+                name_key=key if name else None,
+            ),
             _Watched(f"licence:{number}", None),
         )
     c = Counterparty
