@@ -21,8 +21,14 @@ _started = threading.Event()
 
 
 def warm_pdf() -> bool:
-    """Import WeasyPrint and render a one-line CJK page; False when PDF output is unavailable here."""
+    """Import WeasyPrint and render a one-line CJK page, compile the workpack template and import the
+    XLSX writer; False when PDF output is unavailable here."""
     try:
+        import openpyxl  # noqa: F401 - imported for its import cost only
+
+        from vats.report.workpack_export import environment
+
+        environment().get_template("workpack.html")
         from weasyprint import HTML
 
         HTML(string=SAMPLE).write_pdf()
