@@ -124,5 +124,34 @@ def test_bad_uploads_and_roles(web_server: Server) -> None:
         "/lists", data={"csrf_token": viewer_csrf, "organisation_id": org}, files={"file": ("l.csv", LIST)}
     )
     assert upload.status_code == 403
-    apps = viewer.get(f"/organisations/{org}/app-filings")
-    assert apps.status_code == 200 and "未核对" in apps.text
+
+
+def test_app_filing_findings_on_the_licence_and_organisation_pages(web_server: Server, seed_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from vats.store.checks import InventoryItemRow
+    from vats.store.db import make_engine, session_scope
+
+    org = _org_id(web_server)
+    client, _ = web_server.login("viewer")
+    nothing = client.get(f"/organisations/{org}/app-filings")
+    assert nothing.status_code == 200 and "未核对" in nothing.text  # no app anywhere: not "all filed"
+    with web_server.client("officer") as api:
+        document = {"document": ("seed.txt", seed_path.read_bytes(), "text/plain")}
+        made = api.post("/api/v1/licences", files=document, data={"organisation_id": org})
+        assert made.status_code in (200, 201), made.text
+    engine = make_engine(web_server.db_url)
+    with session_scope(engine, actor="setup") as s:
+        s.add(
+            InventoryItemRow(organisation=ORGANISATION, kind="app", key="卖车通", name="卖车通", domain=None,
+                             features=[], licence="渝B2-20210467", source="清单.yaml:7",
+                             updated_at=datetime.now(UTC))
+        )  # fmt: skip
+    engine.dispose()
+    page = client.get("/licences/渝B2-20210467")
+    assert page.status_code == 200 and 'id="app-filings"' in page.text
+    assert "未登记 APP 备案号" in page.text and "清单.yaml:7" in page.text
+    assert f'href="/organisations/{org}/app-filings"' in page.text
+    whole = client.get(f"/organisations/{org}/app-filings")
+    assert "未登记 APP 备案号" in whole.text and "移动互联网应用程序备案" in whole.text
+    assert client.get("/organisations/99999999999/app-filings").status_code in (404, 422)

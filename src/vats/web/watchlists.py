@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from vats.api.deps import DbSession, Principal
+from vats.api.deps import DbSession, Principal, RecordId
 from vats.checks.regulator_lists import COLUMNS, LIST_KINDS, MAX_BYTES
 from vats.model.errors import InputError, NotFoundError
 from vats.registers.watchlists import counterparties, service
@@ -224,7 +224,7 @@ async def lists_import(
 
 
 @router.get("/lists/{list_id}")
-def list_page(request: Request, list_id: int, user: WebUser, session: DbSession) -> Response:
+def list_page(request: Request, list_id: RecordId, user: WebUser, session: DbSession) -> Response:
     stored = service.get_list(session, list_id=list_id)
     orgs = {o.id: o.name for o in _organisations(session, user)}
     return render(
@@ -243,7 +243,7 @@ def list_page(request: Request, list_id: int, user: WebUser, session: DbSession)
 @router.post("/list-findings/{finding_id}")
 def finding_update(
     request: Request,
-    finding_id: int,
+    finding_id: RecordId,
     user: WebWriter,
     session: DbSession,
     csrf_token: Csrf = "",
@@ -351,7 +351,7 @@ async def counterparty_import(
 
 @router.post("/counterparties/{counterparty_id}/delete")
 def counterparty_delete(
-    request: Request, counterparty_id: int, user: WebWriter, session: DbSession, csrf_token: Csrf = ""
+    request: Request, counterparty_id: RecordId, user: WebWriter, session: DbSession, csrf_token: Csrf = ""
 ) -> Response:
     check_csrf(request, csrf_token)
     counterparties.delete_counterparty(session, counterparty_id=counterparty_id)
@@ -359,7 +359,9 @@ def counterparty_delete(
 
 
 @router.get("/organisations/{organisation_id}/app-filings")
-def app_filings_page(request: Request, organisation_id: int, user: WebUser, session: DbSession) -> Response:
+def app_filings_page(
+    request: Request, organisation_id: RecordId, user: WebUser, session: DbSession
+) -> Response:
     """APP filing findings of one organisation's declared apps and licences."""
     from vats.store.app_filings import app_filing_report
 
