@@ -23,6 +23,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.background",
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
+    "vats.registers.watchlists.models",
 )
 """Modules below the registers layer; the registers' models follow from `vats.registers.REGISTERS`."""
 

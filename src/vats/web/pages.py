@@ -204,6 +204,7 @@ def confirm(
 
 @router.get("/licences/{number}")
 def licence_page(request: Request, number: str, user: WebUser, session: DbSession) -> Response:
+    from vats.store.app_filings import app_filing_report
     from vats.store.licences import require_licence, revision, revisions
 
     record = require_licence(session, number=number)
@@ -228,6 +229,8 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
+        app_filings=app_filing_report(session, licence=record.number),
+        organisation_id=record.organisation_id,
     )
 
 

@@ -20,6 +20,7 @@ from vats.web import (
     registers,
     reminders,
     sheet,
+    watchlists,
     workpacks,
     workspace,
 )
@@ -54,3 +55,4 @@ def install(app: FastAPI) -> None:
     app.include_router(check_jobs.router)
     app.include_router(jobs.router)
     app.include_router(workpacks.router)
+    app.include_router(watchlists.router)

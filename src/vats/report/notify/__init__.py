@@ -46,7 +46,8 @@ class DispatchReport:
 
 
 def collect(session: Session, *, as_of: date) -> list[Notice]:
-    """Due-soon/overdue obligations of every stored licence, failing site checks, expiring copies."""
+    """Due-soon/overdue obligations of every stored licence, failing site checks, expiring copies,
+    open regulator-list findings."""
     from vats.rules.engine import evaluate
     from vats.store.licences import list_events, load_domain_licences
 
@@ -73,6 +74,9 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
     from vats.report.notify.copies import expiring_copies
 
     notices.extend(Notice(key, status, line) for key, status, line in expiring_copies(session, as_of=as_of))
+    from vats.report.notify.lists import list_notices
+
+    notices.extend(Notice(key, status, line) for key, status, line in list_notices(session))
     return notices
 
 
