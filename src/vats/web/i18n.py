@@ -28,11 +28,13 @@ def code_values() -> tuple[str, ...]:
     from vats.model.obligation_ids import WorkStatus
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
+    from vats.report.management import TIMELINESS_FILTERS
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
+    management = ("open", *TIMELINESS_FILTERS)  # the obligations list's filters from the management view
     enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
-    return tuple(dict.fromkeys((*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)))
+    return tuple(dict.fromkeys((*roles, *extra, *management, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)))
 
 
 class Catalogue:
