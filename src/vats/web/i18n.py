@@ -32,9 +32,10 @@ def code_values() -> tuple[str, ...]:
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
-    management = ("open", *TIMELINESS_FILTERS)  # the obligations list's filters from the management view
+    management = ("open", *TIMELINESS_FILTERS)  # list filters the management view links with
     enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
-    return tuple(dict.fromkeys((*roles, *extra, *management, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)))
+    codes = (*roles, *extra, *management, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)
+    return tuple(dict.fromkeys(codes))
 
 
 class Catalogue:
