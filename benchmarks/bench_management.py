@@ -71,8 +71,8 @@ def main() -> None:
     print(f"licences {args.licences:,}, obligations {len(p.obligations):,}, evaluation {warm_s:.1f} s (once)")
     due = sum(m.tally.counted for m in f.months)
     soon = sum(w.count for w in f.weeks)
-    print(f"counted: {due:,} fell due, {len(f.owners)} owners, {len(f.organisations)} organisations, ", end="")
-    print(f"{soon:,} due in 90 days")
+    orgs = len(f.organisations)
+    print(f"counted: {due:,} fell due, {len(f.owners)} owners, {orgs} organisations, {soon:,} due in 90 days")
     for name, (wall, cpu) in (("dashboard (baseline)", base), ("figures", figures), ("page", page)):
         print(f"{name:<22}{wall * 1000:>9.0f} ms wall {cpu * 1000:>9.0f} ms CPU   ×{cpu / base[1]:.2f} CPU")
     print(f"{'pdf':<22}{pdf[0] * 1000:>9.0f} ms wall {pdf[1] * 1000:>9.0f} ms CPU")
