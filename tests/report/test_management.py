@@ -132,3 +132,6 @@ def test_every_chart_mark_and_table_number_counts_its_list() -> None:
     body = render_body(f)
     assert "甲公司" in body and "王五" in body and "未指定" in body
     assert body.count("<svg") == 5
+    capped = render_body(f, rows=1)  # the PDF's tables: the first rows and how many more
+    assert "另有 1 个组织" in capped and "另有 1 位负责人" in capped
+    assert '<th scope="row">乙公司</th>' in capped and '<th scope="row">甲公司</th>' not in capped

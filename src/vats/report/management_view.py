@@ -34,6 +34,9 @@ OPEN_SERIES = (
     Series("upcoming", OPEN_LABELS[ObligationStatus.UPCOMING], "#1565c0"),
 )
 NAME_CHARS = 8  # of an organisation or owner name under a bar; the table gives the whole name
+CHART_BARS = 20
+"""Organisations (lowest on-time rate first) and owners (most open items first) drawn as bars; the
+web page's tables list every one, the PDF's the same first ones with a count of the rest."""
 
 
 def link(query: Mapping[str, str], **more: str) -> str:
@@ -88,8 +91,8 @@ def charts(f: Figures) -> dict[str, str]:
         series=TIMELINESS_SERIES,
     )
     orgs = bar_chart(
-        [_timeliness_bar(_short(o.name), o.tally, o.name) for o in f.organisations],
-        title="各组织按时完成情况（近十二个月到期）",
+        [_timeliness_bar(_short(o.name), o.tally, o.name) for o in f.organisations[:CHART_BARS]],
+        title="按时完成率最低的组织（近十二个月到期）",
         series=TIMELINESS_SERIES,
     )
     overdue = line_chart(
@@ -113,9 +116,9 @@ def charts(f: Figures) -> dict[str, str]:
                     for s in OPEN_ORDER
                 ),
             )
-            for o in f.owners
+            for o in f.owners[:CHART_BARS]
         ],
-        title="各负责人的待办事项",
+        title="待办事项最多的负责人",
         series=OPEN_SERIES,
     )
     weeks = bar_chart(
@@ -139,8 +142,9 @@ def charts(f: Figures) -> dict[str, str]:
     return {"months": months, "organisations": orgs, "overdue": overdue, "owners": owners, "weeks": weeks}
 
 
-def render_body(f: Figures) -> str:
-    """Charts and tables (an HTML fragment, Chinese, the same on the web page and in the PDF)."""
+def render_body(f: Figures, *, rows: int | None = None) -> str:
+    """Charts and tables (an HTML fragment, Chinese, the same on the web page and in the PDF);
+    `rows` caps the organisation and owner tables (None: every row)."""
     from vats.report.compliance import _environment
 
     return (
@@ -148,6 +152,7 @@ def render_body(f: Figures) -> str:
         .get_template("management_body.html")
         .render(
             f=f,
+            rows=rows,
             charts=charts(f),
             link=link,
             percent=percent,
@@ -173,7 +178,12 @@ def render_pdf(f: Figures, *, generated_at: datetime, base_url: str) -> bytes:
     page = (
         _environment()
         .get_template("management.html")
-        .render(f=f, body=render_body(f), generated=minute_text(generated_at), as_of=_iso(f.as_of))
+        .render(
+            f=f,
+            body=render_body(f, rows=CHART_BARS),
+            generated=minute_text(generated_at),
+            as_of=_iso(f.as_of),
+        )
     )
     pdf: bytes = HTML(string=page, base_url=base_url).write_pdf()
     return pdf
