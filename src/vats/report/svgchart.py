@@ -112,7 +112,7 @@ def bar_chart(
     lines = _open(title, width, height)
     _axis(lines, top, width, height)
     slot = plot_w / max(len(bars), 1)
-    bar_w = max(slot * 0.7, 1.0)
+    bar_w = min(max(slot * 0.7, 1.0), 60.0)  # a few bars stay bars, not blocks
     for i, bar in enumerate(bars):
         x = _LEFT + slot * i + (slot - bar_w) / 2
         base = float(_TOP + plot_h)
