@@ -326,7 +326,7 @@ def obligations_page(
         filters=f,
         chosen=chosen.value if chosen else ("open" if status == "open" else ""),
         view="controls" if controls else "dated",
-        organisation=org_id,
+        organisation=org_id if org_id is not None else ("none" if organisation == "none" else None),
         owner=owner or "",
         organisations=orgs,
         rules=[(r.id, r.title.zh) for r in default_library().rules],
