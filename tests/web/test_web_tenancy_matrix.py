@@ -191,6 +191,8 @@ CASES: dict[tuple[str, str], Cases] = {
     ],
     ("POST", "/registers/{plural}/{record_id}/{action}"): _register_actions,
     ("GET", "/my"): _read("/my"),
+    ("GET", "/management"): _read("/management"),
+    ("GET", "/management.pdf"): _read("/management.pdf"),
     ("POST", "/checks/run"): lambda w: [
         Case("POST", "/checks/run", {"licence": NUMBER_B}),
         Case("POST", "/checks/run", {"licence": NUMBER_B, "domain": "b.example.cn"}),

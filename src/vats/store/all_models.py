@@ -21,6 +21,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.profile_rows",
     "vats.store.copies",
     "vats.store.background",
+    "vats.store.ratelimit",
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
     "vats.registers.watchlists.models",

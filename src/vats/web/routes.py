@@ -16,6 +16,7 @@ from vats.web import (
     check_jobs,
     copies,
     jobs,
+    management,
     pages,
     registers,
     reminders,
@@ -48,6 +49,7 @@ def install(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(sheet.router)  # before pages: /licences/sheet is not a licence number
     app.include_router(copies.router)  # before pages: /licences/N/copies/new is not a licence page
+    app.include_router(management.router)  # before pages: /management is not a page id
     app.include_router(pages.router)
     app.include_router(registers.router)
     app.include_router(workspace.router)
