@@ -22,6 +22,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.copies",
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
+    "vats.registers.dossiers.models",
 )
 """Modules below the registers layer; the registers' models follow from `vats.registers.REGISTERS`."""
 
