@@ -38,6 +38,7 @@ def _api_routers() -> list[APIRouter]:
         sites,
     )
     from vats.registers import specs
+    from vats.registers.dossiers.api import router as dossiers
     from vats.registers.generic.api import router_for
     from vats.registers.workpacks.api import router as workpacks
 
@@ -57,6 +58,7 @@ def _api_routers() -> list[APIRouter]:
         jobs.router,
         *(router_for(spec) for spec in specs()),
         workpacks,
+        dossiers,
     ]
 
 

@@ -161,8 +161,10 @@ def build_app(
     @app.periodic(cron=queue.notify_cron, periodic_id="notify", queueing_lock="vats.notify")
     @app.task(name="vats.notify", queue=QUEUE_DEFAULT)
     def notify(timestamp: int) -> None:
-        """Notices and owners' staged reminders: each is sent once per state change or stage."""
+        """Notices, renewal dossiers whose day has come, and owners' staged reminders (each notice and
+        reminder is sent once per state change or stage; each dossier is opened once)."""
         jobs.dispatch_notifications(engine, config_path=web.notify_config)
+        jobs.open_due_dossiers(engine)
         jobs.send_reminders(engine)
 
     @app.periodic(cron=queue.checkpoint_cron, periodic_id="checkpoint", queueing_lock="vats.checkpoint")

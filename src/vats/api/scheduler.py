@@ -53,6 +53,7 @@ class Scheduler:
                     ),
                 )
             )
+        plan.append(("dossiers", lambda: jobs.open_due_dossiers(self.engine)))
         plan.append(("reminders", lambda: jobs.send_reminders(self.engine)))
         for name, job in plan:
             try:
