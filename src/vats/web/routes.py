@@ -15,6 +15,7 @@ from vats.web import (
     auth,
     check_jobs,
     copies,
+    dossiers,
     pages,
     registers,
     reminders,
@@ -52,3 +53,4 @@ def install(app: FastAPI) -> None:
     app.include_router(reminders.router)
     app.include_router(check_jobs.router)
     app.include_router(workpacks.router)
+    app.include_router(dossiers.router)
