@@ -81,6 +81,19 @@ def test_renewal_opens_by_itself_once_and_only_after_its_opening_day(scope: Scop
     assert view.renewal_deadline is not None and view.renewal_deadline < date(2026, 7, 23)
     assert view.rows[0].item.id == "application_form"
     assert view.progress_label == f"已备齐 0 / {len(view.rows)} 项"
+    assert view.lead is not None and "90 天" in view.lead and "未经官方确认" in view.lead
+
+
+def test_the_lead_days_setting_moves_the_opening_day(
+    scope: Scope, stored: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VATS_DOSSIER_LEAD_DAYS", "10")
+    with scope() as s:
+        assert service.open_due(s, today=VALID) == []  # the deadline is more than 10 days away
+    monkeypatch.setenv("VATS_DOSSIER_LEAD_DAYS", "ninety")
+    with pytest.raises(InputError) as bad, scope() as s:
+        service.open_due(s, today=VALID)
+    assert bad.value.field == "VATS_DOSSIER_LEAD_DAYS"
 
 
 def test_launch_proof_names_each_service_without_proof(scope: Scope, stored: str) -> None:
@@ -158,6 +171,12 @@ def test_attachments_over_the_cap_are_refused(
         with pytest.raises(RefusedError) as big:
             service.attach(s, dossier_id=d.id, item="business_licence", filename="a.pdf", content=b"x" * 11)
     assert big.value.field == "content"
+    monkeypatch.setattr(service, "MAX_TOTAL_BYTES", 15)
+    with scope() as s:
+        service.attach(s, dossier_id=d.id, item="business_licence", filename="a.pdf", content=b"x" * 8)
+        with pytest.raises(RefusedError) as total:
+            service.attach(s, dossier_id=d.id, item="business_licence", filename="b.pdf", content=b"x" * 8)
+    assert total.value.field == "content" and "合计" in total.value.message
 
 
 def test_renewal_submission_is_the_renewal_filing_and_its_event(scope: Scope, stored: str) -> None:

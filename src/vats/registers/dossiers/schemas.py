@@ -68,6 +68,7 @@ def view_json(view: DossierView) -> dict[str, Any]:
         "opened_on": d.opened_on.isoformat(),
         "renewal_deadline": view.renewal_deadline.isoformat() if view.renewal_deadline else None,
         "late": view.late,
+        "opens_by_itself": view.lead,
         "change_id": d.change_id,
         "family": d.family,
         "filing_id": d.filing_id,

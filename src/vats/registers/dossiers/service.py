@@ -44,6 +44,8 @@ FAMILY_LABELS = {
 }
 MAX_ATTACHMENTS = 200
 """Files per dossier: a complete application has a few dozen; the cap bounds one dossier's export."""
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+"""All files of one dossier together: the export holds them in memory at once."""
 MAX_TEXT = 200
 
 
@@ -89,6 +91,15 @@ class DossierView:
     def progress_label(self) -> str:
         done = sum(1 for r in self.rows if r.status != TODO)
         return f"已备齐 {done} / {len(self.rows)} 项"
+
+    @property
+    def lead(self) -> str | None:
+        """When a renewal dossier opens by itself, with the setting it comes from (UNCONFIRMED)."""
+        if self.dossier.kind != "renewal" or self.renewal_deadline is None:
+            return None
+        days, spec = setting("renewal", "lead_days")
+        mark = "（可配置，未经官方确认）" if spec.unconfirmed else "（可配置）"
+        return f"续期申请截止日前 {days} 天自动建立{mark}：{spec.note}"
 
     @property
     def late(self) -> bool:
@@ -360,6 +371,11 @@ def attach(
     checked = checked_file(filename, content, media_type)
     if len(dossier.attachments) >= MAX_ATTACHMENTS:
         raise RefusedError(f"每个材料包最多 {MAX_ATTACHMENTS} 个文件 / too many files", field="content")
+    if sum(a.size for a in dossier.attachments) + len(content) > MAX_TOTAL_BYTES:
+        raise RefusedError(
+            f"材料包文件合计不能超过 {MAX_TOTAL_BYTES} 字节 / over the dossier's total size cap",
+            field="content",
+        )
     attachment = DossierAttachment(dossier_id=dossier.id, item=item, **checked.columns(session))
     session.add(attachment)
     dossier.updated_at = clock.now_utc()  # a new file is a change of the dossier (its version moves)
