@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, undefer
 from vats.model import clock
 from vats.model.errors import InputError, NotFoundError, RefusedError
 from vats.reference.dossiers import Checklist, Item, load_checklist, setting
-from vats.registers.base import check_version, get_or_raise, resolve_licence
+from vats.registers.base import LicenceRef, check_version, get_or_raise, resolve_licence
 from vats.registers.dossiers.clocks import Clocks, change_clocks
 from vats.registers.dossiers.models import Dossier, DossierAttachment
 from vats.registers.dossiers.proof import LaunchProof, StopList, launch_proof, stop_list
@@ -183,9 +183,10 @@ def open_renewal(session: Session, *, licence: str, today: date | None = None) -
 
 def open_due(session: Session, *, today: date | None = None) -> list[Dossier]:
     """Open every visible live licence's renewal (or expired) dossier whose opening day has come:
-    what the daily job runs so nobody has to remember. Returns the dossiers it created."""
+    what the daily job runs so nobody has to remember. Reads only numbers, dates and organisations
+    (not the licences' parsed documents) and writes the new dossiers in one flush."""
     today = today or clock.today()
-    stmt = select(LicenceRecord).where(
+    stmt = select(LicenceRecord.number, LicenceRecord.expiry_date, LicenceRecord.organisation_id).where(
         LicenceRecord.archived.is_(False), LicenceRecord.expiry_date.is_not(None)
     )
     allowed = session.info.get("visible_organisations")
@@ -195,15 +196,17 @@ def open_due(session: Session, *, today: date | None = None) -> list[Dossier]:
         )
     have = {(n, k, c) for n, k, c in session.execute(select(Dossier.licence, Dossier.kind, Dossier.cycle))}
     created = []
-    for number, expiry in session.execute(
-        stmt.with_only_columns(LicenceRecord.number, LicenceRecord.expiry_date)
-    ):
+    for number, expiry, organisation_id in session.execute(stmt):
         start = opens_on(expiry)
         if expiry is None or start is None or today < start:
             continue
-        if (number, "expired" if today > expiry else "renewal", expiry.isoformat()) in have:
+        kind = "expired" if today > expiry else "renewal"
+        if (number, kind, expiry.isoformat()) in have:
             continue
-        created.append(open_renewal(session, licence=number, today=today))
+        ref = LicenceRef(number=number, organisation_id=organisation_id)
+        created.append(_new(ref, kind=kind, cycle=expiry.isoformat(), today=today))
+    session.add_all(created)
+    session.flush()
     return created
 
 
