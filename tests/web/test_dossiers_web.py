@@ -72,7 +72,9 @@ def test_expired_licence_journey(officer, seed_path: Path) -> None:  # type: ign
     zipped = client.get(submitted.text.split('id="export-zip" href="', 1)[1].split('"', 1)[0])
     assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
 
-    listing = client.get("/dossiers")
+    licence_page = client.get(f"/licences/{NUMBER}")
+    assert 'id="dossier-link"' in licence_page.text
+    listing = client.get(f"/dossiers?licence={NUMBER}")
     assert f'href="{url.split(str(client.base_url).rstrip("/"))[1]}"' in listing.text
 
 

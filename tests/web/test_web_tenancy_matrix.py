@@ -287,6 +287,7 @@ CASES: dict[tuple[str, str], Cases] = {
     ("GET", "/dossiers"): lambda w: [
         Case("GET", "/dossiers", expect="read"),
         Case("GET", "/dossiers?kind=expired", expect="read"),
+        Case("GET", f"/dossiers?licence={NUMBER_B}", expect="read"),
     ],
     ("POST", "/dossiers"): lambda w: [
         Case("POST", "/dossiers", {"licence": NUMBER_B}, expect="form"),

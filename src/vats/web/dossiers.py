@@ -37,6 +37,7 @@ def _list(
     session: Any,
     user: Any,
     *,
+    licence: str = "",
     kind: str | None = None,
     status: str | None = None,
     error: str | None = None,
@@ -46,7 +47,9 @@ def _list(
     from vats.registers.dossiers import service
 
     try:
-        found = service.list_dossiers(session, kind=kind or None, status=status or None)
+        found = service.list_dossiers(
+            session, licence=licence or None, kind=kind or None, status=status or None
+        )
     except InputError as exc:
         found, error, status_code = [], exc.describe(), 400
     return render(
@@ -57,6 +60,7 @@ def _list(
         dossiers=found,
         kinds=service.KIND_LABELS,
         statuses=service.STATUS_LABELS,
+        licence=licence,
         kind=kind or "",
         status=status or "",
         error=error,
@@ -67,9 +71,9 @@ def _list(
 
 @router.get("/dossiers")
 def dossiers_page(
-    request: Request, user: WebUser, session: DbSession, kind: str = "", status: str = ""
+    request: Request, user: WebUser, session: DbSession, licence: str = "", kind: str = "", status: str = ""
 ) -> Response:
-    return _list(request, session, user, kind=kind[:20], status=status[:20])
+    return _list(request, session, user, licence=licence.strip()[:64], kind=kind[:20], status=status[:20])
 
 
 @router.post("/dossiers")
