@@ -86,6 +86,8 @@ def test_change_dossier_shows_both_clocks(officer) -> None:  # type: ignore[no-u
         headers={"X-CSRF-Token": csrf},
     )
     assert change.status_code == 201, change.text
+    record = client.get(f"/registers/changes/{change.json()['id']}")
+    assert 'id="open-change-dossier"' in record.text
     page = _open(client, csrf, change_id=str(change.json()["id"]))
     assert page.status_code == 200 and 'id="clock-conflict"' in page.text
     assert "电信条例 第十五条" in page.text and "第二十八条" in page.text
