@@ -244,6 +244,11 @@ def test_approval_imports_the_new_revision_and_keeps_the_diff(
                 document=seed_path.read_bytes().replace("渝B2-20210467".encode(), "渝B2-20210468".encode()),
             )  # fmt: skip
         assert other.value.field == "document"
+        with pytest.raises(InputError) as garbage:
+            service.approve(
+                s, dossier_id=d.id, approved_at=today, document=b"\x00\x01", filename="x.bin", today=today
+            )
+        assert garbage.value.field == "document"
         service.approve(
             s,
             dossier_id=d.id,

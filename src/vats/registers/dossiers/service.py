@@ -495,7 +495,12 @@ def approve(
         raise InputError(
             "许可证文件为空或过大 / the licence document is empty or too large", field="document"
         )
-    licence = parse_licence_bytes(document, source_name=name)
+    try:
+        licence = parse_licence_bytes(document, source_name=name)
+    except InputError as exc:
+        raise InputError(
+            f"无法识别为许可证：{exc.message} / not a licence document", field="document"
+        ) from None
     if licence.number != dossier.licence:
         raise InputError(
             f"文件中的许可证编号为 {licence.number}，不是 {dossier.licence} / another licence",
