@@ -288,9 +288,9 @@ def view_dossier(session: Session, *, dossier_id: int, today: date | None = None
 
         change = session.get(CorporateChange, dossier.change_id)
         clocks = change_clocks(change) if change is not None else None
-    return DossierView(
-        dossier, checklist, tuple(rows), renewal_deadline(record.expiry_date), proof, stops, clocks
-    )
+    # the expiry this dossier was opened for, even after an approved renewal moved the licence's own
+    expiry = date.fromisoformat(dossier.cycle) if dossier.kind != "change" else None
+    return DossierView(dossier, checklist, tuple(rows), renewal_deadline(expiry), proof, stops, clocks)
 
 
 def _editable(dossier: Dossier, expected_version: int | None) -> None:
