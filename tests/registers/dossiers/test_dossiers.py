@@ -107,7 +107,11 @@ def test_launch_proof_names_each_service_without_proof(scope: Scope, stored: str
     assert by_code["B25"].proven and len(by_code["B25"].seen) == 1
     assert by_code["B25"].seen[0].when == "2026-05-25 10:00"
     assert not by_code["B21"].proven
-    assert proof.findings == [by_code["B21"].finding]
+    findings = proof.findings(NUMBER)
+    assert [(f.id, f.subject, f.message_zh) for f in findings] == [
+        ("dossier.service_apps_only", "service:B21", by_code["B21"].finding)
+    ]
+    assert findings[0].sources[0].article == "第二十七条" and findings[0].evidence[0].value == "dcarapi.com"
     assert "只有应用" in (by_code["B21"].finding or "")
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vats.model.clock import CHINA, minute_text
+from vats.model.findings import Evidence, Finding, Severity
 from vats.model.sources import Reliability, SourceRef
 from vats.reference.sources import short
 
@@ -63,25 +64,49 @@ class ServiceProof:
     def proven(self) -> bool:
         return bool(self.seen)
 
-    @property
-    def finding(self) -> str | None:
-        """Why this service lacks proof (None when a check in the period reached one of its sites)."""
+    def problem(self, licence: str) -> Finding | None:
+        """Why this service lacks proof, as a finding with its source (None when a check in the
+        period reached one of its sites)."""
         if self.proven:
             return None
+        what = f"{self.code} {self.name}"
         if not self.declared:
-            return (
-                f"{self.code} {self.name}：许可证和网站与应用清单中均没有开展此业务的网站或应用，"
-                "有效期内未开展的业务不予续期"
+            code, zh, en = (
+                "dossier.service_not_declared",
+                "许可证和网站与应用清单中均没有开展此业务的网站或应用，有效期内未开展的业务不予续期",
+                "no site or app is declared for this service; a service never launched is not renewed",
             )
-        if not any(d.domain for d in self.declared if d.kind == "website"):
-            return (
-                f"{self.code} {self.name}：只有应用声明开展此业务，vats 无法检查应用，"
-                "请在“各项许可业务已实际开展的证明材料”中附上证明"
+        elif not any(d.domain for d in self.declared if d.kind == "website"):
+            code, zh, en = (
+                "dossier.service_apps_only",
+                "只有应用声明开展此业务，vats 无法检查应用，请在“各项许可业务已实际开展的证明材料”中附上证明",
+                "only apps are declared for this service and vats cannot check apps; attach proof",
             )
-        return (
-            f"{self.code} {self.name}：声明开展此业务的网站在有效期内没有一次首页检查成功访问，"
-            "请先检查首页或附上其他证明"
+        else:
+            code, zh, en = (
+                "dossier.service_not_seen",
+                "声明开展此业务的网站在有效期内没有一次首页检查成功访问，请先检查首页或附上其他证明",
+                "no homepage check reached a site of this service during the validity period",
+            )
+        return Finding(
+            code,
+            Severity.HIGH,
+            f"{what}：{zh}",
+            f"{what}: {en}",
+            licence=licence,
+            subject=f"service:{self.code}",
+            evidence=tuple(
+                Evidence(field="site", value=d.domain or d.name, note=d.source) for d in self.declared
+            ),
+            sources=(ART_27,),
+            tags=("renewal",),
         )
+
+    @property
+    def finding(self) -> str | None:
+        """The finding's Chinese text, as pages and exports show it."""
+        found = self.problem("")
+        return found.message_zh if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +116,9 @@ class LaunchProof:
     services: tuple[ServiceProof, ...]
     source: SourceRef = ART_27
 
-    @property
-    def findings(self) -> list[str]:
-        return [s.finding for s in self.services if s.finding]
+    def findings(self, licence: str) -> list[Finding]:
+        """One finding per licensed service without proof of launch."""
+        return [f for f in (s.problem(licence) for s in self.services) if f is not None]
 
 
 @dataclass(frozen=True, slots=True)

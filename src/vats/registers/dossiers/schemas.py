@@ -109,6 +109,7 @@ def view_json(view: DossierView) -> dict[str, Any]:
                     "name": p.name,
                     "proven": p.proven,
                     "finding": p.finding,
+                    "finding_id": getattr(p.problem(d.licence), "id", None),
                     "declared": [
                         {"kind": x.kind, "name": x.name, "domain": x.domain, "source": x.source}
                         for x in p.declared
