@@ -249,6 +249,7 @@ def dossier_submit(
     user: WebWriter,
     submitted_at: Annotated[str, Form(max_length=10)] = "",
     receipt_no: Annotated[str, Form(max_length=100)] = "",
+    not_continuing: Annotated[str, Form(max_length=3)] = "",
     version: Annotated[str, Form(max_length=12)] = "",
     csrf_token: Csrf = "",
 ) -> Response:
@@ -261,11 +262,19 @@ def dossier_submit(
             dossier_id=dossier_id,
             submitted_at=_day(submitted_at, "submitted_at", "提交日期"),
             receipt_no=receipt_no or None,
+            not_continuing=bool(not_continuing),
             expected_version=_version(version),
         )
     except VatsError as exc:
         return _failed(
-            request, session, dossier_id, user, exc, submitted_at=submitted_at, receipt_no=receipt_no
+            request,
+            session,
+            dossier_id,
+            user,
+            exc,
+            submitted_at=submitted_at,
+            receipt_no=receipt_no,
+            not_continuing=not_continuing,
         )
     return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
 

@@ -204,6 +204,19 @@ def test_renewal_submission_is_the_renewal_filing_and_its_event(scope: Scope, st
         assert service.get_dossier(s, dossier_id=d.id).filing_id == filing.id
 
 
+def test_a_renewal_dossier_may_report_not_continuing_instead(scope: Scope, stored: str) -> None:
+    from vats.registers.filings.models import Filing
+    from vats.store.models import EventRow
+
+    with scope() as s:
+        d = service.open_renewal(s, licence=NUMBER, today=VALID)
+        _ready(s, d.id, list(d.items))
+        service.submit(s, dossier_id=d.id, submitted_at=VALID, not_continuing=True, today=VALID)
+    with scope() as s:
+        assert s.scalars(select(Filing.kind)).all() == ["not_continuing"]
+        assert s.scalars(select(EventRow.type).where(EventRow.type == "not_continuing_reported")).one()
+
+
 def test_change_dossier_shows_both_clocks_and_files_the_change(scope: Scope, stored: str) -> None:
     from vats.registers.changes import service as changes
 

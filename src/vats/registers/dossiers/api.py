@@ -176,6 +176,7 @@ def submit(
         dossier_id=dossier_id,
         submitted_at=body.submitted_at,
         receipt_no=body.receipt_no,
+        not_continuing=body.not_continuing,
         expected_version=expected,
     )
     return _out(session, dossier_id, response)

@@ -231,6 +231,9 @@ def submit_command(
     dossier_id: DossierId,
     submitted_at: Annotated[str, typer.Option("--submitted-at", help="提交日期 / submitted (YYYY-MM-DD)")],
     receipt_no: Annotated[str | None, typer.Option("--receipt-no", help="回执编号 / receipt number")] = None,
+    not_continuing: Annotated[
+        bool, typer.Option("--not-continuing", help="报告期满不再继续经营 / report not continuing instead")
+    ] = False,
     expected_version: VersionOpt = None,
     db: DbOpt = None,
     actor: ActorOpt = None,

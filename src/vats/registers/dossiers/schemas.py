@@ -39,6 +39,7 @@ class DossierSubmit(BaseModel):
 
     submitted_at: date
     receipt_no: str | None = Field(default=None, max_length=100)
+    not_continuing: bool = False
 
 
 def _attachment(dossier_id: int, a: Any) -> dict[str, Any]:

@@ -415,10 +415,13 @@ def submit(
     dossier_id: int,
     submitted_at: date,
     receipt_no: str | None = None,
+    not_continuing: bool = False,
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Dossier:
-    """Record that the application was submitted (every required item ready or not applicable)."""
+    """Record that the application was submitted (every required item ready or not applicable).
+    A renewal dossier may instead record the report that the business will not continue after
+    expiry (Order 42 art. 27), which answers the same renewal duty."""
     from vats.registers.base import not_future
 
     today = today or clock.today()
@@ -438,10 +441,15 @@ def submit(
             field=first.item.id,
         )
     receipt = _text(receipt_no, "receipt_no")
+    if not_continuing and dossier.kind != "renewal":
+        raise InputError(
+            "只有续期材料包可以登记不再继续经营 / only a renewal dossier", field="not_continuing"
+        )
     if dossier.kind == "renewal":
         from vats.registers.filings import service as filings
 
-        filing = filings.add_filing(session, licence=dossier.licence, kind="renewal", today=today)
+        kind = "not_continuing" if not_continuing else "renewal"
+        filing = filings.add_filing(session, licence=dossier.licence, kind=kind, today=today)
         filings.submit_filing(
             session, filing_id=filing.id, submitted_at=submitted_at, receipt_no=receipt, today=today
         )
