@@ -191,10 +191,10 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
     from vats.store.profile_rows import profiles_by_licence
+    from vats.store.scope import widened
 
     # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
-    hidden = session.info.pop("visible_organisations", None)
-    try:
+    with widened(session):
         rows = session.execute(
             select(L.number, L.organisation_id, L.version, L.current_revision)
             .where(L.archived.is_(False))
@@ -212,9 +212,6 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
                 present.append((row, licence))
         events_of = events_of_licences(session, [(licence, row.organisation_id) for row, licence in present])
         profiles = profiles_by_licence(session, [row.number for row, _ in present])
-    finally:
-        if hidden is not None:
-            session.info["visible_organisations"] = hidden
     reused: dict[str, _Entry] = {}
     todo: list[_Pending] = []
     for (row, licence), events in zip(present, events_of, strict=True):

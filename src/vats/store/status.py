@@ -32,6 +32,7 @@ from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheTally
 from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
+from vats.store.scope import scope_of
 
 ALERT = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
 
@@ -195,7 +196,7 @@ def _cached_line(row: Any) -> ObligationLine:
 
 def _visible_scope(session: Session) -> list[ColumnElement[bool]]:
     """The filter on cached obligations for a session limited to some organisations (none otherwise)."""
-    visible = session.info.get("visible_organisations")
+    visible = scope_of(session).organisations
     if visible is None:
         return []
     lic = LicenceRecord.__table__.c

@@ -19,6 +19,8 @@ from factories import NUMBER, make_reference
 from vats.model.errors import InputError, NotFoundError, RefusedError
 from vats.model.licence import Site, SiteKind
 from vats.registers.dossiers import service
+from vats.store.scope import Scope as SessionScope
+from vats.store.scope import bind
 
 Scope = Callable[[], AbstractContextManager[Session]]
 VALID = date(2026, 6, 1)  # before expiry (2026-10-20), after the dossier's opening day
@@ -286,7 +288,7 @@ def test_another_organisations_dossier_looks_missing(scope: Scope, stored: str) 
         d = service.open_renewal(s, licence=NUMBER, today=VALID)
         a = service.attach(s, dossier_id=d.id, item="business_licence", filename="a.pdf", content=b"%PDF")
     with scope() as s:
-        s.info["visible_organisations"] = {-1}
+        bind(s, SessionScope.of("tester", {-1}))
         with pytest.raises(NotFoundError):
             service.view_dossier(s, dossier_id=d.id, today=VALID)
         with pytest.raises(NotFoundError):

@@ -26,6 +26,7 @@ from vats.registers.dossiers.clocks import Clocks, change_clocks
 from vats.registers.dossiers.models import Dossier, DossierAttachment
 from vats.registers.dossiers.proof import LaunchProof, StopList, launch_proof, stop_list
 from vats.store.models import LicenceRecord
+from vats.store.scope import scope_of
 
 OPEN, SUBMITTED, APPROVED = "open", "submitted", "approved"
 STATUS_LABELS = {OPEN: "准备中", SUBMITTED: "已提交申请", APPROVED: "已获批准"}
@@ -189,11 +190,7 @@ def open_due(session: Session, *, today: date | None = None) -> list[Dossier]:
     stmt = select(LicenceRecord.number, LicenceRecord.expiry_date, LicenceRecord.organisation_id).where(
         LicenceRecord.archived.is_(False), LicenceRecord.expiry_date.is_not(None)
     )
-    allowed = session.info.get("visible_organisations")
-    if allowed is not None:
-        stmt = stmt.where(
-            LicenceRecord.organisation_id.is_(None) | LicenceRecord.organisation_id.in_(allowed)
-        )
+    stmt = stmt.where(*scope_of(session).where(LicenceRecord.organisation_id))  # as get_licence does
     have = {(n, k, c) for n, k, c in session.execute(select(Dossier.licence, Dossier.kind, Dossier.cycle))}
     created = []
     for number, expiry, organisation_id in session.execute(stmt):
@@ -252,9 +249,7 @@ def list_dossiers(
         if status not in STATUS_LABELS:
             raise InputError(f"未知状态 / unknown status {status!r}", field="status")
         stmt = stmt.where(Dossier.status == status)
-    allowed = session.info.get("visible_organisations")
-    if allowed is not None:
-        stmt = stmt.where(Dossier.organisation_id.is_(None) | Dossier.organisation_id.in_(allowed))
+    stmt = stmt.where(*scope_of(session).where(Dossier.organisation_id, unowned=True))
     return list(session.scalars(stmt.limit(1000)).all())
 
 

@@ -19,6 +19,7 @@ from vats.model.sm3 import sm3_hex
 from vats.registers.base import get_or_raise, next_state, visible
 from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.spec import MACHINE
+from vats.store.scope import scope_of
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Scanned application forms are a few MB; 20 MiB keeps the database (and backups) sane."""
@@ -73,7 +74,7 @@ class CheckedFile:
             "size": len(self.content),
             "sm3": self.sm3,
             "content": self.content,
-            "created_by": str(session.info.get("actor", "system")),
+            "created_by": scope_of(session).actor,
         }
 
 
