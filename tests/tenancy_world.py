@@ -45,6 +45,7 @@ class World:
     done_b: str = ""  # one of B's obligations completed with an evidence file
     evidence_b: int = 0
     waiver_b: int = 0  # a pending waiver request on `obligation_b`
+    job_b: int = 0  # a failed background job of B's organisation that produced a file
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -179,6 +180,7 @@ def build(server: Server, seed_path: Path) -> World:
         s.flush()
         world.check_result = result.id
         _copy_of_b(s, world)
+        world.job_b = _job_of_b(s, world)
     engine.dispose()
     return world
 
@@ -205,6 +207,18 @@ def _copy_of_b(session: Any, world: World) -> None:
         statement=f"{NAME_B} {NUMBER_B}",
         pdf=f"{NAME_B}".encode(),
     )
+
+
+def _job_of_b(session: Any, world: World) -> int:
+    """A failed report job of B's organisation that kept a file (retry and download are B's only)."""
+    from vats.store import background
+
+    request = background.JobRequest("report", "report:b", "admin", f"合规报告 {NAME_B}", world.org_b, {})
+    job = background.submit(session, request).job
+    job.state, job.error = background.FAILED, NAME_B
+    job.output_name, job.output_type, job.output = "b.html", "text/html", NAME_B.encode()
+    session.flush()
+    return int(job.id)
 
 
 def _obligations(admin: Any, world: World) -> None:

@@ -194,7 +194,22 @@ CASES: dict[tuple[str, str], Cases] = {
         Case("POST", "/checks/run", {"licence": NUMBER_B}),
         Case("POST", "/checks/run", {"licence": NUMBER_B, "domain": "b.example.cn"}),
     ],
-    ("GET", "/checks/jobs/{job_id}"): lambda w: [Case("GET", "/checks/jobs/1")],
+    ("GET", "/jobs"): _read("/jobs"),
+    ("POST", "/jobs"): lambda w: [
+        Case("POST", "/jobs", {"kind": "report", "organisation_id": str(w.org_b), "format": "html"}),
+        Case("POST", "/jobs", {"kind": "workpacks", "organisation_id": str(w.org_b), "year": "2025"}),
+    ],
+    ("POST", "/jobs/lists"): lambda w: [
+        Case(
+            "POST",
+            "/jobs/lists",
+            {"list_kind": "bad", "organisation_id": str(w.org_b)},
+            files={"file": ("b.csv", _sheet_b(), "text/csv")},
+        )
+    ],
+    ("GET", "/jobs/{job_id}"): lambda w: [Case("GET", f"/jobs/{w.job_b}")],
+    ("GET", "/jobs/{job_id}/file"): lambda w: [Case("GET", f"/jobs/{w.job_b}/file")],
+    ("POST", "/jobs/{job_id}/retry"): lambda w: [Case("POST", f"/jobs/{w.job_b}/retry")],
     ("GET", "/events/new"): _read("/events/new", licence=NUMBER_B, type="annual_report_filed"),
     ("POST", "/events"): lambda w: [
         Case(

@@ -59,32 +59,15 @@ def _counterparties(path: Path) -> list[Party]:
 
 
 def _portfolio(db: str | None) -> list[Party]:
-    from sqlalchemy import select
-
-    from vats.checks.regulator_lists import Party
     from vats.store.db import database_url, make_engine, session_scope
-    from vats.store.models import LicenceRecord, Organisation
+    from vats.store.parties import portfolio_parties
 
     engine = make_engine(database_url(db))
     try:
         with session_scope(engine, actor="cli") as s:
-            orgs = {o.id: o for o in s.scalars(select(Organisation))}
-            parties: list[Party] = [
-                Party(kind="holding", name=o.name, uscc=o.uscc, label=f"组织 {o.name}") for o in orgs.values()
-            ]
-            for number, company, org_id in s.execute(
-                select(LicenceRecord.number, LicenceRecord.company, LicenceRecord.organisation_id).where(
-                    LicenceRecord.archived.is_(False)
-                )
-            ):
-                org = orgs.get(org_id) if org_id is not None else None
-                parties.append(
-                    Party(kind="licence", name=company, uscc=org.uscc if org else None, licence=number,
-                          label=f"许可证 {number}")
-                )  # fmt: skip
+            return portfolio_parties(s)
     finally:
         engine.dispose()
-    return parties
 
 
 @app.command("match")

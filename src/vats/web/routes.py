@@ -16,6 +16,7 @@ from vats.web import (
     check_jobs,
     copies,
     dossiers,
+    jobs,
     pages,
     registers,
     reminders,
@@ -52,5 +53,6 @@ def install(app: FastAPI) -> None:
     app.include_router(workspace.router)
     app.include_router(reminders.router)
     app.include_router(check_jobs.router)
+    app.include_router(jobs.router)
     app.include_router(workpacks.router)
     app.include_router(dossiers.router)
