@@ -37,6 +37,8 @@ class World:
     check_result: int = 0
     token_b: int = 0
     workpack: int = 0  # B's 2025 annual report workpack
+    dossier: int = 0  # B's renewal (expired-licence) dossier
+    dossier_file: int = 0  # a file attached to it
     document: bytes = b""
     copy_b: str = "VC-BBBB-BBBB"  # a purpose-bound copy of B's licence
     obligation_b: str = ""  # an open obligation of B's licence
@@ -121,6 +123,16 @@ def build(server: Server, seed_path: Path) -> World:
     assert opened.status_code == 200, opened.text
     world.workpack = opened.json()["id"]
     _watchlists(admin, world)
+    dossier = admin.post("/api/v1/dossiers", json={"licence": NUMBER_B})
+    assert dossier.status_code == 200, dossier.text
+    world.dossier = dossier.json()["id"]
+    item = dossier.json()["items"][0]["id"]
+    kept = admin.post(
+        f"/api/v1/dossiers/{world.dossier}/items/{item}/attachments",
+        files={"file": ("停止公告.pdf", b"%PDF-1.4 notice of B", "application/pdf")},
+    )
+    assert kept.status_code == 201, kept.text
+    world.dossier_file = kept.json()["id"]
     engine = make_engine(server.db_url)
     now = datetime.now(UTC)
     with session_scope(engine, actor="setup") as s:

@@ -357,6 +357,48 @@ CASES: dict[tuple[str, str], Cases] = {
     ("DELETE", f"{API}/counterparties/{{counterparty_id}}"): lambda w: [
         Case("DELETE", f"{API}/counterparties/{w.counterparty_b}")
     ],
+    ("GET", f"{API}/dossiers"): lambda w: [
+        Case("GET", f"{API}/dossiers", {"params": {"licence": NUMBER_B}}, refuse=False),
+        Case("GET", f"{API}/dossiers", refuse=False),
+    ],
+    ("POST", f"{API}/dossiers"): lambda w: [
+        Case("POST", f"{API}/dossiers", {"json": {"licence": NUMBER_B}}),
+        Case("POST", f"{API}/dossiers", {"json": {"change_id": w.records["changes"]}}),
+    ],
+    ("GET", f"{API}/dossiers/{{dossier_id}}"): lambda w: [Case("GET", f"{API}/dossiers/{w.dossier}")],
+    ("PATCH", f"{API}/dossiers/{{dossier_id}}/items/{{item}}"): lambda w: [
+        Case(
+            "PATCH",
+            f"{API}/dossiers/{w.dossier}/items/stop_services",
+            {"json": {"owner": "x"}, "headers": {"If-Match": '"2"'}},
+        )
+    ],
+    ("POST", f"{API}/dossiers/{{dossier_id}}/items/{{item}}/attachments"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/dossiers/{w.dossier}/items/stop_services/attachments",
+            {"files": {"file": ("a.pdf", b"%PDF-1.4 a", "application/pdf")}},
+        )
+    ],
+    ("GET", f"{API}/dossiers/{{dossier_id}}/attachments/{{attachment_id}}"): lambda w: [
+        Case("GET", f"{API}/dossiers/{w.dossier}/attachments/{w.dossier_file}")
+    ],
+    ("GET", f"{API}/dossiers/{{dossier_id}}/export"): lambda w: [
+        Case("GET", f"{API}/dossiers/{w.dossier}/export", {"params": {"format": "zip"}})
+    ],
+    ("POST", f"{API}/dossiers/{{dossier_id}}/submit"): lambda w: [
+        Case("POST", f"{API}/dossiers/{w.dossier}/submit", {"json": {"submitted_at": "2026-11-30"}})
+    ],
+    ("POST", f"{API}/dossiers/{{dossier_id}}/approve"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/dossiers/{w.dossier}/approve",
+            {
+                "data": {"approved_at": "2026-11-30"},
+                "files": {"document": ("l.txt", w.document, "text/plain")},
+            },
+        )
+    ],
 }
 
 

@@ -351,6 +351,38 @@ CASES: dict[tuple[str, str], Cases] = {
             files={"receipt": ("r.png", b"png", "image/png")},
         )
     ],
+    ("GET", "/dossiers"): lambda w: [
+        Case("GET", "/dossiers", expect="read"),
+        Case("GET", "/dossiers?kind=expired", expect="read"),
+        Case("GET", f"/dossiers?licence={NUMBER_B}", expect="read"),
+    ],
+    ("POST", "/dossiers"): lambda w: [
+        Case("POST", "/dossiers", {"licence": NUMBER_B}, expect="form"),
+        Case("POST", "/dossiers", {"change_id": str(w.records["changes"])}, expect="form"),
+    ],
+    ("POST", "/dossiers/due"): lambda w: [Case("POST", "/dossiers/due", expect="read")],
+    ("GET", "/dossiers/{dossier_id}"): lambda w: [Case("GET", f"/dossiers/{w.dossier}")],
+    ("POST", "/dossiers/{dossier_id}/items/{item}"): lambda w: [
+        Case("POST", f"/dossiers/{w.dossier}/items/stop_services", {"owner": "x", "version": "2"})
+    ],
+    ("POST", "/dossiers/{dossier_id}/items/{item}/attachments"): lambda w: [
+        Case(
+            "POST",
+            f"/dossiers/{w.dossier}/items/stop_services/attachments",
+            files={"file": ("a.pdf", b"%PDF-1.4 a", "application/pdf")},
+        )
+    ],
+    ("POST", "/dossiers/{dossier_id}/submit"): lambda w: [
+        Case("POST", f"/dossiers/{w.dossier}/submit", {"submitted_at": "2026-11-30"})
+    ],
+    ("POST", "/dossiers/{dossier_id}/approve"): lambda w: [
+        Case(
+            "POST",
+            f"/dossiers/{w.dossier}/approve",
+            {"approved_at": "2026-11-30"},
+            files={"document": ("l.txt", w.document, "text/plain")},
+        )
+    ],
     ("GET", "/account/sessions"): _read("/account/sessions"),
     ("POST", "/account/sessions/revoke"): lambda w: [
         Case("POST", "/account/sessions/revoke", {"handle": "f" * 64}),

@@ -38,6 +38,7 @@ def _api_routers() -> list[APIRouter]:
         sites,
     )
     from vats.registers import specs
+    from vats.registers.dossiers.api import router as dossiers
     from vats.registers.generic.api import router_for
     from vats.registers.watchlists.api import router as watchlists
     from vats.registers.workpacks.api import router as workpacks
@@ -59,6 +60,7 @@ def _api_routers() -> list[APIRouter]:
         *(router_for(spec) for spec in specs()),
         workpacks,
         watchlists,
+        dossiers,
     ]
 
 

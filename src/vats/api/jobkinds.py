@@ -240,8 +240,12 @@ def _reminders(engine: Engine, settings: Settings) -> list[Link]:
     from vats.api import jobs
 
     jobs.dispatch_notifications(engine, config_path=settings.notify_config)
+    opened = jobs.open_due_dossiers(engine)  # renewal dossiers whose day has come, each opened once
     jobs.send_reminders(engine)
-    return [{"label": "提醒记录", "href": "/reminders"}]
+    return [
+        {"label": "提醒记录", "href": "/reminders"},
+        {"label": f"新建申请材料包 {opened} 个", "href": "/dossiers"},
+    ]
 
 
 def _checkpoint(engine: Engine, settings: Settings) -> list[Link]:

@@ -140,6 +140,15 @@ def check_one_site(
     return ids[0] if ids else None
 
 
+def open_due_dossiers(engine: Engine, *, as_of: date | None = None) -> int:
+    """Open the renewal (or expired-licence) dossiers whose opening day has come; returns how many."""
+    from vats.registers.dossiers.service import open_due
+    from vats.store.db import session_scope
+
+    with session_scope(engine, actor="system:dossiers") as session:
+        return len(open_due(session, today=as_of or today()))
+
+
 def send_reminders(engine: Engine, *, as_of: date | None = None) -> Any:
     """Staged reminders to owners of open, dated obligations (`vats.report.notify.reminders`)."""
     from sqlalchemy.orm import Session

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "keys": ("vats.cli.keys", "app", "签名密钥 / SM2 signing keys"),
     "copy": ("vats.cli.copy", "app", "许可证副本 / Purpose-bound licence copies"),
     "workpack": ("vats.registers.workpacks.cli", "app", "年报工作底稿 / Annual report workpacks"),
+    "dossier": ("vats.registers.dossiers.cli", "app", "申请材料包 / Renewal and change dossiers"),
     "lists": ("vats.cli.lists", "app", "监管名单比对 / Match regulator lists"),
     "sites": ("vats.cli.sites", "app", "网站首页检查 / Homepage licence-display checks"),
     "inventory": ("vats.cli.inventory", "app", "网站与应用清单 / Declared site and app inventory"),

@@ -25,6 +25,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
     "vats.registers.watchlists.models",
+    "vats.registers.dossiers.models",
 )
 """Modules below the registers layer; the registers' models follow from `vats.registers.REGISTERS`."""
 

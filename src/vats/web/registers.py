@@ -264,6 +264,7 @@ def _record_page(
         labels=_code_labels(spec, lang),
         actions=actions if _writer(user) else [],
         attachable=plural == "filings" and "attach" in record.actions and _writer(user),
+        dossier_change=plural == "changes" and _writer(user),
         corrections=_correctable(spec, data) if _writer(user) else [],
         error=error,
     )

@@ -15,6 +15,7 @@ from vats.web import (
     auth,
     check_jobs,
     copies,
+    dossiers,
     jobs,
     management,
     pages,
@@ -58,3 +59,4 @@ def install(app: FastAPI) -> None:
     app.include_router(jobs.router)
     app.include_router(workpacks.router)
     app.include_router(watchlists.router)
+    app.include_router(dossiers.router)

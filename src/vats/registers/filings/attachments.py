@@ -7,7 +7,9 @@ from __future__ import annotations
 import mimetypes
 import os
 import unicodedata
+from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
@@ -41,7 +43,7 @@ def max_attachment_bytes() -> int:
     return value
 
 
-def _clean_filename(name: str) -> str:
+def clean_filename(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     if not base or base in (".", ".."):
         raise InputError("文件名无效 / invalid file name", field="filename")
@@ -53,6 +55,44 @@ def _clean_filename(name: str) -> str:
     if len(base) > 255:
         raise InputError("文件名过长 / file name longer than 255 characters", field="filename")
     return base
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """An uploaded file that passed the name, emptiness and size checks, with its SM3 digest."""
+
+    filename: str
+    media_type: str
+    content: bytes
+    sm3: str
+
+    def columns(self, session: Session) -> dict[str, Any]:
+        """The stored-file columns (`FileColumns`) of a row holding this file."""
+        return {
+            "filename": self.filename,
+            "media_type": self.media_type,
+            "size": len(self.content),
+            "sm3": self.sm3,
+            "content": self.content,
+            "created_by": scope_of(session).actor,
+        }
+
+
+def checked_file(filename: str, content: bytes, media_type: str | None = None) -> CheckedFile:
+    """Refuse an unusable name, an empty file or one above the cap; everything kept as evidence
+    (filings' receipts, dossiers' materials) goes through here."""
+    name = clean_filename(filename)
+    if not content:
+        raise InputError("文件为空 / the file is empty", field="content")
+    cap = max_attachment_bytes()
+    if len(content) > cap:
+        raise RefusedError(
+            f"文件 {name} 为 {len(content)} 字节，超过上限 {cap} / {name} is {len(content)} bytes, over the "
+            f"{cap}-byte cap (VATS_ATTACHMENT_MAX_BYTES)",
+            field="content",
+        )
+    kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return CheckedFile(name, kind[:100], content, sm3_hex(content))
 
 
 def attach_file(
@@ -67,26 +107,8 @@ def attach_file(
     """Store a file with a filing (until it is closed); refused above the size cap."""
     filing = get_or_raise(session, Filing, filing_id)
     next_state(filing, MACHINE, "attach", expected_version=expected_version)
-    name = _clean_filename(filename)
-    if not content:
-        raise InputError("文件为空 / the file is empty", field="content")
-    cap = max_attachment_bytes()
-    if len(content) > cap:
-        raise RefusedError(
-            f"文件 {name} 为 {len(content)} 字节，超过上限 {cap} / {name} is {len(content)} bytes, over the "
-            f"{cap}-byte cap (VATS_ATTACHMENT_MAX_BYTES)",
-            field="content",
-        )
-    kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    attachment = Attachment(
-        filing_id=filing.id,
-        filename=name,
-        media_type=kind[:100],
-        size=len(content),
-        sm3=sm3_hex(content),
-        content=content,
-        created_by=scope_of(session).actor,
-    )
+    checked = checked_file(filename, content, media_type)
+    attachment = Attachment(filing_id=filing.id, **checked.columns(session))
     session.add(attachment)
     session.flush()
     session.refresh(filing, ["attachments"])

@@ -31,7 +31,20 @@ class Filing(RegisterColumns, Audited, Base):
     )
 
 
-class Attachment(Audited, Base):
+class FileColumns:
+    """The columns of a stored evidence file: name, type, size, SM3 digest and the bytes (deferred:
+    listing files never reads them), who kept it and when."""
+
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sm3: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now_utc)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class Attachment(FileColumns, Audited, Base):
     """A file kept with a filing. Bytes live in the database so a backup or export is complete; the SM3
     digest lets an inspector verify a copy. Insert-only: a corrected file is a new attachment.
     The audit trail logs the content as its SM3 digest, not the bytes."""
@@ -41,13 +54,6 @@ class Attachment(Audited, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    media_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sm3: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now_utc)
-    created_by: Mapped[str] = mapped_column(String(200))
 
     def audit_organisation(self, conn: Connection) -> int | None:
         return organisation_via(conn, Filing.organisation_id, Filing.id, self.filing_id)

@@ -2,7 +2,7 @@
 organisation watches, and the findings a match produced.
 
 Revision ID: 0019_lists
-Revises: 0016_jobs
+Revises: 0018_dossiers
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_lists"
-down_revision = "0016_jobs"
+down_revision = "0018_dossiers"
 branch_labels = None
 depends_on = None
 
