@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -38,7 +38,7 @@ from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vats.model.errors import UnavailableError
-from vats.model.obligations import Event, Obligation, ObligationStatus
+from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.settings import EngineSettings
 from vats.store.auditlog import AuditEntry
 from vats.store.models import EventRow, LicenceRecord
@@ -66,6 +66,7 @@ TallyKey = tuple[str | None, date | None, bool]
 
 if TYPE_CHECKING:  # the engine and the event readers are imported when a licence is stale:
     from vats.rules.engine.validity import Validity  # the warm path of `vats status` never needs them
+    from vats.store.evaluate import EvaluatedLicence, StoredLicence
 
 
 def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> ObligationStatus:
@@ -345,64 +346,68 @@ def refresh_obligation_cache(
     return done
 
 
+def _stale_licences(session: Session, as_of: date, chunk: int) -> Iterator[list[StoredLicence]]:
+    """The stale live licences in id order, `chunk` at a time (each chunk is read after the previous
+    one's rows were replaced, so the keyset continues past it)."""
+    from vats.store.evaluate import stored_licence
+
+    last = 0
+    while rows := session.execute(_stale_query(as_of, last, chunk)).all():
+        last = rows[-1].id
+        yield [stored_licence(r) for r in rows]
+
+
 def _recompute_stale(
     session: Session, as_of: date, chunk: int, settings: EngineSettings, tally: Counter[TallyKey]
 ) -> int:
     """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
-    from vats.rules.engine import evaluate
     from vats.rules.engine.validity import Validity
-    from vats.store.bulk import insert_rows
-    from vats.store.decode import to_licence
-    from vats.store.events import engine_runs, holder_wide_events
-    from vats.store.profile_rows import profiles_by_licence
+    from vats.store.evaluate import evaluate_stored
 
     bounds: Validity | None = None  # loads the rule library: only when something is stale
-    holder: dict[int | None, list[Event]] | None = None
-    done, last = 0, 0
-    while rows := session.execute(_stale_query(as_of, last, chunk)).all():
-        last = rows[-1].id
-        if holder is None or bounds is None:
-            holder = holder_wide_events(session)
+    done = 0
+    for evaluated in evaluate_stored(
+        session, as_of=as_of, chunks=_stale_licences(session, as_of, chunk), settings=settings
+    ):
+        if bounds is None:
             bounds = Validity(as_of, settings)
-        licences = [to_licence(r.data) for r in rows]
-        runs = engine_runs(
-            session, licences, organisation_of={r.number: r.organisation_id for r in rows}, holder=holder
-        )
-        future: dict[str | None, date] = {}
-        for _group, events in runs:
-            for e in events:
-                if e.date > as_of and (e.licence not in future or e.date < future[e.licence]):
-                    future[e.licence] = e.date
-        by_licence: dict[str, list[Obligation]] = {lic.number: [] for lic in licences}
-        # waivers are keyed by licence number in the engine, so one run serves licences with and
-        # without waivers alike (tests/rules/test_audit_portfolio.py holds a run equal to one per licence)
-        profiles = profiles_by_licence(session, [lic.number for lic in licences])
-        for group, events in runs:
-            for o in evaluate(group, events, as_of, settings=settings, profiles=profiles).obligations:
-                by_licence.setdefault(o.licence, []).append(o)
-        _forget(session, [r.number for r in rows], tally)
-        values = [
-            _row(o, r.number, as_of, settings)
-            for r, lic in zip(rows, licences, strict=True)
-            for o in by_licence.get(lic.number, ())
-        ]
-        if values:
-            insert_rows(session.connection(), CACHE, values)
-            tally.update((v["fixed_status"], v["due_date"], v["late"]) for v in values)
-        session.execute(
-            insert(STATE),
-            [
-                {
-                    "number": r.number,
-                    "base": lic.number_info.base if lic.number_info is not None else r.number,
-                    "licence_version": r.version,
-                    "revision": r.current_revision,
-                    "computed_for": as_of,
-                    "valid_until": bounds.valid_until(lic, future, by_licence.get(lic.number, [])),
-                    "dirty": False,
-                }
-                for r, lic in zip(rows, licences, strict=True)
-            ],
-        )
-        done += len(rows)
+        _replace_rows(session, evaluated, as_of, settings, bounds, tally)
+        done += len(evaluated)
     return done
+
+
+def _replace_rows(
+    session: Session,
+    evaluated: Sequence[EvaluatedLicence],
+    as_of: date,
+    settings: EngineSettings,
+    bounds: Validity,
+    tally: Counter[TallyKey],
+) -> None:
+    """Swap the cached rows and state of these licences for their new evaluation."""
+    from vats.store.bulk import insert_rows
+
+    _forget(session, [e.stored.number for e in evaluated], tally)
+    values = [_row(o, e.stored.number, as_of, settings) for e in evaluated for o in e.obligations]
+    if values:
+        insert_rows(session.connection(), CACHE, values)
+        tally.update((v["fixed_status"], v["due_date"], v["late"]) for v in values)
+    session.execute(insert(STATE), [_state(e, as_of, bounds) for e in evaluated])
+
+
+def _state(e: EvaluatedLicence, as_of: date, bounds: Validity) -> dict[str, Any]:
+    """The state row of a freshly evaluated licence: its inputs and the dates its rows hold for."""
+    lic = e.stored.licence
+    future: dict[str | None, date] = {}
+    for event in e.events:  # the first event dated after as_of, per event key
+        if event.date > as_of and (event.licence not in future or event.date < future[event.licence]):
+            future[event.licence] = event.date
+    return {
+        "number": e.stored.number,
+        "base": lic.number_info.base if lic.number_info is not None else e.stored.number,
+        "licence_version": e.stored.version,
+        "revision": e.stored.revision,
+        "computed_for": as_of,
+        "valid_until": bounds.valid_until(lic, future, e.obligations),
+        "dirty": False,
+    }

@@ -285,24 +285,13 @@ def _evaluated_obligations(
     session: Session, status: PortfolioStatus, top: int, chunk: int, evaluate: Callable[..., Any]
 ) -> None:
     """The engine over every licence, chunk by chunk (no cache): counts and top N kept."""
-    from vats.store.events import engine_runs, holder_wide_events
-    from vats.store.licences import iter_domain_licences
-    from vats.store.profile_rows import profiles_by_licence
+    from vats.store.evaluate import evaluate_stored, live_licences
 
-    holder = holder_wide_events(session)
-    query = select(LicenceRecord.number, LicenceRecord.organisation_id)
-    organisation_of = {number: org for number, org in session.execute(query)}
     counts: Counter[str] = Counter()
     urgent, late = TopN(top, _urgency), TopN(top, _recency)
-    for licences in iter_domain_licences(session, chunk=chunk):
-        runs = engine_runs(session, licences, organisation_of=organisation_of, holder=holder)
-        profiles = profiles_by_licence(session, [lic.number for lic in licences])
-        obligations = [
-            o
-            for group, events in runs
-            for o in evaluate(group, events, status.as_of, profiles=profiles).obligations
-        ]
-        for o in obligations:
+    chunks = live_licences(session, chunk=chunk)
+    for evaluated in evaluate_stored(session, as_of=status.as_of, chunks=chunks, evaluate=evaluate):
+        for o in (o for e in evaluated for o in e.obligations):
             counts[o.status.value] += 1
             if o.status in ALERT:
                 urgent.add(o)
