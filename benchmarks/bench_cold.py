@@ -137,8 +137,8 @@ def main() -> None:
         f"[{url.split(':', 1)[0]}] {args.licences:,} licences, {cold['obligations']:,.0f} obligations: "
         f"engine alone {engine['seconds']:.2f}s, cold status {cold['seconds']:.2f}s, "
         f"ratio {cold['seconds'] / engine['seconds']:.2f}x (CPU of this process: "
-        f"engine {engine['cpu']:.2f}s, cold {cold['cpu']:.2f}s, ratio {cold['cpu'] / engine['cpu']:.2f}x; the database server's CPU "
-        "is not in it)"
+        f"engine {engine['cpu']:.2f}s, cold {cold['cpu']:.2f}s, "
+        f"ratio {cold['cpu'] / engine['cpu']:.2f}x; a database server's CPU is not in it)"
     )
     if "first" in result:
         first = result["first"]
