@@ -100,3 +100,33 @@ def test_reused_licences_never_reach_the_engine(engine: Engine) -> None:
     assert [e.stored.number for e in again] == numbers
     assert all(again[i] is first[n] for i, n in enumerate(numbers) if n != numbers[2])
     assert again[2].obligations == first[numbers[2]].obligations
+
+
+def test_the_engine_never_reads_what_engine_data_leaves_out() -> None:
+    """`engine_data` drops fields from the licences the cache evaluates: the engine's answer must not
+    depend on them (a rule that starts reading one must take it off `ENGINE_UNREAD`)."""
+    import dataclasses
+
+    from vats.store.evaluate import ENGINE_UNREAD
+
+    licences = [make_licence(seed) for seed in range(40)]
+    assert sum(1 for lic in licences if lic.provisions) >= 10  # the synthetic licences carry provisions
+    cut = [dataclasses.replace(lic, **{key: () for key in ENGINE_UNREAD}) for lic in licences]
+    for day in (AS_OF, date(2027, 6, 30)):
+        assert evaluate(cut, [], day).obligations == evaluate(licences, [], day).obligations
+
+
+def test_engine_only_reads_leave_out_exactly_the_unread_fields(engine: Engine) -> None:
+    numbers, _org = _portfolio(engine)
+    with session_scope(engine, actor="t") as s:
+        full = [x.licence for c in live_licences(s) for x in c]
+        cut = [x.licence for c in live_licences(s, engine_only=True) for x in c]
+    assert [lic.number for lic in cut] == numbers
+    assert all(lic.provisions == () for lic in cut) and any(lic.provisions for lic in full)
+    assert [dataclasses_without_provisions(lic) for lic in full] == cut
+
+
+def dataclasses_without_provisions(lic):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    return dataclasses.replace(lic, provisions=())

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import JSON, ColumnElement, String, cast, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from vats.model.licence import Licence
@@ -71,6 +72,22 @@ def stored_licence(row: Any) -> StoredLicence:
     )
 
 
+ENGINE_UNREAD = ("provisions",)  # read by licence validation (the audit), never by the rules engine
+
+
+def engine_data(session: Session, data: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The stored licence JSON without the parts the rules engine never reads (`ENGINE_UNREAD`),
+    cut out by the database: the special provisions are most of a licence's JSON, and parsing
+    and rebuilding them cost more than evaluating the licence. Validation (an audit) reads them,
+    so audits read the whole column."""
+    if session.get_bind().dialect.name == "postgresql":
+        cut: ColumnElement[Any] = cast(data, JSONB)
+        for key in ENGINE_UNREAD:
+            cut = cut.op("-")(literal(key, String))
+        return type_coerce(cut, JSONB)
+    return type_coerce(func.json_remove(data, *(f"$.{key}" for key in ENGINE_UNREAD)), JSON)
+
+
 def live_licences(
     session: Session,
     *,
@@ -79,13 +96,16 @@ def live_licences(
     last_id: int | None = None,
     numbers: Collection[str] | None = None,
     organisation_id: int | None = None,
+    engine_only: bool = False,
 ) -> Iterator[list[StoredLicence]]:
     """Every live licence with `first_id < id <= last_id` (of these numbers, of this organisation),
     in id order, `chunk` at a time (keyset pages, so memory stays flat), within the session's
-    visible organisations."""
+    visible organisations. `engine_only` reads what the rules engine reads (`engine_data`): for
+    evaluations without an audit whose licences are not shown."""
     t = LicenceRecord.__table__
     after = first_id
-    columns = (t.c.id, t.c.number, t.c.organisation_id, t.c.version, t.c.current_revision, t.c.data)
+    data = engine_data(session, t.c.data).label("data") if engine_only else t.c.data
+    columns = (t.c.id, t.c.number, t.c.organisation_id, t.c.version, t.c.current_revision, data)
     visible = session.info.get("visible_organisations")
     wanted = sorted(set(numbers)) if numbers is not None else None
     while True:

@@ -264,7 +264,9 @@ def _audit_top(session: Session) -> int:
     return int(session.execute(select(func.max(AuditEntry.id))).scalar() or 0)
 
 
-def _stale_query(as_of: date, after: int, chunk: int) -> Any:
+def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
+    from vats.store.evaluate import engine_data
+
     s, lic = STATE, LicenceRecord.__table__
     stale = or_(
         s.c.number.is_(None),
@@ -276,7 +278,12 @@ def _stale_query(as_of: date, after: int, chunk: int) -> Any:
     )
     return (
         select(
-            lic.c.id, lic.c.number, lic.c.data, lic.c.version, lic.c.current_revision, lic.c.organisation_id
+            lic.c.id,
+            lic.c.number,
+            engine_data(session, lic.c.data).label("data"),
+            lic.c.version,
+            lic.c.current_revision,
+            lic.c.organisation_id,
         )
         .select_from(lic.outerjoin(s, s.c.number == lic.c.number))
         .where(lic.c.archived.is_(False), lic.c.id > after, stale)
@@ -352,7 +359,7 @@ def _stale_licences(session: Session, as_of: date, chunk: int) -> Iterator[list[
     from vats.store.evaluate import stored_licence
 
     last = 0
-    while rows := session.execute(_stale_query(as_of, last, chunk)).all():
+    while rows := session.execute(_stale_query(session, as_of, last, chunk)).all():
         last = rows[-1].id
         yield [stored_licence(r) for r in rows]
 

@@ -289,7 +289,7 @@ def _evaluated_obligations(
 
     counts: Counter[str] = Counter()
     urgent, late = TopN(top, _urgency), TopN(top, _recency)
-    chunks = live_licences(session, chunk=chunk)
+    chunks = live_licences(session, chunk=chunk, engine_only=True)
     for evaluated in evaluate_stored(session, as_of=status.as_of, chunks=chunks, evaluate=evaluate):
         for o in (o for e in evaluated for o in e.obligations):
             counts[o.status.value] += 1
