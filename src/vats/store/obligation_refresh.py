@@ -63,6 +63,7 @@ STATE = cast(Table, ObligationCacheState.__table__)
 META = cast(Table, ObligationCacheMeta.__table__)
 TALLY = cast(Table, ObligationCacheTally.__table__)
 TallyKey = tuple[str | None, date | None, bool]
+STANDING: TallyKey = (None, None, False)  # an undated duty without a stored status: counted, not stored
 
 if TYPE_CHECKING:  # the engine and the event readers are imported when a licence is stale:
     from vats.rules.engine.validity import Validity  # the warm path of `vats status` never needs them
@@ -179,7 +180,8 @@ def _dirty_if_rules_changed(session: Session, settings: EngineSettings) -> None:
 
 
 def _forget(session: Session, numbers: Sequence[str], tally: Counter[TallyKey]) -> None:
-    """Delete the cached rows and state of these licences, subtracting the rows from the tally."""
+    """Delete the cached rows and state of these licences, subtracting the rows (and the standing
+    duties counted without rows) from the tally."""
     c = CACHE.c
     for batch in _batches(numbers):
         grouped = (
@@ -189,6 +191,8 @@ def _forget(session: Session, numbers: Sequence[str], tally: Counter[TallyKey]) 
         )
         for fixed, due, late, n in session.execute(grouped):
             tally[(fixed, due, bool(late))] -= int(n)
+        standing = select(func.sum(STATE.c.standing)).where(STATE.c.number.in_(batch))
+        tally[STANDING] -= int(session.execute(standing).scalar() or 0)
         session.execute(delete(CACHE).where(c.licence.in_(batch)))
         session.execute(delete(STATE).where(STATE.c.number.in_(batch)))
 
@@ -292,10 +296,13 @@ def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
     )
 
 
-def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> dict[str, Any]:
+def _row(o: Obligation, number: str, as_of: date, due_soon_days: int) -> dict[str, Any]:
+    from vats.rules.status import status_on
+
     fixed = (
         None
-        if o.status in TIME_DERIVED and derived_status(o.due_date, as_of, settings) is o.status
+        if o.status in TIME_DERIVED
+        and status_on(o.due_date, as_of=as_of, due_soon_days=due_soon_days) is o.status
         else o.status.value
     )
     return {
@@ -314,6 +321,11 @@ def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> d
         "fixed_status": fixed,
         "computed_for": as_of,
     }
+
+
+def _standing(o: Obligation) -> bool:
+    """Counted without a row (`STANDING`): no due date, and the status an undated duty derives."""
+    return o.due_date is None and o.status is ObligationStatus.UPCOMING and not o.late
 
 
 def refresh_obligation_cache(
@@ -395,14 +407,25 @@ def _replace_rows(
     from vats.store.bulk import insert_rows
 
     _forget(session, [e.stored.number for e in evaluated], tally)
-    values = [_row(o, e.stored.number, as_of, settings) for e in evaluated for o in e.obligations]
+    days = settings.due_soon_days
+    values: list[dict[str, Any]] = []
+    states = []
+    for e in evaluated:
+        standing = 0
+        for o in e.obligations:
+            if _standing(o):
+                standing += 1
+            else:
+                values.append(_row(o, e.stored.number, as_of, days))
+        states.append(_state(e, as_of, bounds, standing))
+        tally[STANDING] += standing
     if values:
         insert_rows(session.connection(), CACHE, values)
         tally.update((v["fixed_status"], v["due_date"], v["late"]) for v in values)
-    session.execute(insert(STATE), [_state(e, as_of, bounds) for e in evaluated])
+    session.execute(insert(STATE), states)
 
 
-def _state(e: EvaluatedLicence, as_of: date, bounds: Validity) -> dict[str, Any]:
+def _state(e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int) -> dict[str, Any]:
     """The state row of a freshly evaluated licence: its inputs and the dates its rows hold for."""
     lic = e.stored.licence
     future: dict[str | None, date] = {}
@@ -417,4 +440,5 @@ def _state(e: EvaluatedLicence, as_of: date, bounds: Validity) -> dict[str, Any]
         "computed_for": as_of,
         "valid_until": bounds.valid_until(lic, future, e.obligations),
         "dirty": False,
+        "standing": standing,
     }

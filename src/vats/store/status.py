@@ -30,7 +30,7 @@ from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.horizon import renewal_days_before
 from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
-from vats.store.obligation_cache import CachedObligation, ObligationCacheTally
+from vats.store.obligation_cache import CachedObligation, ObligationCacheState, ObligationCacheTally
 from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
 
 ALERT = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
@@ -220,6 +220,12 @@ def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSe
         )
     alerts = {s.value for s in ALERT}
     counts: Counter[str] = Counter()
+    if scope:  # undated standing duties are counted in the state rows, not stored (see the tally)
+        st = ObligationCacheState.__table__.c
+        lic = LicenceRecord.__table__.c
+        visible = select(lic.number).where(lic.organisation_id.in_(session.info["visible_organisations"]))
+        standing = session.execute(select(func.sum(st.standing)).where(st.number.in_(visible))).scalar()
+        counts[derived_status(None, status.as_of, settings).value] += int(standing or 0)
     late = 0
     for fixed, due, is_late, n in session.execute(groups):
         counts[fixed or derived_status(due, status.as_of, settings).value] += int(n)
