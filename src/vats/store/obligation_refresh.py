@@ -384,13 +384,16 @@ def _recompute_stale(
     from vats.store.evaluate import evaluate_stored
 
     bounds: Validity | None = None  # loads the rule library: only when something is stale
+    # an empty state table means an empty cache (rows are written and forgotten with their state
+    # row): a cold start has nothing to forget, and skips a delete per licence batch
+    cold = session.execute(select(STATE.c.number).limit(1)).first() is None
     done = 0
     for evaluated in evaluate_stored(
         session, as_of=as_of, chunks=_stale_licences(session, as_of, chunk), settings=settings
     ):
         if bounds is None:
             bounds = Validity(as_of, settings)
-        _replace_rows(session, evaluated, as_of, settings, bounds, tally)
+        _replace_rows(session, evaluated, as_of, settings, bounds, tally, forget=not cold)
         done += len(evaluated)
     return done
 
@@ -402,11 +405,15 @@ def _replace_rows(
     settings: EngineSettings,
     bounds: Validity,
     tally: Counter[TallyKey],
+    *,
+    forget: bool,
 ) -> None:
-    """Swap the cached rows and state of these licences for their new evaluation."""
+    """Swap the cached rows and state of these licences for their new evaluation (`forget`: the
+    licences may have rows already)."""
     from vats.store.bulk import insert_rows
 
-    _forget(session, [e.stored.number for e in evaluated], tally)
+    if forget:
+        _forget(session, [e.stored.number for e in evaluated], tally)
     days = settings.due_soon_days
     values: list[dict[str, Any]] = []
     states = []
