@@ -19,6 +19,10 @@ The warm fast path (the normal morning run) writes nothing and scans no table: t
 the event and audit watermarks and a summary of the state rows (their number and the span every
 one of them is valid for, kept in `obligation_cache_meta` by the last refresh) decide it.
 
+Stale licences are evaluated through `store.evaluate.evaluate_stored`, reading only what the
+engine reads (`engine_data`); undated standing duties are counted in the state row (`standing`)
+rather than stored, since no list shows them.
+
 Concurrency: a refresh that has work to do first takes the refresh lock (a transaction-scoped
 advisory lock on PostgreSQL, the database write lock on SQLite), then looks again: a second
 `vats status` started meanwhile waits for the first one's commit and then finds nothing stale,
