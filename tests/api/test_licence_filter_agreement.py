@@ -1,5 +1,6 @@
 """The licence list means the same thing on the API, the web page and `vats licence list`: one
-filter (`vats.store.licence_filters`), so every query below returns the same numbers on all three."""
+service (`vats.store.licence_filters.licence_page`), so every query below returns the same numbers
+on all three."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ QUERIES = [
     {"validity": "expiring"},  # inside the renewal horizon of 2026-11-02
     {"validity": "expired"},
     {"q": "b2", "validity": "expired"},
+    {"region": "甘"},  # by the character numbers start with
+    {"region": "hn"},  # by region code, any ASCII case
+    {"region": "湘", "validity": "unknown"},  # its expiry is not stated
+    {"service": "B25"},
+    {"service": "b21", "q": "湘"},
 ]
 LINK = re.compile(r'href="/licences/([^"/?]+)"')
 
@@ -83,6 +89,8 @@ def test_api_web_and_cli_list_the_same_licences(
     web = [unquote(n) for n in _web(server, query)]
     cli = _cli(server, query, monkeypatch)
     assert api == web == cli
+    if "region" in query:
+        assert api and all(n[0] == ("甘" if query["region"] == "甘" else "湘") for n in api)
     if query == {"q": "b2"}:
         assert api == _api(server, {"q": "B2"}) and api  # ASCII case is ignored everywhere
 
@@ -92,6 +100,15 @@ def test_bad_validity_is_refused_naming_the_field(server: Server, capsys: pytest
 
     with server.client("viewer") as c:
         assert c.get("/api/v1/licences", params={"validity": "soon"}).status_code in (400, 422)
+        nowhere = c.get("/api/v1/licences", params={"region": "XX"})
+        assert nowhere.status_code == 400 and "region" in nowhere.text
+    client, _csrf = server.login("viewer")
+    try:
+        page = client.get("/licences", params={"q": "湘", "service": "Z99"})
+    finally:
+        client.close()
+    assert page.status_code == 400 and "未知业务代码" in page.text and 'value="Z99"' in page.text
+    assert 'value="湘"' in page.text  # the form comes back as typed
     with pytest.raises(SystemExit) as exit_info:
         main(["licence", "list", "--validity", "soon", "--db", server.db_url])
     assert exit_info.value.code == 2

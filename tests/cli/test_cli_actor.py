@@ -9,6 +9,7 @@ import pytest
 from vats.cli.user import _session as user_session
 from vats.registers.cli import open_session as register_session
 from vats.store.db import cli_session
+from vats.store.scope import scope_of
 
 
 @pytest.mark.parametrize("explicit", [None, "officer-li"])
@@ -20,11 +21,11 @@ def test_register_user_and_store_commands_name_the_same_actor(
         monkeypatch.setenv(name, "alice")
     url = f"sqlite:///{tmp_path / 'vats.db'}"
     with register_session(url, explicit) as s:
-        from_registers = s.info["actor"]
+        from_registers = scope_of(s).actor
     with user_session(url) as s:
-        from_users = s.info["actor"]
+        from_users = scope_of(s).actor
     with cli_session(url, actor=explicit) as s:
-        from_store = s.info["actor"]
+        from_store = scope_of(s).actor
     assert from_registers == from_store == (explicit or "cli:alice")
     assert from_users == "cli:alice"
 
@@ -35,4 +36,4 @@ def test_vats_actor_is_honoured_by_the_user_commands_too(
     monkeypatch.setenv("VATS_ACTOR", "ops-bot")
     url = f"sqlite:///{tmp_path / 'vats.db'}"
     with user_session(url) as s, register_session(url, None) as r:
-        assert s.info["actor"] == r.info["actor"] == "ops-bot"
+        assert scope_of(s).actor == scope_of(r).actor == "ops-bot"

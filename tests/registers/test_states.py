@@ -59,3 +59,37 @@ def test_no_action_skips_ahead_from_the_initial_state(key: str) -> None:
     m = info.machine
     with pytest.raises(TransitionError):
         m.apply(m.initial, "close", subject=key)
+
+
+def test_flow_reads_the_path_and_puts_loops_before_the_way_out() -> None:
+    from vats.registers.states import flow
+
+    built = flow(
+        "incident",
+        "open --report--> reported --close--> closed",
+        open_states=("open", "reported"),
+        loops={"contain": ("open", "reported"), "follow_up": ("reported",)},
+    )
+    assert list(built.transitions.items()) == [
+        (("open", "contain"), "open"),
+        (("open", "report"), "reported"),
+        (("reported", "contain"), "reported"),
+        (("reported", "follow_up"), "reported"),
+        (("reported", "close"), "closed"),
+    ]
+    assert built.initial == "open" and built.actions_from("reported") == ("contain", "follow_up", "close")
+
+
+@pytest.mark.parametrize(
+    ("path", "loops"),
+    [
+        ("open --file-> filed", None),  # not an arrow
+        ("open --file--> filed --close-->", None),  # ends on an arrow
+        ("open --file--> filed", {"attach": ("draft",)}),  # loop off the path
+    ],
+)
+def test_flow_refuses_a_malformed_path(path: str, loops: dict[str, tuple[str, ...]] | None) -> None:
+    from vats.registers.states import flow
+
+    with pytest.raises(ValueError):
+        flow("change", path, open_states=("open",), loops=loops)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select, text
 from store.helpers import make_licence
 from vats.store.auditlog import AuditEntry, readable, verify
 from vats.store.db import session_scope
+from vats.store.scope import Scope, bind
 
 
 def _populate(engine: Engine) -> tuple[int, int]:
@@ -98,8 +99,8 @@ def test_licence_lookup_applies_the_session_scope(engine: Engine) -> None:
         number_b = s.execute(
             text("SELECT number FROM licences WHERE organisation_id = :b"), {"b": b}
         ).scalar()
-        s.info["visible_organisations"] = frozenset({a})
+        bind(s, Scope.of("t", {a}))
         assert get_licence(s, number=number_b) is None
         assert get_licence(s, number=number_b, any_organisation=True) is not None
-        s.info["visible_organisations"] = frozenset({b})
+        bind(s, Scope.of("t", {b}))
         assert get_licence(s, number=number_b) is not None

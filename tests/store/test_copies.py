@@ -16,6 +16,7 @@ from vats.report.copies import issue_copy
 from vats.store import copies as store
 from vats.store.db import session_scope
 from vats.store.licences import import_licence
+from vats.store.scope import Scope, bind
 
 AS_OF = date(2026, 3, 1)  # the reference licence is valid until 2026-10-20
 
@@ -54,18 +55,18 @@ def test_issue_register_revoke_and_verify(engine: Engine, seed_path: Path, ring:
     assert offline.statement.recipient == "华为应用市场" and offline.statement.digest == digest
 
     with session_scope(engine, actor="viewer") as session:
-        session.info["visible_organisations"] = frozenset({org})
+        bind(session, Scope.of("t", frozenset({org})))
         assert [c.copy_id for c in store.list_copies(session, recipient="华为应用市场")] == [copy_id]
         assert store.recipients(session) == [("华为应用市场", 1)]
         assert store.verify_online(session, text=qr, keys=keys, as_of=AS_OF).state is cs.State.VALID
-        session.info["visible_organisations"] = frozenset({org + 1000})
+        bind(session, Scope.of("t", frozenset({org + 1000})))
         assert store.list_copies(session) == [] and store.recipients(session) == []
         with pytest.raises(NotFoundError) as foreign:
             store.get_copy(session, copy_id=copy_id)
         assert foreign.value.field == "copy_id"
 
     with session_scope(engine, actor="officer") as session:
-        session.info["visible_organisations"] = frozenset({org + 1000})
+        bind(session, Scope.of("t", frozenset({org + 1000})))
         with pytest.raises(NotFoundError):  # a write to another organisation's copy: missing, not 403
             store.revoke_copy(session, copy_id=copy_id)
     with session_scope(engine, actor="officer") as session:
@@ -127,7 +128,7 @@ def test_unknown_or_foreign_licence_is_missing(engine: Engine, seed_path: Path) 
         record = import_licence(session, path=seed_path)
         number, org = record.number, record.organisation_id
     with session_scope(engine, actor="officer") as session:
-        session.info["visible_organisations"] = frozenset({org + 1000})
+        bind(session, Scope.of("t", frozenset({org + 1000})))
         with pytest.raises(NotFoundError) as missing:
             store.check_request(
                 session, number=number, recipient="a", purpose="b", until=date(2026, 9, 30), as_of=AS_OF

@@ -16,6 +16,7 @@ from vats.store.evaluate import evaluate_stored, live_licences
 from vats.store.events import record_event
 from vats.store.licences import import_licence
 from vats.store.organisations import add_organisation
+from vats.store.scope import Scope, bind
 
 AS_OF = date(2026, 11, 2)
 
@@ -67,7 +68,7 @@ def test_scope_by_numbers_organisation_and_visible_organisations(engine: Engine)
         assert picked == [numbers[1], numbers[4]]
         mine = [x.number for c in live_licences(s, organisation_id=org) for x in c]
         assert mine == numbers[:3]
-        s.info["visible_organisations"] = frozenset({org})
+        bind(s, Scope.of("t", [org]))
         seen = [e.stored.number for c in evaluate_stored(s, as_of=AS_OF) for e in c]
         assert seen == numbers[:3]
 

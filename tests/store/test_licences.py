@@ -16,10 +16,10 @@ from vats.model.obligations import Event
 from vats.store.db import session_scope
 from vats.store.diff import diff_licences, render_diff
 from vats.store.events import list_events, record_event
+from vats.store.licence_filters import LicenceFilters, licence_page
 from vats.store.licences import (
     get_licence,
     import_licence,
-    list_licences,
     load_domain_licences,
     revision,
     revisions,
@@ -90,7 +90,8 @@ def test_lookups_and_missing_revisions(engine: Engine) -> None:
     with session_scope(engine, actor="o") as s:
         import_licence(s, licence=lic)
         assert get_licence(s, number="nope") is None
-        assert [r.number for r in list_licences(s)] == [lic.number]
+        listed = licence_page(s, filters=LicenceFilters(), as_of=date(2026, 1, 1), page=None)
+        assert [r.number for r in listed] == [lic.number]
         with pytest.raises(NotFoundError):
             revision(s, f"{lic.number}@9")
         with pytest.raises(NotFoundError):

@@ -24,6 +24,7 @@ from vats.store.licences import import_licence
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheState, ObligationCacheTally
 from vats.store.obligation_refresh import refresh_obligation_cache
+from vats.store.scope import Scope, bind
 from vats.store.status import PortfolioStatus, portfolio_status
 
 # before and after the reference disposal's due date, across year boundaries and report windows
@@ -254,7 +255,7 @@ def test_scoped_status_counts_only_the_visible_licences(engine: Engine, seed_pat
     _compare(engine, day)
     with session_scope(engine, actor="t") as s:
         org = s.scalars(select(LicenceRecord.organisation_id).where(LicenceRecord.number == ref)).one()
-        s.info["visible_organisations"] = [org]
+        bind(s, Scope.of("t", [org]))
         cached = portfolio_status(s, as_of=day, top=1000)
         fresh = portfolio_status(s, as_of=day, top=1000, evaluate=_per_licence)
     assert (cached.obligations_by_status, cached.late_completions) == (

@@ -20,6 +20,7 @@ from vats.store.checks import InventoryItemRow
 from vats.store.db import make_engine, session_scope, upgrade
 from vats.store.licences import import_licence, load_domain_licences, revision, revisions
 from vats.store.models import Actor, LicenceRecord, Organisation
+from vats.store.scope import Scope, bind
 from vats.store.sheet import import_sheet, preview_sheet, sheet_row
 
 HEADER = [
@@ -137,7 +138,7 @@ def test_numbers_of_another_tenant_and_unknown_organisations_are_refused_within_
         ["乙公司", "", "京B2-20200003", "B25", "", "", "2030-01-01", "", ""],  # B's organisation by name
     ]
     with session_scope(engine, actor="officer") as session:
-        session.info["visible_organisations"] = {a}
+        bind(session, Scope.of("t", {a}))
         summary = import_sheet(session, data=_csv(rows), name="a.csv", can_create=False)
     messages = {p.row: p.message for p in summary.problems if p.severity == "error"}
     assert summary.imported == 1
@@ -152,7 +153,7 @@ def test_numbers_of_another_tenant_and_unknown_organisations_are_refused_within_
 def test_a_foreign_organisation_cannot_be_chosen(engine: Engine) -> None:
     a, b = _two_tenants(engine)
     with pytest.raises(NotFoundError), session_scope(engine, actor="officer") as session:
-        session.info["visible_organisations"] = {a}
+        bind(session, Scope.of("t", {a}))
         import_sheet(session, data=_csv(ROWS[:1]), name="a.csv", organisation_id=b, can_create=False)
 
 
@@ -208,3 +209,33 @@ def test_the_document_uploaded_later_shows_where_the_sheet_differed(engine: Engi
     assert ("expiry_date", "2026-12-31", "2026-10-20") in [(c.field, c.before, c.after) for c in diff.changes]
     assert diff.services_added  # the document lists B21, the sheet did not
     assert diff.sites_added
+
+
+def test_long_sheets_spill_their_memory_of_rows_and_organisations_to_disk(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the in-memory threshold the duplicate checks and new organisations read back from disk:
+    a company spread over several write batches is created once and holds every licence."""
+    from vats.ingest.sheet import seen
+    from vats.store import sheet
+
+    monkeypatch.setattr(seen, "DEFAULT_MEMORY_ENTRIES", 2)
+    monkeypatch.setattr(sheet, "BATCH", 2)
+    rows = [
+        ["重庆万象优车科技有限公司", CQ, f"渝B2-2021{n:04d}", "B25", "", "2026/5/20", "2030-12-31", "", ""]
+        for n in range(1, 8)
+    ]
+    rows.append(list(rows[0]))  # a duplicate row, noticed after the spill
+    rows.append(["北京甲科技有限公司", BJ, "渝B2-20210003", "B25", "", "2026/5/20", "2030-12-31", "", ""])
+    with session_scope(engine, actor="t") as session:
+        preview = preview_sheet(session, data=_csv(rows), name="长表.csv")
+    assert (preview.new_organisation_count, preview.new_organisations) == (1, ["重庆万象优车科技有限公司"])
+    errors = sorted(p.message for p in preview.problems if p.severity == "error")
+    assert errors[0].startswith("与第 2 行重复") and "已见于第 4 行" in errors[1]
+    with session_scope(engine, actor="t") as session:
+        summary = import_sheet(session, data=_csv(rows), name="长表.csv")
+    assert (summary.imported, summary.errors) == (7, 2)
+    with session_scope(engine, actor="t") as session:
+        (org,) = session.scalars(select(Organisation)).all()
+        held = session.scalars(select(LicenceRecord.organisation_id)).all()
+    assert org.uscc == CQ and held == [org.id] * 7

@@ -128,16 +128,12 @@ def require_role(*roles: Role | str) -> RoleRequirement:
 
 
 def get_session(request: Request, actor: Annotated[Principal, Depends(current_actor)]) -> Iterator[Session]:
-    """A Session whose writes are audited under the caller's name; committed when the handler returns.
-
-    `session.info["principal"]` carries the full Principal so services can filter by organisation.
-    """
+    """A Session whose writes are audited under the caller's name and kept to the caller's
+    organisations (its `vats.store.scope.Scope`); committed when the handler returns."""
     from vats.store.db import session_scope
 
     engine = request.app.state.engine
-    with session_scope(engine, actor=actor.name) as session:
-        session.info["principal"] = actor
-        session.info["visible_organisations"] = actor.organisations
+    with session_scope(engine, actor=actor.name, organisations=actor.organisations) as session:
         yield session
 
 

@@ -202,10 +202,10 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     from vats.store.evaluate import EvaluatedLicence, StoredLicence, evaluate_stored
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
+    from vats.store.scope import widened
 
     # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
-    hidden = session.info.pop("visible_organisations", None)
-    try:
+    with widened(session):
         rows = session.execute(
             select(L.id, L.number, L.organisation_id, L.version, L.current_revision)
             .where(L.archived.is_(False))
@@ -243,9 +243,6 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
             for chunk in evaluate_stored(session, as_of=as_of, chunks=[present], audit=True, reuse=reuse)
             for e in chunk
         ]
-    finally:
-        if hidden is not None:
-            session.info["visible_organisations"] = hidden
     entries = {e.stored.number: _entry(previous.get(e.stored.number), e) for e in found}  # licence-id order
     _CACHE.entries = {k: v for k, v in _CACHE.entries.items() if k[0] != url}  # one as_of per database
     _CACHE.entries[(url, as_of)] = entries

@@ -112,6 +112,7 @@ def _print_summary(summary: Any, fmt: OutputFormat) -> None:
         "imported": summary.imported,
         "dry_run": summary.dry_run,
         "new_organisations": summary.new_organisations,
+        "new_organisation_count": summary.new_organisation_count,
         "inventory_added": summary.inventory_added,
         "errors": summary.errors,
         "warnings": summary.warnings,
@@ -136,8 +137,8 @@ def _print_summary(summary: Any, fmt: OutputFormat) -> None:
         f"{summary.warnings} 警告 / warnings; {verb} {count} 许可证 / licences"
         f"{'（未写入 / dry run）' if summary.dry_run else ''}\n"
     )
-    if summary.new_organisations:
-        out(f"新组织 / new organisations: {len(summary.new_organisations)}\n")
+    if summary.new_organisation_count:
+        out(f"新组织 / new organisations: {summary.new_organisation_count}\n")
 
 
 @app.command("export-sheet")
@@ -169,15 +170,19 @@ def list_command(
         None, "--validity", help="有效性 / valid | expiring | expired | unknown"
     ),
     organisation_id: int | None = typer.Option(None, "--organisation-id", help="组织 / organisation id"),
+    region: str | None = typer.Option(None, "--region", help="地区 / region code (BJ) or 京"),
+    service: str | None = typer.Option(None, "--service", help="业务代码 / service code, e.g. B25"),
     fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
     db: str | None = DB_OPTION,
 ) -> None:
     """列出许可证 / List stored licences."""
+    from vats.model.clock import today
     from vats.store.db import cli_session
-    from vats.store.licence_filters import LicenceFilters
-    from vats.store.licences import list_licences
+    from vats.store.licence_filters import LicenceFilters, licence_page
 
-    filters = LicenceFilters(q=q, validity=validity, organisation_id=organisation_id)
+    filters = LicenceFilters(
+        q=q, validity=validity, organisation_id=organisation_id, region=region, service=service
+    )
     with cli_session(db) as session:
         rows = [
             {
@@ -187,7 +192,7 @@ def list_command(
                 "expiry_date": r.expiry_date,
                 "revision": r.current_revision,
             }
-            for r in list_licences(session, filters=filters)
+            for r in licence_page(session, filters=filters, as_of=today(), page=None)
         ]
     if fmt is OutputFormat.JSON:
         print_json(rows)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from vats.model.clock import as_utc, china_date, now_utc
 from vats.model.errors import ConflictError, InputError, NotFoundError
 from vats.store.listing import ListResult, Page, paginate
+from vats.store.scope import scope_of
 
 if TYPE_CHECKING:
     from vats.registers.states import StateMachine
@@ -101,8 +102,7 @@ def get_or_raise(session: Session, model: type[R], record_id: int) -> R:
 
 def visible(session: Session, organisation_id: int | None) -> bool:
     """Whether the session's principal may see a record (API sessions carry their organisation grants)."""
-    allowed = session.info.get("visible_organisations")
-    return allowed is None or organisation_id is None or organisation_id in allowed
+    return scope_of(session).sees(organisation_id)
 
 
 def next_state(
@@ -157,9 +157,7 @@ def list_records(
     """One filter-sort-paginate path for every register (used by CLI and API alike)."""
     page = page or Page()
     conditions = list(where)
-    allowed = session.info.get("visible_organisations")
-    if allowed is not None:
-        conditions.append(model.organisation_id.is_(None) | model.organisation_id.in_(allowed))
+    conditions += scope_of(session).where(model.organisation_id, unowned=True)
     stmt = select(model).where(*conditions).order_by(*order_by, model.id.desc())
     return paginate(session, stmt, page=page)
 
@@ -194,8 +192,6 @@ def open_counts(session: Session, *, licence: str | None = None) -> dict[str, in
     for info in registers():
         model: type[RegisterColumns] = info.load_model()
         where = common_filters(model, licence=licence, status=None, open_only=True, machine=info.machine)
-        allowed = session.info.get("visible_organisations")
-        if allowed is not None:
-            where.append(model.organisation_id.is_(None) | model.organisation_id.in_(allowed))
+        where += scope_of(session).where(model.organisation_id, unowned=True)
         counts[info.key] = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
     return counts

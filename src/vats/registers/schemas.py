@@ -1,5 +1,6 @@
-"""Pydantic pieces every register's schemas share: text types, vocabulary codes, the common output
-fields and the due summary. No SQLAlchemy here: the specs import it at CLI start-up.
+"""Pydantic pieces every register's schemas share: the input base, the common output fields and the
+due summary; the field types live in `vats.registers.fields` and are re-exported here. No SQLAlchemy
+here: the specs import it at CLI start-up.
 
 Concept schemas follow one family — `<X>Create`, one model per transition (`<X>Dispose` …),
 `<X>Filters` and `<X>Out` — so the API, the CLI's `--json` and the web UI see the same shapes.
@@ -7,48 +8,30 @@ Concept schemas follow one family — `<X>Create`, one model per transition (`<X
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from datetime import date
+from typing import TYPE_CHECKING
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from vats.model.clock import as_utc, minute_iso
-from vats.registers.vocab import ListName, code_of
+from vats.model.clock import minute_iso
+from vats.registers.fields import Bounded, Code, LicenceNo, LongText, Text, UtcDateTime, Vocab, vocab_of
 
 if TYPE_CHECKING:
     from vats.registers.events import DueSummary
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-LicenceNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64)]
-
-
-@dataclass(frozen=True, slots=True)
-class Vocab:
-    """Marks a field as a code of one vocabulary list, so forms and prompts can offer its terms."""
-
-    name: ListName
-
-
-def Bounded(max_length: int) -> Any:  # noqa: N802 - reads like a type in schema declarations
-    """Text of at most `max_length` characters: the length of the `String` column that stores it, so
-    a longer value is a 422 naming the field rather than a database error."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
-
-
-# Every instant in an output schema: RFC 3339 with an offset, as OpenAPI's `date-time` promises.
-UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
-
-
-def Code(name: ListName) -> Any:  # noqa: N802 - reads like a type in schema declarations
-    """A string restricted to one vocabulary list, e.g. `category: Code("categories")`."""
-    return Annotated[str, AfterValidator(code_of(name)), Vocab(name)]
-
-
-def vocab_of(field: Any) -> ListName | None:
-    """The vocabulary list a pydantic field (`FieldInfo`) is restricted to, if any."""
-    return next((m.name for m in field.metadata if isinstance(m, Vocab)), None)
+__all__ = [
+    "Bounded",
+    "Code",
+    "DueOut",
+    "InputModel",
+    "LicenceNo",
+    "LongText",
+    "RecordOut",
+    "Text",
+    "UtcDateTime",
+    "Vocab",
+    "vocab_of",
+]
 
 
 class InputModel(BaseModel):

@@ -76,12 +76,35 @@ class Step:
         return self.action.replace("_", "-")
 
 
+CLOSE = Step("close")
+"""The last step of most registers: it takes no input and needs no check beyond the machine's."""
+
+
 @dataclass(frozen=True, slots=True)
 class Order:
     """A date that must not precede another: `later` ≥ `earlier` (a field, or one chosen per record)."""
 
     later: str
     earlier: str | Callable[[Any], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Shapes:
+    """A register's own models: what creating a record takes, how a record reads, what lists filter by.
+    Declared next to them in the register's schemas module."""
+
+    create: type[BaseModel]
+    out: type[RecordOut]
+    filters: type[BaseModel]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """How a list shows records: CLI columns besides id, licence and status, and the list order
+    (newest first) before the id."""
+
+    columns: tuple[str, ...] = ()
+    order_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +115,10 @@ class RegisterSpec:
     plural: str  # API prefix and web slug: "cases"; the machine's name is the key ("case")
     model: str  # "module:Class", imported only when a database is in play
     machine: StateMachine
-    create: type[BaseModel]
-    out: type[RecordOut]
-    filters: type[BaseModel]
+    shapes: Shapes
     steps: tuple[Step, ...]
     implied_events: Callable[[Any], list[Implied]]
-    columns: tuple[str, ...] = ()  # CLI list columns besides id, licence and status
-    order_by: tuple[str, ...] = ()  # list order (newest first) before the id
+    listing: Listing = Listing()
     order: tuple[Order, ...] = ()  # dates that keep their order, in steps and corrections alike
     may_be_future: tuple[str, ...] = ()  # dates of what is planned (a change's effective date)
     #: fields required given the other create values (the reporting year of an annual report)
@@ -116,6 +136,26 @@ class RegisterSpec:
         missing = actions - {step.action for step in self.steps}
         if missing and not (self.api_extras and self.cli_extras):
             raise ValueError(f"{self.key}: machine actions without a step or extras: {sorted(missing)}")
+
+    @property
+    def create(self) -> type[BaseModel]:
+        return self.shapes.create
+
+    @property
+    def out(self) -> type[RecordOut]:
+        return self.shapes.out
+
+    @property
+    def filters(self) -> type[BaseModel]:
+        return self.shapes.filters
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.listing.columns
+
+    @property
+    def order_by(self) -> tuple[str, ...]:
+        return self.listing.order_by
 
     @property
     def key(self) -> str:
@@ -186,4 +226,15 @@ class RegisterSpec:
         return (self.create, *bodies)
 
 
-__all__ = ["Implied", "Label", "Order", "RegisterSpec", "Step", "Values", "identity"]
+__all__ = [
+    "CLOSE",
+    "Implied",
+    "Label",
+    "Listing",
+    "Order",
+    "RegisterSpec",
+    "Shapes",
+    "Step",
+    "Values",
+    "identity",
+]

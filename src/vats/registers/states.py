@@ -93,6 +93,36 @@ def machine(
     )
 
 
+def flow(
+    name: str,
+    path: str,
+    *,
+    open_states: tuple[str, ...],
+    loops: Mapping[str, tuple[str, ...]] | None = None,
+) -> StateMachine:
+    """Build a machine from the path a record takes, written as the registers' docstrings draw it
+    ("open --dispose--> disposed --close--> closed"), plus `loops`: actions that keep the state, each
+    allowed in the states listed. A state's loops come before the step that leaves it, which is the
+    order the web shows its buttons in."""
+    tokens = path.split()
+    states, arrows = tokens[0::2], tokens[1::2]
+    if len(states) != len(arrows) + 1 or not all(a.startswith("--") and a.endswith("-->") for a in arrows):
+        raise ValueError(f"{name}: a path alternates states and --action--> arrows: {path!r}")
+    leaving = {src: (arrow[2:-3], dst) for src, arrow, dst in zip(states, arrows, states[1:], strict=False)}
+    stays: dict[str, list[str]] = {}
+    for action, where in (loops or {}).items():
+        for state in where:
+            stays.setdefault(state, []).append(action)
+    edges = []
+    for state in dict.fromkeys(states):
+        edges += [(state, action, state) for action in stays.pop(state, [])]
+        if state in leaving:
+            edges.append((state, *leaving[state]))
+    if stays:
+        raise ValueError(f"{name}: loops in states off the path: {sorted(stays)}")
+    return machine(name, initial=states[0], edges=edges, open_states=open_states)
+
+
 def registers() -> tuple[Any, ...]:
     """Every register's spec in a stable order (`vats.registers.specs`)."""
     from vats.registers import specs

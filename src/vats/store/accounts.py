@@ -23,6 +23,7 @@ from vats.model.clock import now_utc
 from vats.model.errors import ConflictError, InputError, NotFoundError
 from vats.model.roles import Role
 from vats.store.models import Actor, Organisation
+from vats.store.scope import scope_of
 from vats.store.web import ApiToken, CalendarFeed, OrgGrant, WebSession
 
 if TYPE_CHECKING:
@@ -415,7 +416,7 @@ def _log_ended(session: Session, rows: list[WebSession]) -> None:
         )
         for row in rows
     ]
-    append(session.connection(), actor=str(session.info.get("actor", "system")), changes=changes)
+    append(session.connection(), actor=scope_of(session).actor, changes=changes)
 
 
 # --- calendar feeds ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from vats.model.sm3 import sm3_hex
+from vats.store.scope import scope_of
 
 _PENDING = "vats_audit_pending"
 
@@ -161,7 +162,7 @@ def _append(session: Session, _ctx: UOWTransaction) -> None:
             )
         )
     if changes:
-        append(session.connection(), actor=str(session.info.get("actor", "system")), changes=changes)
+        append(session.connection(), actor=scope_of(session).actor, changes=changes)
 
 
 @event.listens_for(Session, "after_rollback")

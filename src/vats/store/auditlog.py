@@ -46,6 +46,7 @@ from vats.model.errors import RefusedError
 from vats.model.sm3 import sm3_hash
 from vats.store import audittree
 from vats.store.base import Base
+from vats.store.scope import scope_of
 
 AUDIT_LOCK_KEY = 0x7A75_4154  # arbitrary constant: "vats audit" advisory lock id
 
@@ -363,7 +364,7 @@ def archive(session: Session, *, before: datetime, path: str, today: date | None
     session.execute(delete(AuditEntry).where(AuditEntry.id <= last))
     append(
         session.connection(),
-        actor=str(session.info.get("actor", "system")),
+        actor=scope_of(session).actor,
         changes=[
             Change(
                 entity="audit_log",

@@ -51,6 +51,7 @@ from vats.model.errors import ConflictError
 from vats.model.sm3 import sm3_hex
 from vats.store.auditlog import Change, append
 from vats.store.models import LicenceRecord, LicenceRevision
+from vats.store.scope import scope_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,7 @@ def bulk_import_licences(session: Session, *, items: Iterable[BulkLicence], batc
     """Insert new licences with their first revision; returns how many. One transaction (the caller's)."""
     conn = session.connection()
     licences, revisions = _light(LicenceRecord), _light(LicenceRevision)
-    actor = str(session.info.get("actor", "system"))
+    actor = scope_of(session).actor
     total = 0
     for chunk in _batches(items, batch):
         numbers = [item.data["number"] for item in chunk]

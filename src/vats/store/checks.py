@@ -44,6 +44,7 @@ from vats.model.obligations import Event
 from vats.model.serialise import to_jsonable
 from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
+from vats.store.scope import scope_of
 
 
 class CheckRun(Base):
@@ -200,7 +201,7 @@ def record_run(
     run = CheckRun(
         started_at=started_at,
         finished_at=finished,
-        actor=str(session.info.get("actor", "system")),
+        actor=scope_of(session).actor,
         scope=scope[:500],
         options=to_jsonable(options),
         sites=len(reports),

@@ -39,6 +39,7 @@ from vats.model.errors import InputError, NotFoundError
 from vats.store.audit import Audited
 from vats.store.base import Base
 from vats.store.models import LicenceRecord
+from vats.store.scope import scope_of
 
 MAX_RECIPIENT = 100
 MAX_PURPOSE = 200
@@ -187,7 +188,7 @@ def record_copy(
         purpose=request.purpose,
         issued_on=issued_on,
         expires_on=request.until,
-        issued_by=str(session.info.get("actor", "system")),
+        issued_by=scope_of(session).actor,
         source=source,
         source_sm3=source_sm3,
         output_sm3=output_sm3,
@@ -201,10 +202,7 @@ def record_copy(
 
 
 def _scoped(query: Any, session: Session) -> Any:
-    visible = session.info.get("visible_organisations")
-    if visible is not None:
-        query = query.where(LicenceCopy.organisation_id.in_(visible))
-    return query
+    return query.where(*scope_of(session).where(LicenceCopy.organisation_id))
 
 
 def get_copy(session: Session, *, copy_id: str) -> LicenceCopy:
@@ -261,7 +259,7 @@ def revoke_copy(session: Session, *, copy_id: str, reason: str | None = None) ->
     row = get_copy(session, copy_id=copy_id)
     if row.revoked_at is None:
         row.revoked_at = now_utc()
-        row.revoked_by = str(session.info.get("actor", "system"))
+        row.revoked_by = scope_of(session).actor
         row.revoke_reason = _text(reason, field="reason", limit=MAX_REASON) if reason else None
         session.flush()
     return row

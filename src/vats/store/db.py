@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError as DBIntegrityError
 from sqlalchemy.orm import Session
 
 from vats.model.errors import ConflictError, UnavailableError
+from vats.store.scope import Scope, bind
 
 ENV_URL = "VATS_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -179,15 +180,18 @@ def cli_session(db: str | None, *, migrate: bool = True, actor: str | None = Non
 
 
 @contextmanager
-def session_scope(engine: Engine, *, actor: str) -> Iterator[Session]:
-    """A Session that commits on success and rolls back on error; `actor` is written to the audit log.
+def session_scope(
+    engine: Engine, *, actor: str, organisations: Collection[int] | None = None
+) -> Iterator[Session]:
+    """A Session that commits on success and rolls back on error; `actor` is written to the audit log
+    and `organisations` (None: every one) limit what it reads and writes (`vats.store.scope`).
 
     A stale versioned write (someone else committed first) becomes `ConflictError` (exit 3).
     """
     from sqlalchemy.orm.exc import StaleDataError
 
     session = Session(engine, expire_on_commit=False)
-    session.info["actor"] = actor
+    bind(session, Scope.of(actor, organisations))
     try:
         with _reachable(engine):
             yield session

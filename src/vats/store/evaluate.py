@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from vats.model.licence import Licence
 from vats.model.obligations import Event, Obligation
 from vats.store.models import LicenceRecord
+from vats.store.scope import scope_of
 
 if TYPE_CHECKING:
     from vats.model.findings import Finding
@@ -106,7 +107,7 @@ def live_licences(
     after = first_id
     data = engine_data(session, t.c.data).label("data") if engine_only else t.c.data
     columns = (t.c.id, t.c.number, t.c.organisation_id, t.c.version, t.c.current_revision, data)
-    visible = session.info.get("visible_organisations")
+    visible = scope_of(session).where(t.c.organisation_id)
     wanted = sorted(set(numbers)) if numbers is not None else None
     while True:
         query = select(*columns).where(t.c.id > after, t.c.archived.is_(False)).order_by(t.c.id).limit(chunk)
@@ -116,8 +117,7 @@ def live_licences(
             query = query.where(t.c.number.in_(wanted))
         if organisation_id is not None:
             query = query.where(t.c.organisation_id == organisation_id)
-        if visible is not None:
-            query = query.where(t.c.organisation_id.in_(visible))
+        query = query.where(*visible)
         rows = session.execute(query).all()
         if not rows:
             return

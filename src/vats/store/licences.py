@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
@@ -22,13 +22,13 @@ from vats.store.decode import to_licence
 from vats.store.events import list_events, record_event
 from vats.store.models import LicenceRecord, LicenceRevision
 from vats.store.organisations import ensure_organisation
+from vats.store.scope import scope_of
 
 __all__ = [
     "get_licence",
     "import_licence",
     "iter_domain_licences",
     "list_events",
-    "list_licences",
     "load_domain_licences",
     "record_event",
     "require_licence",
@@ -36,9 +36,6 @@ __all__ = [
     "revisions",
     "to_licence",
 ]
-
-if TYPE_CHECKING:
-    from vats.store.licence_filters import LicenceFilters
 
 
 def _parse(content: bytes, source_name: str | None) -> Licence:
@@ -134,7 +131,7 @@ def import_licence(
             content=content,
             sm3=digest,
             data=parsed,
-            imported_by=str(session.info.get("actor", "system")),
+            imported_by=scope_of(session).actor,
         )
     )
     session.flush()
@@ -154,9 +151,8 @@ def get_licence(session: Session, *, number: str, any_organisation: bool = False
     answer reveals that a number exists in another tenant. `any_organisation` is for the one caller
     that must see past the scope (an import refusing a number held by another organisation)."""
     query = select(LicenceRecord).where(LicenceRecord.number == number.strip())
-    visible = session.info.get("visible_organisations")
-    if visible is not None and not any_organisation:
-        query = query.where(LicenceRecord.organisation_id.in_(visible))
+    if not any_organisation:
+        query = query.where(*scope_of(session).where(LicenceRecord.organisation_id))
     return session.scalar(query)
 
 
@@ -193,29 +189,6 @@ def set_first_issued(session: Session, *, number: str, first_issued: date | None
     return record
 
 
-def list_licences(
-    session: Session,
-    *,
-    filters: LicenceFilters | None = None,
-    as_of: date | None = None,
-    limit: int | None = None,
-) -> list[LicenceRecord]:
-    """Licence records ordered by number, through the one licence filter (`licence_filters`) within
-    the session's visible organisations."""
-    from vats.model.clock import today
-    from vats.store.licence_filters import LicenceFilters, licence_conditions
-
-    where = licence_conditions(
-        filters or LicenceFilters(),
-        as_of=as_of or today(),
-        visible=session.info.get("visible_organisations"),
-    )
-    query = select(LicenceRecord).where(*where).order_by(LicenceRecord.number)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.scalars(query))
-
-
 def iter_domain_licences(
     session: Session, *, chunk: int = 1000, numbers: Collection[str] | None = None
 ) -> Iterator[list[Licence]]:
@@ -232,9 +205,7 @@ def iter_domain_licences(
         )
         if numbers is not None:
             query = query.where(t.c.number.in_(sorted(numbers)))
-        visible = session.info.get("visible_organisations")
-        if visible is not None:
-            query = query.where(t.c.organisation_id.in_(visible))
+        query = query.where(*scope_of(session).where(t.c.organisation_id))
         rows = session.execute(query).all()
         if not rows:
             return

@@ -44,6 +44,7 @@ from vats.ingest.sheet import (
     map_columns,
     open_sheet,
 )
+from vats.ingest.sheet.seen import SeenStore
 from vats.model.clock import now_utc
 from vats.model.errors import NotFoundError
 from vats.model.licence import SHEET_ROW_MEDIA_TYPE, Licence
@@ -53,9 +54,11 @@ from vats.reference import regions
 from vats.store.bulk import BulkLicence, bulk_import_licences
 from vats.store.checks import InventoryItemRow
 from vats.store.models import Actor, LicenceRecord, Organisation
+from vats.store.scope import scope_of
 
 MAX_PROBLEMS = 2000  # problems kept for the report; the count is always complete
 SAMPLE_ROWS = 200  # rows kept for the preview table
+SAMPLE_ORGANISATIONS = 200  # names of new organisations kept for the preview; the count is complete
 BATCH = 2000
 
 
@@ -73,7 +76,8 @@ class SheetSummary:
     warnings: int = 0
     problems: list[Problem] = field(default_factory=list)
     sample: list[RowResult] = field(default_factory=list)
-    new_organisations: list[str] = field(default_factory=list)
+    new_organisations: list[str] = field(default_factory=list)  # the first SAMPLE_ORGANISATIONS, sorted
+    new_organisation_count: int = 0
     imported: int = 0
     inventory_added: int = 0
     dry_run: bool = True
@@ -91,10 +95,15 @@ class _Org:
 
 
 class _Context:
-    """Everything the rows are checked against, loaded once."""
+    """Everything the rows are checked against, loaded once.
 
-    def __init__(self, session: Session, *, organisation_id: int | None, can_create: bool) -> None:
-        visible = session.info.get("visible_organisations")
+    Organisations the sheet will create are remembered in `seen` (which spills to disk for long
+    sheets), keyed by name, with their credit code and, once written, their id."""
+
+    def __init__(
+        self, session: Session, *, organisation_id: int | None, can_create: bool, seen: SeenStore
+    ) -> None:
+        visible = scope_of(session).organisations
         self.visible: set[int] | None = set(visible) if visible is not None else None
         self.can_create = can_create and self.visible is None
         self.forced: _Org | None = None
@@ -111,7 +120,9 @@ class _Context:
         )
         users = session.execute(select(Actor.name).where(Actor.kind == "human")).scalars().all()
         self.users = {name.casefold(): name for name in users}
-        self.created: dict[str, _Org] = {}  # name -> organisation to create
+        self.seen = seen
+        self.created_count = 0
+        self.created_sample: list[str] = []
 
     def _sees(self, organisation_id: int | None) -> bool:
         return self.visible is None or organisation_id in self.visible
@@ -126,9 +137,9 @@ class _Context:
                     "信用代码与所选组织不一致 / credit code differs from the chosen organisation",
                 )
             return self.forced
-        org = self.by_code.get(result.uscc) if result.uscc else None
+        org = (self.by_code.get(result.uscc) or self._created_by_code(result.uscc)) if result.uscc else None
         if org is None:
-            org = self.by_name.get(company) or self.created.get(company)
+            org = self.by_name.get(company) or self._created(company)
             if org is not None and result.uscc and org.uscc and org.uscc != result.uscc:
                 _add(
                     result,
@@ -149,10 +160,28 @@ class _Context:
                 _add(result, column, "company", _NO_ORG)
                 return None
             org = _Org(None, company, result.uscc)
-            self.created[company] = org
+            self.remember(org)
+            self.created_count += 1
+            if len(self.created_sample) < SAMPLE_ORGANISATIONS:
+                self.created_sample.append(company)
             if result.uscc:
-                self.by_code[result.uscc] = org
+                self.seen.put("code", result.uscc, company)
         return org
+
+    def _created(self, name: str) -> _Org | None:
+        stored = self.seen.get("org", name)
+        if stored is None:
+            return None
+        uscc, org_id = json.loads(stored)
+        return _Org(org_id, name, uscc)
+
+    def _created_by_code(self, uscc: str) -> _Org | None:
+        name = self.seen.get("code", uscc)
+        return None if name is None else self._created(name)
+
+    def remember(self, org: _Org) -> None:
+        """Note an organisation the sheet creates (again once it has its id)."""
+        self.seen.put("org", org.name, json.dumps([org.uscc, org.id]))
 
     def owner(self, result: RowResult, column: Callable[[str], str]) -> str | None:
         if not result.owner:
@@ -206,14 +235,17 @@ def _checked(
     organisation_id: int | None,
     can_create: bool,
     limits: SheetLimits,
+    seen: SeenStore,
     summary_out: list[SheetSummary],
+    context_out: list[_Context],
 ) -> Iterator[tuple[RowResult, _Org | None, str | None]]:
     sheet = open_sheet(data, name=name, limits=limits)
     columns = map_columns(sheet.headers, overrides)
-    context = _Context(session, organisation_id=organisation_id, can_create=can_create)
+    context = _Context(session, organisation_id=organisation_id, can_create=can_create, seen=seen)
+    context_out.append(context)
     summary = SheetSummary(source=sheet.source, columns=columns, notices=list(sheet.notices))
     summary_out.append(summary)
-    validator = RowValidator(sheet.source, columns, limits)
+    validator = RowValidator(sheet.source, columns, limits, seen=seen)
     column = columns.header_of
     for number, cells in sheet.rows:
         result = validator.validate(number, cells)
@@ -238,7 +270,8 @@ def _checked(
         if len(summary.sample) < SAMPLE_ROWS:
             summary.sample.append(result)
         yield result, org, owner
-    summary.new_organisations = sorted(context.created)
+    summary.new_organisations = sorted(context.created_sample)
+    summary.new_organisation_count = context.created_count
 
 
 def preview_sheet(
@@ -253,17 +286,20 @@ def preview_sheet(
 ) -> SheetSummary:
     """Validate a sheet against the database without writing anything."""
     out: list[SheetSummary] = []
-    for _ in _checked(
-        session,
-        data=data,
-        name=name,
-        overrides=overrides,
-        organisation_id=organisation_id,
-        can_create=can_create,
-        limits=limits,
-        summary_out=out,
-    ):
-        pass
+    with SeenStore() as seen:
+        for _ in _checked(
+            session,
+            data=data,
+            name=name,
+            overrides=overrides,
+            organisation_id=organisation_id,
+            can_create=can_create,
+            limits=limits,
+            seen=seen,
+            summary_out=out,
+            context_out=[],
+        ):
+            pass
     return out[0]
 
 
@@ -282,25 +318,29 @@ def import_sheet(
     `InputError` before anything is written when the sheet itself is unusable; a refusal while
     streaming (too many rows) propagates, and the caller's rollback leaves nothing behind."""
     out: list[SheetSummary] = []
-    rows = _checked(
-        session,
-        data=data,
-        name=name,
-        overrides=overrides,
-        organisation_id=organisation_id,
-        can_create=can_create,
-        limits=limits,
-        summary_out=out,
-    )
-    writer = _Writer(session)
-    pending: list[tuple[RowResult, _Org, str | None]] = []
-    for result, org, owner in rows:
-        if result.ok and org is not None:
-            pending.append((result, org, owner))
-        if len(pending) >= BATCH:
-            writer.write(pending, out[0].source)
-            pending = []
-    writer.write(pending, out[0].source)
+    contexts: list[_Context] = []
+    with SeenStore() as seen:
+        rows = _checked(
+            session,
+            data=data,
+            name=name,
+            overrides=overrides,
+            organisation_id=organisation_id,
+            can_create=can_create,
+            limits=limits,
+            seen=seen,
+            summary_out=out,
+            context_out=contexts,
+        )
+        writer = _Writer(session)
+        pending: list[tuple[RowResult, _Org, str | None]] = []
+        for result, org, owner in rows:
+            if result.ok and org is not None:
+                pending.append((result, org, owner))
+            if len(pending) >= BATCH:
+                writer.write(pending, out[0].source, contexts[0])
+                pending = []
+        writer.write(pending, out[0].source, contexts[0])
     summary = out[0]
     summary.imported = writer.imported
     summary.inventory_added = writer.inventory_added
@@ -322,15 +362,17 @@ class _Writer:
             )
         }
 
-    def _ensure_orgs(self, batch: list[tuple[RowResult, _Org, str | None]]) -> None:
-        new = {id(org): org for _, org, _ in batch if org.id is None}
+    def _ensure_orgs(self, batch: list[tuple[RowResult, _Org, str | None]], context: _Context) -> None:
+        # rows of one new organisation may carry separate `_Org` values (each read back from the
+        # context's store): the name is the organisation
+        new = {org.name: org for _, org, _ in batch if org.id is None}
         if not new:
             return
         rows = []
         for org in new.values():
             region = None
             for result, o, _ in batch:
-                if o is org and result.licences:
+                if o.name == org.name and result.licences:
                     region = result.licences[0].number_info.region
                     break
             if org.uscc:
@@ -339,13 +381,20 @@ class _Writer:
             rows.append(Organisation(name=org.name, uscc=org.uscc, region=region))
         self.session.add_all(rows)
         self.session.flush()
+        ids: dict[str, int] = {}
         for org, row in zip(new.values(), rows, strict=True):
-            org.id = row.id
+            org.id = ids[org.name] = row.id
+            context.remember(org)
+        for _, org, _ in batch:
+            if org.id is None:
+                org.id = ids[org.name]
 
-    def write(self, batch: list[tuple[RowResult, _Org, str | None]], source: SheetSource) -> None:
+    def write(
+        self, batch: list[tuple[RowResult, _Org, str | None]], source: SheetSource, context: _Context
+    ) -> None:
         if not batch:
             return
-        self._ensure_orgs(batch)
+        self._ensure_orgs(batch, context)
         items: list[BulkLicence] = []
         now = now_utc()
         for result, org, owner in batch:

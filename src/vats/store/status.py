@@ -32,6 +32,7 @@ from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheState, ObligationCacheTally
 from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
+from vats.store.scope import scope_of
 
 ALERT = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
 
@@ -195,7 +196,7 @@ def _cached_line(row: Any) -> ObligationLine:
 
 def _visible_scope(session: Session) -> list[ColumnElement[bool]]:
     """The filter on cached obligations for a session limited to some organisations (none otherwise)."""
-    visible = session.info.get("visible_organisations")
+    visible = scope_of(session).organisations
     if visible is None:
         return []
     lic = LicenceRecord.__table__.c
@@ -223,7 +224,7 @@ def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSe
     if scope:  # undated standing duties are counted in the state rows, not stored (see the tally)
         st = ObligationCacheState.__table__.c
         lic = LicenceRecord.__table__.c
-        visible = select(lic.number).where(lic.organisation_id.in_(session.info["visible_organisations"]))
+        visible = select(lic.number).where(*scope_of(session).where(lic.organisation_id))
         standing = session.execute(select(func.sum(st.standing)).where(st.number.in_(visible))).scalar()
         counts[derived_status(None, status.as_of, settings).value] += int(standing or 0)
     late = 0

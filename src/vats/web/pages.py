@@ -87,35 +87,39 @@ def licences_page(
     session: DbSession,
     q: str | None = None,
     validity: str | None = None,
+    region: str | None = None,
+    service: str | None = None,
     page: int = 1,
 ) -> Response:
-    from sqlalchemy import func, select
-
-    from vats.store.licence_filters import LicenceFilters, licence_conditions, summary_query
-    from vats.store.listing import Page, paginate
-    from vats.store.models import LicenceRecord
+    from vats.store.licence_filters import LicenceFilters, count_query, licence_page
+    from vats.store.listing import Page
 
     as_of = today()
-    filters = LicenceFilters(q=q or None, validity=validity or None)
-    found = paginate(
-        session,
-        summary_query(licence_conditions(filters, as_of=as_of, visible=user.organisations)),
-        page=Page(max(page, 1), PER_PAGE),
-        rows=True,
-    )
-    rows = [_summary(r, as_of) for r in found]
-    everything = licence_conditions(LicenceFilters(), as_of=as_of, visible=user.organisations)
-    visible = session.scalar(select(func.count()).select_from(LicenceRecord).where(*everything)) or 0
+    typed = {"q": q, "validity": validity, "region": region, "service": service}
+    rows: list[dict[str, Any]] = []
+    total, error = 0, None
+    try:
+        filters = LicenceFilters(
+            q=q or None, validity=validity or None, region=region or None, service=service or None
+        )
+    except InputError as exc:  # the form comes back as typed, with what was wrong
+        error = exc.describe()
+    else:
+        found = licence_page(session, filters=filters, as_of=as_of, page=Page(max(page, 1), PER_PAGE))
+        rows, total = [_summary(r, as_of) for r in found], found.total
+    visible = session.scalar(count_query(session, filters=LicenceFilters(), as_of=as_of)) or 0
     return render(
         request,
         "licences.html",
+        status_code=400 if error else 200,
         nav="licences",
         rows=rows,
-        total=found.total,
+        total=total,
         page=page,
         per_page=PER_PAGE,
         query=_query(request),
-        filters={"q": q, "validity": validity},
+        filters=typed,
+        error=error,
         report_formats=[f for f in ("xlsx", "pdf", "html") if visible <= MAX_LICENCES[f]],
     )
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from vats.model.errors import InputError, NotFoundError, RefusedError
 from vats.reference.annual_report import load_form
 from vats.registers.workpacks import service
+from vats.store.scope import Scope as SessionScope
+from vats.store.scope import bind
 
 Scope = Callable[[], AbstractContextManager[Session]]
 TODAY = date(2026, 3, 20)
@@ -252,7 +254,7 @@ def test_other_organisations_workpack_looks_missing(scope: Scope, licence: str) 
     with scope() as s:
         wid = service.open_workpack(s, licence=licence, year=2025).id
     with pytest.raises(NotFoundError), scope() as s:
-        s.info["visible_organisations"] = {-1}
+        bind(s, SessionScope.of("t", {-1}))
         service.view_workpack(s, workpack_id=wid, today=TODAY)
 
 

@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from vats.api import views
 from vats.api.deps import MAX_ID, DbSession, ExpectedVersion, Reader, RecordId, Writer, etag
@@ -30,7 +29,6 @@ from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import validity
 from vats.model.serialise import to_jsonable
 from vats.rules.horizon import renewal_days_before
-from vats.store.listing import paginate
 
 router = APIRouter(prefix="/licences", tags=["licences"])
 
@@ -135,18 +133,20 @@ def list_licences(
     q: Annotated[str | None, Query(max_length=100, description="number or company contains")] = None,
     validity: Annotated[str | None, Query(pattern="^(valid|expiring|expired|unknown)$")] = None,
     organisation_id: int | None = None,
+    region: Annotated[str | None, Query(max_length=10, description="region code (BJ) or 京")] = None,
+    service: Annotated[str | None, Query(max_length=20, description="catalogue code, e.g. B25")] = None,
     as_of: date | None = None,
 ) -> Paged[LicenceSummary]:
-    from vats.store.licence_filters import LicenceFilters, licence_conditions, summary_query
-    from vats.store.models import LicenceRecord as L
+    from vats.store.licence_filters import LicenceFilters, count_query, licence_page
 
     as_of = as_of or today()
-    filters = LicenceFilters(q=q, validity=validity, organisation_id=organisation_id)
-    where = licence_conditions(filters, as_of=as_of, visible=actor.organisations)
-    count = select(func.count()).select_from(L).where(*where)
+    filters = LicenceFilters(
+        q=q, validity=validity, organisation_id=organisation_id, region=region, service=service
+    )
+    count = count_query(session, filters=filters, as_of=as_of)
     key = ("licence-count", str(count.compile(compile_kwargs={"literal_binds": True})))
     total = views.memo(session, key, lambda: session.scalar(count) or 0)
-    result = paginate(session, summary_query(where), page=paging, total=total, rows=True)
+    result = licence_page(session, filters=filters, as_of=as_of, page=paging, total=total)
     return paged(request, response, [_summary(r, as_of) for r in result], total, paging)
 
 

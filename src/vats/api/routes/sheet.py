@@ -59,7 +59,8 @@ class SheetSummaryOut(BaseModel):
     warnings: int
     problems: list[ProblemOut]
     problems_truncated: bool
-    new_organisations: list[str]
+    new_organisations: list[str]  # the first names, sorted; the count is complete
+    new_organisation_count: int
     sample: list[SampleRow]
     imported: int
     inventory_added: int
@@ -82,6 +83,7 @@ def summary_out(summary: Any) -> SheetSummaryOut:
         problems=[ProblemOut(**to_jsonable(p)) for p in summary.problems],
         problems_truncated=summary.problems_truncated,
         new_organisations=summary.new_organisations,
+        new_organisation_count=summary.new_organisation_count,
         sample=[
             SampleRow(row=r.row, ok=r.ok, values=r.values, numbers=[lic.number for lic in r.licences])
             for r in summary.sample

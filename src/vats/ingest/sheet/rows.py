@@ -23,6 +23,7 @@ from vats.ingest.sheet.cells import coverage_of, date_of, numbers_of, services_o
 from vats.ingest.sheet.columns import FIELDS, ColumnMap
 from vats.ingest.sheet.limits import DEFAULT_LIMITS, SheetLimits
 from vats.ingest.sheet.read import Cell, Sheet, SheetSource
+from vats.ingest.sheet.seen import SeenStore
 from vats.model.errors import InputError
 from vats.model.licence import (
     SHEET_ROW_MEDIA_TYPE,
@@ -73,13 +74,20 @@ class RowResult:
 class RowValidator:
     """Validates the rows of one sheet; remembers numbers and rows already seen (duplicates)."""
 
-    def __init__(self, sheet_source: SheetSource, columns: ColumnMap, limits: SheetLimits = DEFAULT_LIMITS):
+    def __init__(
+        self,
+        sheet_source: SheetSource,
+        columns: ColumnMap,
+        limits: SheetLimits = DEFAULT_LIMITS,
+        *,
+        seen: SeenStore | None = None,
+    ):
         self.source = sheet_source
         self.columns = columns
         self.limits = limits
         self._indexes = [(i, name) for i, name in enumerate(columns.columns) if name is not None]
-        self._numbers: dict[str, int] = {}  # canonical number -> first row
-        self._rows: dict[bytes, int] = {}  # row content digest -> first row (16 bytes a row)
+        # first row of each canonical number and of each row content digest (duplicates)
+        self.seen = seen if seen is not None else SeenStore()
 
     def _problem(self, result: RowResult, name: str | None, message: str, severity: str = ERROR) -> None:
         column = self.columns.header_of(name) if name else ""
@@ -100,13 +108,11 @@ class RowValidator:
                 self._problem(result, name, f"内容过长 / longer than {self.limits.max_cell_chars} characters")
                 text = ""
             result.values[name] = text
-        digest = hashlib.blake2b("\x1f".join(result.values.values()).encode(), digest_size=16).digest()
-        if digest in self._rows:
-            self._problem(
-                result, None, f"与第 {self._rows[digest]} 行重复 / duplicate of row {self._rows[digest]}"
-            )
+        digest = hashlib.blake2b("\x1f".join(result.values.values()).encode(), digest_size=16).hexdigest()
+        first_row = int(self.seen.setdefault("row", digest, str(number)))
+        if first_row != number:
+            self._problem(result, None, f"与第 {first_row} 行重复 / duplicate of row {first_row}")
             return result
-        self._rows[digest] = number
         if result.ok:
             self._build(result, raw)
         if not result.ok:
@@ -176,7 +182,7 @@ class RowValidator:
             self._problem(result, "number", str(exc))
             return []
         for info in infos:
-            first = self._numbers.setdefault(info.canonical, result.row)
+            first = int(self.seen.setdefault("number", info.canonical, str(result.row)))
             if first != result.row:
                 self._problem(
                     result,
@@ -275,6 +281,7 @@ def validate_sheet(
     sheet: Sheet, columns: ColumnMap, limits: SheetLimits = DEFAULT_LIMITS
 ) -> Iterator[RowResult]:
     """Every data row of `sheet`, validated, in order (streamed: one row in memory at a time)."""
-    validator = RowValidator(sheet.source, columns, limits)
-    for number, cells in sheet.rows:
-        yield validator.validate(number, cells)
+    with SeenStore() as seen:
+        validator = RowValidator(sheet.source, columns, limits, seen=seen)
+        for number, cells in sheet.rows:
+            yield validator.validate(number, cells)

@@ -6,7 +6,9 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut, Text
+from vats.registers.fields import Bounded, Code, LicenceNo, LongText, Text
+from vats.registers.schemas import InputModel, RecordOut
+from vats.registers.spec import Shapes
 from vats.registers.vocab import vocabulary
 
 
@@ -50,3 +52,6 @@ class AssessmentOut(RecordOut):
     completed_at: date | None
     reported_at: date | None
     report_ref: str | None
+
+
+SHAPES = Shapes(AssessmentCreate, AssessmentOut, AssessmentFilters)

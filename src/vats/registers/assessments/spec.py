@@ -11,25 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from vats.registers.assessments.schemas import (
-    AssessmentComplete,
-    AssessmentCreate,
-    AssessmentFilters,
-    AssessmentOut,
-    AssessmentReport,
-)
-from vats.registers.spec import Implied, Order, RegisterSpec, Step
-from vats.registers.states import machine
+from vats.registers.assessments.schemas import SHAPES, AssessmentComplete, AssessmentReport
+from vats.registers.spec import CLOSE, Implied, Listing, Order, RegisterSpec, Step
+from vats.registers.states import flow
 from vats.registers.vocab import vocabulary
 
-MACHINE = machine(
+MACHINE = flow(
     "assessment",
-    initial="planned",
-    edges=[
-        ("planned", "complete", "completed"),
-        ("completed", "report", "reported"),
-        ("reported", "close", "closed"),
-    ],
+    "planned --complete--> completed --report--> reported --close--> closed",
     open_states=("planned", "completed"),
 )
 
@@ -54,20 +43,20 @@ def implied_events(assessment: Any) -> list[Implied]:
     return out
 
 
+STEPS = (
+    Step("complete", AssessmentComplete, on_create=True),
+    Step("report", AssessmentReport),
+    CLOSE,
+)
+LISTING = Listing(("kind", "scope", "level", "completed_at", "reported_at"), order_by=("completed_at",))
+
 SPEC = RegisterSpec(
     "assessments",
     "vats.registers.assessments.models:Assessment",
     MACHINE,
-    create=AssessmentCreate,
-    out=AssessmentOut,
-    filters=AssessmentFilters,
-    steps=(
-        Step("complete", AssessmentComplete, on_create=True),
-        Step("report", AssessmentReport),
-        Step("close"),
-    ),
-    implied_events=implied_events,
-    columns=("kind", "scope", "level", "completed_at", "reported_at"),
-    order_by=("completed_at",),
+    SHAPES,
+    STEPS,
+    implied_events,
+    LISTING,
     order=(Order("reported_at", "completed_at"),),
 )

@@ -6,7 +6,9 @@ from datetime import date
 
 from pydantic import model_validator
 
-from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut, Text
+from vats.registers.fields import Bounded, Code, LicenceNo, LongText, Text
+from vats.registers.schemas import InputModel, RecordOut
+from vats.registers.spec import Shapes
 
 
 class CaseCreate(InputModel):
@@ -55,3 +57,6 @@ class CaseOut(RecordOut):
     records_ref: str | None
     reported_at: date | None
     receipt_no: str | None
+
+
+SHAPES = Shapes(CaseCreate, CaseOut, CaseFilters)

@@ -10,18 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from vats.registers.cases.schemas import CaseCreate, CaseDispose, CaseFilters, CaseOut, CaseReport
-from vats.registers.spec import Implied, Order, RegisterSpec, Step, Values
-from vats.registers.states import machine
+from vats.registers.cases.schemas import SHAPES, CaseDispose, CaseReport
+from vats.registers.spec import CLOSE, Implied, Listing, Order, RegisterSpec, Step, Values
+from vats.registers.states import flow
 
-MACHINE = machine(
+MACHINE = flow(
     "case",
-    initial="open",
-    edges=[
-        ("open", "dispose", "disposed"),
-        ("disposed", "report", "reported"),
-        ("reported", "close", "closed"),
-    ],
+    "open --dispose--> disposed --report--> reported --close--> closed",
     open_states=("open", "disposed"),
 )
 
@@ -41,21 +36,23 @@ def _records_ref_needed(values: Values) -> Iterable[str]:
     return ("records_ref",) if values.get("records_kept", True) else ()
 
 
+STEPS = (
+    Step("dispose", CaseDispose, needs=_records_ref_needed),
+    Step("report", CaseReport),
+    CLOSE,
+)
+LISTING = Listing(
+    ("site", "category", "discovered_at", "disposed_at", "reported_at"), order_by=("discovered_at",)
+)
+
 SPEC = RegisterSpec(
     "cases",
     "vats.registers.cases.models:DisposalCase",
     MACHINE,
-    create=CaseCreate,
-    out=CaseOut,
-    filters=CaseFilters,
-    steps=(
-        Step("dispose", CaseDispose, needs=_records_ref_needed),
-        Step("report", CaseReport),
-        Step("close"),
-    ),
-    implied_events=implied_events,
-    columns=("site", "category", "discovered_at", "disposed_at", "reported_at"),
-    order_by=("discovered_at",),
+    SHAPES,
+    STEPS,
+    implied_events,
+    LISTING,
     order=(Order("disposed_at", "discovered_at"), Order("reported_at", "disposed_at")),
     cli_options={"content_ref": "--content", "receipt_no": "--receipt", "records_kept": "--no-records"},
 )

@@ -6,7 +6,9 @@ from datetime import date
 
 from pydantic import model_validator
 
-from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut
+from vats.registers.fields import Bounded, Code, LicenceNo, LongText
+from vats.registers.schemas import InputModel, RecordOut
+from vats.registers.spec import Shapes
 from vats.registers.vocab import vocabulary
 
 
@@ -51,3 +53,6 @@ class ChangeOut(RecordOut):
     effective_at: date | None
     filed_at: date | None
     receipt_no: str | None
+
+
+SHAPES = Shapes(ChangeCreate, ChangeOut, ChangeFilters)

@@ -13,17 +13,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from vats.registers.changes.schemas import ChangeCreate, ChangeFile, ChangeFilters, ChangeOut
-from vats.registers.spec import Implied, Order, RegisterSpec, Step, Values
-from vats.registers.states import machine
+from vats.registers.changes.schemas import SHAPES, ChangeFile
+from vats.registers.spec import CLOSE, Implied, Listing, Order, RegisterSpec, Step, Values
+from vats.registers.states import flow
 from vats.registers.vocab import Term, vocabulary
 
-MACHINE = machine(
-    "change",
-    initial="open",
-    edges=[("open", "file", "filed"), ("filed", "close", "closed")],
-    open_states=("open",),
-)
+MACHINE = flow("change", "open --file--> filed --close--> closed", open_states=("open",))
 
 
 def _term(kind: str) -> Term:
@@ -63,16 +58,17 @@ def _date_the_kind_needs(values: Values) -> Iterable[str]:
     return {"decision": ("decided_at",), "registration": ("registered_at",)}.get(basis or "", ())
 
 
+STEPS = (Step("file", ChangeFile), CLOSE)
+LISTING = Listing(("kind", "decided_at", "registered_at", "effective_at", "filed_at"))
+
 SPEC = RegisterSpec(
     "changes",
     "vats.registers.changes.models:CorporateChange",
     MACHINE,
-    create=ChangeCreate,
-    out=ChangeOut,
-    filters=ChangeFilters,
-    steps=(Step("file", ChangeFile), Step("close")),
-    implied_events=implied_events,
-    columns=("kind", "decided_at", "registered_at", "effective_at", "filed_at"),
+    SHAPES,
+    STEPS,
+    implied_events,
+    LISTING,
     order=(Order("effective_at", "decided_at"), Order("filed_at", trigger_field)),
     may_be_future=("effective_at",),
     create_needs=_date_the_kind_needs,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from vats.registers.schemas import Bounded, Code, InputModel, LicenceNo, LongText, RecordOut, Text
+from vats.registers.fields import Bounded, Code, LicenceNo, LongText, Text
+from vats.registers.schemas import InputModel, RecordOut
+from vats.registers.spec import Shapes
 
 
 class ComplaintCreate(InputModel):
@@ -37,3 +39,6 @@ class ComplaintOut(RecordOut):
     summary: str | None
     replied_at: date | None
     reply_ref: str | None
+
+
+SHAPES = Shapes(ComplaintCreate, ComplaintOut, ComplaintFilters)

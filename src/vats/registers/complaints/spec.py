@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from vats.registers.complaints.schemas import ComplaintCreate, ComplaintFilters, ComplaintOut, ComplaintReply
-from vats.registers.spec import Implied, Order, RegisterSpec, Step
-from vats.registers.states import machine
+from vats.registers.complaints.schemas import SHAPES, ComplaintReply
+from vats.registers.spec import CLOSE, Implied, Listing, Order, RegisterSpec, Step
+from vats.registers.states import flow
 
-MACHINE = machine(
-    "complaint",
-    initial="open",
-    edges=[("open", "reply", "replied"), ("replied", "close", "closed")],
-    open_states=("open",),
-)
+MACHINE = flow("complaint", "open --reply--> replied --close--> closed", open_states=("open",))
 
 
 def implied_events(complaint: Any) -> list[Implied]:
@@ -28,17 +23,19 @@ def implied_events(complaint: Any) -> list[Implied]:
     return out
 
 
+STEPS = (Step("reply", ComplaintReply), CLOSE)
+LISTING = Listing(
+    ("received_at", "channel", "topic", "complainant_ref", "replied_at"), order_by=("received_at",)
+)
+
 SPEC = RegisterSpec(
     "complaints",
     "vats.registers.complaints.models:Complaint",
     MACHINE,
-    create=ComplaintCreate,
-    out=ComplaintOut,
-    filters=ComplaintFilters,
-    steps=(Step("reply", ComplaintReply), Step("close")),
-    implied_events=implied_events,
-    columns=("received_at", "channel", "topic", "complainant_ref", "replied_at"),
-    order_by=("received_at",),
+    SHAPES,
+    STEPS,
+    implied_events,
+    LISTING,
     order=(Order("replied_at", "received_at"),),
     cli_options={"complainant_ref": "--complainant"},
 )

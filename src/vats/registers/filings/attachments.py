@@ -17,6 +17,7 @@ from vats.model.sm3 import sm3_hex
 from vats.registers.base import get_or_raise, next_state, visible
 from vats.registers.filings.models import Attachment, Filing
 from vats.registers.filings.spec import MACHINE
+from vats.store.scope import scope_of
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Scanned application forms are a few MB; 20 MiB keeps the database (and backups) sane."""
@@ -84,7 +85,7 @@ def attach_file(
         size=len(content),
         sm3=sm3_hex(content),
         content=content,
-        created_by=str(session.info.get("actor", "system")),
+        created_by=scope_of(session).actor,
     )
     session.add(attachment)
     session.flush()

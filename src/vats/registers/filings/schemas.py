@@ -6,16 +6,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from vats.registers.schemas import (
-    Bounded,
-    Code,
-    InputModel,
-    LicenceNo,
-    LongText,
-    RecordOut,
-    Text,
-    UtcDateTime,
-)
+from vats.registers.fields import Bounded, Code, LicenceNo, LongText, Text, UtcDateTime
+from vats.registers.schemas import InputModel, RecordOut
+from vats.registers.spec import Shapes
 from vats.registers.vocab import vocabulary
 
 
@@ -69,3 +62,6 @@ class FilingOut(RecordOut):
     submitted_at: date | None
     receipt_no: str | None
     attachments: list[AttachmentOut] = []
+
+
+SHAPES = Shapes(FilingCreate, FilingOut, FilingFilters)

@@ -12,21 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from vats.registers.filings.schemas import FilingCreate, FilingFilters, FilingOut, FilingSubmit
-from vats.registers.spec import Implied, RegisterSpec, Step, Values
-from vats.registers.states import machine
+from vats.registers.filings.schemas import SHAPES, FilingSubmit
+from vats.registers.spec import CLOSE, Implied, Listing, RegisterSpec, Step, Values
+from vats.registers.states import flow
 from vats.registers.vocab import vocabulary
 
-MACHINE = machine(
+MACHINE = flow(
     "filing",
-    initial="draft",
-    edges=[
-        ("draft", "attach", "draft"),
-        ("draft", "submit", "submitted"),
-        ("submitted", "attach", "submitted"),
-        ("submitted", "close", "closed"),
-    ],
+    "draft --submit--> submitted --close--> closed",
     open_states=("draft",),
+    loops={"attach": ("draft", "submitted")},
 )
 
 
@@ -78,16 +73,17 @@ def _year_of_annual_reports(values: Values) -> Iterable[str]:
     return ("year",) if needs_year else ()
 
 
+STEPS = (Step("submit", FilingSubmit, guard=_filed_after_the_year, on_create=True), CLOSE)
+LISTING = Listing(("kind", "year", "title", "submitted_at", "receipt_no"))
+
 SPEC = RegisterSpec(
     "filings",
     "vats.registers.filings.models:Filing",
     MACHINE,
-    create=FilingCreate,
-    out=FilingOut,
-    filters=FilingFilters,
-    steps=(Step("submit", FilingSubmit, guard=_filed_after_the_year, on_create=True), Step("close")),
-    implied_events=implied_events,
-    columns=("kind", "year", "title", "submitted_at", "receipt_no"),
+    SHAPES,
+    STEPS,
+    implied_events,
+    LISTING,
     create_needs=_year_of_annual_reports,
     before_create=_one_live_report_per_year,
     cli_options={"receipt_no": "--receipt"},

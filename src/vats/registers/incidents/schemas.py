@@ -7,16 +7,9 @@ from typing import Any
 
 from pydantic import Field
 
-from vats.registers.schemas import (
-    Bounded,
-    Code,
-    InputModel,
-    LicenceNo,
-    LongText,
-    RecordOut,
-    Text,
-    UtcDateTime,
-)
+from vats.registers.fields import Bounded, Code, LicenceNo, LongText, Text, UtcDateTime
+from vats.registers.schemas import InputModel, RecordOut
+from vats.registers.spec import Shapes
 
 
 class IncidentCreate(InputModel):
@@ -62,3 +55,6 @@ class IncidentOut(RecordOut):
     reported_at: UtcDateTime | None
     report_ref: str | None
     follow_ups: list[dict[str, Any]]
+
+
+SHAPES = Shapes(IncidentCreate, IncidentOut, IncidentFilters)

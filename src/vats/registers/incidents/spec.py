@@ -12,28 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from vats.registers.incidents.schemas import (
-    IncidentContain,
-    IncidentCreate,
-    IncidentFilters,
-    IncidentFollowUp,
-    IncidentOut,
-    IncidentReport,
-)
-from vats.registers.spec import Implied, Order, RegisterSpec, Step
-from vats.registers.states import TransitionError, machine
+from vats.registers.incidents.schemas import SHAPES, IncidentContain, IncidentFollowUp, IncidentReport
+from vats.registers.spec import Implied, Listing, Order, RegisterSpec, Step
+from vats.registers.states import TransitionError, flow
 
-MACHINE = machine(
+MACHINE = flow(
     "incident",
-    initial="open",
-    edges=[
-        ("open", "contain", "open"),
-        ("open", "report", "reported"),
-        ("reported", "contain", "reported"),
-        ("reported", "follow_up", "reported"),
-        ("reported", "close", "closed"),
-    ],
+    "open --report--> reported --close--> closed",
     open_states=("open", "reported"),
+    loops={"contain": ("open", "reported"), "follow_up": ("reported",)},
 )
 
 
@@ -85,22 +72,25 @@ def _append(incident: Any, data: Any) -> None:
     ]
 
 
+STEPS = (
+    Step("contain", IncidentContain, guard=_contained_once),
+    Step("report", IncidentReport),
+    Step("follow_up", IncidentFollowUp, guard=_after_first_report, apply=_append, correctable=False),
+    Step("close", guard=_contained_before_closing),
+)
+LISTING = Listing(
+    ("kind", "severity", "started_at", "discovered_at", "contained_at", "reported_at"),
+    order_by=("started_at",),
+)
+
 SPEC = RegisterSpec(
     "incidents",
     "vats.registers.incidents.models:Incident",
     MACHINE,
-    create=IncidentCreate,
-    out=IncidentOut,
-    filters=IncidentFilters,
-    steps=(
-        Step("contain", IncidentContain, guard=_contained_once),
-        Step("report", IncidentReport),
-        Step("follow_up", IncidentFollowUp, guard=_after_first_report, apply=_append, correctable=False),
-        Step("close", guard=_contained_before_closing),
-    ),
-    implied_events=implied_events,
-    columns=("kind", "severity", "started_at", "discovered_at", "contained_at", "reported_at"),
-    order_by=("started_at",),
+    SHAPES,
+    STEPS,
+    implied_events,
+    LISTING,
     order=(
         Order("discovered_at", "started_at"),
         Order("contained_at", "started_at"),

@@ -36,6 +36,7 @@ from vats.rules.workpack import (
     window_state,
 )
 from vats.store.models import LicenceRecord
+from vats.store.scope import scope_of
 
 DRAFT, SUBMITTED = "draft", "submitted"
 STATUS_LABELS = {DRAFT: "填写中", SUBMITTED: "已报送（只读）"}
@@ -160,9 +161,7 @@ def list_workpacks(
         stmt = stmt.where(Workpack.licence == licence.strip())
     if year is not None:
         stmt = stmt.where(Workpack.year == year)
-    allowed = session.info.get("visible_organisations")
-    if allowed is not None:
-        stmt = stmt.where(Workpack.organisation_id.is_(None) | Workpack.organisation_id.in_(allowed))
+    stmt = stmt.where(*scope_of(session).where(Workpack.organisation_id, unowned=True))
     return list(session.scalars(stmt).all())
 
 
@@ -343,9 +342,7 @@ def generate_workpacks(
     where: list[Any] = []
     if licences is not None:
         where.append(LicenceRecord.number.in_(licences))
-    allowed = session.info.get("visible_organisations")
-    if allowed is not None:
-        where.append(LicenceRecord.organisation_id.is_(None) | LicenceRecord.organisation_id.in_(allowed))
+    where += scope_of(session).where(LicenceRecord.organisation_id, unowned=True)
     records = licence_facts(session, where=where)
     existing = {
         w.licence: w
@@ -360,7 +357,7 @@ def generate_workpacks(
             )
             session.add(existing[r.number])
     session.flush()
-    whole = licences is None and allowed is None
+    whole = licences is None and scope_of(session).unrestricted
     prefill = prefill_many(session, records, year=year, whole_portfolio=whole)
     day = today or clock.today()
     return [build_view(existing[r.number], record=r, prefill=prefill[r.number], today=day) for r in records]

@@ -35,6 +35,7 @@ from vats.registers.workspace.models import (
     WaiverRequest,
 )
 from vats.store.models import Actor, EventRow
+from vats.store.scope import scope_of
 
 MAX_FILES = 10
 MAX_NOTE = 2000
@@ -85,7 +86,7 @@ def rule_of(ob: Obligation) -> Rule:
 
 
 def _actor(session: Session) -> str:
-    return str(session.info.get("actor", "system"))
+    return scope_of(session).actor
 
 
 def _history(session: Session, target: Target, action: str, detail: str, event: EventRow | None) -> None:
@@ -243,34 +244,21 @@ def complete(
         values["note"] = text
     event = Event(type=chosen, date=done_on, licence=ob.licence, fields=MappingProxyType(values))
     row = _record(session, event, target.organisation_id)
-    who = _actor(session)
+    # every item of this completion, file or linked record, belongs to the same obligation and event
+    owner = {
+        "obligation_id": target.id,
+        "licence": ob.licence,
+        "organisation_id": target.organisation_id,
+        "event_id": row.id,
+        "created_by": _actor(session),
+    }
     for u in uploads:
         kind = u.media_type or mimetypes.guess_type(u.filename)[0] or "application/octet-stream"
-        session.add(
-            EvidenceItem(
-                obligation_id=target.id,
-                licence=ob.licence,
-                organisation_id=target.organisation_id,
-                event_id=row.id,
-                filename=u.filename,
-                media_type=kind[:100],
-                size=len(u.content),
-                sm3=sm3_hex(u.content),
-                content=u.content,
-                created_by=who,
-            )
-        )
-    for ref in links:
-        session.add(
-            EvidenceItem(
-                obligation_id=target.id,
-                licence=ob.licence,
-                organisation_id=target.organisation_id,
-                event_id=row.id,
-                record=ref,
-                created_by=who,
-            )
-        )
+        size, digest = len(u.content), sm3_hex(u.content)
+        item = EvidenceItem(**owner, filename=u.filename, media_type=kind[:100], size=size, sm3=digest)
+        item.content = u.content
+        session.add(item)
+    session.add_all(EvidenceItem(**owner, record=ref) for ref in links)
     action = "completed" if uploads or links else "completed_unevidenced"
     _history(session, target, action, f"{done_on.isoformat()} {text}".strip(), row)
     session.flush()
