@@ -8,7 +8,9 @@ images, SM3 chain, tree cache) in batches, each with an organisation-sized after
   floor      — SM3 of every entry's hashed bytes (prev_hash ‖ canonical content), built in memory
                chunk by chunk; only the hashing is timed: "computing their SM3 hashes alone";
   verify     — `auditlog.verify`: read every row, re-hash the chain, rebuild the Merkle tree from
-               every leaf, compare the cached subtrees (target ≤ 3× floor);
+               every leaf, compare the cached subtrees (target ≤ 3× floor), in wall time and in CPU
+               time (the whole process, and the main thread alone: a helper thread reads the next
+               page while the main thread hashes, so on a free second core they overlap);
   checkpoint — `auditproof.make_checkpoint` (tree head from the cache + SM2 signature; ≤ 50 ms);
   proof      — `auditproof.prove` for entries spread across the log (≤ 50 ms each, median shown);
   rows       — `auditrows.mismatches` replaying the log against the audited tables (reported only).
@@ -58,8 +60,8 @@ def load(url: str, entries: int, batch: int = 10_000) -> None:
     engine.dispose()
 
 
-def floor(url: str, chunk: int = 50_000) -> float:
-    """Seconds spent hashing each entry's hashed bytes (read and assembled outside the clock)."""
+def floor(url: str, chunk: int = 50_000) -> tuple[float, float]:
+    """Seconds (wall, CPU) spent hashing each entry's hashed bytes (read and assembled outside the clock)."""
     from gmssl_pyx import sm3_hash
     from sqlalchemy import select
 
@@ -68,7 +70,7 @@ def floor(url: str, chunk: int = 50_000) -> float:
     from vats.store.db import make_engine
 
     engine = make_engine(url)
-    total = 0.0
+    total = cpu = 0.0
     last = 0
     with engine.connect() as conn:
         while True:
@@ -77,13 +79,14 @@ def floor(url: str, chunk: int = 50_000) -> float:
             if not rows:
                 break
             messages = [(r.prev_hash + content_of(r._mapping)).encode() for r in rows]
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             for m in messages:
                 sm3_hash(m)
             total += time.perf_counter() - start
+            cpu += time.process_time() - start_cpu
             last = rows[-1].id
     engine.dispose()
-    return total
+    return total, cpu
 
 
 def timed(fn: Any) -> tuple[float, Any]:
@@ -113,12 +116,14 @@ def main() -> None:
 
     load_s, _ = timed(lambda: load(url, args.entries))
     print(f"load: {args.entries} entries in {load_s:.1f} s", file=sys.stderr)
-    floor_s = floor(url)
+    floor_s, floor_cpu = floor(url)
     engine = make_engine(url)
     ring = Keyring()
     with session_scope(engine, actor="bench") as s:
         ring.sign(b"warm-up: the key is generated outside the clock")
+        cpu0, main0 = time.process_time(), time.thread_time()
         verify_s, result = timed(lambda: verify(s))
+        verify_cpu, verify_main = time.process_time() - cpu0, time.thread_time() - main0
         assert result.ok, result
         checkpoint_s = min(timed(lambda: make_checkpoint(s, ring=ring))[0] for _ in range(5))
         seqs = [1, args.entries // 3, args.entries // 2 + 7, args.entries - 1, args.entries]
@@ -126,8 +131,12 @@ def main() -> None:
         rows_s, found = timed(lambda: list(mismatches(s)))
     engine.dispose()
     print(f"entries            {args.entries:>12,}")
-    print(f"SM3 floor          {floor_s:>10.2f} s")
+    print(f"SM3 floor          {floor_s:>10.2f} s wall, {floor_cpu:.2f} s CPU")
     print(f"verify             {verify_s:>10.2f} s   ratio {verify_s / floor_s:.2f}x (target ≤ 3x)")
+    print(
+        f"verify CPU         {verify_cpu:>10.2f} s   ratio {verify_cpu / floor_cpu:.2f}x; main thread "
+        f"{verify_main:.2f} s = {verify_main / floor_cpu:.2f}x (the reader thread runs beside it)"
+    )
     print(f"checkpoint         {checkpoint_s * 1000:>10.1f} ms (target ≤ 50 ms)")
     print(
         f"inclusion proof    {statistics.median(proof_s) * 1000:>10.1f} ms median, "

@@ -6,8 +6,9 @@ Against a fresh database holding the reference licence (text, so the copy is a c
 its data, the most work: WeasyPrint layout, then rasterising), in a warm process (fonts loaded by a
 first, unmeasured issue). Wall time and, in brackets, this process's CPU time (the machine is shared).
   issue   — `report.copies.issue_copy`: validate, sign (SM2), render every page with watermark, band
-            and QR, PDF + PNG, register; median of `--issues` (target ≤ 2 s), once with the
-            document's base pages already made in the process and once without (first copy);
+            and QR, PDF, register; median of `--issues` (target ≤ 2 s): the first copy in a new
+            process (imaging, fonts and key loaded inside the clock), then in a warm process with
+            the document's base pages already made and without them;
   verify  — `store.copies.verify_online` of the copy's QR text: parse, SM2 verify, register lookup;
             median of `--verifies` (target ≤ 50 ms), with the bare SM2 verification of the same
             statement in the same run as the baseline ratio.
@@ -31,6 +32,35 @@ def _timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
     return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _fresh_process(url: str, number: str, keys: Path) -> tuple[float, float]:
+    """(wall, CPU) of the first `issue_copy` in a new interpreter: everything it loads lazily
+    (imaging, fonts, QR, the key) is inside the clock; starting Python and opening the database
+    are not."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, time\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from vats.store.db import make_engine, session_scope\n"
+        "from vats.model.keyring import Keyring\n"
+        "engine = make_engine(sys.argv[1])\n"
+        "wall, cpu = time.perf_counter(), time.process_time()\n"
+        "from vats.report.copies import issue_copy\n"
+        "with session_scope(engine, actor='bench') as session:\n"
+        "    issue_copy(session, number=sys.argv[2], recipient='华为应用市场', purpose='上架审核使用',\n"
+        "               until=date(2026, 9, 30), ring=Keyring(Path(sys.argv[3])), as_of=date(2026, 3, 1))\n"
+        "print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, url, number, str(keys)], capture_output=True, text=True, check=True
+    )
+    wall, cpu = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(wall), float(cpu)
 
 
 def main() -> None:
@@ -77,7 +107,8 @@ def main() -> None:
         service._PAGES.clear()  # the document's pages not yet made in this process
         issue()
 
-    issue()  # warm: fonts, WeasyPrint, key unsealed
+    fresh = [_fresh_process(url, number, tmp / "keys") for _ in range(args.issues)]
+    issue()  # warm: fonts loaded, key unsealed
     firsts = [_timed(first_issue) for _ in range(args.issues)]
     issues = [_timed(issue) for _ in range(args.issues)]
     with session_scope(engine, actor="bench") as session:
@@ -101,6 +132,11 @@ def main() -> None:
     v_wall, v_cpu = med(w for w, _ in verifies), med(c for _, c in verifies)
     b_wall = med(w for w, _ in bares)
     print(f"db={args.db} pages=5 (rendering of the reference licence)")
+    fresh_wall, fresh_cpu = med(w for w, _ in fresh), med(c for _, c in fresh)
+    print(
+        f"issue, first copy in a new process {fresh_wall * 1000:.0f} ms wall "
+        f"({fresh_cpu * 1000:.0f} ms CPU), target ≤ 2000 ms"
+    )
     first_wall, first_cpu = med(w for w, _ in firsts), med(c for _, c in firsts)
     print(
         f"issue, first copy of the document {first_wall * 1000:.0f} ms wall ({first_cpu * 1000:.0f} ms CPU)"

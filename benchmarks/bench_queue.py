@@ -1,11 +1,14 @@
-"""Crawl throughput of the PostgreSQL job queue with 1 vs 2 `vats worker` processes (same run).
+"""Crawl throughput of the PostgreSQL job queue with 1 vs 2 `vats worker` processes, one site per
+job vs batches of sites per job (all four in the same run).
 
-    .venv/bin/python -m benchmarks.bench_queue [--sites 300] [--delay 0.05] [--concurrency 4]
+    .venv/bin/python -m benchmarks.bench_queue [--sites 300] [--delay 0.05] [--concurrency 4] [--batch 20]
 
 A fresh PostgreSQL database per measurement with `--sites` inventory websites served by the
 loopback fixture server (each answer delayed `--delay` s); the workers' check round is due at
 start, so the first worker up plans it (one job per site). Reported: seconds from the workers'
-start to the last site's stored result, sites/s, and the ratio of 2 workers to 1.
+start to the last site's stored result, sites/s, the ratio of 2 workers to 1, and of batches
+(`VATS_CHECK_BATCH`, results committed one by one or a batch at a time: `VATS_CHECK_COMMIT`) to one
+site per job.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ def _drop(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run(workers: int, sites: int, delay: float, concurrency: int, tmp: Path) -> float:
+def run(
+    workers: int, sites: int, delay: float, concurrency: int, batch: int, commit: int, tmp: Path
+) -> float:
     from vats.checks.fixture_server import FixtureServer, Route
     from vats.checks.inventory import InventoryItem, SiteKind
     from vats.store.checks import import_inventory
@@ -65,6 +70,8 @@ def run(workers: int, sites: int, delay: float, concurrency: int, tmp: Path) -> 
                 "VATS_CHECKPOINT_CRON": "0 0 1 1 *",
                 "VATS_CHECK_RESOLVE_FILE": str(resolve),
                 "VATS_CHECK_ALLOW_PRIVATE": "1",
+                "VATS_CHECK_BATCH": str(batch),
+                "VATS_CHECK_COMMIT": str(commit),
             }
             cmd = [
                 sys.executable,
@@ -106,13 +113,25 @@ def main() -> None:
     ap.add_argument("--sites", type=int, default=300)
     ap.add_argument("--delay", type=float, default=0.05)
     ap.add_argument("--concurrency", type=int, default=4)
+    ap.add_argument("--batch", type=int, default=20)
     args = ap.parse_args()
+    plans = [(1, 1), (args.batch, 1), (args.batch, args.batch)]  # (sites per job, sites per commit)
+    times: dict[tuple[int, int, int], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        one = run(1, args.sites, args.delay, args.concurrency, Path(tmp))
-        two = run(2, args.sites, args.delay, args.concurrency, Path(tmp))
+        for batch, commit in plans:
+            for workers in (1, 2):
+                seconds = run(workers, args.sites, args.delay, args.concurrency, batch, commit, Path(tmp))
+                times[batch, commit, workers] = seconds
     print(f"sites {args.sites}, delay {args.delay}s, concurrency {args.concurrency} per worker")
-    print(f"1 worker: {one:.1f} s ({args.sites / one:.1f} sites/s)")
-    print(f"2 workers: {two:.1f} s ({args.sites / two:.1f} sites/s); speed-up {one / two:.2f}x")
+    print(
+        "| sites per job | sites per commit | workers | seconds | sites/s | vs 1 worker | vs 1 site per job |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for (batch, commit, workers), seconds in times.items():
+        print(
+            f"| {batch} | {commit} | {workers} | {seconds:.1f} | {args.sites / seconds:.1f} | "
+            f"{times[batch, commit, 1] / seconds:.2f}x | {times[1, 1, workers] / seconds:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

@@ -43,6 +43,10 @@ class World:
     done_b: str = ""  # one of B's obligations completed with an evidence file
     evidence_b: int = 0
     waiver_b: int = 0  # a pending waiver request on `obligation_b`
+    job_b: int = 0  # a failed background job of B's organisation that produced a file
+    list_b: int = 0  # a regulator list imported by B (naming B, so it holds a finding)
+    list_finding_b: int = 0
+    counterparty_b: int = 0
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -116,6 +120,7 @@ def build(server: Server, seed_path: Path) -> World:
     opened = admin.post("/api/v1/workpacks", json={"licence": NUMBER_B, "year": 2025})
     assert opened.status_code == 200, opened.text
     world.workpack = opened.json()["id"]
+    _watchlists(admin, world)
     engine = make_engine(server.db_url)
     now = datetime.now(UTC)
     with session_scope(engine, actor="setup") as s:
@@ -167,6 +172,7 @@ def build(server: Server, seed_path: Path) -> World:
         s.flush()
         world.check_result = result.id
         _copy_of_b(s, world)
+        world.job_b = _job_of_b(s, world)
     engine.dispose()
     return world
 
@@ -193,6 +199,41 @@ def _copy_of_b(session: Any, world: World) -> None:
         statement=f"{NAME_B} {NUMBER_B}",
         pdf=f"{NAME_B}".encode(),
     )
+
+
+def _job_of_b(session: Any, world: World) -> int:
+    """A failed report job of B's organisation that kept a file (retry and download are B's only)."""
+    from vats.store import background
+
+    request = background.JobRequest("report", "report:b", "admin", f"合规报告 {NAME_B}", world.org_b, {})
+    job = background.submit(session, request).job
+    job.state, job.error = background.FAILED, NAME_B
+    job.output_name, job.output_type, job.output = "b.html", "text/html", NAME_B.encode()
+    session.flush()
+    return int(job.id)
+
+
+def list_of_b() -> bytes:
+    """A saved regulator list naming B's company and licence."""
+    return f"经营者名称,许可证编号,列入事由\n{NAME_B},{NUMBER_B},未按时报送年报\n".encode()
+
+
+def _watchlists(admin: Any, world: World) -> None:
+    """B's counterparty, and a list imported for B whose row names B (so B has a list finding)."""
+    made = admin.post(
+        "/api/v1/counterparties",
+        json={"organisation_id": world.org_b, "role": "supplier", "name": f"{NAME_B}的供应商"},
+    )
+    assert made.status_code == 201, made.text
+    world.counterparty_b = made.json()["id"]
+    imported = admin.post(
+        "/api/v1/regulator-lists",
+        data={"organisation_id": str(world.org_b), "kind": "bad"},
+        files={"file": ("乙方名单.csv", list_of_b(), "text/csv")},
+    )
+    assert imported.status_code == 201, imported.text
+    world.list_b = imported.json()["id"]
+    world.list_finding_b = imported.json()["findings"][0]["id"]
 
 
 def _obligations(admin: Any, world: World) -> None:

@@ -24,6 +24,7 @@ from tenancy_world import (
     body_model,
     build,
     leaked,
+    list_of_b,
     sample_values,
     snapshot,
 )
@@ -292,6 +293,69 @@ CASES: dict[tuple[str, str], Cases] = {
                 "headers": {"If-Match": '"1"'},
             },
         )
+    ],
+    ("GET", f"{API}/regulator-lists"): lambda w: [
+        Case("GET", f"{API}/regulator-lists", refuse=False),
+        Case("GET", f"{API}/regulator-lists", {"params": {"organisation_id": w.org_b}}),
+    ],
+    ("POST", f"{API}/regulator-lists/preview"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/regulator-lists/preview",
+            {"files": {"file": ("b.csv", list_of_b())}},
+            refuse=False,
+        )
+    ],
+    ("POST", f"{API}/regulator-lists"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/regulator-lists",
+            {
+                "data": {"organisation_id": str(w.org_b), "kind": "bad"},
+                "files": {"file": ("b.csv", list_of_b())},
+            },
+        ),
+        Case(
+            "POST",
+            f"{API}/regulator-lists",
+            {"data": {"organisation_id": str(w.org_b), "kind": "bad", "url": "http://127.0.0.1:9/l.csv"}},
+        ),
+    ],
+    ("GET", f"{API}/regulator-lists/{{list_id}}"): lambda w: [
+        Case("GET", f"{API}/regulator-lists/{w.list_b}")
+    ],
+    ("GET", f"{API}/list-findings"): lambda w: [
+        Case("GET", f"{API}/list-findings", refuse=False),
+        Case("GET", f"{API}/list-findings", {"params": {"licence": NUMBER_B}}, refuse=False),
+        Case("GET", f"{API}/list-findings", {"params": {"organisation_id": w.org_b}}),
+    ],
+    ("PATCH", f"{API}/list-findings/{{finding_id}}"): lambda w: [
+        Case("PATCH", f"{API}/list-findings/{w.list_finding_b}", {"json": {"status": "closed"}}),
+        Case("PATCH", f"{API}/list-findings/{w.list_finding_b}", {"json": {"owner": "officer"}}),
+    ],
+    ("GET", f"{API}/counterparties"): lambda w: [
+        Case("GET", f"{API}/counterparties", refuse=False),
+        Case("GET", f"{API}/counterparties", {"params": {"organisation_id": w.org_b}}),
+    ],
+    ("POST", f"{API}/counterparties"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/counterparties",
+            {"json": {"organisation_id": w.org_b, "role": "customer", "name": "x"}},
+        )
+    ],
+    ("POST", f"{API}/counterparties/import"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/counterparties/import",
+            {
+                "data": {"organisation_id": str(w.org_b)},
+                "files": {"file": ("c.csv", "角色,名称\n客户,x\n".encode())},
+            },
+        )
+    ],
+    ("DELETE", f"{API}/counterparties/{{counterparty_id}}"): lambda w: [
+        Case("DELETE", f"{API}/counterparties/{w.counterparty_b}")
     ],
 }
 

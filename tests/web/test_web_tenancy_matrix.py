@@ -25,6 +25,7 @@ from tenancy_world import (
     body_model,
     build,
     leaked,
+    list_of_b,
     sample_values,
     snapshot,
 )
@@ -190,11 +191,28 @@ CASES: dict[tuple[str, str], Cases] = {
     ],
     ("POST", "/registers/{plural}/{record_id}/{action}"): _register_actions,
     ("GET", "/my"): _read("/my"),
+    ("GET", "/management"): _read("/management"),
+    ("GET", "/management.pdf"): _read("/management.pdf"),
     ("POST", "/checks/run"): lambda w: [
         Case("POST", "/checks/run", {"licence": NUMBER_B}),
         Case("POST", "/checks/run", {"licence": NUMBER_B, "domain": "b.example.cn"}),
     ],
-    ("GET", "/checks/jobs/{job_id}"): lambda w: [Case("GET", "/checks/jobs/1")],
+    ("GET", "/jobs"): _read("/jobs"),
+    ("POST", "/jobs"): lambda w: [
+        Case("POST", "/jobs", {"kind": "report", "organisation_id": str(w.org_b), "format": "html"}),
+        Case("POST", "/jobs", {"kind": "workpacks", "organisation_id": str(w.org_b), "year": "2025"}),
+    ],
+    ("POST", "/jobs/lists"): lambda w: [
+        Case(
+            "POST",
+            "/jobs/lists",
+            {"list_kind": "bad", "organisation_id": str(w.org_b)},
+            files={"file": ("b.csv", _sheet_b(), "text/csv")},
+        )
+    ],
+    ("GET", "/jobs/{job_id}"): lambda w: [Case("GET", f"/jobs/{w.job_b}")],
+    ("GET", "/jobs/{job_id}/file"): lambda w: [Case("GET", f"/jobs/{w.job_b}/file")],
+    ("POST", "/jobs/{job_id}/retry"): lambda w: [Case("POST", f"/jobs/{w.job_b}/retry")],
     ("GET", "/events/new"): _read("/events/new", licence=NUMBER_B, type="annual_report_filed"),
     ("POST", "/events"): lambda w: [
         Case(
@@ -263,6 +281,55 @@ CASES: dict[tuple[str, str], Cases] = {
     ],
     ("POST", "/admin/users/grants/revoke"): lambda w: [
         Case("POST", "/admin/users/grants/revoke", {"user": USER_B, "organisation": str(w.org_b)})
+    ],
+    ("GET", "/lists"): _read("/lists"),
+    ("POST", "/lists"): lambda w: [
+        Case(
+            "POST",
+            "/lists",
+            {"organisation_id": str(w.org_b), "kind": "bad"},
+            files={"file": ("b.csv", list_of_b(), "text/csv")},
+            expect="form",
+        ),
+        Case(
+            "POST",
+            "/lists",
+            {"organisation_id": str(w.org_b), "url": "http://127.0.0.1:9/l.csv"},
+            expect="form",
+        ),
+    ],
+    ("POST", "/lists/preview"): lambda w: [Case("POST", "/lists/preview", {"token": "A" * 32})],
+    ("POST", "/lists/import"): lambda w: [
+        Case("POST", "/lists/import", {"token": "A" * 32, "organisation_id": str(w.org_b)})
+    ],
+    ("GET", "/lists/{list_id}"): lambda w: [Case("GET", f"/lists/{w.list_b}")],
+    ("POST", "/list-findings/{finding_id}"): lambda w: [
+        Case("POST", f"/list-findings/{w.list_finding_b}", {"status": "closed"}),
+        Case("POST", f"/list-findings/{w.list_finding_b}", {"owner": "officer"}),
+    ],
+    ("GET", "/counterparties"): _read("/counterparties"),
+    ("POST", "/counterparties"): lambda w: [
+        Case(
+            "POST",
+            "/counterparties",
+            {"organisation_id": str(w.org_b), "role": "customer", "name": "x"},
+            expect="form",
+        )
+    ],
+    ("POST", "/counterparties/import"): lambda w: [
+        Case(
+            "POST",
+            "/counterparties/import",
+            {"organisation_id": str(w.org_b)},
+            files={"file": ("c.csv", "角色,名称\n客户,x\n".encode(), "text/csv")},
+            expect="form",
+        )
+    ],
+    ("POST", "/counterparties/{counterparty_id}/delete"): lambda w: [
+        Case("POST", f"/counterparties/{w.counterparty_b}/delete")
+    ],
+    ("GET", "/organisations/{organisation_id}/app-filings"): lambda w: [
+        Case("GET", f"/organisations/{w.org_b}/app-filings")
     ],
     ("GET", "/licences/{number}/workpacks"): lambda w: [
         Case("GET", f"/licences/{NUMBER_B}/workpacks", expect="read")

@@ -109,8 +109,8 @@ def test_site_check_from_the_web(imported: Server, browser, artifacts: Path) -> 
     assert states.first.inner_text() == "从未检查"
     domain = page.locator("table.site-states tbody tr").first.locator("td").nth(1).inner_text()
     page.locator("table.site-states tbody tr").first.get_by_role("button", name="立即检查").click()
-    page.wait_for_url("**/checks/jobs/*")
-    page.wait_for_selector("[data-job=done], [data-job=error]", timeout=60_000)
+    page.wait_for_url("**/jobs/*")
+    page.wait_for_selector("[data-job=done], [data-job=failed]", timeout=60_000)
     assert page.locator("[data-job=done]").count() == 1
     page.screenshot(path=str(artifacts / "site-check-job.png"), full_page=True)
     page.goto(f"{imported.url}/licences/{NUMBER}")

@@ -39,6 +39,7 @@ def _api_routers() -> list[APIRouter]:
     )
     from vats.registers import specs
     from vats.registers.generic.api import router_for
+    from vats.registers.watchlists.api import router as watchlists
     from vats.registers.workpacks.api import router as workpacks
 
     return [
@@ -57,6 +58,7 @@ def _api_routers() -> list[APIRouter]:
         jobs.router,
         *(router_for(spec) for spec in specs()),
         workpacks,
+        watchlists,
     ]
 
 
@@ -199,5 +201,11 @@ def _authenticator(engine: Any) -> Any:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` (several workers): reads VATS_DATABASE_URL."""
-    return create_app(database_url=os.environ.get("VATS_DATABASE_URL"))
+    """Factory for `uvicorn --factory` (several workers): reads VATS_DATABASE_URL. With
+    VATS_PDF_PREWARM=1 (`vats serve` sets it) each worker warms the PDF renderer in the background."""
+    app = create_app(database_url=os.environ.get("VATS_DATABASE_URL"))
+    if os.environ.get("VATS_PDF_PREWARM", "0").strip().lower() in {"1", "true", "yes", "on"}:
+        from vats.report.warmup import start_pdf_warmup
+
+        start_pdf_warmup()
+    return app

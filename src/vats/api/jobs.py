@@ -116,7 +116,9 @@ def emit_checkpoint(
 
 def site_check_scope(period: str, domain: str) -> str:
     """The stored scope of one site's check in one scheduled period: the job's idempotency key."""
-    return f"period:{period} site:{domain}"
+    from vats.store.checks import site_scope
+
+    return site_scope(f"period:{period}", domain)
 
 
 def check_one_site(
@@ -128,36 +130,14 @@ def check_one_site(
     policy: Any | None = None,
     settings: Any | None = None,
 ) -> int | None:
-    """Check one homepage for one scheduled period and store it as its own run; the run's id.
+    """Check one homepage for one scheduled period and store it as its own run; the run's id, or
+    None when the period's result for this site is stored already (`vats.store.checks.check_and_record`)."""
+    from vats.store.checks import check_and_record
 
-    Idempotent: a period whose result for this site is already stored is not fetched again (None),
-    so a job retried after a worker died, or deferred twice, leaves exactly one result per site.
-    The queue runs jobs of one site one at a time (a lock per domain), so the look-up and the insert
-    cannot interleave with a twin."""
-    from sqlalchemy import select
-
-    from vats.checks.homepage import run_checks
-    from vats.store.checks import CheckRun, record_run
-    from vats.store.db import session_scope
-
-    scope = site_check_scope(period, target.domain)
-    with session_scope(engine, actor=actor) as session:
-        if session.scalar(select(CheckRun.id).where(CheckRun.scope == scope).limit(1)) is not None:
-            return None
-    started = now_utc()
-    reports = run_checks([target], settings=settings, policy=policy)
-    with session_scope(engine, actor=actor) as session:
-        if session.scalar(select(CheckRun.id).where(CheckRun.scope == scope).limit(1)) is not None:
-            return None
-        run = record_run(
-            session,
-            reports=reports,
-            scope=scope,
-            options={"trigger": actor, "period": period},
-            started_at=started,
-        )
-        session.flush()
-        return int(run.id)
+    ids = check_and_record(
+        engine, targets=[target], key=f"period:{period}", actor=actor, policy=policy, settings=settings
+    )
+    return ids[0] if ids else None
 
 
 def send_reminders(engine: Engine, *, as_of: date | None = None) -> Any:

@@ -1,11 +1,13 @@
 """The PostgreSQL job queue behind `vats worker`: the jobs, their schedule, and how a worker runs.
 
 On PostgreSQL the scheduled work leaves `vats serve`: any number of `vats worker` processes, on any
-machine that reaches the database, share one queue (procrastinate). Each periodic job is declared
-once here, and the database lets it be deferred only once per period however many workers run
-(procrastinate's periodic defers table). A check round is split into one job per site, so thousands
-of sites spread over every worker. On SQLite none of this is imported: `vats serve` runs the same
-job functions (`vats.api.jobs`) in-process, as before.
+machine that reaches the database, share one queue (procrastinate). The periodic schedule is
+declared once (`vats.api.schedule`), and the database lets each entry be deferred only once per
+period however many workers run (procrastinate's periodic defers table). Work people ask for from
+the web is a recorded job (`vats.store.background`) queued as `vats.run_job`; a check job or round
+goes out in batches of sites (`vats.check_batch`), so thousands of sites spread over every worker
+while each batch shares one crawl. On SQLite none of this is imported: `vats serve` runs the same
+job kinds (`vats.api.jobkinds`) in-process.
 
 Delivery: procrastinate leaves the jobs of a worker that died in `doing`; the `retry_stalled` job
 puts them back in the queue once their worker has stopped beating (at-least-once), and every job is
@@ -14,16 +16,14 @@ idempotent, so a second run changes nothing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from vats.api import jobs
+from vats.api import jobkinds, jobs, schedule
 from vats.api.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ QUEUE_DEFAULT = "default"
 QUEUE_CHECKS = "checks"
 QUEUES = (QUEUE_DEFAULT, QUEUE_CHECKS)
 WORKER_ACTOR = "system:worker"
+CHECK_BATCH = "vats.check_batch"
+RUN_JOB = "vats.run_job"  #: a recorded job (`vats.store.background`), queued by `vats.api.jobsubmit`
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,11 @@ class QueueSettings:
     stalled_cron: str = "* * * * *"
     stalled_after_s: float = 60.0
     heartbeat_s: float = 10.0
+    #: sites per queued check job (one crawl per batch; each site's result still stored on its own)
+    check_batch: int = 20
+    #: sites whose results commit together: a batch's results in one transaction take the audit
+    #: chain's lock once (1: each result on its own, a kill loses only the site in flight)
+    check_commit: int = 20
     #: `--resolve` rules for the crawler (one a line), e.g. a staging fleet behind one address
     resolve_file: str | None = None
     allow_private: bool = False
@@ -66,6 +73,8 @@ class QueueSettings:
             stalled_cron=env("VATS_STALLED_CRON", d.stalled_cron),
             stalled_after_s=float(env("VATS_STALLED_AFTER", str(d.stalled_after_s))),
             heartbeat_s=float(env("VATS_HEARTBEAT", str(d.heartbeat_s))),
+            check_batch=max(1, int(env("VATS_CHECK_BATCH", str(d.check_batch)))),
+            check_commit=max(1, int(env("VATS_CHECK_COMMIT", str(d.check_commit)))),
             resolve_file=env("VATS_CHECK_RESOLVE_FILE") or None,
             allow_private=env("VATS_CHECK_ALLOW_PRIVATE", "0").strip().lower() in {"1", "true", "yes", "on"},
         )
@@ -97,9 +106,7 @@ def _policy(settings: QueueSettings) -> Any:
     return policy
 
 
-def period_of(timestamp: int) -> str:
-    """The period a scheduled round belongs to (UTC minute): the key its site results are stored under."""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%MZ")
+period_of = schedule.period_of
 
 
 def build_app(
@@ -113,7 +120,6 @@ def build_app(
     """The procrastinate app with vats's jobs bound to `engine` (one per worker or web process);
     `actor` is the audit log's name for what the jobs write (`system:worker:<name>`)."""
     import procrastinate
-    from procrastinate.exceptions import AlreadyEnqueued
 
     from vats.checks.results import SiteTarget
 
@@ -126,50 +132,72 @@ def build_app(
     def check_site(
         period: str, domain: str, licence: str | None, listed: list[str], name: str | None
     ) -> int | None:
+        """One site of a round (jobs queued before rounds were batched still run)."""
         target = SiteTarget(domain, licence, frozenset(listed), name)
         return jobs.check_one_site(engine, period=period, target=target, actor=actor, policy=policy)
 
-    async def defer_checks(period: str, targets: Sequence[SiteTarget]) -> int:
-        deferred = 0
-        for t in targets:
-            try:
-                await check_site.configure(
-                    lock=f"site:{t.domain}", queueing_lock=f"site:{period}:{t.domain}"
-                ).defer_async(
-                    period=period,
-                    domain=t.domain,
-                    licence=t.licence,
-                    listed=cast(Any, sorted(t.listed_domains)),
-                    name=t.name,
+    @app.task(name=CHECK_BATCH, queue=QUEUE_CHECKS)
+    def check_batch(job_id: int, sites: list[list[Any]]) -> int:
+        """A batch of one job's sites, crawled together; each site's result stored on its own."""
+        targets = [SiteTarget(d, lic, frozenset(listed), name) for d, lic, listed, name in sites]
+        return jobkinds.check_batch(
+            engine,
+            job_id=job_id,
+            targets=targets,
+            policy=policy,
+            worker=actor,
+            per_transaction=queue.check_commit,
+        )
+
+    def fan_out(job_id: int, batches: Sequence[Sequence[SiteTarget]]) -> None:
+        """Queue a job's batches in one transaction (all of them or none)."""
+        from vats.store.db import session_scope
+        from vats.store.jobqueue import defer
+
+        with session_scope(engine, actor=actor) as session:
+            for i, batch in enumerate(batches):
+                sites = [[t.domain, t.licence, sorted(t.listed_domains), t.name] for t in batch]
+                defer(
+                    session,
+                    task=CHECK_BATCH,
+                    queue=QUEUE_CHECKS,
+                    args={"job_id": job_id, "sites": sites},
+                    lock=f"batch:{job_id}:{i}",
                 )
-                deferred += 1
-            except AlreadyEnqueued:  # the same round planned twice: its job is already waiting
-                continue
-        return deferred
 
-    @app.periodic(cron=queue.check_cron, periodic_id="checks", queueing_lock="vats.plan_site_checks")
-    @app.task(name="vats.plan_site_checks", queue=QUEUE_DEFAULT)
-    async def plan_site_checks(timestamp: int) -> int:
-        """One check job per site for this period (the round itself only lists the sites)."""
-        if not web.scheduler_checks:
-            return 0
-        targets = await asyncio.to_thread(_site_targets, engine)
-        deferred = await defer_checks(period_of(timestamp), targets)
-        log.info("site checks planned", extra={"fields": {"sites": len(targets), "deferred": deferred}})
-        return deferred
+    def run_recorded(job_id: int, *, redelivered: bool) -> str | None:
+        return jobkinds.run(
+            engine,
+            job_id=job_id,
+            policy=policy,
+            fan_out=fan_out,
+            redelivered=redelivered,
+            settings=web,
+            batch=queue.check_batch,
+        )
 
-    @app.periodic(cron=queue.notify_cron, periodic_id="notify", queueing_lock="vats.notify")
-    @app.task(name="vats.notify", queue=QUEUE_DEFAULT)
-    def notify(timestamp: int) -> None:
-        """Notices and owners' staged reminders: each is sent once per state change or stage."""
-        jobs.dispatch_notifications(engine, config_path=web.notify_config)
-        jobs.send_reminders(engine)
+    @app.task(name=RUN_JOB, queue=QUEUE_DEFAULT, pass_context=True)
+    def run_job(context: procrastinate.JobContext, job_id: int) -> str | None:
+        """A recorded job (`vats.store.background`); a redelivery takes over a job left running."""
+        redelivered = bool(context.job and context.job.attempts)
+        return run_recorded(job_id, redelivered=redelivered)
 
-    @app.periodic(cron=queue.checkpoint_cron, periodic_id="checkpoint", queueing_lock="vats.checkpoint")
-    @app.task(name="vats.checkpoint", queue=QUEUE_DEFAULT)
-    def checkpoint(timestamp: int) -> str | None:
-        """The day's signed audit checkpoint (the file of the day makes a second run a no-op)."""
-        return jobs.emit_checkpoint(engine, directory=web.checkpoint_dir, webhook=web.checkpoint_webhook)
+    def periodic(entry: schedule.Periodic) -> None:
+        @app.periodic(
+            cron=getattr(queue, entry.cron), periodic_id=entry.periodic_id, queueing_lock=entry.task
+        )
+        @app.task(name=entry.task, queue=QUEUE_DEFAULT)
+        def task(timestamp: int) -> str | None:
+            """The period's recorded job, run here (site checks go out in batches to every worker)."""
+            if entry.kind == "check_round" and not web.scheduler_checks:
+                return None
+            if entry.kind == "checkpoint" and not web.checkpoint_dir:
+                return None
+            job_id = schedule.periodic_job(engine, kind=entry.kind, period=schedule.period_of(timestamp))
+            return run_recorded(job_id, redelivered=True)
+
+    for entry in schedule.SCHEDULE:
+        periodic(entry)
 
     @app.periodic(cron=queue.stalled_cron, periodic_id="stalled", queueing_lock="vats.retry_stalled")
     @app.task(name="vats.retry_stalled", queue=QUEUE_DEFAULT, pass_context=True)
@@ -184,14 +212,6 @@ def build_app(
         return len(stalled)
 
     return app
-
-
-def _site_targets(engine: Engine) -> list[Any]:
-    from vats.store.checks import site_targets
-    from vats.store.db import session_scope
-
-    with session_scope(engine, actor=WORKER_ACTOR) as session:
-        return site_targets(session)
 
 
 def run_worker(url: str, *, queues: Sequence[str] | None, concurrency: int, name: str | None = None) -> None:

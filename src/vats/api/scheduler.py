@@ -1,4 +1,4 @@
-"""A small in-process asyncio scheduler: reminders, site checks and the daily audit checkpoint.
+"""A small in-process asyncio scheduler (SQLite): site checks, reminders and the daily audit checkpoint.
 
 Deliberately simple (one process, fixed interval): `vats serve --no-scheduler` (or VATS_SCHEDULER=0)
 turns it off where an external cron runs `vats sites check` / notifications instead. Jobs run in a
@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
-from vats.api import jobs
 from vats.api.settings import Settings
 
 log = logging.getLogger("vats.scheduler")
@@ -36,29 +34,25 @@ class Scheduler:
                 await self._task
 
     async def run_once(self) -> None:
-        """Site checks first (so a fresh failure is notified in the same round), then reminders."""
-        plan: list[tuple[str, Callable[[], object]]] = []
-        if self.settings.scheduler_checks:
-            plan.append(("site checks", lambda: jobs.run_site_checks(self.engine, actor="system:scheduler")))
-        config = self.settings.notify_config
-        plan.append(("notifications", lambda: jobs.dispatch_notifications(self.engine, config_path=config)))
-        if self.settings.checkpoint_dir:
-            plan.append(
-                (
-                    "audit checkpoint",
-                    lambda: jobs.emit_checkpoint(
-                        self.engine,
-                        directory=self.settings.checkpoint_dir,
-                        webhook=self.settings.checkpoint_webhook,
-                    ),
-                )
-            )
-        plan.append(("reminders", lambda: jobs.send_reminders(self.engine)))
-        for name, job in plan:
+        """The declared schedule (`vats.api.schedule`) in order: site checks first (so a fresh failure
+        is notified in the same round), then reminders and the day's checkpoint. Each round is a
+        recorded job, shown on the jobs page like a worker's."""
+        from vats.api import jobkinds, schedule
+        from vats.model.clock import now_utc
+
+        period = schedule.period_of(int(now_utc().timestamp()))
+        for entry in schedule.SCHEDULE:
+            if entry.kind == "check_round" and not self.settings.scheduler_checks:
+                continue
+            if entry.kind == "checkpoint" and not self.settings.checkpoint_dir:
+                continue
             try:
-                await asyncio.to_thread(job)
+                job_id = await asyncio.to_thread(
+                    schedule.periodic_job, self.engine, kind=entry.kind, period=period
+                )
+                await asyncio.to_thread(jobkinds.run, self.engine, job_id=job_id, settings=self.settings)
             except Exception:  # a failing job must not kill the scheduler; it is logged and retried
-                log.exception("scheduled job failed: %s", name)
+                log.exception("scheduled job failed: %s", entry.kind)
 
     async def _loop(self) -> None:
         while True:

@@ -75,6 +75,9 @@ class Settings:
     login_attempts_per_account: int = 20
     login_attempts_per_source: int = 20
     login_window_s: float = 300.0
+    #: requests each client address may make to the public, unauthenticated routes per window
+    public_requests: int = 60
+    public_window_s: int = 60
     trusted_proxies: tuple[str, ...] = ()
     notify_config: str | None = None
     #: where the scheduler writes the daily signed audit checkpoint (None: no daily checkpoint)
@@ -92,6 +95,8 @@ class Settings:
             login_attempts=_int("VATS_LOGIN_ATTEMPTS", 5),
             login_attempts_per_account=_int("VATS_LOGIN_ATTEMPTS_PER_ACCOUNT", 20),
             login_attempts_per_source=_int("VATS_LOGIN_ATTEMPTS_PER_SOURCE", 20),
+            public_requests=_int("VATS_PUBLIC_REQUESTS", 60),
+            public_window_s=_int("VATS_PUBLIC_WINDOW", 60),
             trusted_proxies=trusted_proxies(os.environ.get("VATS_TRUSTED_PROXIES")),
             notify_config=os.environ.get("VATS_NOTIFY_CONFIG"),
             checkpoint_dir=os.environ.get("VATS_CHECKPOINT_DIR"),

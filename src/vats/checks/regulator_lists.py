@@ -86,6 +86,7 @@ class Party:
     uscc: str | None = None
     licence: str | None = None
     label: str | None = None  # where the party came from (licence number, counterparty file:line)
+    name_key: str | None = None  # `normalise_name(name)` when the caller has worked it out already
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,8 @@ class Hit:
     by: tuple[str, ...] = field(default=())  # uscc | licence | name
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030: what saved Chinese lists come in."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -155,12 +157,12 @@ def read_table(data: bytes, *, filename: str) -> Table:
         rows = [["" if v is None else str(v).strip() for v in r] for r in ws.iter_rows(values_only=True)]
     elif suffix in ("html", "htm"):
         parser = _Tables()
-        parser.feed(_decode(data))
+        parser.feed(decode_text(data))
         rows = parser.rows
     elif suffix == "csv":
-        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(_decode(data)))]
+        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(decode_text(data)))]
     else:
-        rows = [re.split(r"\t|\s{2,}", line.strip()) for line in _decode(data).splitlines()]
+        rows = [re.split(r"\t|\s{2,}", line.strip()) for line in decode_text(data).splitlines()]
     numbered = [(i, tuple(r)) for i, r in enumerate(rows, 1) if any(c for c in r)]
     if not numbered:
         raise InputError("名单为空 / the list is empty", field="file")
@@ -220,21 +222,24 @@ def entries(table: Table, mapping: Mapping[str, int]) -> list[ListEntry]:
 
 
 _SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
-_PUNCT = re.compile(r"[\s·・\.,，、()（）\[\]【】\"'“”‘’]")
+_DROP = str.maketrans("", "", " \t\r\n\u3000·・.,，、()（）[]【】\"'“”‘’")
+_SPACE = re.compile(r"\s")
 
 
 def normalise_name(name: str) -> str:
     """A company name for comparison: NFKC (full-width folded), no spaces or brackets, lower case,
     without the legal-form suffix (有限公司 and the like vary between lists)."""
-    text = _PUNCT.sub("", unicodedata.normalize("NFKC", name)).lower()
-    for suffix in _SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", name).translate(_DROP)).lower()
+    if text.endswith(_SUFFIXES):
+        for suffix in _SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix) + 1:
+                return text[: -len(suffix)]
     return text
 
 
-def _code(text: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).upper()
+def code_key(text: str) -> str:
+    """A USCC or licence number for comparison: full-width folded, no spaces, upper case."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
 def match(list_entries: Sequence[ListEntry], parties: Sequence[Party]) -> list[Hit]:
@@ -244,17 +249,17 @@ def match(list_entries: Sequence[ListEntry], parties: Sequence[Party]) -> list[H
     by_name: dict[str, list[Party]] = {}
     for p in parties:
         if p.uscc:
-            by_uscc.setdefault(_code(p.uscc), []).append(p)
+            by_uscc.setdefault(code_key(p.uscc), []).append(p)
         if p.licence:
-            by_licence.setdefault(_code(p.licence), []).append(p)
+            by_licence.setdefault(code_key(p.licence), []).append(p)
         if p.name:
-            by_name.setdefault(normalise_name(p.name), []).append(p)
+            by_name.setdefault(p.name_key or normalise_name(p.name), []).append(p)
     hits: list[Hit] = []
     for e in list_entries:
         found: dict[int, tuple[Party, list[str]]] = {}
         for how, index, value in (
-            ("uscc", by_uscc, _code(e.uscc) if e.uscc else None),
-            ("licence", by_licence, _code(e.licence) if e.licence else None),
+            ("uscc", by_uscc, code_key(e.uscc) if e.uscc else None),
+            ("licence", by_licence, code_key(e.licence) if e.licence else None),
             ("name", by_name, normalise_name(e.name) if e.name else None),
         ):
             for p in index.get(value, ()) if value else ():

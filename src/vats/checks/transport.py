@@ -8,6 +8,7 @@ redirect hop. The original host stays in the `Host` header and in TLS SNI/certif
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import ssl
@@ -106,6 +107,14 @@ class _VettingBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.lru_cache(maxsize=8)
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """One TLS context per process and trust store: loading the CA roots costs tens of milliseconds
+    of CPU, which a worker running one short check job after another would pay for every job. A
+    context is only read once built, so runs and threads share it."""
+    return ssl.create_default_context(cafile=ca_file)
+
+
 class VettingTransport(httpx.AsyncBaseTransport):
     """Resolve → vet → connect to the vetted IP.
 
@@ -126,8 +135,7 @@ class VettingTransport(httpx.AsyncBaseTransport):
         self.resolve_timeout = resolve_timeout
         self._vetted: dict[tuple[str, int], _Vetted] = {}
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        # One TLS context per run (loading the CA roots costs tens of milliseconds each time).
-        tls = ssl.create_default_context(cafile=ca_file)  # ca_file: trust exactly these roots
+        tls = tls_context(ca_file)  # ca_file: trust exactly these roots
         self._plain = httpx.AsyncHTTPTransport(limits=limits, verify=tls)
         self._secure = httpx.AsyncHTTPTransport(limits=limits, verify=tls)
         self._backend = _VettingBackend(self)

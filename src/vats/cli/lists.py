@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import typer
 
 from vats.cli.common import OutputFormat, print_json
 from vats.model.errors import ExitCode, InputError
+from vats.store.scope import scope_of
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from vats.checks.regulator_lists import Party
 
 app = typer.Typer(add_completion=False, help="监管名单 / Regulator lists", no_args_is_help=True)
@@ -40,9 +43,9 @@ def _counterparties(path: Path) -> list[Party]:
     import csv
     import io
 
-    from vats.checks.regulator_lists import Party, _decode
+    from vats.checks.regulator_lists import Party, decode_text
 
-    text = _decode(_read(path, "--counterparties"))
+    text = decode_text(_read(path, "--counterparties"))
     out = []
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
         kind = (row.get("kind") or "counterparty").strip() or "counterparty"
@@ -59,32 +62,15 @@ def _counterparties(path: Path) -> list[Party]:
 
 
 def _portfolio(db: str | None) -> list[Party]:
-    from sqlalchemy import select
-
-    from vats.checks.regulator_lists import Party
     from vats.store.db import database_url, make_engine, session_scope
-    from vats.store.models import LicenceRecord, Organisation
+    from vats.store.parties import portfolio_parties
 
     engine = make_engine(database_url(db))
     try:
         with session_scope(engine, actor="cli") as s:
-            orgs = {o.id: o for o in s.scalars(select(Organisation))}
-            parties: list[Party] = [
-                Party(kind="holding", name=o.name, uscc=o.uscc, label=f"组织 {o.name}") for o in orgs.values()
-            ]
-            for number, company, org_id in s.execute(
-                select(LicenceRecord.number, LicenceRecord.company, LicenceRecord.organisation_id).where(
-                    LicenceRecord.archived.is_(False)
-                )
-            ):
-                org = orgs.get(org_id) if org_id is not None else None
-                parties.append(
-                    Party(kind="licence", name=company, uscc=org.uscc if org else None, licence=number,
-                          label=f"许可证 {number}")
-                )  # fmt: skip
+            return portfolio_parties(s)
     finally:
         engine.dispose()
-    return parties
 
 
 @app.command("match")
@@ -145,3 +131,116 @@ def match_command(
         out.write(f"\n{len(findings)} 项命中 / hits\n")
     if any(f.severity.gates for f in findings):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+def _org_id(session: Session, ref: str) -> int:
+    from vats.store.organisations import find_organisation
+
+    return find_organisation(session, ref).id
+
+
+@app.command("import")
+def import_command(
+    file: Path | None = typer.Argument(None, help="保存的名单（CSV、XLSX、HTML 或文本）/ saved list"),
+    org: str = typer.Option(..., "--org", help="组织（编号、信用代码或名称）/ organisation"),
+    kind: str = typer.Option("bad", "--kind", help="bad | dishonest | to_cancel | issued"),
+    mapping: list[str] = typer.Option([], "--map", help="字段=列（如 name=2 或 经营者名称=企业名称）"),
+    url: str | None = typer.Option(
+        None, "--url", help="公开网页地址（经爬虫的地址防护获取）/ public page URL"
+    ),
+    owner: str | None = typer.Option(None, "--owner", help="命中负责人 / owner of new hits"),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """导入并保存名单，与组织、许可证和交易方比对；每个命中记录一次 / Import, store and match a list."""
+    from vats.checks.regulator_lists import COLUMNS, parse_mapping, read_table
+    from vats.registers.watchlists import service
+    from vats.store.db import cli_session
+
+    if (file is None) == (url is None):
+        raise InputError("请给出文件或 --url（二选一）/ give a file or --url", field="file")
+    if file is not None:
+        data, name, source_url = _read(file, "file"), file.name, None
+    else:
+        assert url is not None
+        data, name = service.fetch_list(url)
+        source_url = url
+    header = read_table(data, filename=name).header
+    chosen = parse_mapping(mapping, header)
+    with cli_session(db) as session:
+        done = service.import_list(
+            session,
+            organisation_id=_org_id(session, org),
+            kind=kind,
+            data=data,
+            filename=name,
+            actor=scope_of(session).actor,
+            mapping=chosen,
+            source_url=source_url,
+            owner=owner,
+        )
+        stored = done.regulator_list
+        summary: dict[str, Any] = {
+            "id": stored.id,
+            "rows": stored.rows,
+            "mapping": {COLUMNS[k]: v for k, v in stored.mapping.items()},
+            "hits": done.hits,
+            "new_findings": [f.message_zh for f in done.new_findings],
+            "known_findings": done.known_findings,
+        }
+    if fmt is OutputFormat.JSON:
+        print_json(summary)
+        return
+    out = sys.stdout
+    out.write(f"名单 {summary['id']} · {summary['rows']} 行 / rows · 命中 {summary['hits']}\n")
+    for label, column in summary["mapping"].items():
+        out.write(f"  {label} ← {column}\n")
+    for message in summary["new_findings"]:
+        out.write(f"[新] {message}\n")
+    out.write(f"新增命中 {len(summary['new_findings'])} · 已记录过 {summary['known_findings']}\n")
+
+
+@app.command("findings")
+def findings_command(
+    org: str | None = typer.Option(None, "--org", help="组织 / organisation"),
+    status: str | None = typer.Option(None, "--status", help="open | closed"),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """名单命中（已保存）/ Stored list findings."""
+    from vats.registers.watchlists import service
+    from vats.store.db import cli_session
+
+    with cli_session(db) as session:
+        org_id = _org_id(session, org) if org else None
+        keys = ("id", "severity", "message_zh", "owner", "status", "evidence")
+        rows = [
+            {k: getattr(f, k) for k in keys}
+            for f in service.list_findings(session, organisation_id=org_id, status=status)
+        ]
+    if fmt is OutputFormat.JSON:
+        print_json(rows)
+        return
+    for r in rows:
+        sys.stdout.write(
+            f"{r['id']} [{r['severity']}] {r['message_zh']}（负责人 {r['owner']}，{r['status']}）\n"
+        )
+    sys.stdout.write(f"{len(rows)} 项 / findings\n")
+
+
+@app.command("counterparties")
+def counterparties_command(
+    file: Path = typer.Argument(..., help="交易方 CSV（角色,名称,统一社会信用代码,许可证编号,备注）"),
+    org: str = typer.Option(..., "--org", help="组织 / organisation"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """导入交易方（整份文件校验通过才写入）/ Import counterparties from CSV."""
+    from vats.registers.watchlists import counterparties
+    from vats.store.db import cli_session
+
+    data = _read(file, "file")
+    with cli_session(db) as session:
+        added, skipped = counterparties.import_counterparties(
+            session, organisation_id=_org_id(session, org), data=data, filename=file.name
+        )
+    sys.stdout.write(f"已添加 {added} · 已存在而跳过 {skipped}\n")

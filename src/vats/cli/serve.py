@@ -34,6 +34,8 @@ def serve_command(
     # On SQLite only one process may run the in-process schedule: it runs with one worker, or when
     # forced on by env. On PostgreSQL `vats worker` runs it (see vats.api.queue) and serve never does.
     os.environ.setdefault("VATS_SCHEDULER", "1" if scheduler and workers == 1 else "0")
+    # Each worker imports the PDF renderer and loads the CJK font in the background at start-up.
+    os.environ.setdefault("VATS_PDF_PREWARM", "1")
     uvicorn.run(
         "vats.api.app:app_from_env",
         factory=True,

@@ -19,7 +19,8 @@ def worker_command(
     name: Annotated[str | None, typer.Option(help="进程名（日志中显示）/ worker name shown in logs")] = None,
     log_level: Annotated[str, typer.Option(help="日志级别 / log level")] = "info",
 ) -> None:
-    """运行后台任务 / Run jobs (site checks, reminders, checkpoints) from the queue until stopped.
+    """运行后台任务 / Run jobs (site checks, reports, workpacks, list matches, reminders,
+    checkpoints) from the queue until stopped.
 
     SIGINT/SIGTERM let running jobs finish. On SQLite there is no queue: `vats serve` runs the jobs."""
     import logging.config

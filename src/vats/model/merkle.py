@@ -220,12 +220,21 @@ class LeafList:
         return found
 
 
+def leaf_hashes(data: list[bytes]) -> list[bytes]:
+    """`leaf_hash` of each item, the iteration in C (no interpreter frame per leaf)."""
+    return list(map(sm3_hash, map(LEAF.__add__, data)))
+
+
+def parent_level(level: list[bytes]) -> list[bytes]:
+    """`node_hash` of each adjacent pair of an even-length level, the iteration in C."""
+    return list(map(sm3_hash, map(NODE.__add__, map(bytes.__add__, level[0::2], level[1::2]))))
+
+
 def perfect_root(leaves: list[bytes]) -> bytes:
     """MTH of a power-of-two number of leaf hashes, level by level (one list pass per level)."""
     level = leaves
-    h = node_hash
     while len(level) > 1:
-        level = [h(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+        level = parent_level(level)
     return level[0]
 
 
@@ -258,6 +267,22 @@ class BlockBuilder:
                 self._on_perfect(self.block_level, self._upper.size, h)
             self._upper.add(h)
             self._pending = []
+
+    def extend(self, leaves: list[bytes]) -> None:
+        """Add many leaf hashes at once: whole blocks are reduced straight from the list."""
+        pending = self._pending
+        pending.extend(leaves)
+        block = self._block
+        if len(pending) < block:
+            return
+        start = 0
+        while len(pending) - start >= block:
+            h = perfect_root(pending[start : start + block])
+            if self._on_perfect is not None:
+                self._on_perfect(self.block_level, self._upper.size, h)
+            self._upper.add(h)
+            start += block
+        self._pending = pending[start:]
 
     def root(self) -> bytes:
         stack = self._upper._stack

@@ -41,8 +41,16 @@ def verify_url(base: str | None = None) -> str:
 @dataclass(frozen=True, slots=True)
 class IssuedCopy:
     copy: store.LicenceCopy
-    pdf: bytes
-    pngs: tuple[bytes, ...]
+    rendered: copy_render.RenderedCopy
+
+    @property
+    def pdf(self) -> bytes:
+        return self.rendered.pdf
+
+    @property
+    def pngs(self) -> tuple[bytes, ...]:
+        """The pages as PNG files (encoded on first use)."""
+        return self.rendered.pngs
 
 
 _PAGES: OrderedDict[str, tuple[str, list]] = OrderedDict()  # type: ignore[type-arg]
@@ -141,4 +149,4 @@ def issue_copy(
         statement=qr_text,
         pdf=rendered.pdf,
     )
-    return IssuedCopy(copy=row, pdf=rendered.pdf, pngs=rendered.pngs)
+    return IssuedCopy(copy=row, rendered=rendered)

@@ -15,7 +15,7 @@ import math
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from vats.model.errors import InputError, UnavailableError
@@ -46,10 +46,22 @@ class CopyMarks:
         return f"仅供{self.recipient} {self.purpose}{use}，他用无效 {self.issued} 副本{self.copy_id}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RenderedCopy:
+    """The copy's PDF, and its pages as images. The PNG files are encoded when first asked for: most
+    issues hand out only the PDF, and encoding every page cost as much as drawing it."""
+
     pdf: bytes
-    pngs: tuple[bytes, ...]
+    pages: tuple[PILImage.Image, ...]
+
+    @cached_property
+    def pngs(self) -> tuple[bytes, ...]:
+        out = []
+        for page in self.pages:
+            buf = io.BytesIO()
+            page.save(buf, format="PNG", compress_level=1)
+            out.append(buf.getvalue())
+        return tuple(out)
 
 
 @cache
@@ -74,7 +86,9 @@ def cjk_font_path() -> str:
     return path
 
 
+@cache
 def _font(size: int):  # type: ignore[no-untyped-def]
+    """The CJK face at `size` px, loaded once per process (a collection file of several MB)."""
     from PIL import ImageFont
 
     return ImageFont.truetype(cjk_font_path(), size)
@@ -116,24 +130,25 @@ def pages_from_image(data: bytes) -> list[PILImage.Image]:
 
 
 def pages_from_text(title: str, body: str) -> list[PILImage.Image]:
-    """A clean A4 rendering of licence text (WeasyPrint, the report's PDF engine), as page images."""
-    from html import escape
+    """A clean A4 rendering of licence text, drawn straight into page images at the copy's
+    resolution (`ingest.scan.paper`, which prints licence text the same way for the OCR tests).
 
-    try:
-        from weasyprint import HTML
-    except (OSError, ImportError) as exc:
+    A copy holds only page pixels, so laying the text out as a PDF first and rasterising it back
+    (WeasyPrint, then pdfium) only added an engine's start-up and a second pass over every page."""
+    from vats.ingest.scan.paper import Condition, available_fonts, render_pages
+
+    fonts = available_fonts()
+    if not fonts:
         raise UnavailableError(
-            f"渲染需要 Pango（make report-deps）/ rendering needs Pango (make report-deps): {exc}",
-            field="source",
-        ) from None
-    html = (
-        "<html lang='zh-CN'><head><style>@page{size:A4;margin:18mm}"
-        "body{font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif;font-size:11pt}"
-        "h1{text-align:center;font-size:18pt;letter-spacing:2pt}"
-        "pre{white-space:pre-wrap;font-family:inherit;line-height:1.7;border:1px solid #555;padding:6mm}"
-        f"</style></head><body><h1>{escape(title)}</h1><pre>{escape(body)}</pre></body></html>"
-    )
-    return pages_from_pdf(HTML(string=html).write_pdf())
+            "副本需要中文字体（Debian: apt install fonts-noto-cjk，或 make report-deps）/ "
+            "copies need a CJK font (make report-deps)",
+            field="font",
+        )
+    face = "serif" if "serif" in fonts else fonts[0]
+    pages = render_pages([title, "", *body.splitlines()], Condition(dpi=DPI, font=face))
+    if len(pages) > MAX_PAGES:
+        raise InputError(f"渲染超过 {MAX_PAGES} 页 / rendering over {MAX_PAGES} pages", field="source")
+    return pages
 
 
 ANGLE = 30
@@ -171,7 +186,9 @@ def _watermark(page: PILImage.Image, text: str) -> PILImage.Image:
     return base.convert("RGB")
 
 
+@lru_cache(maxsize=8)
 def _qr(text: str, size: int) -> PILImage.Image:
+    """The QR image of `text`, made once per copy (every page carries the same code)."""
     import segno
     from PIL import Image
 
@@ -210,16 +227,11 @@ def _band(page: PILImage.Image, marks: CopyMarks, index: int, total: int) -> PIL
 
 
 def render_copy(base_pages: Sequence[PILImage.Image], marks: CopyMarks) -> RenderedCopy:
-    """Watermark and band every page; the PNG pages, and a PDF holding exactly those images."""
+    """Watermark and band every page; a PDF holding exactly those images (and the PNG pages)."""
     if not base_pages:
         raise InputError("原件没有页面 / the source has no pages", field="source")
     total = len(base_pages)
     pages = [_band(_watermark(p, marks.watermark()), marks, i + 1, total) for i, p in enumerate(base_pages)]
-    pngs = []
-    for page in pages:
-        buf = io.BytesIO()
-        page.save(buf, format="PNG", compress_level=1)
-        pngs.append(buf.getvalue())
     pdf = io.BytesIO()
     pages[0].save(
         pdf,
@@ -232,4 +244,4 @@ def render_copy(base_pages: Sequence[PILImage.Image], marks: CopyMarks) -> Rende
         author="vats",
         subject=marks.watermark(),
     )
-    return RenderedCopy(pdf=pdf.getvalue(), pngs=tuple(pngs))
+    return RenderedCopy(pdf=pdf.getvalue(), pages=tuple(pages))

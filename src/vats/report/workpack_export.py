@@ -96,7 +96,7 @@ def render_xlsx(view: WorkpackView) -> bytes:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
@@ -118,7 +118,7 @@ def render_html(view: WorkpackView) -> str:
             sections.append((title, []))
         sections[-1][1].append(row)
     return (
-        _environment()
+        environment()
         .get_template("workpack.html")
         .render(view=view, sections=sections, exported=minute_text(now_utc()))
     )

@@ -7,6 +7,7 @@ entered values; everything here is a function of those, so the CLI, API and web 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,20 +31,6 @@ class Prefilled:
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
-    """One box to fill: `key` is the field id, or `development.<service>.<field>` for per-service rows."""
-
-    key: str
-    section: Section
-    field: FormField
-    service: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.field.label}（{self.service}）" if self.service else self.field.label
-
-
-@dataclass(frozen=True, slots=True)
 class Problem:
     """A validation result. `blocking` problems stop submission; flags ask for a second look only."""
 
@@ -51,6 +38,33 @@ class Problem:
     code: str  # required | type | range | pattern | cross | inventory | yoy | large
     message: str
     blocking: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One box to fill: `key` is the field id, or `development.<service>.<field>` for per-service rows.
+
+    Slots are built once per form and service combination and shared by every workpack with that
+    combination, so what validation asks of each box (its label, the 开通 box it depends on, its
+    "required" problem) is worked out once here rather than per workpack."""
+
+    key: str
+    section: Section
+    field: FormField
+    service: str | None = None
+    label: str = dataclasses.field(init=False, default="")
+    launched_key: str | None = dataclasses.field(init=False, default=None)  # the 开通 box this box depends on
+    required_problem: Problem | None = dataclasses.field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        label = f"{self.field.label}（{self.service}）" if self.service else self.field.label
+        object.__setattr__(self, "label", label)
+        if self.service and self.field.id != "launched":
+            object.__setattr__(self, "launched_key", f"{self.section.id}.{self.service}.launched")
+        if self.field.required:
+            object.__setattr__(
+                self, "required_problem", Problem(self.key, "required", f"{label}：必填 / required")
+            )
 
 
 PLEDGE_KEY = "pledge"
@@ -133,27 +147,25 @@ def effective(
     """What the report says: an entered value wins over the pre-filled one."""
     out: dict[str, Any] = {}
     for s in slot_list:
-        if values.get(s.key) is not None:
-            out[s.key] = values[s.key]
-        elif s.field.prefill and s.field.prefill in prefill:
-            out[s.key] = prefill[s.field.prefill].value
-        else:
-            out[s.key] = None
+        value = values.get(s.key) if values else None
+        if value is None and s.field.prefill:
+            known = prefill.get(s.field.prefill)
+            value = known.value if known is not None else None
+        out[s.key] = value
     return out
 
 
-def _needed(s: Slot, eff: Mapping[str, Any]) -> bool:
-    """Whether a box must be filled: per-service boxes other than 开通 itself only for launched services."""
-    if not s.field.required:
-        return False
-    if s.service and s.field.id != "launched":
-        return eff.get(f"{s.section.id}.{s.service}.launched") == LAUNCHED
-    return True
-
-
 def remaining(slot_list: Sequence[Slot], eff: Mapping[str, Any]) -> list[Slot]:
-    """Required boxes still empty (the "还需填写 N 项" count)."""
-    return [s for s in slot_list if _needed(s, eff) and eff.get(s.key) is None]
+    """Required boxes still empty (the "还需填写 N 项" count); a per-service box other than 开通 itself
+    is required only when its service is marked 开通."""
+    get = eff.get
+    return [
+        s
+        for s in slot_list
+        if s.required_problem is not None
+        and get(s.key) is None
+        and (s.launched_key is None or get(s.launched_key) == LAUNCHED)
+    ]
 
 
 def validate(
@@ -163,15 +175,19 @@ def validate(
     *,
     prefill: Mapping[str, Prefilled],
     previous: Mapping[str, Any] | None = None,
+    missing: Sequence[Slot] | None = None,
 ) -> list[Problem]:
-    """Required, types/ranges, cross-table consistency, then year-over-year and size flags."""
-    problems = [Problem(s.key, "required", f"{s.label}：必填 / required") for s in remaining(slot_list, eff)]
+    """Required, types/ranges, cross-table consistency, then year-over-year and size flags.
+    `missing`: `remaining(slot_list, eff)` when the caller has it already."""
+    if missing is None:
+        missing = remaining(slot_list, eff)
+    problems = [s.required_problem for s in missing if s.required_problem is not None]
     for s in slot_list:
         value = eff.get(s.key)
         if value is None:
             continue
         f = s.field
-        if s.service and f.id != "launched" and eff.get(f"{s.section.id}.{s.service}.launched") != LAUNCHED:
+        if s.launched_key is not None and eff.get(s.launched_key) != LAUNCHED:
             problems.append(
                 Problem(s.key, "cross", f"{s.label}：业务未开通，不应填写业务发展数据 / service not launched")
             )

@@ -20,8 +20,11 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.obligation_cache",
     "vats.store.profile_rows",
     "vats.store.copies",
+    "vats.store.background",
+    "vats.store.ratelimit",
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
+    "vats.registers.watchlists.models",
 )
 """Modules below the registers layer; the registers' models follow from `vats.registers.REGISTERS`."""
 

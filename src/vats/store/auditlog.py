@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -198,9 +199,14 @@ def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
     """Re-compute every entry hash and the Merkle tree; report the first entry whose content,
     position or link is wrong, or a cached tree node that disagrees with the entries.
 
-    The database assembles each entry's hashed bytes (`auditscan`); only when they miss the hash
-    is that row decoded and re-serialised, so rows stored in another key order still verify."""
-    from vats.model.merkle import BlockBuilder, leaf_hash
+    The database assembles each entry's hashed bytes (`auditscan`). A page whose sequence, links
+    and hashes all agree is checked in bulk: its hashes compared as one joined string, its leaves
+    hashed and reduced without an interpreter step per entry. Any other page (the first after
+    archived leaves, one holding an `archive` entry or the checkpoint's size, or one that disagrees
+    anywhere) is checked row by row, which names the exact entry; there, a row whose
+    assembled bytes miss its hash is decoded and re-serialised, so rows stored in another key order
+    still verify."""
+    from vats.model.merkle import BlockBuilder, leaf_hash, leaf_hashes
     from vats.store.auditscan import hashed_bytes
 
     conn = session.connection()
@@ -223,44 +229,70 @@ def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
     count = 0
     last_hash = prev
     anchor: tuple[int, str] | None = None
-    add = tree.add
+
+    def step(seq: int, prev_hash: str, hash_: str, action: str, message: bytes) -> VerifyResult | None:
+        """The exact check of one entry (None: it holds)."""
+        nonlocal expected_seq, prev, count, last_hash, anchor, prefix_root
+        count += 1
+        if expected_seq is None:
+            # The first remaining entry: 1 on an unarchived log, else it must follow an archived
+            # range, whose last hash an `archive` entry later in the chain vouches for (below).
+            expected_seq = seq
+            if seq != len(archived) + 1 and archived:
+                return _broken(count, seq, f"archived leaves end at #{len(archived)}, log resumes at #{seq}")
+            if not archived:
+                prev = prev_hash if seq != 1 else GENESIS
+            anchor = (seq, prev_hash) if seq != 1 else None
+        if seq != expected_seq:
+            return _broken(count, seq, f"sequence gap: expected #{expected_seq} (entry missing or moved)")
+        if prev_hash != prev:
+            return _broken(count, seq, "prev_hash does not match the previous entry (deleted or reordered)")
+        digest = sm3_hash(bytes(message))
+        if digest.hex() != hash_:
+            row = _decoded(session, seq)
+            if chain_hash(prev, content_of(row)) != hash_:
+                return _broken(count, seq, "content does not match its hash (entry altered)")
+            digest = bytes.fromhex(hash_)
+        if anchor is not None and action == "archive" and _vouches(_decoded(session, seq)["after"], anchor):
+            anchor = None
+        tree.add(sm3_hash(b"\x00" + digest))
+        if seq == prefix:
+            prefix_root = tree.root().hex()
+        prev = last_hash = hash_
+        expected_seq += 1
+        return None
+
+    prev_hashes, hashes, actions, messages = (itemgetter(i) for i in range(1, 5))
     for page in hashed_bytes(conn):
-        for seq, prev_hash, hash_, action, message in page:
-            count += 1
-            if expected_seq is None:
-                # The first remaining entry: 1 on an unarchived log, else it must follow an archived
-                # range, whose last hash an `archive` entry later in the chain vouches for (below).
-                expected_seq = seq
-                if seq != len(archived) + 1 and archived:
-                    return _broken(
-                        count, seq, f"archived leaves end at #{len(archived)}, log resumes at #{seq}"
-                    )
-                if not archived:
-                    prev = prev_hash if seq != 1 else GENESIS
-                anchor = (seq, prev_hash) if seq != 1 else None
-            if seq != expected_seq:
-                return _broken(count, seq, f"sequence gap: expected #{expected_seq} (entry missing or moved)")
-            if prev_hash != prev:
-                return _broken(
-                    count, seq, "prev_hash does not match the previous entry (deleted or reordered)"
-                )
-            digest = sm3_hash(bytes(message))
-            if digest.hex() != hash_:
-                row = _decoded(session, seq)
-                if chain_hash(prev, content_of(row)) != hash_:
-                    return _broken(count, seq, "content does not match its hash (entry altered)")
-                digest = bytes.fromhex(hash_)
-            if (
-                anchor is not None
-                and action == "archive"
-                and _vouches(_decoded(session, seq)["after"], anchor)
-            ):
-                anchor = None
-            add(sm3_hash(b"\x00" + digest))
-            if seq == prefix:
-                prefix_root = tree.root().hex()
-            prev = last_hash = hash_
-            expected_seq += 1
+        first, final = page[0][0], page[-1][0]
+        if expected_seq is None and not archived and first == 1:
+            expected_seq = 1  # an unarchived log starts at #1 after the genesis link
+        stored = list(map(hashes, page))
+        links = list(map(prev_hashes, page))
+        bulk = (
+            expected_seq == first
+            and anchor is None
+            and final - first + 1 == len(page)  # ids are unique and ordered: no gap
+            and not (prefix is not None and first <= prefix <= final)
+            and "archive" not in map(actions, page)
+            and links[0] == prev
+            and links[1:] == stored[:-1]
+        )
+        if bulk:
+            digests = list(map(sm3_hash, map(bytes, map(messages, page))))
+            bulk = list(map(bytes.hex, digests)) == stored
+        if bulk:
+            tree.extend(leaf_hashes(digests))
+            count += len(page)
+            expected_seq = final + 1
+            prev = last_hash = stored[-1]
+            continue
+        if first == 1 and expected_seq == 1 and count == 0:
+            expected_seq = None  # the row-by-row path starts the chain itself
+        for row in page:
+            broken = step(*row)
+            if broken is not None:
+                return broken
     if anchor is not None:
         return _broken(count, anchor[0], "log starts mid-chain with no archive entry vouching for the gap")
     if bad_node:

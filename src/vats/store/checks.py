@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -33,6 +33,7 @@ from sqlalchemy import (
     event,
     select,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from vats.checks.inventory import InventoryItem
@@ -46,6 +47,10 @@ from vats.store.audit import Audited, organisation_via
 from vats.store.base import Base
 from vats.store.scope import scope_of
 
+if TYPE_CHECKING:
+    from vats.checks.fetch import FetchSettings
+    from vats.checks.net import NetPolicy
+
 
 class CheckRun(Base):
     """One invocation of the crawler: when, by whom, with which limits, and the totals."""
@@ -56,7 +61,8 @@ class CheckRun(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(200))
-    scope: Mapped[str] = mapped_column(String(500))  # licence number(s), file name or "all"
+    # licence number(s), file name, "all", or one site of a job or period (`site_scope`)
+    scope: Mapped[str] = mapped_column(String(500), index=True)
     options: Mapped[dict[str, Any]] = mapped_column(JSON)
     sites: Mapped[int] = mapped_column(Integer)
     sites_passed: Mapped[int] = mapped_column(Integer)
@@ -214,23 +220,81 @@ def record_run(
         rows = [_row(run, result) for result in report.results]
         session.add_all(rows)
         session.flush()
-        digest = next((r.body_sm3 for r in rows if r.body_sm3), None)
-        checked = (report.results[0].evidence.fetched_at if report.results else None) or finished
-        record_event(
-            session,
-            event=Event(
-                type="site_check_passed" if report.passed else "site_check_failed",
-                date=checked.astimezone(CHINA).date(),
-                licence=report.target.licence,
-                fields={
-                    "domain": report.target.domain,
-                    "evidence": f"check_run:{run.id} check_results:{rows[0].id}-{rows[-1].id}"
-                    + (f" sm3:{digest}" if digest else ""),
-                    "note": ", ".join(sorted({r.code for r in report.results if r.outcome.failed})) or "ok",
-                },
-            ),
-        )
+        record_event(session, event=_site_event(run, report, rows, finished))
     return run
+
+
+def _site_event(
+    run: CheckRun, report: SiteReport, rows: Sequence[CheckResultRow], finished: datetime
+) -> Event:
+    """The `site_check_passed` / `site_check_failed` event of one site, naming its stored evidence."""
+    digest = next((r.body_sm3 for r in rows if r.body_sm3), None)
+    checked = (report.results[0].evidence.fetched_at if report.results else None) or finished
+    return Event(
+        type="site_check_passed" if report.passed else "site_check_failed",
+        date=checked.astimezone(CHINA).date(),
+        licence=report.target.licence,
+        fields={
+            "domain": report.target.domain,
+            "evidence": f"check_run:{run.id} check_results:{rows[0].id}-{rows[-1].id}"
+            + (f" sm3:{digest}" if digest else ""),
+            "note": ", ".join(sorted({r.code for r in report.results if r.outcome.failed})) or "ok",
+        },
+    )
+
+
+def record_site_runs(
+    session: Session,
+    *,
+    items: Sequence[tuple[str, SiteReport]],
+    options: dict[str, Any],
+    started_at: datetime,
+) -> list[CheckRun]:
+    """Store one run per site, each under its own scope (`items`: scope, report), with its results
+    and event, like `record_run` for each, but in three flushes whatever the number of sites: one
+    audit append covers all the events, so storing a batch takes the audit chain's lock once."""
+    from vats.store.events import event_row
+    from vats.store.models import LicenceRecord
+
+    finished = now_utc()
+    actor = scope_of(session).actor
+    stored_options = to_jsonable(options)
+    runs = [
+        CheckRun(
+            started_at=started_at,
+            finished_at=finished,
+            actor=actor,
+            scope=scope[:500],
+            options=stored_options,
+            sites=1,
+            sites_passed=int(report.passed),
+            sites_failed=int(not report.passed),
+        )
+        for scope, report in items
+    ]
+    session.add_all(runs)
+    session.flush()
+    rows = [
+        [_row(run, result) for result in report.results]
+        for run, (_s, report) in zip(runs, items, strict=True)
+    ]
+    session.add_all([row for site in rows for row in site])
+    session.flush()
+    numbers = sorted({r.target.licence for _s, r in items if r.target.licence})
+    licences = LicenceRecord.__table__
+    query = select(licences.c.number, licences.c.organisation_id).where(licences.c.number.in_(numbers))
+    organisation_of = {number: org for number, org in session.execute(query)}
+    session.add_all(
+        [
+            event_row(
+                _site_event(run, report, site, finished),
+                organisation_id=organisation_of.get(report.target.licence or ""),
+            )
+            for run, (_s, report), site in zip(runs, items, rows, strict=True)
+        ]
+    )
+    session.flush()
+    return runs
 
 
 def history(
@@ -374,6 +438,66 @@ def site_targets(session: Session, *, numbers: Collection[str] | None = None) ->
                 listed = listed_by.get(row.licence, frozenset()) | {domain}
                 targets.append(SiteTarget(domain, row.licence, listed, row.name))
     return targets
+
+
+def site_scope(key: str, domain: str) -> str:
+    """The stored scope of one site's result within one piece of work (`period:<minute>` for a
+    scheduled round, `job:<id>` for a requested check): the key that makes storing it idempotent."""
+    return f"{key} site:{domain}"
+
+
+def check_and_record(
+    engine: Engine,
+    *,
+    targets: Sequence[SiteTarget],
+    key: str,
+    actor: str,
+    job_id: int | None = None,
+    policy: NetPolicy | None = None,
+    settings: FetchSettings | None = None,
+    options: dict[str, Any] | None = None,
+    per_transaction: int = 1,
+) -> list[int]:
+    """Crawl `targets` together and store each site's result as its own run; the ids of the runs
+    stored. Every site check, whoever asks for it, goes through here.
+
+    Idempotent: a site whose `site_scope(key, domain)` is stored already is neither fetched nor
+    stored again, so a batch retried after its worker died, or delivered twice, leaves one result
+    per site. `options` are stored with each run (the worker that ran it). Results commit
+    `per_transaction` sites at a time, each with its audited events and the job's progress, so a
+    kill loses at most the sites of the transaction in flight (retried), never half of one; more
+    sites per transaction take the audit chain's lock and pay a commit less often."""
+    from vats.checks.homepage import run_checks
+    from vats.store import background
+    from vats.store.db import session_scope
+
+    scopes = {site_scope(key, t.domain): t for t in targets}
+    with session_scope(engine, actor=actor) as session:
+        stored = set(session.scalars(select(CheckRun.scope).where(CheckRun.scope.in_(list(scopes)))))
+    todo = [t for s, t in scopes.items() if s not in stored]
+    if not todo:
+        return []
+    started = now_utc()
+    reports = run_checks(todo, settings=settings, policy=policy)
+    ids: list[int] = []
+    step = max(1, per_transaction)
+    for start in range(0, len(reports), step):
+        chunk = {site_scope(key, r.target.domain): r for r in reports[start : start + step]}
+        with session_scope(engine, actor=actor) as session:
+            # a twin delivery may have stored some while this one crawled
+            twins = set(session.scalars(select(CheckRun.scope).where(CheckRun.scope.in_(list(chunk)))))
+            fresh = [(scope, report) for scope, report in chunk.items() if scope not in twins]
+            runs = record_site_runs(
+                session,
+                items=fresh,
+                options={"trigger": actor, "key": key, **(options or {})},
+                started_at=started,
+            )
+            if job_id is not None and runs:
+                background.advance(session, job_id=job_id, by=len(runs))
+            session.flush()
+            ids.extend(int(run.id) for run in runs)
+    return ids
 
 
 def latest_results(session: Session, *, domains: Collection[str]) -> dict[str, CheckResultRow]:

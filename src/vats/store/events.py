@@ -26,14 +26,23 @@ if TYPE_CHECKING:
 
 def record_event(session: Session, *, event: Event, organisation_id: int | None = None) -> EventRow:
     """Persist one event (in the caller's transaction; audited like every other write)."""
-    fields = plain(dict(event.fields))
-    subject = fields.get("subject")
-    register, _, record = str(subject).partition(":") if subject else (None, None, None)
     if organisation_id is None and event.licence is not None:
         organisation_id = session.scalar(
             select(LicenceRecord.organisation_id).where(LicenceRecord.number == event.licence)
         )
-    row = EventRow(
+    row = event_row(event, organisation_id=organisation_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def event_row(event: Event, *, organisation_id: int | None) -> EventRow:
+    """The row of one event, not yet added: a writer storing many events adds them together, so one
+    flush (and one audit append) covers all of them."""
+    fields = plain(dict(event.fields))
+    subject = fields.get("subject")
+    register, _, record = str(subject).partition(":") if subject else (None, None, None)
+    return EventRow(
         type=event.type,
         date=event.date,
         licence=event.licence,
@@ -44,9 +53,6 @@ def record_event(session: Session, *, event: Event, organisation_id: int | None 
         source_register=register[:40] if register and record else None,
         source_record=record[:64] if record else None,
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def to_event(row: EventRow | Any) -> Event:

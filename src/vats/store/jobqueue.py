@@ -105,3 +105,27 @@ def retry_failed(session: Session, *, job_id: int) -> None:
             f"job {job_id} is {STATES.get(status, status)}, only a failed job is retried", field="job_id"
         )
     session.execute(text("SELECT procrastinate_retry_job_v2(:id, now(), NULL, NULL, NULL)"), {"id": job_id})
+
+
+def defer(
+    session: Session,
+    *,
+    task: str,
+    queue: str,
+    args: dict[str, Any],
+    lock: str | None = None,
+    queueing_lock: str | None = None,
+) -> int:
+    """Put one job in the queue inside the caller's transaction (the queue's own defer function):
+    the job exists exactly when the caller's record of it commits, and workers are woken on commit."""
+    import json
+
+    return int(
+        session.execute(
+            text(
+                "SELECT (procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, :lock, :qlock, "
+                "CAST(:args AS jsonb), NULL)::procrastinate_job_to_defer_v1]))[1]"
+            ),
+            {"queue": queue, "task": task, "lock": lock, "qlock": queueing_lock, "args": json.dumps(args)},
+        ).scalar_one()
+    )

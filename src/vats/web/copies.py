@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from vats.api.deps import DbSession
+from vats.api.ratelimit import limited
 from vats.model.clock import today
 from vats.model.copystatement import MAX_TEXT
 from vats.model.errors import InputError, VatsError
@@ -157,7 +158,7 @@ def revoke(
     return RedirectResponse(f"/copies/{quote(row.copy_id)}", status_code=303)
 
 
-@router.get("/verify/copy")
+@router.get("/verify/copy", dependencies=[limited("verify")])
 def verify_page(request: Request, s: str = "") -> Response:
     """Public: what a copy's QR says, checked against our keys and the register."""
     from vats.model.keyring import Keyring

@@ -28,11 +28,14 @@ def code_values() -> tuple[str, ...]:
     from vats.model.obligation_ids import WorkStatus
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
+    from vats.report.management import TIMELINESS_FILTERS
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
+    management = ("open", *TIMELINESS_FILTERS)  # list filters the management view links with
     enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
-    return tuple(dict.fromkeys((*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)))
+    codes = (*roles, *extra, *management, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)
+    return tuple(dict.fromkeys(codes))
 
 
 class Catalogue:

@@ -26,6 +26,8 @@ from vats.api.settings import MAX_UPLOAD, PER_PAGE
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import SHEET_ROW_MEDIA_TYPE, validity
+from vats.model.obligations import Obligation
+from vats.report import management
 from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
@@ -204,6 +206,7 @@ def confirm(
 
 @router.get("/licences/{number}")
 def licence_page(request: Request, number: str, user: WebUser, session: DbSession) -> Response:
+    from vats.store.app_filings import app_filing_report
     from vats.store.licences import require_licence, revision, revisions
 
     record = require_licence(session, number=number)
@@ -228,6 +231,8 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
         revisions=history,
         document_lines=document_lines(raw) if raw else [],
+        app_filings=app_filing_report(session, licence=record.number),
+        organisation_id=record.organisation_id,
     )
 
 
@@ -266,10 +271,16 @@ def obligations_page(
     due_from: str | None = None,
     due_to: str | None = None,
     due_within: int | None = None,
+    timeliness: str | None = None,
+    overdue_on: str | None = None,
     page: int = 1,
 ) -> Response:
     """Dated obligations (or the control list of standing duties), most urgent first, filtered by
-    organisation, licence, owner, status and rule; each row links to its obligation page."""
+    organisation, licence, owner, status and rule; each row links to its obligation page.
+
+    The management view links here: `status=open`, `timeliness` (on time / late / missed),
+    `overdue_on` (overdue at the end of a day), `owner=-` (no owner) and `organisation=none` apply
+    the very predicates its figures count with (`vats.report.management`)."""
     from vats.api import workspace
     from vats.model.obligation_ids import URGENCY, WORK_LABELS, WorkStatus, engine_status, work_status
     from vats.reference.rules_library import default_library
@@ -292,11 +303,15 @@ def obligations_page(
     org_id = int(organisation) if organisation and organisation.isdigit() else None
     if org_id is not None:
         items = [o for o in items if p.organisation_of.get(o.licence) == org_id]
+    elif organisation == "none":
+        items = [o for o in items if p.organisation_of.get(o.licence) is None]
+    items = management_filter(items, status=status, timeliness=timeliness, overdue_on=overdue_on, as_of=as_of)
     controls = view == "controls"
     items = [o for o in items if (o.due_date is None) == controls]
     items.sort(key=lambda o: (URGENCY[work_status(o.status)], o.due_date or date.max, o.licence))
     if owner:
-        rows = [r for r in workspace.rows(session, p, items) if r.owner == owner]
+        wanted = None if owner == management.UNASSIGNED else owner
+        rows = [r for r in workspace.rows(session, p, items) if r.owner == wanted]
         total, shown = len(rows), _page(rows, page)
     else:
         total, shown = len(items), workspace.rows(session, p, _page(items, page))
@@ -316,14 +331,38 @@ def obligations_page(
         per_page=PER_PAGE,
         query=_query(request),
         filters=f,
-        chosen=chosen.value if chosen else "",
+        chosen=chosen.value if chosen else ("open" if status == "open" else ""),
         view="controls" if controls else "dated",
-        organisation=org_id,
+        organisation=org_id if org_id is not None else ("none" if organisation == "none" else None),
         owner=owner or "",
         organisations=orgs,
         rules=[(r.id, r.title.zh) for r in default_library().rules],
-        statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus],
+        statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus] + [("open", "待办（全部未完成）")],
+        timeliness=timeliness or "",
+        overdue_on=overdue_on or "",
     )
+
+
+def management_filter(
+    items: list[Obligation],
+    *,
+    status: str | None,
+    timeliness: str | None,
+    overdue_on: str | None,
+    as_of: date,
+) -> list[Obligation]:
+    """The list filters the management view's figures link with (see `vats.report.management`)."""
+    if status == "open":
+        items = [o for o in items if o.status in management.OPEN]
+    if timeliness:
+        if timeliness not in management.TIMELINESS_FILTERS:
+            choices = ", ".join(management.TIMELINESS_FILTERS)
+            raise InputError(f"参数 timeliness 无效 / must be one of {choices}", field="timeliness")
+        items = [o for o in items if management.matches_timeliness(o, timeliness, as_of=as_of)]
+    day = _date(overdue_on, "overdue_on")
+    if day is not None:
+        items = [o for o in items if management.overdue_on(o, day)]
+    return items
 
 
 def _date(text: str | None, field: str) -> date | None:

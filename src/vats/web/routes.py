@@ -15,10 +15,13 @@ from vats.web import (
     auth,
     check_jobs,
     copies,
+    jobs,
+    management,
     pages,
     registers,
     reminders,
     sheet,
+    watchlists,
     workpacks,
     workspace,
 )
@@ -46,9 +49,12 @@ def install(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(sheet.router)  # before pages: /licences/sheet is not a licence number
     app.include_router(copies.router)  # before pages: /licences/N/copies/new is not a licence page
+    app.include_router(management.router)  # before pages: /management is not a page id
     app.include_router(pages.router)
     app.include_router(registers.router)
     app.include_router(workspace.router)
     app.include_router(reminders.router)
     app.include_router(check_jobs.router)
+    app.include_router(jobs.router)
     app.include_router(workpacks.router)
+    app.include_router(watchlists.router)

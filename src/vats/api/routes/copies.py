@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from vats.api.deps import DbSession, Reader, Writer
+from vats.api.ratelimit import limited
 from vats.api.types import UtcDateTime
 from vats.model.clock import today
 from vats.model.copystatement import MAX_TEXT, Verdict
@@ -183,7 +184,11 @@ def revoke(copy_id: CopyId, session: DbSession, actor: Writer, body: RevokeIn | 
 public = APIRouter(prefix="/copies", tags=["copies"])
 
 
-@public.get("/verify", summary="Verify a copy's QR statement (public, no login)")
+@public.get(
+    "/verify",
+    summary="Verify a copy's QR statement (public, no login; rate-limited per address)",
+    dependencies=[limited("verify")],
+)
 def verify(request: Request, s: Annotated[str, Query(min_length=1, max_length=MAX_TEXT)]) -> VerdictOut:
     from vats.model.keyring import Keyring
     from vats.store.db import session_scope

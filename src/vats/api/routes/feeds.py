@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from vats.api import accounts
 from vats.api.calendar import ics_response
+from vats.api.ratelimit import limited
 from vats.model.errors import NotFoundError
 
 router = APIRouter(tags=["calendar"])
@@ -22,6 +23,7 @@ router = APIRouter(tags=["calendar"])
     summary="Subscribable obligations calendar (the token is the credential)",
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}, 404: {"description": "unknown or revoked token"}},
+    dependencies=[limited("calendar")],
 )
 def calendar_feed(token: str, request: Request) -> Response:
     with Session(request.app.state.engine) as session:

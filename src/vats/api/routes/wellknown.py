@@ -9,10 +9,16 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from vats.api.ratelimit import limited
+
 router = APIRouter(tags=["keys"])
 
 
-@router.get("/.well-known/vats-keys.json", summary="Public signing keys (SM2, default signer ID)")
+@router.get(
+    "/.well-known/vats-keys.json",
+    summary="Public signing keys (SM2, default signer ID)",
+    dependencies=[limited("keys")],
+)
 def published_keys() -> dict[str, Any]:
     from vats.model.keyring import Keyring
 

@@ -62,11 +62,22 @@ def _font(condition: Condition) -> FreeTypeFont:
 
 
 def _wrap(line: str, font: FreeTypeFont, width: float) -> list[str]:
+    """`line` cut at the longest prefix that fits `width` and where a break survives normalising.
+
+    A prefix's width never shrinks as it grows, so the longest fitting prefix is found by bisection
+    and shorter cuts need only the break test (measuring every cut was most of a page's time)."""
     if font.getlength(line) <= width:
         return [line]
-    for cut in range(len(line) - 1, 0, -1):
+    lo, hi = 0, len(line) - 1  # line[:lo] fits (the empty prefix does); line[:hi + 1] and longer do not
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if font.getlength(line[:mid]) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    for cut in range(lo, 0, -1):
         first, rest = line[:cut], line[cut:]
-        if font.getlength(first) <= width and survives_break(first, rest):
+        if survives_break(first, rest):
             return [first, *_wrap(rest, font, width)]
     return [line]  # no safe break: print it smaller rather than change the text
 

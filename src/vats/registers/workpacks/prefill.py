@@ -51,10 +51,11 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
             LicenceRecord.current_revision,
             LicenceRecord.issue_date,
             LicenceRecord.expiry_date,
-            d["legal_representative"],
+            # Scalars read as SQL text/integers, so only `services` is decoded from JSON per row.
+            d["legal_representative"].as_string(),
             d["services"],
-            d[("number_info", "region")],
-            *(d[("provenance", f)] for f in FACT_FIELDS),
+            d[("number_info", "region")].as_string(),
+            *(d[("provenance", f, "first_line")].as_integer() for f in FACT_FIELDS),
         )
         .where(LicenceRecord.archived.is_(False), *where)
         .order_by(LicenceRecord.number)
@@ -66,7 +67,11 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
             "legal_representative": rep,
             "services": services or [],
             "number_info": {"region": region},
-            "provenance": {f: span for f, span in zip(FACT_FIELDS, spans, strict=True) if span},
+            "provenance": {
+                f: {"first_line": line}
+                for f, line in zip(FACT_FIELDS, spans, strict=True)
+                if line is not None
+            },
         }
         out.append(LicenceFacts(number, company, org, revision, issued, expires, data))
     return out
@@ -215,29 +220,44 @@ def prefill_many(
     )
     inventory = _inventory(session, records, InventoryItemRow)
 
+    # The source texts depend on the year only: written once, shared by every licence's values.
+    src = {
+        "complaints.received": f"用户投诉登记簿：{period}受理",
+        "complaints.answered_in_time": (
+            f"用户投诉登记簿：{period}受理且 {reply_days} 日内答复（规则 complaint.reply，可配置）"
+        ),
+        "cases.disposed": f"违法信息处置登记簿：{period}处置",
+        "cases.reported": f"违法信息处置登记簿：{period}报告",
+        "incidents.count": f"网络安全事件登记簿：{period}发生",
+        "incidents.reported": f"网络安全事件登记簿：{period}发生且已报告",
+        "assessments.completed": f"安全评估登记簿：{period}完成",
+        "changes.filed": f"公司变更登记簿：{period}已办理",
+        "site_checks.count": f"首页检查记录：{period}检查结果",
+        "site_checks.failed": f"首页检查记录：{period}未通过或无法访问",
+    }
+    empty = _empty_inventory()
     out: dict[str, dict[str, Prefilled]] = {}
     for record in records:
         n = record.number
-        facts = _licence_facts(record, orgs.get(record.organisation_id or -1))
         n_received, in_time = complaints.get(n, (0, 0))
-        facts["complaints.received"] = Prefilled(n_received, f"用户投诉登记簿：{period}受理")
-        facts["complaints.answered_in_time"] = Prefilled(
-            in_time, f"用户投诉登记簿：{period}受理且 {reply_days} 日内答复（规则 complaint.reply，可配置）"
-        )
         disposed, reported = cases.get(n, (0, 0))
-        facts["cases.disposed"] = Prefilled(disposed, f"违法信息处置登记簿：{period}处置")
-        facts["cases.reported"] = Prefilled(reported, f"违法信息处置登记簿：{period}报告")
         total, inc_reported = incidents.get(n, (0, 0))
-        facts["incidents.count"] = Prefilled(total, f"网络安全事件登记簿：{period}发生")
-        facts["incidents.reported"] = Prefilled(inc_reported, f"网络安全事件登记簿：{period}发生且已报告")
-        facts["assessments.completed"] = Prefilled(
-            assessments.get(n, (0,))[0], f"安全评估登记簿：{period}完成"
-        )
-        facts["changes.filed"] = Prefilled(changes.get(n, (0,))[0], f"公司变更登记簿：{period}已办理")
         count, bad = checks.get(n, (0, 0))
-        facts["site_checks.count"] = Prefilled(count, f"首页检查记录：{period}检查结果")
-        facts["site_checks.failed"] = Prefilled(bad, f"首页检查记录：{period}未通过或无法访问")
-        facts.update(inventory.get(n) or _empty_inventory())
+        values = {
+            "complaints.received": n_received,
+            "complaints.answered_in_time": in_time,
+            "cases.disposed": disposed,
+            "cases.reported": reported,
+            "incidents.count": total,
+            "incidents.reported": inc_reported,
+            "assessments.completed": assessments.get(n, (0,))[0],
+            "changes.filed": changes.get(n, (0,))[0],
+            "site_checks.count": count,
+            "site_checks.failed": bad,
+        }
+        facts = _licence_facts(record, orgs.get(record.organisation_id or -1))
+        facts.update({key: Prefilled(value, src[key]) for key, value in values.items()})
+        facts.update(inventory.get(n) or empty)
         out[n] = facts
     return out
 
@@ -257,14 +277,18 @@ def _inventory(session: Session, records: Sequence[Licensed], model: Any) -> dic
     by_company: dict[str, list[str]] = defaultdict(list)
     for r in records:
         by_company[r.company].append(r.number)
-    rows = session.scalars(
-        select(model).where(
+    # Plain columns, not mapped objects: the counts and source texts need nothing else.
+    rows = session.execute(
+        select(
+            model.licence, model.organisation, model.kind, model.key, model.name, model.domain, model.owner,
+            model.source,
+        ).where(
             or_(
                 model.licence.in_(list(by_number)),
                 model.licence.is_(None) & model.organisation.in_(list(by_company)),
             )
         )
-    ).all()
+    ).all()  # fmt: skip
     grouped: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         targets = [row.licence] if row.licence in by_number else by_company.get(row.organisation, [])

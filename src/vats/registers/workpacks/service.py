@@ -191,13 +191,14 @@ def build_view(
         }
     slot_list = _slots(form, tuple(service_codes(record)))
     eff = effective(slot_list, workpack.values or {}, prefill)
-    problems = validate(form, slot_list, eff, prefill=prefill, previous=previous)
+    missing = remaining(slot_list, eff)
+    problems = validate(form, slot_list, eff, prefill=prefill, previous=previous, missing=missing)
     province = (record.data.get("number_info") or {}).get("region")
     return WorkpackView(
         workpack=workpack,
         form=form,
         window=window_state(form, province=province, today=today or clock.today()),
-        remaining=len(remaining(slot_list, eff)),
+        remaining=len(missing),
         problems=tuple(problems),
         slot_list=slot_list,
         effective=eff,

@@ -46,7 +46,8 @@ class DispatchReport:
 
 
 def collect(session: Session, *, as_of: date) -> list[Notice]:
-    """Due-soon/overdue obligations of every stored licence, failing site checks, expiring copies."""
+    """Due-soon/overdue obligations of every stored licence, failing site checks, expiring copies,
+    open regulator-list findings."""
     from vats.store.evaluate import evaluate_stored
 
     evaluated = [e for chunk in evaluate_stored(session, as_of=as_of) for e in chunk]
@@ -71,6 +72,9 @@ def collect(session: Session, *, as_of: date) -> list[Notice]:
     from vats.report.notify.copies import expiring_copies
 
     notices.extend(Notice(key, status, line) for key, status, line in expiring_copies(session, as_of=as_of))
+    from vats.report.notify.lists import list_notices
+
+    notices.extend(Notice(key, status, line) for key, status, line in list_notices(session))
     return notices
 
 
