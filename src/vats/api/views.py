@@ -108,9 +108,22 @@ class _Entry:
     """One licence's evaluation and the inputs it was computed from."""
 
     fingerprint: tuple[Any, ...]
-    licence: Licence
-    obligations: tuple[Obligation, ...]
-    findings: tuple[Any, ...]
+    evaluated: Any  # store.evaluate.EvaluatedLicence (imported when a portfolio is evaluated)
+
+    @property
+    def licence(self) -> Licence:
+        licence: Licence = self.evaluated.stored.licence
+        return licence
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        found: tuple[Obligation, ...] = self.evaluated.obligations
+        return found
+
+    @property
+    def findings(self) -> tuple[Any, ...]:
+        found: tuple[Any, ...] = self.evaluated.findings
+        return found
 
 
 class _Cache:
@@ -186,17 +199,15 @@ def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfol
 
 
 def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
-    from vats.rules.engine import event_order
-    from vats.store.events import events_of_licences
+    from vats.store.evaluate import EvaluatedLicence, StoredLicence, evaluate_stored
     from vats.store.licences import load_domain_licences
     from vats.store.models import LicenceRecord as L
-    from vats.store.profile_rows import profiles_by_licence
     from vats.store.scope import widened
 
     # The cache is shared by every principal: evaluate the whole portfolio, filter per caller later.
     with widened(session):
         rows = session.execute(
-            select(L.number, L.organisation_id, L.version, L.current_revision)
+            select(L.id, L.number, L.organisation_id, L.version, L.current_revision)
             .where(L.archived.is_(False))
             .order_by(L.id)
         ).all()
@@ -209,26 +220,30 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
             old = previous.get(row.number)
             licence = decoded.get(row.number) or (old.licence if old else None)
             if licence is not None:  # else archived between the two queries
-                present.append((row, licence))
-        events_of = events_of_licences(session, [(licence, row.organisation_id) for row, licence in present])
-        profiles = profiles_by_licence(session, [row.number for row, _ in present])
-    reused: dict[str, _Entry] = {}
-    todo: list[_Pending] = []
-    for (row, licence), events in zip(present, events_of, strict=True):
-        old = previous.get(row.number)
-        events.sort(key=event_order)
-        fingerprint = (
-            row.version,
-            row.current_revision,
-            tuple((e.id, e.type, e.date) for e in events),
-            profiles.get(row.number, frozenset()),
-        )
-        if old is not None and old.fingerprint == fingerprint and row.number not in decoded:
-            reused[row.number] = old
-        else:
-            todo.append(_Pending(fingerprint, licence, events))
-    found = reused | {e.licence.number: e for e in _evaluate_pending(todo, as_of, profiles)}
-    entries = {r.number: found[r.number] for r in rows if r.number in found}  # in licence-id order
+                present.append(
+                    StoredLicence(
+                        row.id, row.number, row.organisation_id, row.version, row.current_revision, licence
+                    )
+                )
+
+        def reuse(stored: StoredLicence, events: Any, profile: frozenset[str]) -> EvaluatedLicence | None:
+            """The previous answer when nothing it was computed from changed."""
+            old = previous.get(stored.number)
+            if (
+                old is None
+                or stored.number in decoded
+                or old.fingerprint != _fingerprint(stored, events, profile)
+            ):
+                return None
+            kept: EvaluatedLicence = old.evaluated
+            return kept
+
+        found = [
+            e
+            for chunk in evaluate_stored(session, as_of=as_of, chunks=[present], audit=True, reuse=reuse)
+            for e in chunk
+        ]
+    entries = {e.stored.number: _entry(previous.get(e.stored.number), e) for e in found}  # licence-id order
     _CACHE.entries = {k: v for k, v in _CACHE.entries.items() if k[0] != url}  # one as_of per database
     _CACHE.entries[(url, as_of)] = entries
     obligations = sorted(
@@ -243,27 +258,16 @@ def _evaluate_all(session: Session, *, url: str, as_of: date) -> Portfolio:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """A licence to evaluate again, with the events that apply to it."""
-
-    fingerprint: tuple[Any, ...]
-    licence: Licence
-    events: list[Any]
+def _entry(old: _Entry | None, evaluated: Any) -> _Entry:
+    """The previous entry when its evaluation was reused, else a new one."""
+    if old is not None and old.evaluated is evaluated:
+        return old
+    return _Entry(_fingerprint(evaluated.stored, evaluated.events, evaluated.profile), evaluated)
 
 
-def _evaluate_pending(
-    todo: list[_Pending], as_of: date, profiles: dict[str, frozenset[str]] | None = None
-) -> list[_Entry]:
-    """Evaluate every pending licence in as few engine runs as holder-wide events allow (`audit_each`),
-    with each licence's organisation profile (which decides the data-law rules)."""
-    from vats.rules.audit import audit_each
-
-    audits = audit_each([(p.licence, p.events) for p in todo], as_of=as_of, profiles=profiles)
-    return [
-        _Entry(fingerprint=p.fingerprint, licence=p.licence, obligations=a.obligations, findings=a.findings)
-        for p, a in zip(todo, audits, strict=True)
-    ]
+def _fingerprint(stored: Any, events: Any, profile: frozenset[str]) -> tuple[Any, ...]:
+    """What a licence's evaluation was computed from: record version and revision, events, profile."""
+    return (stored.version, stored.revision, tuple((e.id, e.type, e.date) for e in events), profile)
 
 
 def _stale(entry: _Entry | None, row: Any) -> bool:

@@ -57,15 +57,13 @@ def find(session: Session, principal: Principal, ident: str, *, as_of: date) -> 
 
 def refreshed(session: Session, target: Target, *, as_of: date) -> Target:
     """The same obligation evaluated again from the session's current state (its licence only)."""
-    from vats.rules.audit import audit_each
-    from vats.store.events import events_of_licences
-    from vats.store.licences import load_domain_licences
+    from vats.store.evaluate import evaluate_stored, live_licences
 
-    licences = load_domain_licences(session, numbers=[target.obligation.licence])
-    if not licences:
+    chunks = live_licences(session, numbers=[target.obligation.licence])
+    found = [e for chunk in evaluate_stored(session, as_of=as_of, chunks=chunks, audit=True) for e in chunk]
+    if not found:
         raise _missing(target.id)
-    events = events_of_licences(session, [(licences[0], target.organisation_id)])
-    audit = audit_each([(licences[0], events[0])], as_of=as_of)[0]
+    audit = found[0]
     for ob in audit.obligations:
         if obligation_id(ob) == target.id:
             return Target(target.id, ob, target.organisation_id)

@@ -127,15 +127,14 @@ def obligations_for(
     """
     if not subjects:
         return {}
-    from vats.rules.engine import evaluate
-    from vats.store.events import engine_runs
-    from vats.store.licences import load_domain_licences
+    from vats.store.evaluate import evaluate_stored, live_licences
 
-    licences = load_domain_licences(session, numbers=set(subjects.values()))
+    chunks = live_licences(session, numbers=set(subjects.values()))
     obligations = [
         o
-        for group, events in engine_runs(session, licences)
-        for o in evaluate(group, events, as_of).obligations
+        for chunk in evaluate_stored(session, as_of=as_of, chunks=chunks)
+        for e in chunk
+        for o in e.obligations
     ]
     found: dict[str, list[Obligation]] = defaultdict(list)
     for obligation in obligations:

@@ -17,7 +17,7 @@ the same busy machine (BENCHMARKS.md, issue 4).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -82,39 +82,39 @@ def _light(table: Any) -> TableClause:
     )
 
 
-def _sqlite_encoder(type_: Any) -> Callable[[Any], Any] | bool | None:
-    """How SQLAlchemy would bind a value of this column type on SQLite, for the plain types only:
-    None (unchanged), a function, or False (not a plain type: let SQLAlchemy bind it)."""
+def _sqlite_column(type_: Any, values: list[Any]) -> list[Any] | None:
+    """A column's values in the form SQLAlchemy would bind them on SQLite, for the plain types only
+    (None: not a plain type, let SQLAlchemy bind it). One comprehension per column, not a function
+    call per value: this runs over millions of values in a cold obligation-cache refresh."""
     if isinstance(type_, Boolean):
-        return lambda v: None if v is None else int(bool(v))
+        return [None if v is None else int(bool(v)) for v in values]
     if isinstance(type_, DateTime):
-        return False
-    if isinstance(type_, Date):
-        return lambda v: None if v is None else v.isoformat()
-    if isinstance(type_, (String, Integer)) and not isinstance(type_, TypeDecorator):
         return None
-    return False
+    if isinstance(type_, Date):
+        return [None if v is None else v.isoformat() for v in values]
+    if isinstance(type_, (String, Integer)) and not isinstance(type_, TypeDecorator):
+        return values
+    return None
 
 
 def _sqlite_executemany(conn: Connection, table: TableClause, rows: list[dict[str, Any]]) -> bool:
     """executemany straight on sqlite3 with rows already in its storage form; False when a column
     needs SQLAlchemy's own binding. Per-row parameter processing in SQLAlchemy costs more than
     SQLite's insert itself at hundreds of thousands of rows (the cold obligation cache)."""
-    columns = list(rows[0])
-    encoders = [_sqlite_encoder(table.c[c].type) for c in columns]
-    if any(e is False for e in encoders):
-        return False
-    funcs = [(i, e) for i, e in enumerate(encoders) if callable(e)]
-    values = []
-    for row in rows:
-        out = [row[c] for c in columns]
-        for i, encode in funcs:
-            out[i] = encode(out[i])
-        values.append(out)
+    names = list(rows[0])
+    columns = []
+    for name in names:
+        column = _sqlite_column(table.c[name].type, [row[name] for row in rows])
+        if column is None:
+            return False
+        columns.append(column)
     raw = conn.connection.driver_connection
     assert raw is not None  # a checked-out connection always has its driver connection
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    raw.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(columns))})', values)
+    quoted = ", ".join(f'"{c}"' for c in names)
+    raw.executemany(
+        f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})',
+        zip(*columns, strict=True),
+    )
     return True
 
 

@@ -2,8 +2,11 @@
 
 Derived data, so not audited: it can always be rebuilt from licences and events. One row per
 obligation holds the facts that do not change with the evaluation date (due date, completion,
-lateness, terminal status); the time-dependent status (overdue / due soon / upcoming) is derived in
-SQL from the due date at query time, exactly as the engine derives it (`vats.rules.status.status_on`).
+lateness, terminal status) — except undated standing duties without a stored status, which no list
+shows: they are only counted (`obligation_cache_state.standing`, and the tally), which keeps a cold
+refresh from writing two rows in three for nothing. The time-dependent status (overdue / due soon /
+upcoming) is derived in SQL from the due date at query time, exactly as the engine derives it
+(`vats.rules.status.status_on`).
 
 `obligation_cache_state` records, per licence, what the rows were computed from (the licence record's
 version and revision) and the span of evaluation dates they stay valid for; `obligation_cache_meta`
@@ -75,6 +78,9 @@ class ObligationCacheState(Base):
     computed_for: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     dirty: Mapped[bool] = mapped_column(Boolean, default=False)
+    # undated standing duties without a stored status: counted here and in the tally, not stored
+    # as rows (never listed, only counted; most of a licence's obligations)
+    standing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ObligationCacheMeta(Base):

@@ -19,6 +19,10 @@ The warm fast path (the normal morning run) writes nothing and scans no table: t
 the event and audit watermarks and a summary of the state rows (their number and the span every
 one of them is valid for, kept in `obligation_cache_meta` by the last refresh) decide it.
 
+Stale licences are evaluated through `store.evaluate.evaluate_stored`, reading only what the
+engine reads (`engine_data`); undated standing duties are counted in the state row (`standing`)
+rather than stored, since no list shows them.
+
 Concurrency: a refresh that has work to do first takes the refresh lock (a transaction-scoped
 advisory lock on PostgreSQL, the database write lock on SQLite), then looks again: a second
 `vats status` started meanwhile waits for the first one's commit and then finds nothing stale,
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -38,7 +42,7 @@ from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vats.model.errors import UnavailableError
-from vats.model.obligations import Event, Obligation, ObligationStatus
+from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.settings import EngineSettings
 from vats.store.auditlog import AuditEntry
 from vats.store.models import EventRow, LicenceRecord
@@ -63,9 +67,11 @@ STATE = cast(Table, ObligationCacheState.__table__)
 META = cast(Table, ObligationCacheMeta.__table__)
 TALLY = cast(Table, ObligationCacheTally.__table__)
 TallyKey = tuple[str | None, date | None, bool]
+STANDING: TallyKey = (None, None, False)  # an undated duty without a stored status: counted, not stored
 
 if TYPE_CHECKING:  # the engine and the event readers are imported when a licence is stale:
     from vats.rules.engine.validity import Validity  # the warm path of `vats status` never needs them
+    from vats.store.evaluate import EvaluatedLicence, StoredLicence
 
 
 def derived_status(due: date | None, as_of: date, settings: EngineSettings) -> ObligationStatus:
@@ -178,7 +184,8 @@ def _dirty_if_rules_changed(session: Session, settings: EngineSettings) -> None:
 
 
 def _forget(session: Session, numbers: Sequence[str], tally: Counter[TallyKey]) -> None:
-    """Delete the cached rows and state of these licences, subtracting the rows from the tally."""
+    """Delete the cached rows and state of these licences, subtracting the rows (and the standing
+    duties counted without rows) from the tally."""
     c = CACHE.c
     for batch in _batches(numbers):
         grouped = (
@@ -188,6 +195,8 @@ def _forget(session: Session, numbers: Sequence[str], tally: Counter[TallyKey]) 
         )
         for fixed, due, late, n in session.execute(grouped):
             tally[(fixed, due, bool(late))] -= int(n)
+        standing = select(func.sum(STATE.c.standing)).where(STATE.c.number.in_(batch))
+        tally[STANDING] -= int(session.execute(standing).scalar() or 0)
         session.execute(delete(CACHE).where(c.licence.in_(batch)))
         session.execute(delete(STATE).where(STATE.c.number.in_(batch)))
 
@@ -263,7 +272,9 @@ def _audit_top(session: Session) -> int:
     return int(session.execute(select(func.max(AuditEntry.id))).scalar() or 0)
 
 
-def _stale_query(as_of: date, after: int, chunk: int) -> Any:
+def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
+    from vats.store.evaluate import engine_data
+
     s, lic = STATE, LicenceRecord.__table__
     stale = or_(
         s.c.number.is_(None),
@@ -275,7 +286,12 @@ def _stale_query(as_of: date, after: int, chunk: int) -> Any:
     )
     return (
         select(
-            lic.c.id, lic.c.number, lic.c.data, lic.c.version, lic.c.current_revision, lic.c.organisation_id
+            lic.c.id,
+            lic.c.number,
+            engine_data(session, lic.c.data).label("data"),
+            lic.c.version,
+            lic.c.current_revision,
+            lic.c.organisation_id,
         )
         .select_from(lic.outerjoin(s, s.c.number == lic.c.number))
         .where(lic.c.archived.is_(False), lic.c.id > after, stale)
@@ -284,10 +300,13 @@ def _stale_query(as_of: date, after: int, chunk: int) -> Any:
     )
 
 
-def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> dict[str, Any]:
+def _row(o: Obligation, number: str, as_of: date, due_soon_days: int) -> dict[str, Any]:
+    from vats.rules.status import status_on
+
     fixed = (
         None
-        if o.status in TIME_DERIVED and derived_status(o.due_date, as_of, settings) is o.status
+        if o.status in TIME_DERIVED
+        and status_on(o.due_date, as_of=as_of, due_soon_days=due_soon_days) is o.status
         else o.status.value
     )
     return {
@@ -306,6 +325,11 @@ def _row(o: Obligation, number: str, as_of: date, settings: EngineSettings) -> d
         "fixed_status": fixed,
         "computed_for": as_of,
     }
+
+
+def _standing(o: Obligation) -> bool:
+    """Counted without a row (`STANDING`): no due date, and the status an undated duty derives."""
+    return o.due_date is None and o.status is ObligationStatus.UPCOMING and not o.late
 
 
 def refresh_obligation_cache(
@@ -345,64 +369,87 @@ def refresh_obligation_cache(
     return done
 
 
+def _stale_licences(session: Session, as_of: date, chunk: int) -> Iterator[list[StoredLicence]]:
+    """The stale live licences in id order, `chunk` at a time (each chunk is read after the previous
+    one's rows were replaced, so the keyset continues past it)."""
+    from vats.store.evaluate import stored_licence
+
+    last = 0
+    while rows := session.execute(_stale_query(session, as_of, last, chunk)).all():
+        last = rows[-1].id
+        yield [stored_licence(r) for r in rows]
+
+
 def _recompute_stale(
     session: Session, as_of: date, chunk: int, settings: EngineSettings, tally: Counter[TallyKey]
 ) -> int:
     """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
-    from vats.rules.engine import evaluate
     from vats.rules.engine.validity import Validity
-    from vats.store.bulk import insert_rows
-    from vats.store.decode import to_licence
-    from vats.store.events import engine_runs, holder_wide_events
-    from vats.store.profile_rows import profiles_by_licence
+    from vats.store.evaluate import evaluate_stored
 
     bounds: Validity | None = None  # loads the rule library: only when something is stale
-    holder: dict[int | None, list[Event]] | None = None
-    done, last = 0, 0
-    while rows := session.execute(_stale_query(as_of, last, chunk)).all():
-        last = rows[-1].id
-        if holder is None or bounds is None:
-            holder = holder_wide_events(session)
+    # an empty state table means an empty cache (rows are written and forgotten with their state
+    # row): a cold start has nothing to forget, and skips a delete per licence batch
+    cold = session.execute(select(STATE.c.number).limit(1)).first() is None
+    done = 0
+    for evaluated in evaluate_stored(
+        session, as_of=as_of, chunks=_stale_licences(session, as_of, chunk), settings=settings
+    ):
+        if bounds is None:
             bounds = Validity(as_of, settings)
-        licences = [to_licence(r.data) for r in rows]
-        runs = engine_runs(
-            session, licences, organisation_of={r.number: r.organisation_id for r in rows}, holder=holder
-        )
-        future: dict[str | None, date] = {}
-        for _group, events in runs:
-            for e in events:
-                if e.date > as_of and (e.licence not in future or e.date < future[e.licence]):
-                    future[e.licence] = e.date
-        by_licence: dict[str, list[Obligation]] = {lic.number: [] for lic in licences}
-        # waivers are keyed by licence number in the engine, so one run serves licences with and
-        # without waivers alike (tests/rules/test_audit_portfolio.py holds a run equal to one per licence)
-        profiles = profiles_by_licence(session, [lic.number for lic in licences])
-        for group, events in runs:
-            for o in evaluate(group, events, as_of, settings=settings, profiles=profiles).obligations:
-                by_licence.setdefault(o.licence, []).append(o)
-        _forget(session, [r.number for r in rows], tally)
-        values = [
-            _row(o, r.number, as_of, settings)
-            for r, lic in zip(rows, licences, strict=True)
-            for o in by_licence.get(lic.number, ())
-        ]
-        if values:
-            insert_rows(session.connection(), CACHE, values)
-            tally.update((v["fixed_status"], v["due_date"], v["late"]) for v in values)
-        session.execute(
-            insert(STATE),
-            [
-                {
-                    "number": r.number,
-                    "base": lic.number_info.base if lic.number_info is not None else r.number,
-                    "licence_version": r.version,
-                    "revision": r.current_revision,
-                    "computed_for": as_of,
-                    "valid_until": bounds.valid_until(lic, future, by_licence.get(lic.number, [])),
-                    "dirty": False,
-                }
-                for r, lic in zip(rows, licences, strict=True)
-            ],
-        )
-        done += len(rows)
+        _replace_rows(session, evaluated, as_of, settings, bounds, tally, forget=not cold)
+        done += len(evaluated)
     return done
+
+
+def _replace_rows(
+    session: Session,
+    evaluated: Sequence[EvaluatedLicence],
+    as_of: date,
+    settings: EngineSettings,
+    bounds: Validity,
+    tally: Counter[TallyKey],
+    *,
+    forget: bool,
+) -> None:
+    """Swap the cached rows and state of these licences for their new evaluation (`forget`: the
+    licences may have rows already)."""
+    from vats.store.bulk import insert_rows
+
+    if forget:
+        _forget(session, [e.stored.number for e in evaluated], tally)
+    days = settings.due_soon_days
+    values: list[dict[str, Any]] = []
+    states = []
+    for e in evaluated:
+        standing = 0
+        for o in e.obligations:
+            if _standing(o):
+                standing += 1
+            else:
+                values.append(_row(o, e.stored.number, as_of, days))
+        states.append(_state(e, as_of, bounds, standing))
+        tally[STANDING] += standing
+    if values:
+        insert_rows(session.connection(), CACHE, values)
+        tally.update((v["fixed_status"], v["due_date"], v["late"]) for v in values)
+    session.execute(insert(STATE), states)
+
+
+def _state(e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int) -> dict[str, Any]:
+    """The state row of a freshly evaluated licence: its inputs and the dates its rows hold for."""
+    lic = e.stored.licence
+    future: dict[str | None, date] = {}
+    for event in e.events:  # the first event dated after as_of, per event key
+        if event.date > as_of and (event.licence not in future or event.date < future[event.licence]):
+            future[event.licence] = event.date
+    return {
+        "number": e.stored.number,
+        "base": lic.number_info.base if lic.number_info is not None else e.stored.number,
+        "licence_version": e.stored.version,
+        "revision": e.stored.revision,
+        "computed_for": as_of,
+        "valid_until": bounds.valid_until(lic, future, e.obligations),
+        "dirty": False,
+        "standing": standing,
+    }

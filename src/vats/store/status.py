@@ -30,7 +30,7 @@ from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.horizon import renewal_days_before
 from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
-from vats.store.obligation_cache import CachedObligation, ObligationCacheTally
+from vats.store.obligation_cache import CachedObligation, ObligationCacheState, ObligationCacheTally
 from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
 from vats.store.scope import scope_of
 
@@ -221,6 +221,12 @@ def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSe
         )
     alerts = {s.value for s in ALERT}
     counts: Counter[str] = Counter()
+    if scope:  # undated standing duties are counted in the state rows, not stored (see the tally)
+        st = ObligationCacheState.__table__.c
+        lic = LicenceRecord.__table__.c
+        visible = select(lic.number).where(*scope_of(session).where(lic.organisation_id))
+        standing = session.execute(select(func.sum(st.standing)).where(st.number.in_(visible))).scalar()
+        counts[derived_status(None, status.as_of, settings).value] += int(standing or 0)
     late = 0
     for fixed, due, is_late, n in session.execute(groups):
         counts[fixed or derived_status(due, status.as_of, settings).value] += int(n)
@@ -286,24 +292,13 @@ def _evaluated_obligations(
     session: Session, status: PortfolioStatus, top: int, chunk: int, evaluate: Callable[..., Any]
 ) -> None:
     """The engine over every licence, chunk by chunk (no cache): counts and top N kept."""
-    from vats.store.events import engine_runs, holder_wide_events
-    from vats.store.licences import iter_domain_licences
-    from vats.store.profile_rows import profiles_by_licence
+    from vats.store.evaluate import evaluate_stored, live_licences
 
-    holder = holder_wide_events(session)
-    query = select(LicenceRecord.number, LicenceRecord.organisation_id)
-    organisation_of = {number: org for number, org in session.execute(query)}
     counts: Counter[str] = Counter()
     urgent, late = TopN(top, _urgency), TopN(top, _recency)
-    for licences in iter_domain_licences(session, chunk=chunk):
-        runs = engine_runs(session, licences, organisation_of=organisation_of, holder=holder)
-        profiles = profiles_by_licence(session, [lic.number for lic in licences])
-        obligations = [
-            o
-            for group, events in runs
-            for o in evaluate(group, events, status.as_of, profiles=profiles).obligations
-        ]
-        for o in obligations:
+    chunks = live_licences(session, chunk=chunk, engine_only=True)
+    for evaluated in evaluate_stored(session, as_of=status.as_of, chunks=chunks, evaluate=evaluate):
+        for o in (o for e in evaluated for o in e.obligations):
             counts[o.status.value] += 1
             if o.status in ALERT:
                 urgent.add(o)

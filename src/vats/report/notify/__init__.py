@@ -48,14 +48,12 @@ class DispatchReport:
 def collect(session: Session, *, as_of: date) -> list[Notice]:
     """Due-soon/overdue obligations of every stored licence, failing site checks, expiring copies,
     open regulator-list findings."""
-    from vats.rules.engine import evaluate
-    from vats.store.licences import list_events, load_domain_licences
+    from vats.store.evaluate import evaluate_stored
 
-    licences = load_domain_licences(session)
-    evaluation = evaluate(licences, list_events(session), as_of)
-    unverified = {lic.number for lic in licences if lic.from_sheet}
+    evaluated = [e for chunk in evaluate_stored(session, as_of=as_of) for e in chunk]
+    unverified = {e.stored.number for e in evaluated if e.stored.licence.from_sheet}
     notices = []
-    for ob in evaluation.obligations:
+    for ob in (o for e in evaluated for o in e.obligations):
         if ob.status not in ALERT_STATUSES:
             continue
         label = "已逾期 overdue" if ob.status is ObligationStatus.OVERDUE else "即将到期 due soon"
