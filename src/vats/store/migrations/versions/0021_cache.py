@@ -7,7 +7,7 @@ how many such obligations each licence has; the tally counts them as before. Row
 earlier version stay valid (their licence's `standing` is 0) until the licence is refreshed.
 
 Revision ID: 0021_cache
-Revises: 0023_mgmt
+Revises: 0019_lists
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_cache"
-down_revision = "0023_mgmt"
+down_revision = "0019_lists"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and an index on the scope of stored check runs (the idempotency key of a site's check).
 
 Revision ID: 0022_jobs2
-Revises: 0019_lists
+Revises: 0021_cache
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_jobs2"
-down_revision = "0019_lists"
+down_revision = "0021_cache"
 branch_labels = None
 depends_on = None
 
