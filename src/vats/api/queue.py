@@ -19,7 +19,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -124,9 +124,15 @@ def build_app(
 
     @app.task(name="vats.check_site", queue=QUEUE_CHECKS)
     def check_site(
-        period: str, domain: str, licence: str | None, listed: list[str], name: str | None
+        period: str,
+        domain: str,
+        licence: str | None,
+        listed: list[str],
+        name: str | None,
+        expires: str | None = None,
     ) -> int | None:
-        target = SiteTarget(domain, licence, frozenset(listed), name)
+        expiry = date.fromisoformat(expires) if expires else None
+        target = SiteTarget(domain, licence, frozenset(listed), name, expiry)
         return jobs.check_one_site(engine, period=period, target=target, actor=actor, policy=policy)
 
     async def defer_checks(period: str, targets: Sequence[SiteTarget]) -> int:
@@ -141,6 +147,7 @@ def build_app(
                     licence=t.licence,
                     listed=cast(Any, sorted(t.listed_domains)),
                     name=t.name,
+                    expires=t.expires.isoformat() if t.expires else None,
                 )
                 deferred += 1
             except AlreadyEnqueued:  # the same round planned twice: its job is already waiting

@@ -134,6 +134,8 @@ def status_line(
             f"状态：截至 {today} 未见证据（{wanted}），自 {when} 起已逾期 {days} 天",
             f"status: as of {today} no evidence ({wanted}); overdue since {when} ({days} days)",
         )
+    if due is None and status is ObligationStatus.DUE_SOON:  # a control never attested
+        return (f"状态：应立即复核确认；所需证据：{wanted}", f"status: due now; evidence needed: {wanted}")
     if due is None:
         return (
             f"状态：{zh_s}（持续有效）；证据：{wanted}",

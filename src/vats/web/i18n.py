@@ -28,11 +28,13 @@ def code_values() -> tuple[str, ...]:
     from vats.model.obligation_ids import WorkStatus
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
+    from vats.rules.controls import CONTROL_TEXTS
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
     enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
-    return tuple(dict.fromkeys((*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)))
+    codes = (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *CONTROL_TEXTS)
+    return tuple(dict.fromkeys(codes))
 
 
 class Catalogue:

@@ -269,6 +269,7 @@ def obligations_page(
     from vats.api import workspace
     from vats.model.obligation_ids import URGENCY, WORK_LABELS, WorkStatus, engine_status, work_status
     from vats.reference.rules_library import default_library
+    from vats.rules.controls import control_row, is_control
     from vats.store.models import Organisation
 
     as_of = today()
@@ -289,7 +290,7 @@ def obligations_page(
     if org_id is not None:
         items = [o for o in items if p.organisation_of.get(o.licence) == org_id]
     controls = view == "controls"
-    items = [o for o in items if (o.due_date is None) == controls]
+    items = [o for o in items if is_control(o) == controls]
     items.sort(key=lambda o: (URGENCY[work_status(o.status)], o.due_date or date.max, o.licence))
     if owner:
         rows = [r for r in workspace.rows(session, p, items) if r.owner == owner]
@@ -306,6 +307,7 @@ def obligations_page(
         "obligations.html",
         nav="obligations",
         rows=shown,
+        controls={r.target.id: control_row(r.target.obligation) for r in shown} if controls else {},
         unverified=p.unverified,
         total=total,
         page=page,
@@ -317,7 +319,9 @@ def obligations_page(
         organisation=org_id,
         owner=owner or "",
         organisations=orgs,
-        rules=[(r.id, r.title.zh) for r in default_library().rules],
+        rules=[
+            (r.id, r.title.zh) for r in default_library().rules if (r.kind.value == "continuous") == controls
+        ],
         statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus],
     )
 

@@ -107,7 +107,7 @@ def _page(
         owners=owner_choices(session, target.organisation_id),
         completion_types=[(t, vocabulary[t].title.zh) for t in data["completion_types"] if t in vocabulary],
         extra_fields=list(extra.items()),
-        open=target.obligation.status in service.OPEN,
+        open=target.obligation.status in service.OPEN or service.attestable(target.obligation),
         closed=target.obligation.status in service.CLOSED,
     )
 
