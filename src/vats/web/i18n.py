@@ -23,6 +23,7 @@ def code_values() -> tuple[str, ...]:
     """Messages the templates translate from data (`_(ob.status.value)`): codes and weekday names.
     Code values (latin) need a Chinese label too, so both catalogues list them. Register field and
     action names are not here: their labels come from the register specs."""
+    from vats.checks.results import Outcome
     from vats.model.findings import Severity
     from vats.model.licence import VALIDITY, SiteKind
     from vats.model.obligation_ids import WorkStatus
@@ -32,7 +33,7 @@ def code_values() -> tuple[str, ...]:
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
-    enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
+    enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind, *Outcome]
     codes = (*roles, *extra, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *CONTROL_TEXTS)
     return tuple(dict.fromkeys(codes))
 

@@ -290,7 +290,8 @@ def obligations_page(
     if org_id is not None:
         items = [o for o in items if p.organisation_of.get(o.licence) == org_id]
     controls = view == "controls"
-    items = [o for o in items if is_control(o) == controls]
+    if view != "all":  # the dashboard's counts link to every obligation they count (view=all)
+        items = [o for o in items if is_control(o) == controls]
     items.sort(key=lambda o: (URGENCY[work_status(o.status)], o.due_date or date.max, o.licence))
     if owner:
         rows = [r for r in workspace.rows(session, p, items) if r.owner == owner]
@@ -315,12 +316,14 @@ def obligations_page(
         query=_query(request),
         filters=f,
         chosen=chosen.value if chosen else "",
-        view="controls" if controls else "dated",
+        view="controls" if controls else "all" if view == "all" else "dated",
         organisation=org_id,
         owner=owner or "",
         organisations=orgs,
         rules=[
-            (r.id, r.title.zh) for r in default_library().rules if (r.kind.value == "continuous") == controls
+            (r.id, r.title.zh)
+            for r in default_library().rules
+            if view == "all" or (r.kind.value == "continuous") == controls
         ],
         statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus],
     )
