@@ -56,6 +56,9 @@ def test_controls_are_listed_apart_and_turn_current_when_attested(
         staff_row = next(r for r in rows if "网络与信息安全人员和机构并报备" in r)
         assert "2026-10-08" in staff_row and "2027-10-08" in staff_row and "证据有效" in staff_row
         assert f"/obligations/{staff['id']}#evidence" in staff_row
+        detail = officer.get(f"/obligations/{staff['id']}").text
+        assert "下次复核日期</dt><dd>2027-10-08" in detail and "证据有效" in detail
+        assert 'action="/obligations/' in detail and "记录完成" in detail  # attest again before the review
         logs_row = next(r for r in rows if "网络日志留存不少于六个月" in r)
         assert "2026-09-01" in logs_row and "2027-03-01" in logs_row
     finally:
