@@ -28,7 +28,7 @@ def test_controls_are_listed_apart_and_turn_current_when_attested(
         page = officer.get("/obligations", params={"view": "controls", "licence": NUMBER}).text
         assert "<h2>控制项</h2>" in page and "下次复核日期" in page and "上次证据" in page
         assert "网络与信息安全人员和机构并报备" in page and "应立即复核（从未复核）" in page
-        assert "持续有效（无定期复核）" in page  # a standing duty without a review period
+        assert "持续性要求（无复核周期）" in page  # a standing duty without a review period
 
         with web_server.client("officer") as c:
             staff = _control(c, "security.staff_filing")

@@ -199,7 +199,9 @@ def render_controls(console: Console, controls: Sequence[Obligation]) -> None:
     rows = sorted((control_row(o) for o in controls), key=_control_order)
     for c in rows:
         o = c.obligation
-        last = f"{c.last_on}（{c.last_event}）" if c.last_on else "无 none"
+        last = (
+            (f"{c.last_on}（{c.last_event}）" if c.last_event else str(c.last_on)) if c.last_on else "无 none"
+        )
         review = str(c.next_review) if c.next_review else ("立即 now" if c.periodic else "—")
         title = f"{o.title_zh}{f'（{o.subject}）' if o.subject else ''}"
         table.add_row(

@@ -47,7 +47,7 @@ CONTROL_STATUS = {
 
 
 NEVER_TEXT = "应立即复核（从未复核）"
-STANDING_TEXT = "持续有效（无定期复核）"
+STANDING_TEXT = "持续性要求（无复核周期）"
 CONTROL_TEXTS = (NEVER_TEXT, STANDING_TEXT, *CONTROL_STATUS.values())  # labels the web translates
 
 
