@@ -33,8 +33,9 @@ system-deps: report-deps
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+PORT ?= 8000
 demo: setup report-deps
-	$(BIN)/vats demo
+	$(BIN)/vats demo --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

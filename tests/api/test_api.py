@@ -187,6 +187,10 @@ def test_case_register_shows_due_date_and_audit_actor(server: Server, seed_path:
         entries = c.get("/api/v1/auditlog", params={"entity": "disposal_cases", "per_page": 50}).json()
         verify = c.get("/api/v1/auditlog/verify").json()
     assert {e["actor"] for e in entries["items"]} == {"officer"}
+    assert {(e["entity_zh"], e["action_zh"]) for e in entries["items"]} <= {
+        ("违法信息处置", "新增"),
+        ("违法信息处置", "修改"),
+    }
     assert verify["ok"] is True and verify["entries"] > 0 and len(verify["root"]) == 64
 
 

@@ -19,6 +19,9 @@ def test_verify_list_and_tamper(db_url: str, seed_path: Path, tmp_path: Path) ->
     assert len(entries) == 2 and entries[0]["seq"] > entries[1]["seq"]
     only = json.loads(vats("auditlog", "list", "--json", "--entity", "licences", "--db", db_url).stdout)
     assert [e["entity"] for e in only] == ["licences"]
+    assert [(e["entity_zh"], e["action_zh"]) for e in only] == [("许可证", "新增")]
+    text_out = vats("auditlog", "list", "--entity", "licences", "--db", db_url).stdout
+    assert "新增 许可证 (licences:" in text_out
     engine = make_engine(db_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = 2"))

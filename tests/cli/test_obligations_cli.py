@@ -121,3 +121,27 @@ def test_hour_deadline_shown_to_the_minute(
     code, out, _ = run([*args, "--settings", str(settings), "--format", "json"], capsys)
     report = next(o for o in json.loads(out)["obligations"] if o["rule_id"] == "incident.report")
     assert report["due_at"].startswith("2026-11-20T11:15")
+
+
+def test_controls_get_their_own_table(
+    licence_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "- {type: control_attested, date: 2026-03-02, fields: {rule: security.staff_filing}}\n"
+        "- {type: control_attested, date: 2025-04-01, fields: {rule: retention.network_logs}}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        ["obligations", str(licence_file), "--events", str(events), "--as-of", "2026-11-28"], capsys
+    )
+    assert code == 0
+    main, controls = out.split("控制项 / Controls", 1)
+    assert "网络与信息安全人员和机构并报备" not in main  # the dated table holds no standing duties
+    lines = controls.splitlines()
+    staff = next(i for i, line in enumerate(lines) if "网络与信息安全人员和机构" in line)
+    assert "证据有效" in lines[staff] and "2026-03-02" in lines[staff] and "2027-03-02" in lines[staff]
+    logs = next(i for i, line in enumerate(lines) if "网络日志留存" in line)
+    assert "复核已过期" in lines[logs] and "2025-10-01" in lines[logs]
+    assert "应立即复核" in controls and "立即 now" in controls
+    assert "控制项" in controls and "待复核" in controls

@@ -24,6 +24,12 @@ def test_show_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "15 days after" in out and "complaint_reply_days" in out and "UNCONFIRMED" in out
 
 
+def test_show_a_control_with_its_review_period(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rules", "show", "retention.network_logs"], capsys)
+    assert code == 0
+    assert "复核周期 / Attest every: 6 months (configurable: numbers.attest_network_logs_months)" in out
+
+
 def test_show_unknown_rule(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["rules", "show", "nope"], capsys)
     assert code == 2 and "nope" in err

@@ -9,7 +9,8 @@ import pytest
 
 from vats.model.errors import ExitCode, InputError
 from vats.model.obligations import RuleKind
-from vats.reference.rules_library import RULES_DIR, load_library
+from vats.reference.rules_library import CONTROL_EVENT, RULES_DIR, load_library
+from vats.rules.settings import known_numbers
 
 
 @pytest.fixture
@@ -137,3 +138,72 @@ def test_each_instrument_is_spelled_one_way() -> None:
     used |= {spec.ref().instrument for spec in specs if spec is not None}
     assert used <= shorts
     assert validate.REGULATIONS == legal.TELECOM_REGULATIONS == "电信条例"
+
+
+# controls (`attest_every`) and closed event values
+
+
+def test_the_named_standing_duties_are_controls_with_a_setting_or_source() -> None:
+    lib = load_library()
+    controls = {r.id: r for r in lib.rules if r.attest_every is not None}
+    assert {"security.staff_filing", "retention.network_logs", "privacy.protection"} <= set(controls)
+    for rule in controls.values():
+        att = rule.attest_every
+        assert att is not None and (att.setting or att.source), rule.id
+        assert CONTROL_EVENT in rule.satisfied_by
+    assert controls["retention.network_logs"].attest_every.period == 6  # type: ignore[union-attr]
+    assert known_numbers()["attest_security_staff_months"] == 12
+
+
+def test_the_attestation_offers_the_controls_with_their_chinese_titles() -> None:
+    lib = load_library()
+    spec = lib.event_types[CONTROL_EVENT].fields["rule"]
+    controls = [r for r in lib.rules if r.attest_every is not None]
+    assert spec.required and spec.values == tuple(r.id for r in controls)
+    assert spec.value_label("security.staff_filing") == "网络与信息安全人员和机构并报备"
+
+
+def test_every_closed_event_value_has_a_chinese_label() -> None:
+    for etype in load_library().event_types.values():
+        for spec in etype.fields.values():
+            for value in spec.values:
+                assert spec.value_label(value) != value, (etype.type, value)
+
+
+def test_a_closed_value_without_a_label_is_an_error(rules_dir: Path) -> None:
+    _edit(rules_dir / "event_types.yaml", '          merger: {zh: "合并", en: "Merger"}\n', "")
+    with pytest.raises(InputError) as exc:
+        load_library(rules_dir)
+    assert "merger" in exc.value.message and exc.value.field.endswith("value_labels")
+
+
+def test_a_period_needs_a_source_or_a_setting(rules_dir: Path) -> None:
+    path = rules_dir / "retention.yaml"
+    _edit(path, "setting: attest_network_logs_months}", "}")
+    with pytest.raises(InputError) as exc:
+        load_library(rules_dir)
+    assert exc.value.field == "rules.2.attest_every" and "setting" in exc.value.message
+
+
+def test_a_period_may_cite_its_source_instead(rules_dir: Path) -> None:
+    path = rules_dir / "retention.yaml"
+    _edit(path, "setting: attest_network_logs_months}", "source: 2}")
+    rule = load_library(rules_dir).rule("retention.network_logs")
+    assert rule is not None and rule.attest_every is not None
+    assert rule.attest_every.source is not None and rule.attest_every.source.article == "九"
+    _edit(path, "source: 2}", "source: 7}")
+    with pytest.raises(InputError):
+        load_library(rules_dir)
+
+
+def test_only_a_standing_per_licence_duty_can_be_a_control(rules_dir: Path) -> None:
+    path = rules_dir / "security.yaml"
+    _edit(
+        path,
+        "    trigger: {type: event, event: illegal_info_disposed}\n",
+        "    trigger: {type: event, event: illegal_info_disposed}\n"
+        "    attest_every: {period: 12, setting: x_months}\n",
+    )
+    with pytest.raises(InputError) as exc:
+        load_library(rules_dir)
+    assert exc.value.field == "rules.0.attest_every"

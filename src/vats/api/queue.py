@@ -20,6 +20,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,16 +131,30 @@ def build_app(
 
     @app.task(name="vats.check_site", queue=QUEUE_CHECKS)
     def check_site(
-        period: str, domain: str, licence: str | None, listed: list[str], name: str | None
+        period: str,
+        domain: str,
+        licence: str | None,
+        listed: list[str],
+        name: str | None,
+        expires: str | None = None,
     ) -> int | None:
         """One site of a round (jobs queued before rounds were batched still run)."""
-        target = SiteTarget(domain, licence, frozenset(listed), name)
+        expiry = date.fromisoformat(expires) if expires else None
+        target = SiteTarget(domain, licence, frozenset(listed), name, expiry)
         return jobs.check_one_site(engine, period=period, target=target, actor=actor, policy=policy)
+
+    def _target(site: list[Any]) -> SiteTarget:
+        domain, licence, listed, name, *rest = site
+        expires = date.fromisoformat(rest[0]) if rest and rest[0] else None
+        return SiteTarget(domain, licence, frozenset(listed), name, expires)
 
     @app.task(name=CHECK_BATCH, queue=QUEUE_CHECKS)
     def check_batch(job_id: int, sites: list[list[Any]]) -> int:
-        """A batch of one job's sites, crawled together; each site's result stored on its own."""
-        targets = [SiteTarget(d, lic, frozenset(listed), name) for d, lic, listed, name in sites]
+        """A batch of one job's sites, crawled together; each site's result stored on its own.
+
+        A site is [domain, licence, listed, name, expires?]: batches queued before the licence's
+        expiry was carried have four fields and still run."""
+        targets = [_target(site) for site in sites]
         return jobkinds.check_batch(
             engine,
             job_id=job_id,
@@ -156,7 +171,16 @@ def build_app(
 
         with session_scope(engine, actor=actor) as session:
             for i, batch in enumerate(batches):
-                sites = [[t.domain, t.licence, sorted(t.listed_domains), t.name] for t in batch]
+                sites = [
+                    [
+                        t.domain,
+                        t.licence,
+                        sorted(t.listed_domains),
+                        t.name,
+                        t.expires.isoformat() if t.expires else None,
+                    ]
+                    for t in batch
+                ]
                 defer(
                     session,
                     task=CHECK_BATCH,

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import UTC, date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from vats.checks.results import (
     Snippet,
 )
 from vats.ingest.numbers import Found, find, parse
+from vats.model.clock import CHINA, today
 from vats.model.errors import VatsError
 from vats.model.licence import Licence, SiteKind
 from vats.model.numbers import LicenceNumber, NumberKind
@@ -60,7 +62,7 @@ def targets_for(licence: Licence) -> list[SiteTarget]:
     for site in licence.sites:
         domain = normalise_domain(site.domain) if site.domain else ""
         if site.kind is SiteKind.WEBSITE and domain and domain not in seen:
-            seen[domain] = SiteTarget(domain, licence.number, listed, site.name)
+            seen[domain] = SiteTarget(domain, licence.number, listed, site.name, licence.expiry_date)
     return list(seen.values())
 
 
@@ -148,7 +150,10 @@ def evaluate(target: SiteTarget, fetched: Fetched) -> SiteReport:
         page = extract(text)
         found = find(page.visible)
         if target.licence:
-            results.append(_licence_number(target, page, found, evidence))
+            results.append(_licence_number(target, page, found, evidence, _check_day(fetched)))
+            others = _other_numbers(target, page, found, evidence)
+            if others is not None:
+                results.append(others)
         results.append(_filing(target, page, found, evidence))
     return SiteReport(target, tuple(results))
 
@@ -257,6 +262,13 @@ DISPLAY_VERDICTS: dict[str, tuple[Outcome, str, str]] = {
         "licence number {number} is not displayed on the homepage",
     ),
 }
+# A licence shown after its expiry date: the number is no longer valid (replaces "displayed").
+EXPIRED_VERDICT = (
+    Outcome.FAIL,
+    "首页显示的许可证编号 {number} 已于 {expiry} 到期（检查日 {day}），该编号已不再有效",
+    "the page shows licence number {number}, which expired on {expiry} (checked on {day}); "
+    "it is no longer valid",
+)
 # When several kinds of number are shown, the best one decides (the right number anywhere passes).
 VISIBLE_PRECEDENCE = ("displayed", "wrong_region", "variant_format", "other_number")
 
@@ -291,19 +303,72 @@ def _display_code(target: SiteTarget, page: PageText, found: list[Found]) -> tup
     return "missing", []
 
 
-def _licence_number(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence) -> CheckResult:
+def _check_day(fetched: Fetched) -> date:
+    """The check date in Beijing (the fetch time, else today)."""
+    if fetched.fetched_at is None:
+        return today()
+    moment = fetched.fetched_at
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(CHINA).date()
+
+
+def _licence_number(
+    target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence, day: date
+) -> CheckResult:
     code, snippets = _display_code(target, page, found)
     outcome, zh, en = DISPLAY_VERDICTS[code]
+    if code in ("displayed", "variant_format") and target.expires is not None and day > target.expires:
+        code = "expired_number"
+        outcome, zh, en = EXPIRED_VERDICT
     footer = any(s.in_footer for s in snippets)
     values = {
         "number": target.licence,
         "shown": snippets[0].number if snippets else "",
         "where_zh": "页脚" if footer else "页面正文",
         "where_en": "footer" if footer else "page body",
+        "expiry": target.expires.isoformat() if target.expires else "",
+        "day": day.isoformat(),
     }
     message_zh, message_en = zh.format(**values), en.format(**values)
     kind = CheckKind.LICENCE_NUMBER
     return _result(target, kind, outcome, code, message_zh, message_en, ev, snippets, DISPLAY_SOURCES)
+
+
+def _other_numbers(
+    target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence
+) -> CheckResult | None:
+    """Licence numbers on the page other than the one expected for the site, when the expected one is
+    also shown (without it, the display verdict already names the other number)."""
+    expected = _expected(target.licence or "")
+    others: dict[str, Snippet] = {}
+    ours = False
+    for hit in found:
+        if hit.kind not in (NumberKind.VATS_LICENCE, NumberKind.ICP_LICENCE):
+            continue
+        same = (
+            classify_number(hit.number, expected) in ("exact", "variant_format")
+            if expected
+            else hit.canonical == target.licence
+        )
+        if same:
+            ours = True
+        else:
+            others.setdefault(hit.canonical, _snippet(page.visible, hit, page, "visible"))
+    if not ours or not others:
+        return None
+    shown = "、".join(others)
+    return _result(
+        target,
+        CheckKind.LICENCE_NUMBER,
+        Outcome.WARN,
+        "other_number_also_shown",
+        f"首页还显示了其他许可证编号 {shown}（本网站对应的许可证为 {target.licence}），"
+        "请核实是否为本单位持有的有效许可证",
+        f"the page also shows another licence number, {', '.join(others)} (this site's licence is "
+        f"{target.licence}); check that it is a valid licence the holder owns",
+        ev,
+        others.values(),
+        DISPLAY_SOURCES,
+    )
 
 
 def _filing(target: SiteTarget, page: PageText, found: list[Found], ev: CheckEvidence) -> CheckResult:

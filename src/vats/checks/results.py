@@ -7,7 +7,7 @@ database; `vats.store.checks` turns them into insert-only evidence rows when a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from vats.model.sources import SourceRef
@@ -123,6 +123,7 @@ class SiteTarget:
     licence: str | None  # canonical licence number expected on the page
     listed_domains: frozenset[str] = field(default_factory=frozenset)
     name: str | None = None
+    expires: date | None = None  # the licence's expiry: a number shown after it is no longer valid
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,6 +196,7 @@ def list_command(
 ) -> None:
     """最近的审计记录（新→旧）/ Recent audit entries, newest first."""
     from vats.model.auditentry import utc_text
+    from vats.report.labels import AUDIT_ACTIONS, AUDIT_ENTITIES, audit_label
     from vats.store.auditlog import list_entries
     from vats.store.db import cli_session
 
@@ -208,6 +209,8 @@ def list_command(
                 "entity": e.entity,
                 "entity_id": e.entity_id,
                 "action": e.action,
+                "entity_zh": audit_label(AUDIT_ENTITIES, e.entity),
+                "action_zh": audit_label(AUDIT_ACTIONS, e.action),
                 "before": e.before,
                 "after": e.after,
                 "hash": e.hash,
@@ -219,7 +222,8 @@ def list_command(
         return
     for r in rows:
         sys.stdout.write(
-            f"#{r['seq']:<7} {r['at']}  {r['actor']:<16} {r['action']:<7} {r['entity']}:{r['entity_id']}\n"
+            f"#{r['seq']:<7} {r['at']}  {r['actor']:<16} {r['action_zh']} {r['entity_zh']} "
+            f"({r['entity']}:{r['entity_id']})\n"
         )
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from vats.model.errors import ExitCode
+
 if TYPE_CHECKING:
     from datetime import date
 
@@ -49,6 +51,10 @@ def demo_command(
 
     console = Console()
     day = parse_date(as_of, field="--as-of")
+    if serve and not port_free(host, port):
+        # before anything is imported or reset: a demo already serving keeps its database and password
+        typer.echo(port_in_use_message(host, port), err=True)
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
     paths = list(example_paths())
     licences = [read_licence(p) for p in paths]
     events = load_events(example_events_path())
@@ -72,12 +78,40 @@ def demo_command(
         return
     console.print(Rule("5. 网页 / web UI"))
     console.print(f"打开 / open http://{host}:{port}/  用户 / user: {DEMO_USER}  密码 / password: {password}")
+    # the web evaluates on the same day as the summary above (`vats.model.clock` reads VATS_AS_OF)
+    os.environ["VATS_AS_OF"] = day.isoformat()
+    console.print(
+        f"网页按 {day} 评估，与以上摘要一致 / the web UI evaluates as of {day}, like the summary above"
+    )
     from vats.cli.serve import serve_command
 
     # The example sites are invented domains: scheduled homepage checks would only look them up on
     # the public Internet and fail, so the demo server runs reminders but no site checks.
     os.environ.setdefault("VATS_SCHEDULER_CHECKS", "0")
     serve_command(host=host, port=port, db=url, workers=1, scheduler=True, log_level="warning")
+
+
+def port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now (a running demo holds it)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed demo's TIME_WAIT is fine
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def port_in_use_message(host: str, port: int) -> str:
+    return (
+        f"端口 {port} 已被占用：可能已有一个演示正在 http://{host}:{port}/ 运行，其数据库和密码保持不变。"
+        f"请直接打开该地址，或换一个端口：make demo PORT={port + 1}\n"
+        f"Port {port} is in use: a demo may already be serving at http://{host}:{port}/ (its database and "
+        f"password are unchanged). Open it, or use another port: make demo PORT={port + 1}"
+    )
 
 
 def _write_report(licences: list[Licence], events: list[Event], day: date, directory: Path) -> Path:

@@ -113,7 +113,10 @@ def render_text(evaluation: Evaluation, *, explain: bool = False, include_contin
         "备注 / Notes",
     ):
         table.add_column(head, overflow="fold")
-    shown = [o for o in evaluation.obligations if include_continuous or o.due_date is not None]
+    from vats.rules.controls import is_control
+
+    shown = [o for o in evaluation.obligations if not is_control(o)]
+    controls = [o for o in evaluation.obligations if is_control(o)] if include_continuous else []
     for o in shown:
         style = STATUS_STYLE[o.status.value]
         notes = []
@@ -135,10 +138,12 @@ def render_text(evaluation: Evaluation, *, explain: bool = False, include_contin
             style=style,
         )
     console.print(table)
-    overdue = sum(1 for o in evaluation.obligations if o.status.value == "overdue")
+    overdue = sum(1 for o in shown if o.status.value == "overdue")
     console.print(f"共 {len(shown)} 项，逾期 {overdue} 项 / {len(shown)} obligations, {overdue} overdue")
+    if controls:
+        render_controls(console, controls)
     if explain:
-        for o in shown:
+        for o in (*shown, *controls):
             console.print(f"\n[bold]{o.rule_id}[/bold] {o.licence} {o.subject or ''}")
             for line in o.explanation:
                 console.print(line, markup=False)
@@ -173,6 +178,50 @@ def obligations_command(
         o.status.value == "overdue" and not o.conditional for o in evaluation.obligations
     ):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+def render_controls(console: Console, controls: Sequence[Obligation]) -> None:
+    """The control list: each standing duty with its last evidence, next review date and status."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from vats.rules.controls import control_row
+
+    table = Table(title="控制项 / Controls", show_lines=False)
+    for head in (
+        "状态 / Status",
+        "许可证 / Licence",
+        "控制项 / Control",
+        "上次证据 / Last evidence",
+        "下次复核 / Next review",
+    ):
+        table.add_column(head, overflow="fold")
+    rows = sorted((control_row(o) for o in controls), key=_control_order)
+    for c in rows:
+        o = c.obligation
+        last = (
+            (f"{c.last_on}（{c.last_event}）" if c.last_event else str(c.last_on)) if c.last_on else "无 none"
+        )
+        review = str(c.next_review) if c.next_review else ("立即 now" if c.periodic else "—")
+        title = f"{o.title_zh}{f'（{o.subject}）' if o.subject else ''}"
+        table.add_row(
+            f"{c.status_zh} {o.status.value}",
+            o.licence,
+            escape(f"{title}\n{o.title_en}"),
+            escape(last),
+            review,
+            style=STATUS_STYLE[o.status.value],
+        )
+    console.print(table)
+    due = sum(1 for c in rows if c.obligation.status.value in ("overdue", "due_soon"))
+    console.print(f"控制项 {len(rows)} 项，待复核 {due} 项 / {len(rows)} controls, {due} due for review")
+
+
+def _control_order(c: Any) -> tuple[Any, ...]:
+    """Overdue reviews first, then due now, due soon, current, standing."""
+    rank = {"overdue": 0, "due_soon": 1, "upcoming": 3, "satisfied": 2, "waived": 4, "not_applicable": 5}
+    o = c.obligation
+    return (rank[o.status.value], c.next_review or date.max, o.licence, o.rule_id, o.subject or "")
 
 
 def _due_text(o: Obligation) -> str:

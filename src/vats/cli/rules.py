@@ -94,6 +94,10 @@ def show_rule(
         echo(f"证据 / Satisfied by: {', '.join(rule.satisfied_by)}")
     if rule.violated_by:
         echo(f"违反 / Violated by: {', '.join(rule.violated_by)}")
+    att = rule.attest_every
+    if att is not None:
+        basis = f"source: {att.source.label()}" if att.source else f"configurable: numbers.{att.setting}"
+        echo(f"复核周期 / Attest every: {att.period} {att.unit} ({basis}); event control_attested")
     if rule.unconfirmed:
         echo("⚠ 来源未经核实，数字可配置 / UNCONFIRMED source: the number is configurable")
 

@@ -96,6 +96,26 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
+class Attestation:
+    """How often a standing duty's evidence must be attested again (a control's freshness).
+
+    `source` is the citation that fixes the period; without one the period is practice and `setting`
+    names the engine setting that overrides it (the loader requires one or the other)."""
+
+    period: int
+    unit: str  # days | months | years
+    setting: str | None = None
+    source: SourceRef | None = None
+
+    def months(self, amount: int) -> int | None:
+        """The period in months (None when counted in days)."""
+        return amount * 12 if self.unit == "years" else amount if self.unit == "months" else None
+
+
+CONTROL_EVENT = "control_attested"  # the event type that attests a control (its `rule` field names it)
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     title: Text
@@ -114,6 +134,7 @@ class Rule:
     lists_scope: bool = False  # the explanation lists the licence's whole licensed scope
     # a completion may be recorded without an attachment or register link (labelled as such)
     completion_without_evidence: bool = False
+    attest_every: Attestation | None = None  # a control: evidence goes stale after this period
     file: str = ""
     line: int | None = None
 
@@ -128,6 +149,12 @@ class FieldSpec:
     type: str = "str"  # str | int | date | datetime (Beijing wall time, minutes)
     values: tuple[str, ...] = ()
     label: Text | None = None  # how forms name the field (event_types.yaml `field_labels` or its own)
+    value_labels: Mapping[str, Text] = field(default_factory=lambda: MappingProxyType({}))
+
+    def value_label(self, value: str) -> str:
+        """The Chinese label of a closed value (the value itself when none is given)."""
+        found = self.value_labels.get(value)
+        return found.zh if found is not None else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +282,12 @@ def _schema() -> dict[str, type[Any]]:
         unit: Literal["days", "months", "years"] = "days"
         setting: str | None = None
 
+    class AttestModel(Strict):
+        period: int = Field(ge=1)
+        unit: Literal["days", "months", "years"] = "months"
+        setting: str | None = Field(default=None, min_length=1)
+        source: int | None = Field(default=None, ge=0)  # index into the rule's `sources`
+
     class RuleModel(Strict):
         id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
         title: TextSpec
@@ -272,6 +305,7 @@ def _schema() -> dict[str, type[Any]]:
         condition_note: TextSpec | None = None
         lists_scope: bool = False
         completion_without_evidence: bool = False
+        attest_every: AttestModel | None = None
 
     class RuleFile(Strict):
         rules: list[RuleModel]
@@ -281,6 +315,8 @@ def _schema() -> dict[str, type[Any]]:
         type: Literal["str", "int", "date", "datetime"] = "str"
         values: list[str] = Field(default_factory=list)
         label: TextSpec | None = None
+        value_labels: dict[str, TextSpec] = Field(default_factory=dict)
+        values_from: Literal["controls"] | None = None  # the ids of the rules with `attest_every`
 
     class EventTypeModel(Strict):
         type: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -345,7 +381,7 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
         kind=RuleKind(m.kind),
         sources=tuple(
             SourceSpec(
-                SourceRef(_instrument(s), Reliability(s.reliability), s.article, s.item, s.url, s.note),
+                _source_ref(s),
                 s.valid_from,
                 s.valid_until,
             )
@@ -387,7 +423,7 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
             _roll(d.roll),
             d.answer_field,
         ),
-        satisfied_by=tuple(m.satisfied_by),
+        satisfied_by=_satisfied_by(m),
         violated_by=tuple(m.violated_by),
         evidence_max_age=None
         if m.evidence_max_age is None
@@ -399,9 +435,32 @@ def _build_rule(m: Any, marked: Marked, index: int) -> Rule:
         condition_note=None if m.condition_note is None else _text(m.condition_note),
         lists_scope=m.lists_scope,
         completion_without_evidence=m.completion_without_evidence,
+        attest_every=_attestation(m, marked, index),
         file=marked.source,
         line=marked.line(("rules", index)),
     )
+
+
+def _attestation(m: Any, marked: Marked, index: int) -> Attestation | None:
+    att = m.attest_every
+    if att is None:
+        return None
+    if att.source is not None and att.source >= len(m.sources):
+        raise marked.error(("rules", index, "attest_every", "source"), "来源序号超出 / no such source")
+    source = None if att.source is None else _source_ref(m.sources[att.source])
+    return Attestation(att.period, att.unit, att.setting, source)
+
+
+def _source_ref(s: Any) -> SourceRef:
+    return SourceRef(_instrument(s), Reliability(s.reliability), s.article, s.item, s.url, s.note)
+
+
+def _satisfied_by(m: Any) -> tuple[str, ...]:
+    """The rule's satisfying events; a control is also satisfied by an attestation naming it."""
+    names = tuple(m.satisfied_by)
+    if m.attest_every is not None and CONTROL_EVENT not in names:
+        names = (*names, CONTROL_EVENT)
+    return names
 
 
 def _instrument(s: Any) -> str:
@@ -469,6 +528,22 @@ def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[
                     (*base, "satisfied_by", i),
                     f"事件 {name} 没有字段 / event has no field {dl.answer_field!r}",
                 )
+    att = m.attest_every
+    if att is not None:
+        if (
+            rule.kind is not RuleKind.CONTINUOUS
+            or rule.trigger.type != "always"
+            or rule.trigger.per != "licence"
+        ):
+            raise marked.error(
+                (*base, "attest_every"),
+                "只有按许可证的持续性要求可设证明周期 / only a standing per-licence duty can be a control",
+            )
+        if att.setting is None and att.source is None:
+            raise marked.error(
+                (*base, "attest_every"),
+                "证明周期须注明依据（source）或可配置（setting）/ give the period a source or a setting",
+            )
     if rule.trigger.event:
         etype = events[rule.trigger.event]
         for f in (*rule.trigger.when, rule.trigger.anchor_field, rule.trigger.subject_field):
@@ -478,14 +553,24 @@ def _check_rule(rule: Rule, m: Any, marked: Marked, index: int, events: Mapping[
                 )
 
 
-def _load_event_types(path: Path) -> Mapping[str, EventType]:
+def _load_event_types(path: Path) -> tuple[Mapping[str, EventType], set[tuple[str, str]]]:
+    """The vocabulary, and the (event type, field) pairs whose values are the controls' rule ids."""
     marked = load_marked(path)
+    filled: set[tuple[str, str]] = set()
     spec = _validate(marked, "event_types")
     labels = {name: _text(text) for name, text in spec.field_labels.items()}
     out: dict[str, EventType] = {}
     for i, e in enumerate(spec.event_types):
         if e.type in out:
             raise marked.error(("event_types", i, "type"), f"事件类型重复 / duplicate event type {e.type!r}")
+        for k, f in e.fields.items():
+            missing = [v for v in f.values if v not in f.value_labels]
+            extra = [v for v in f.value_labels if v not in f.values and f.values_from is None]
+            if missing or extra:
+                raise marked.error(
+                    ("event_types", i, "fields", k, "value_labels"),
+                    f"每个取值须有中文名称 / every value needs a label: {', '.join(missing or extra)}",
+                )
         out[e.type] = EventType(
             e.type,
             _text(e.title),
@@ -496,11 +581,33 @@ def _load_event_types(path: Path) -> Mapping[str, EventType]:
                         f.type,
                         tuple(f.values),
                         _text(f.label) if f.label is not None else labels.get(k),
+                        MappingProxyType({v: _text(t) for v, t in f.value_labels.items()}),
                     )
                     for k, f in e.fields.items()
                 }
             ),
         )
+        filled.update({(e.type, k) for k, f in e.fields.items() if f.values_from == "controls"})
+    return MappingProxyType(out), filled
+
+
+def _with_controls(
+    events: Mapping[str, EventType], filled: set[tuple[str, str]], rules: list[Rule]
+) -> Mapping[str, EventType]:
+    """The vocabulary with each `values_from: controls` field closed to the controls' rule ids,
+    labelled by their titles (the generic event form offers them as a select list)."""
+    controls = [r for r in rules if r.attest_every is not None]
+    out = dict(events)
+    for etype, name in sorted(filled):
+        spec = out[etype].fields[name]
+        closed = FieldSpec(
+            spec.required,
+            spec.type,
+            tuple(r.id for r in controls),
+            spec.label,
+            MappingProxyType({r.id: r.title for r in controls}),
+        )
+        out[etype] = EventType(etype, out[etype].title, MappingProxyType({**out[etype].fields, name: closed}))
     return MappingProxyType(out)
 
 
@@ -537,7 +644,7 @@ def _load_provisions(path: Path, rule_ids: set[str]) -> tuple[ProvisionEntry, ..
 def load_library(directory: str | Path | None = None) -> Library:
     """Load and cross-check every rule file, the event vocabulary and the provisions map."""
     root = Path(directory) if directory is not None else RULES_DIR
-    events = _load_event_types(root / EVENT_TYPES_FILE)
+    events, filled = _load_event_types(root / EVENT_TYPES_FILE)
     rules: list[Rule] = []
     where: dict[str, str] = {}
     for path in sorted(root.glob("*.yaml")):
@@ -556,7 +663,7 @@ def load_library(directory: str | Path | None = None) -> Library:
             rules.append(rule)
     provisions_path = root / PROVISIONS_FILE
     provisions = _load_provisions(provisions_path, set(where)) if provisions_path.is_file() else ()
-    return Library(tuple(rules), events, provisions)
+    return Library(tuple(rules), _with_controls(events, filled, rules), provisions)
 
 
 @lru_cache(maxsize=1)

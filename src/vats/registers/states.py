@@ -42,6 +42,16 @@ class StateMachine:
     def states(self) -> frozenset[str]:
         return frozenset(src for src, _ in self.transitions) | frozenset(self.transitions.values())
 
+    @property
+    def ordered_states(self) -> tuple[str, ...]:
+        """The states in their natural order: the initial one, then as the declared transitions
+        first reach them (received → handled → closed), how pick lists show them."""
+        seen: dict[str, None] = {self.initial: None}
+        for (src, _action), dst in self.transitions.items():
+            seen.setdefault(src)
+            seen.setdefault(dst)
+        return tuple(seen)
+
     def actions_from(self, state: str) -> tuple[str, ...]:
         """Actions that may be applied in `state`, in declaration order."""
         return tuple(action for (src, action) in self.transitions if src == state)

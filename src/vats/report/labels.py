@@ -27,3 +27,53 @@ def validity_text() -> dict[str, tuple[str, str]]:
 def source_labels(refs: Sequence[SourceRef]) -> list[str]:
     """`Order 42 art. 27（转载 reprint）`: each citation with its reliability mark."""
     return [f"{r.label()}（{r.reliability.zh} {r.reliability.value}）" for r in refs]
+
+
+# Audit log entries name a table and what happened to its row; readers see these labels, never the
+# codes (the web's audit page, the API's `entity_zh` / `action_zh`). A test checks every audited table
+# has one, so a new table cannot show up unlabelled.
+AUDIT_ENTITIES: dict[str, tuple[str, str]] = {
+    "actors": ("用户", "user"),
+    "api_tokens": ("API 令牌", "API token"),
+    "assessments": ("安全评估", "assessment"),
+    "attachments": ("附件", "attachment"),
+    "audit_log": ("审计日志", "audit log"),
+    "calendar_feeds": ("日历订阅", "calendar feed"),
+    "complaints": ("用户投诉", "complaint"),
+    "corporate_changes": ("主体变更", "corporate change"),
+    "default_owners": ("默认负责人", "default owner"),
+    "disposal_cases": ("违法信息处置", "disposal case"),
+    "events": ("事件", "event"),
+    "filings": ("报送记录", "filing"),
+    "incidents": ("网络安全事件", "incident"),
+    "inventory_items": ("网站与应用清单", "inventory item"),
+    "licence_copies": ("许可证复印件", "licence copy"),
+    "licence_revisions": ("许可证修订", "licence revision"),
+    "licences": ("许可证", "licence"),
+    "obligation_actions": ("义务处理记录", "obligation action"),
+    "obligation_evidence": ("义务证据", "obligation evidence"),
+    "obligation_owners": ("义务负责人", "obligation owner"),
+    "org_grants": ("组织授权", "organisation grant"),
+    "organisation_profiles": ("组织档案", "organisation profile"),
+    "organisations": ("组织", "organisation"),
+    "reminder_channels": ("提醒渠道", "reminder channel"),
+    "reminder_settings": ("提醒设置", "reminder settings"),
+    "waiver_requests": ("豁免申请", "waiver request"),
+    "web_sessions": ("登录会话", "web session"),
+    "workpacks": ("年报工作包", "annual report workpack"),
+}
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "insert": ("新增", "created"),
+    "update": ("修改", "changed"),
+    "delete": ("删除", "deleted"),
+    "bulk_insert": ("批量导入", "bulk import"),
+    "archive": ("归档", "archived"),
+}
+
+
+def audit_label(table: dict[str, tuple[str, str]], code: str, lang: str = "zh") -> str:
+    """The label of an audit entity or action code (the code itself if unknown, e.g. an old entry)."""
+    found = table.get(code)
+    if found is None:
+        return code
+    return found[1] if lang == "en" else found[0]

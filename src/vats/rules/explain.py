@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from vats.model.licence import Licence, Service
 from vats.model.obligations import ObligationStatus
-from vats.reference.rules_library import PROFILE_KEYS, Rule
+from vats.reference.rules_library import PROFILE_KEYS, Rule, default_library
 from vats.rules.calendar import Step, day_text
 
 Pair = tuple[str, str]
@@ -103,6 +104,38 @@ def applicability_line(rule: Rule, licence: Licence, lists_scope: bool = False) 
     return zh, en
 
 
+@lru_cache(maxsize=256)
+def evidence_names(evidence: tuple[str, ...]) -> tuple[str, str]:
+    """The evidence event types by their titles, Chinese and English (`-` when none is named)."""
+    if not evidence:
+        return "-", "-"
+    zh = " / ".join(_event_name(e, 0) or e for e in evidence)
+    en = " / ".join(_event_name(e, 1) or e for e in evidence)
+    return zh, en
+
+
+def event_title(code: str) -> str:
+    """An event type's Chinese title (the code for an unknown type)."""
+    return _event_name(code, 0) or code
+
+
+def field_title(event_type: str | None, field: str) -> str:
+    """How forms name an event field, in Chinese (the field's own name when it has no label)."""
+    etype = default_library().event_types.get(event_type or "")
+    spec = etype.fields.get(field) if etype is not None else None
+    return spec.label.zh if spec is not None and spec.label is not None else field
+
+
+def _event_name(code: str | None, lang: int) -> str | None:
+    """An event type's title (0 Chinese, 1 English); an event id stays as it is; None stays None."""
+    if code is None:
+        return None
+    found = default_library().event_types.get(code)
+    if found is None:
+        return code
+    return found.title.zh if lang == 0 else found.title.en
+
+
 def status_line(
     status: ObligationStatus,
     *,
@@ -115,7 +148,7 @@ def status_line(
 ) -> Pair:
     """The status and the evidence it rests on (or the evidence still needed)."""
     zh_s, en_s = STATUS_TEXT[status]
-    wanted = " / ".join(evidence) or "-"
+    wanted_zh, wanted = evidence_names(tuple(evidence))
     today = day_text(as_of)
     if status is ObligationStatus.SATISFIED:
         done = None if completed_on is None else day_text(completed_on)
@@ -125,22 +158,24 @@ def status_line(
             days = (completed_on - due).days
             lateness, lateness_en = f"，晚于期限 {days} 天", f", {days} days after the due date"
         return (
-            f"状态：{zh_s}——{done} 的 {satisfied_by or wanted} 为证据{lateness}",
-            f"status: {en_s} by {satisfied_by or wanted} on {done}{lateness_en}",
+            f"状态：{zh_s}——{done} 的 {_event_name(satisfied_by, 0) or wanted_zh} 为证据{lateness}",
+            f"status: {en_s} by {_event_name(satisfied_by, 1) or wanted} on {done}{lateness_en}",
         )
     if status is ObligationStatus.OVERDUE and due is not None:
         days, when = (as_of - due).days, day_text(due)
         return (
-            f"状态：截至 {today} 未见证据（{wanted}），自 {when} 起已逾期 {days} 天",
+            f"状态：截至 {today} 未见证据（{wanted_zh}），自 {when} 起已逾期 {days} 天",
             f"status: as of {today} no evidence ({wanted}); overdue since {when} ({days} days)",
         )
+    if due is None and status is ObligationStatus.DUE_SOON:  # a control never attested
+        return (f"状态：应立即复核确认；所需证据：{wanted_zh}", f"status: due now; evidence needed: {wanted}")
     if due is None:
         return (
-            f"状态：{zh_s}（持续有效）；证据：{wanted}",
+            f"状态：{zh_s}（持续有效）；证据：{wanted_zh}",
             f"status: {en_s} (continuous); evidence: {wanted}",
         )
     days, when = (due - as_of).days, day_text(due)
     return (
-        f"状态：{zh_s}，截至 {today} 距期限 {when} 还有 {days} 天；所需证据：{wanted}",
+        f"状态：{zh_s}，截至 {today} 距期限 {when} 还有 {days} 天；所需证据：{wanted_zh}",
         f"status: {en_s}; {days} days left until {when} as of {today}; evidence needed: {wanted}",
     )

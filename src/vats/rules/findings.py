@@ -37,8 +37,8 @@ def _kind(o: Obligation) -> str | None:
         return "overdue" if o.conditional is None else "conditional"
     if o.status is ObligationStatus.SATISFIED and o.late:
         return "late"
-    if o.status is ObligationStatus.DUE_SOON:
-        return "due_soon"
+    if o.status is ObligationStatus.DUE_SOON and o.due_date is not None:
+        return "due_soon"  # undated and due: a control never attested, which the control list shows
     return None
 
 

@@ -50,6 +50,9 @@ def known_numbers() -> dict[str, int]:
         for spec in (rule.deadline, rule.evidence_max_age, rule.retention):
             if spec is not None and spec.setting and spec.offset is not None:
                 out[spec.setting] = spec.offset
+        att = rule.attest_every
+        if att is not None and att.setting:
+            out[att.setting] = att.period
     return out
 
 

@@ -430,13 +430,14 @@ def site_targets(session: Session, *, numbers: Collection[str] | None = None) ->
     targets = [t for lic in licences for t in targets_for(lic)]
     if numbers is None:
         listed_by = {t.licence: t.listed_domains for t in targets}
+        expiry_of = {t.licence: t.expires for t in targets}
         seen = {t.domain for t in targets}
         for row in list_inventory(session):
             domain = normalise_domain(row.domain) if row.domain else None
             if row.kind == "website" and domain and domain not in seen:
                 seen.add(domain)
                 listed = listed_by.get(row.licence, frozenset()) | {domain}
-                targets.append(SiteTarget(domain, row.licence, listed, row.name))
+                targets.append(SiteTarget(domain, row.licence, listed, row.name, expiry_of.get(row.licence)))
     return targets
 
 

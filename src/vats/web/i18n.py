@@ -23,18 +23,20 @@ def code_values() -> tuple[str, ...]:
     """Messages the templates translate from data (`_(ob.status.value)`): codes and weekday names.
     Code values (latin) need a Chinese label too, so both catalogues list them. Register field and
     action names are not here: their labels come from the register specs."""
+    from vats.checks.results import Outcome
     from vats.model.findings import Severity
     from vats.model.licence import VALIDITY, SiteKind
     from vats.model.obligation_ids import WorkStatus
     from vats.model.obligations import ObligationStatus
     from vats.model.sources import Reliability
     from vats.report.management import TIMELINESS_FILTERS
+    from vats.rules.controls import CONTROL_TEXTS
 
     roles = ("admin", "officer", "viewer", "auditor")
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
     management = ("open", *TIMELINESS_FILTERS)  # list filters the management view links with
-    enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind]
-    codes = (*roles, *extra, *management, *(e.value for e in enums), *VALIDITY, *WEEKDAYS)
+    enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind, *Outcome]
+    codes = (*roles, *extra, *management, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *CONTROL_TEXTS)
     return tuple(dict.fromkeys(codes))
 
 

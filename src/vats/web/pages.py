@@ -284,6 +284,7 @@ def obligations_page(
     from vats.api import workspace
     from vats.model.obligation_ids import URGENCY, WORK_LABELS, WorkStatus, engine_status, work_status
     from vats.reference.rules_library import default_library
+    from vats.rules.controls import control_row, is_control
     from vats.store.models import Organisation
 
     as_of = today()
@@ -307,7 +308,8 @@ def obligations_page(
         items = [o for o in items if p.organisation_of.get(o.licence) is None]
     items = management_filter(items, status=status, timeliness=timeliness, overdue_on=overdue_on, as_of=as_of)
     controls = view == "controls"
-    items = [o for o in items if (o.due_date is None) == controls]
+    if view != "all":  # the dashboard's counts link to every obligation they count (view=all)
+        items = [o for o in items if is_control(o) == controls]
     items.sort(key=lambda o: (URGENCY[work_status(o.status)], o.due_date or date.max, o.licence))
     if owner:
         wanted = None if owner == management.UNASSIGNED else owner
@@ -325,6 +327,7 @@ def obligations_page(
         "obligations.html",
         nav="obligations",
         rows=shown,
+        controls={r.target.id: control_row(r.target.obligation) for r in shown} if controls else {},
         unverified=p.unverified,
         total=total,
         page=page,
@@ -332,11 +335,15 @@ def obligations_page(
         query=_query(request),
         filters=f,
         chosen=chosen.value if chosen else ("open" if status == "open" else ""),
-        view="controls" if controls else "dated",
+        view="controls" if controls else "all" if view == "all" else "dated",
         organisation=org_id if org_id is not None else ("none" if organisation == "none" else None),
         owner=owner or "",
         organisations=orgs,
-        rules=[(r.id, r.title.zh) for r in default_library().rules],
+        rules=[
+            (r.id, r.title.zh)
+            for r in default_library().rules
+            if view == "all" or (r.kind.value == "continuous") == controls
+        ],
         statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus] + [("open", "待办（全部未完成）")],
         timeliness=timeliness or "",
         overdue_on=overdue_on or "",

@@ -42,7 +42,21 @@ def environment() -> Environment:
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, date) else (d or "—")
     env.filters["beijing"] = beijing_minute
     env.filters["obid"] = _obligation_id
+    env.filters["audit_entity"] = _audit_entity
+    env.filters["audit_action"] = _audit_action
     return env
+
+
+def _audit_entity(code: str, lang: str = "zh-CN") -> str:
+    from vats.report.labels import AUDIT_ENTITIES, audit_label
+
+    return audit_label(AUDIT_ENTITIES, code, "en" if lang == "en" else "zh")
+
+
+def _audit_action(code: str, lang: str = "zh-CN") -> str:
+    from vats.report.labels import AUDIT_ACTIONS, audit_label
+
+    return audit_label(AUDIT_ACTIONS, code, "en" if lang == "en" else "zh")
 
 
 def _obligation_id(ob: Any) -> str:

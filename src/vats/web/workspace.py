@@ -107,9 +107,18 @@ def _page(
         owners=owner_choices(session, target.organisation_id),
         completion_types=[(t, vocabulary[t].title.zh) for t in data["completion_types"] if t in vocabulary],
         extra_fields=list(extra.items()),
-        open=target.obligation.status in service.OPEN,
+        open=target.obligation.status in service.OPEN or service.attestable(target.obligation),
+        control=_control(target.obligation),
         closed=target.obligation.status in service.CLOSED,
     )
+
+
+def _control(ob: Any) -> Any:
+    """A periodic control's row (last evidence, next review), None for any other obligation."""
+    from vats.rules.controls import control_row, is_control
+
+    row = control_row(ob) if is_control(ob) else None
+    return row if row is not None and row.periodic else None
 
 
 def _find(session: Session, user: Principal, ident: str) -> service.Target:

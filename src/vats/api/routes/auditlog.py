@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import select
 
 from vats.api.deps import AuditReader, DbSession
@@ -32,6 +32,22 @@ class AuditEntryOut(BaseModel):
     after: dict[str, Any] | None
     prev_hash: str
     hash: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def entity_zh(self) -> str:
+        """What the entry touched, in Chinese (`licences` → 许可证)."""
+        from vats.report.labels import AUDIT_ENTITIES, audit_label
+
+        return audit_label(AUDIT_ENTITIES, self.entity)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def action_zh(self) -> str:
+        """What happened, in Chinese (`insert` → 新增)."""
+        from vats.report.labels import AUDIT_ACTIONS, audit_label
+
+        return audit_label(AUDIT_ACTIONS, self.action)
 
 
 class VerifyOut(BaseModel):

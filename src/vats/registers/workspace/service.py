@@ -25,7 +25,7 @@ from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedE
 from vats.model.obligation_ids import obligation_id
 from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.model.sm3 import sm3_hex
-from vats.reference.rules_library import Rule, default_library
+from vats.reference.rules_library import CONTROL_EVENT, Rule, default_library
 from vats.registers.base import visible
 from vats.registers.workspace.models import (
     DefaultOwner,
@@ -129,13 +129,20 @@ def completion_types(ob: Obligation) -> tuple[str, ...]:
     return rule_of(ob).satisfied_by
 
 
+def attestable(ob: Obligation) -> bool:
+    """A control already done may be attested again before its review (the period restarts)."""
+    return ob.status is ObligationStatus.SATISFIED and rule_of(ob).attest_every is not None
+
+
 def completion_fields(ob: Obligation, event_type: str) -> dict[str, Any]:
     """The fields that tie a completion event to this very occurrence: the reporting year of a
     window, the subject of an event-driven duty (in the rule's subject field), the site's domain."""
     rule = rule_of(ob)
     etype = default_library().event_types[event_type]
     out: dict[str, Any] = {}
-    if rule.trigger.per == "site" and "domain" in etype.fields and ob.subject:
+    if event_type == CONTROL_EVENT:
+        out["rule"] = rule.id  # the attestation names the control it attests
+    elif rule.trigger.per == "site" and "domain" in etype.fields and ob.subject:
         out["domain"] = ob.subject
     elif ob.kind is RuleKind.RECURRING and rule.trigger.type == "calendar_window" and ob.subject:
         if "year" in etype.fields and ob.subject.isdigit():
@@ -209,7 +216,7 @@ def complete(
     digest, links to register records). Without evidence only where the rule allows it."""
     ob = target.obligation
     rule = rule_of(ob)
-    if ob.status in CLOSED:
+    if ob.status in CLOSED and not attestable(ob):
         raise ConflictError("该义务已完成或已豁免 / the obligation is already closed", field="status")
     if ob.status is ObligationStatus.NOT_APPLICABLE:
         raise ConflictError("该义务不适用 / the obligation does not apply", field="status")

@@ -67,7 +67,8 @@ class Ordering:
 
     def result(self) -> tuple[list[Obligation], list[Obligation]]:
         """Every obligation in portfolio order, and the dated ones (overdue included) in that order:
-        an undated duty is never overdue, due soon or late, so only those can imply a finding."""
+        an undated duty is never overdue or late, so only those can imply a finding (a control never
+        attested is due now, undated; the control list shows it, not the findings)."""
         if not self.mixed:
             by_due = attrgetter("due_date")
             try:  # stable: ties stay in licence, rule, subject order

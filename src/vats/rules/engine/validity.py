@@ -5,7 +5,8 @@ The engine's output depends on the date beyond the overdue/due-soon split (which
 derives from the stored due date in SQL): recurring windows are expanded only inside
 [as_of − lookback, as_of + horizon], so a window enters or leaves on a precise day; settled event
 obligations drop out `lookback` days after their due date; a homepage check stops counting as fresh
-`evidence_max_age` days after it was done; waivers and site checks count only from their own date;
+`evidence_max_age` days after it was done, an attested control turns due soon `due_soon_days` before
+its next review; waivers and site checks count only from their own date;
 "only if renewed" conditions start the day after expiry. Those rules live here, beside the engine
 that applies them, so the store's cache cannot drift from it (`vats.store.obligation_refresh`).
 """
@@ -65,6 +66,7 @@ class Validity:
         self.frames = frames_stable_until(as_of, settings, library)
         self.evidence_age = min_evidence_age(settings, library)
         self.lookback = timedelta(days=settings.lookback_days)
+        self.due_soon = timedelta(days=settings.due_soon_days)
 
     def valid_until(
         self,
@@ -86,6 +88,8 @@ class Validity:
                 continue
             if o.kind is RuleKind.EVENT and o.due_date is not None:
                 bound = min(bound, o.due_date + self.lookback)  # settled: leaves the look-back
+            elif o.kind is RuleKind.CONTINUOUS and o.due_date is not None:
+                bound = min(bound, o.due_date - self.due_soon - timedelta(days=1))  # a control: due soon next
             elif o.kind is RuleKind.CONTINUOUS and self.evidence_age is not None:
                 bound = min(bound, o.completed_on + timedelta(days=self.evidence_age))
         return max(bound, self.as_of)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from vats.model.dates import add_months
 from vats.model.licence import Licence, Site
 from vats.model.obligations import Event, Obligation, ObligationStatus
-from vats.reference.rules_library import Rule
+from vats.reference.rules_library import CONTROL_EVENT, Rule
 from vats.rules.engine.applicability import (
     rule_sites,
 )
@@ -42,6 +44,8 @@ def continuous_duties(
     ctx: RunContext, rule: Rule, licence: Licence, events: LicenceEvents
 ) -> list[Obligation]:
     conditional = ctx.condition(rule, ctx.renewed_note(licence))
+    if rule.attest_every is not None:
+        return [control(ctx, rule, licence, events, conditional)]
     if rule.trigger.per != "site":
         found = events.of(rule.satisfied_by) if rule.satisfied_by else []
         if not found and ctx.waiver(rule, licence, None) is None:
@@ -101,6 +105,74 @@ def continuous_duties(
     return out
 
 
+def control(
+    ctx: RunContext, rule: Rule, licence: Licence, events: LicenceEvents, conditional: str | None
+) -> Obligation:
+    """A control: done while its last attestation is younger than the rule's period, due soon in the
+    last `due_soon_days` before the next review, overdue after it; never attested, due now (undated).
+    The obligation's anchor date and event id are the last attestation (the evidence it rests on)."""
+    att = rule.attest_every
+    assert att is not None
+    amount = ctx.settings.number(att.setting, att.period)
+    last: Event | None = None
+    for e in events.of(rule.satisfied_by):  # by date
+        if e.date > ctx.as_of:
+            break
+        if e.type != CONTROL_EVENT or e.fields.get("rule") == rule.id:
+            last = e
+    steps = retention_steps(ctx, rule)
+    if last is None:
+        waived = ctx.waiver(rule, licence, None) is not None
+        return make(
+            ctx,
+            rule,
+            licence,
+            subject=None,
+            due=None,
+            steps=[*steps, never_attested(ctx, rule, amount)],
+            status=None if waived else ObligationStatus.DUE_SOON,
+            conditional=conditional,
+        )
+    months = att.months(amount)
+    review = add_months(last.date, months) if months is not None else last.date + timedelta(days=amount)
+    fresh = ctx.status(review) is ObligationStatus.UPCOMING
+    return make(
+        ctx,
+        rule,
+        licence,
+        subject=None,
+        due=review,
+        steps=[*steps, _attested_line(rule, last, amount, review)],
+        satisfying=last if fresh else None,
+        conditional=conditional,
+        anchor=last.date,
+        event=last,
+    )
+
+
+def _period_text(rule: Rule, amount: int) -> tuple[str, str]:
+    unit = rule.attest_every.unit if rule.attest_every is not None else "months"
+    zh = {"days": "日", "months": "个月", "years": "年"}[unit]
+    return f"{amount}{zh}", f"{amount} {unit}"
+
+
+def never_attested(ctx: RunContext, rule: Rule, amount: int) -> Pair:
+    """The line of a control with no attestation on record: due now, and how often afterwards."""
+    zh, en = _period_text(rule, amount)
+    return (
+        f"从未复核确认：没有“{rule.title.zh}”的证明记录，应立即完成首次复核并上传证据；此后每 {zh}复核一次",
+        f"never attested: no record attests this control; attest it now with evidence, then every {en}",
+    )
+
+
+def _attested_line(rule: Rule, last: Event, amount: int, review: date) -> Pair:
+    zh, en = _period_text(rule, amount)
+    return (
+        f"上次复核确认：{last.date}（{last.id or last.type}）；每 {zh}复核一次 → 下次复核日期 {review}",
+        f"last attested on {last.date} ({last.id or last.type}); every {en} -> next review {review}",
+    )
+
+
 def _site_steps(
     steps: list[Pair], site: Site, failed: Event | None, stale: bool, max_age: int | None
 ) -> list[Pair]:
@@ -141,7 +213,14 @@ def standing_proto(ctx: RunContext, rule: Rule, licence: Licence) -> Standing:
     if proto is None:
         steps = retention_steps(ctx, rule)
         conditional = ctx.condition(rule, ctx.renewed_note(licence))
-        made = make(ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional)
+        status = None
+        att = rule.attest_every
+        if att is not None:  # a control never attested: due now
+            steps.append(never_attested(ctx, rule, ctx.settings.number(att.setting, att.period)))
+            status = ObligationStatus.DUE_SOON
+        made = make(
+            ctx, rule, licence, subject=None, due=None, steps=steps, conditional=conditional, status=status
+        )
         head, tail = shared_fields(made)
         proto = ctx.duties[key] = Standing(rule, head, tail, ctx.condition(rule, None), rule.satisfied_by)
     return proto

@@ -20,7 +20,7 @@ from vats.rules.engine.index import (
     event_subject,
 )
 from vats.rules.events import as_beijing_time
-from vats.rules.explain import Pair
+from vats.rules.explain import Pair, event_title, field_title
 
 
 def _matches_when(rule: Rule, event: Event) -> bool:
@@ -82,7 +82,7 @@ def event_duties(ctx: RunContext, rule: Rule, licence: Licence, events: LicenceE
                 head = [_trigger_line(trig, subject)]
                 head.append(
                     (
-                        f"事件未登记 {anchor_field}，无法计算“提前”期限",
+                        f"事件未登记{field_title(trig.type, anchor_field)}，无法计算“提前”期限",
                         f"no {anchor_field} on the event; the 'before' deadline has no date",
                     )
                 )
@@ -97,7 +97,7 @@ def event_duties(ctx: RunContext, rule: Rule, licence: Licence, events: LicenceE
                         event=trig,
                         satisfying=satisfying,
                         cite_on=trig.date,
-                        conditional=f"需登记 {anchor_field} 才能确定日期 / "
+                        conditional=f"需登记{field_title(trig.type, anchor_field)}才能确定日期 / "
                         f"record {anchor_field} to date this obligation",
                     )
                 )
@@ -147,7 +147,8 @@ def _hours(
         start = datetime.combine(trig.date, time(0, 0), CHINA)
         lines.append(
             (
-                f"未登记{field_name or '时间'}，按 {trig.date} 00:00 起算（最早可能时刻，保守处理）",
+                f"未登记{field_title(trig.type, field_name) if field_name else '时间'}，"
+                f"按 {trig.date} 00:00 起算（最早可能时刻，保守处理）",
                 f"no {field_name or 'time'} recorded: counted from {trig.date} 00:00 "
                 "(the earliest possible moment, conservative)",
             )
@@ -155,7 +156,7 @@ def _hours(
     else:
         lines.append(
             (
-                f"起算时刻：{field_name} = {minute_text(start)}（北京时间）",
+                f"起算时刻：{field_title(trig.type, field_name or '')} {minute_text(start)}（北京时间）",
                 f"counted from {field_name} = {minute_text(start)} (Beijing time)",
             )
         )
@@ -216,13 +217,18 @@ def _event_steps(
     """The trigger, the date counted from when it is not the event's own, then the derivation."""
     head = [_trigger_line(trig, subject)]
     if anchor_field:
-        head.append((f"计算基准：{anchor_field} = {anchor}", f"counted from {anchor_field} = {anchor}"))
+        head.append(
+            (
+                f"计算基准：{field_title(trig.type, anchor_field)} {anchor}",
+                f"counted from {anchor_field} = {anchor}",
+            )
+        )
     return [*head, *ctx.pairs(res)]
 
 
 def _trigger_line(trig: Event, subject: str) -> Pair:
     return (
-        f"触发事件：{trig.type}（{trig.id or subject}）发生于 {day_text(trig.date)}",
+        f"触发事件：{event_title(trig.type)}（{trig.id or subject}）发生于 {day_text(trig.date)}",
         f"trigger: {trig.type} ({trig.id or subject}) on {day_text(trig.date)}",
     )
 
