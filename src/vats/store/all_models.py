@@ -20,6 +20,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.obligation_cache",
     "vats.store.profile_rows",
     "vats.store.copies",
+    "vats.store.scans",
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
 )
