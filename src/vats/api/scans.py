@@ -19,29 +19,6 @@ from vats.api.settings import MAX_SCAN_BYTES, MAX_SCAN_FILES, MAX_UPLOAD
 from vats.model.errors import InputError
 from vats.model.licence import Licence
 
-#: What the review shows for each kind of original file.
-_MEDIA = (
-    (b"\x89PNG", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"%PDF", "application/pdf"),
-    (b"GIF8", "image/gif"),
-    (b"BM", "image/bmp"),
-)
-
-
-def media_type(data: bytes) -> str:
-    """The media type of an original scan file, from its first bytes."""
-    for magic, media in _MEDIA:
-        if data.startswith(magic):
-            return media
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp":
-        return "image/heic"
-    return "application/octet-stream"
-
 
 def check_scan_files(files: Sequence[tuple[bytes, str | None]]) -> None:
     """Refuse a scan upload that is empty, too many files, too many bytes, or not all scans."""
@@ -87,21 +64,17 @@ def stage_scan(
     """Read the files as one licence (bounded child process) and stage them for review."""
     from vats.api.licences import default_organisation
     from vats.ingest.scan.isolated import read_isolated
-    from vats.store.scans import ORIGINAL, PAGE, FileIn, stage_upload
+    from vats.store.scans import scan_inputs, stage_upload
 
     check_scan_files(files)
     org = default_organisation(actor, organisation_id)
     scan = read_isolated(files)
-    originals = [
-        FileIn(ORIGINAL, index, name or f"page{index + 1}", media_type(data), data)
-        for index, (data, name) in enumerate(files)
-    ]
-    pages = [
-        FileIn(PAGE, p.number, p.source or f"page{p.number}", "image/jpeg", p.jpeg, p.width, p.height)
-        for p in scan.previews
-    ]
     return stage_upload(
-        session, reading=scan.reading, files=[*originals, *pages], organisation_id=org, created_by=actor.name
+        session,
+        reading=scan.reading,
+        files=scan_inputs(files, scan.previews),
+        organisation_id=org,
+        created_by=actor.name,
     )
 
 
@@ -176,7 +149,13 @@ def confirm_scan(session: Session, actor: Principal, *, token: str, values: Mapp
     """Store the reviewed licence with its original files and who confirmed which field, at once."""
     from vats.ingest.scan.review import apply_edits, field_text
     from vats.store.licences import get_licence, import_licence, revision
-    from vats.store.scans import FieldDecision, attach_to_revision, discard_upload, revision_files
+    from vats.store.scans import (
+        FieldDecision,
+        attach_to_revision,
+        discard_upload,
+        revision_document,
+        revision_files,
+    )
 
     seen = review(session, actor, token=token)
     licence = apply_edits(seen.licence, values)
@@ -184,7 +163,7 @@ def confirm_scan(session: Session, actor: Principal, *, token: str, values: Mapp
     if existing is not None:
         actor.check_visible(existing.organisation_id, what="licence")
     org = seen.upload.organisation_id
-    content, name = _revision_content(seen.originals)
+    content, name = revision_document([(f.name, bytes(f.content)) for f in seen.originals])
     record = import_licence(session, data=content, licence=licence, source_name=name, organisation_id=org)
     stored = revision(session, f"{record.number}@{record.current_revision}")
     if revision_files(session, revision_id=stored.id):  # the same scan confirmed before
@@ -203,17 +182,6 @@ def confirm_scan(session: Session, actor: Principal, *, token: str, values: Mapp
         confirmed_by=actor.name,
     )
     return record
-
-
-def _revision_content(originals: Sequence[Any]) -> tuple[bytes, str]:
-    """The revision's document: the one original file, or a manifest naming each file by SM3."""
-    if len(originals) == 1:
-        return bytes(originals[0].content), originals[0].name
-    import json
-
-    manifest = {"scan_files": [{"name": f.name, "sm3": f.sm3, "bytes": f.size} for f in originals]}
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
-    return text.encode("utf-8"), ", ".join(f.name for f in originals)[:500]
 
 
 def discard_scan(session: Session, actor: Principal, *, token: str) -> None:

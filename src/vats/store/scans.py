@@ -275,6 +275,53 @@ def attach_files(
     session.flush()
 
 
+def revision_document(originals: Sequence[tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A scan revision's document: the one original file, or a manifest naming each file by SM3.
+
+    The revision's SM3 is then that of the file or of the manifest, so the same scan imported again
+    is recognised as unchanged."""
+    if len(originals) == 1:
+        return originals[0][1], originals[0][0]
+    import json
+
+    listed = [{"name": name, "sm3": sm3_hex(data), "bytes": len(data)} for name, data in originals]
+    text = json.dumps({"scan_files": listed}, ensure_ascii=False, indent=1, sort_keys=True)
+    return text.encode("utf-8"), ", ".join(name for name, _ in originals)[:500]
+
+
+def import_scan(
+    session: Session, *, licence: Any, files: Sequence[FileIn], organisation_id: int | None
+) -> tuple[Any, bool]:
+    """Store a scanned licence read without review, with its files; (record, whether it was new)."""
+    from vats.store.licences import import_licence, revision
+
+    originals = [(f.name, f.content) for f in files if f.kind == ORIGINAL]
+    content, name = revision_document(originals)
+    record = import_licence(
+        session, data=content, licence=licence, source_name=name, organisation_id=organisation_id
+    )
+    stored = revision(session, f"{record.number}@{record.current_revision}")
+    if revision_files(session, revision_id=stored.id):
+        return record, False
+    attach_files(session, revision_id=stored.id, organisation_id=record.organisation_id, files=files)
+    return record, True
+
+
+def scan_inputs(files: Sequence[tuple[bytes, str | None]], previews: Sequence[Any]) -> list[FileIn]:
+    """The originals as given and the page previews of a scan reading, as files to keep."""
+    from vats.ingest.sniff import media_type
+
+    originals = [
+        FileIn(ORIGINAL, index, name or f"page{index + 1}", media_type(data), data)
+        for index, (data, name) in enumerate(files)
+    ]
+    pages = [
+        FileIn(PAGE, p.number, p.source or f"page{p.number}", "image/jpeg", p.jpeg, p.width, p.height)
+        for p in previews
+    ]
+    return [*originals, *pages]
+
+
 def discard_upload(session: Session, upload: ScanUpload) -> None:
     """Drop a staged upload the officer cancelled."""
     session.execute(delete(ScanFile).where(ScanFile.upload_id == upload.id))
