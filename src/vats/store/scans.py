@@ -50,6 +50,7 @@ class ScanUpload(Audited, Base):
     """A scan read by OCR and waiting for a person to confirm it (nothing is a licence yet)."""
 
     __tablename__ = "scan_uploads"
+    __audit_digest__: ClassVar[frozenset[str]] = frozenset({"reading"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
