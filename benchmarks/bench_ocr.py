@@ -145,7 +145,17 @@ def main() -> None:
     parser.add_argument("--conditions", default=",".join(CONDITIONS))
     parser.add_argument("--speed-pages", type=int, default=10)
     parser.add_argument("--max-pages", type=int, default=0, help="read only the first N pages (0 = all)")
+    parser.add_argument(
+        "--det-side",
+        type=int,
+        default=0,
+        help="try another detection size (Det.limit_side_len; 0 = as shipped)",
+    )
     args = parser.parse_args()
+    if args.det_side:
+        from vats.ingest.scan import engine
+
+        engine.ENGINE_PARAMS["Det.limit_side_len"] = args.det_side
     licences = [n for n in args.licences.split(",") if n]
     conditions = [c for c in args.conditions.split(",") if c]
     if licences and conditions:

@@ -150,3 +150,15 @@ def test_bad_uploads_keep_the_form_and_stage_nothing(server: Server, pages: list
     mixed = _upload(officer, csrf, [("a.png", pages[0]), ("c.txt", "经营许可证".encode())])
     assert mixed.status_code == 400 and "c.txt" in mixed.text
     assert _count(server, "scan_uploads") == 0 and _count(server, "scan_files") == 0
+
+
+def test_an_api_import_of_a_scan_keeps_the_original(server: Server, pages: list[bytes]) -> None:
+    with server.client("officer") as api:
+        done = api.post(
+            "/api/v1/licences", files={"document": ("正本.png", pages[0], "image/png")}, timeout=600
+        )
+    assert done.status_code == 201, done.text
+    officer, _ = server.login("officer")
+    page = officer.get(f"/licences/{NUMBER}")
+    assert "扫描原件" in page.text and "正本.png" in page.text and sm3_hex(pages[0]) in page.text
+    assert "人工核对记录" not in page.text  # imported without a review: no one confirmed fields
