@@ -49,6 +49,8 @@ class World:
     list_b: int = 0  # a regulator list imported by B (naming B, so it holds a finding)
     list_finding_b: int = 0
     counterparty_b: int = 0
+    scan_token_b: str = ""  # a scan B's user uploaded, staged for review
+    scan_file_b: int = 0  # a scan file kept with B's licence
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -185,8 +187,23 @@ def build(server: Server, seed_path: Path) -> World:
         world.check_result = result.id
         _copy_of_b(s, world)
         world.job_b = _job_of_b(s, world)
+        _scans_of_b(s, world)
     engine.dispose()
     return world
+
+
+def _scans_of_b(session: Any, world: World) -> None:
+    """A staged scan of B's user and a scan page kept with B's licence (written by the store)."""
+    from vats.store.models import LicenceRecord, LicenceRevision
+    from vats.store.scans import PAGE, FileIn, attach_files, revision_files, stage_upload
+
+    page = FileIn(PAGE, 1, f"{NAME_B}.jpg", "image/jpeg", NAME_B.encode(), 10, 10)
+    staged = stage_upload(session, reading={}, files=[page], organisation_id=world.org_b, created_by=USER_B)
+    world.scan_token_b = staged.token
+    licence = session.scalar(select(LicenceRecord).where(LicenceRecord.number == NUMBER_B))
+    revision = session.scalar(select(LicenceRevision).where(LicenceRevision.licence_id == licence.id))
+    attach_files(session, revision_id=revision.id, organisation_id=world.org_b, files=[page])
+    world.scan_file_b = revision_files(session, revision_id=revision.id)[0].id
 
 
 def _copy_of_b(session: Any, world: World) -> None:

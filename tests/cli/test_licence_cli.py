@@ -88,3 +88,37 @@ def test_revision_lines_are_printed_only_after_the_commit(pg_url: str, seed_path
     failed = vats("licence", "import", str(seed_path), "--db", pg_url)
     assert failed.returncode != 0
     assert "revision" not in failed.stdout, failed.stdout
+
+
+def test_several_scan_pages_import_as_one_licence_with_their_files(
+    sqlite_url: str, seed_path: Path, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from vats.ingest.document import read_licence
+    from vats.ingest.render import render_licence
+    from vats.ingest.scan.paper import Condition, licence_lines, render_pages, to_bytes
+    from vats.model.sm3 import sm3_hex
+    from vats.store.db import make_engine, session_scope
+    from vats.store.scans import ORIGINAL, PAGE, ScanFile
+
+    text = render_licence(read_licence(seed_path))
+    paths = []
+    for index, page in enumerate(render_pages(licence_lines(text), Condition(dpi=150))[:2], 1):
+        paths.append(tmp_path / f"p{index}.png")
+        paths[-1].write_bytes(to_bytes(page))
+    done = vats("licence", "import", *map(str, paths), "--db", sqlite_url)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("渝B2-20210467") == 1 and "revision 1" in done.stdout
+    again = vats("licence", "import", *map(str, paths), "--db", sqlite_url)
+    assert again.returncode == 0 and "unchanged" in again.stdout
+    engine = make_engine(sqlite_url)
+    with session_scope(engine, actor="test") as s:
+        files = s.scalars(select(ScanFile).order_by(ScanFile.kind, ScanFile.position)).all()
+        kept = [(f.kind, f.name, f.sm3) for f in files]
+    engine.dispose()
+    assert [k for k in kept if k[0] == ORIGINAL] == [
+        (ORIGINAL, "p1.png", sm3_hex(paths[0].read_bytes())),
+        (ORIGINAL, "p2.png", sm3_hex(paths[1].read_bytes())),
+    ]
+    assert sum(1 for k in kept if k[0] == PAGE) == 2

@@ -145,6 +145,20 @@ CASES: dict[tuple[str, str], Cases] = {
         Case("POST", "/licences/confirm", {"document": b64(w.document)}),
     ],
     ("GET", "/licences/{number}"): lambda w: [Case("GET", f"/licences/{NUMBER_B}")],
+    ("GET", "/licences/review/{token}"): lambda w: [Case("GET", f"/licences/review/{w.scan_token_b}")],
+    ("GET", "/licences/review/{token}/pages/{number}"): lambda w: [
+        Case("GET", f"/licences/review/{w.scan_token_b}/pages/1")
+    ],
+    ("POST", "/licences/review/{token}"): lambda w: [
+        Case("POST", f"/licences/review/{w.scan_token_b}", {"field_number": NUMBER_B})
+    ],
+    ("POST", "/licences/review/{token}/discard"): lambda w: [
+        Case("POST", f"/licences/review/{w.scan_token_b}/discard")
+    ],
+    ("GET", "/licences/{number}/scan/{file_id}"): lambda w: [
+        Case("GET", f"/licences/{NUMBER_B}/scan/{w.scan_file_b}"),
+        Case("GET", f"/licences/{MISSING}/scan/{w.scan_file_b}"),
+    ],
     ("GET", "/licences/{number}/diff"): lambda w: [Case("GET", f"/licences/{NUMBER_B}/diff?a=1&b=1")],
     ("GET", "/licences/{number}/copies/new"): lambda w: [Case("GET", f"/licences/{NUMBER_B}/copies/new")],
     ("POST", "/licences/{number}/copies"): lambda w: [

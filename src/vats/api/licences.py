@@ -4,13 +4,16 @@ and format output around these."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from vats.api.deps import Principal
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import Licence
+
+if TYPE_CHECKING:
+    from vats.ingest.scan.isolated import IsolatedScan
 
 
 def visible_record(session: Session, actor: Principal, number: str) -> Any:
@@ -23,10 +26,22 @@ def visible_record(session: Session, actor: Principal, number: str) -> Any:
 
 
 def parse_upload(raw: bytes, filename: str | None) -> Licence:
-    """Parse uploaded bytes exactly as `vats parse` would (text encodings or PDF)."""
+    """Parse uploaded bytes as `vats parse` would; a scan is read in the bounded OCR child process."""
     from vats.ingest.document import parse_licence_bytes
 
+    scan = _read_scan(raw, filename)
+    if scan is not None:
+        return scan.licence
     return parse_licence_bytes(raw, source_name=filename or "upload")
+
+
+def _read_scan(raw: bytes, filename: str | None) -> IsolatedScan | None:
+    """The isolated OCR reading of a page image or scanned PDF; None for any other document."""
+    from vats.ingest.document import needs_ocr
+    from vats.ingest.scan.isolated import read_isolated
+
+    name = filename or "upload"
+    return read_isolated([(raw, name)]) if needs_ocr(raw, source_name=name) else None
 
 
 def document_lines(raw: bytes) -> list[str]:
@@ -86,7 +101,8 @@ def import_document(
     from vats.store.licences import get_licence
     from vats.store.licences import import_licence as store_import
 
-    licence = parse_upload(raw, filename)
+    scan = _read_scan(raw, filename)
+    licence = scan.licence if scan is not None else parse_upload(raw, filename)
     existing = get_licence(session, number=licence.number, any_organisation=True)
     if existing is not None:
         actor.check_visible(existing.organisation_id, what="licence")
@@ -95,7 +111,13 @@ def import_document(
         org = organisation_id
     else:
         org = default_organisation(actor, organisation_id)
-    record = store_import(session, data=raw, licence=licence, source_name=filename, organisation_id=org)
+    if scan is not None:  # kept with its original file and page image, like a reviewed scan
+        from vats.store.scans import import_scan, scan_inputs
+
+        files = scan_inputs([(raw, filename or "upload")], scan.previews)
+        record, _ = import_scan(session, licence=licence, files=files, organisation_id=org)
+    else:
+        record = store_import(session, data=raw, licence=licence, source_name=filename, organisation_id=org)
     session.flush()
     return record
 

@@ -102,3 +102,7 @@ class Settings:
             checkpoint_dir=os.environ.get("VATS_CHECKPOINT_DIR"),
             checkpoint_webhook=os.environ.get("VATS_CHECKPOINT_WEBHOOK"),
         )
+
+
+MAX_SCAN_FILES = 20  # files of one scanned licence uploaded together (one page each at least)
+MAX_SCAN_BYTES = 40 * 1024 * 1024  # all files of one scanned licence together

@@ -20,26 +20,46 @@ app = typer.Typer(
 def import_command(
     files: list[Path] = typer.Argument(..., help="许可证文件 / licence documents (text, PDF, scan, OFD)"),
     org: str | None = typer.Option(None, "--org", help="组织（名称、编号或信用代码）/ organisation"),
+    separate: bool = typer.Option(
+        False, "--separate", help="多个扫描文件各为一份许可证 / each scan file is a licence of its own"
+    ),
     db: str | None = DB_OPTION,
 ) -> None:
-    """导入许可证（每份文件存为一次修订）/ Import licence documents, each kept as a revision."""
-    from vats.ingest.document import read_licence
+    """导入许可证（每份文件存为一次修订；多个扫描页为同一许可证）/ Import licence documents.
+
+    Text, PDF-with-text and OFD files are each a licence revision of their own. Several scans or
+    photos given together (`p1.jpg p2.jpg`) are the pages of one licence, stored with their
+    original files, unless `--separate` is given."""
+    from vats.ingest.document import needs_ocr, parse_licence_bytes, read_bounded
     from vats.store.db import cli_session
     from vats.store.licences import import_licence
     from vats.store.organisations import find_organisation
+    from vats.store.scans import import_scan
 
-    parsed = []  # every file is parsed (and so validated) before anything is written
-    for path in files:
-        lic = read_licence(path)
-        parsed.append((path, path.read_bytes(), lic))
+    blobs = [(path, read_bounded(path)) for path in files]
+    scans = [needs_ocr(data, source_name=str(path)) for path, data in blobs]
+    together = len(blobs) > 1 and all(scans) and not separate
+    groups = (
+        [(blobs, True)] if together else [([blob], scan) for blob, scan in zip(blobs, scans, strict=True)]
+    )
+    parsed: list[tuple[Path, bytes, Any, list[Any] | None]] = []  # all validated before any write
+    for group, scan in groups:
+        path, data = group[0]
+        if scan:
+            parsed.append((path, data, *_read_scan(group)))
+        else:
+            parsed.append((path, data, parse_licence_bytes(data, source_name=str(path)), None))
     lines: list[str] = []  # printed only once the transaction has committed
     with cli_session(db) as session:
         org_id = find_organisation(session, org).id if org else None
-        for path, data, lic in parsed:
+        for path, data, lic, scan_files in parsed:
             before = session.scalar(_revision_count(lic.number))
-            record = import_licence(
-                session, data=data, licence=lic, source_name=path.name, organisation_id=org_id
-            )
+            if scan_files is not None:
+                record, _ = import_scan(session, licence=lic, files=scan_files, organisation_id=org_id)
+            else:
+                record = import_licence(
+                    session, data=data, licence=lic, source_name=path.name, organisation_id=org_id
+                )
             state = (
                 "未变化 / unchanged"
                 if before == record.current_revision
@@ -47,6 +67,16 @@ def import_command(
             )
             lines.append(f"{record.number}  {record.company}  {state}\n")
     sys.stdout.write("".join(lines))
+
+
+def _read_scan(group: list[tuple[Path, bytes]]) -> tuple[Any, list[Any]]:
+    """One licence from scan files, read in the bounded child, with the files to keep."""
+    from vats.ingest.scan.isolated import read_isolated
+    from vats.store.scans import scan_inputs
+
+    files = [(data, path.name) for path, data in group]
+    scan = read_isolated(files)
+    return scan.licence, scan_inputs(files, scan.previews)
 
 
 @app.command("import-sheet")

@@ -22,6 +22,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "vats.store.copies",
     "vats.store.background",
     "vats.store.ratelimit",
+    "vats.store.scans",
     "vats.registers.workspace.models",
     "vats.registers.workpacks.models",
     "vats.registers.watchlists.models",

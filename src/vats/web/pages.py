@@ -32,6 +32,7 @@ from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
 from vats.web.query import month_start
+from vats.web.scans import stored_scan
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -144,15 +145,43 @@ async def upload(
     request: Request,
     user: WebWriter,
     session: DbSession,
-    document: Annotated[UploadFile, File()],
+    document: Annotated[list[UploadFile], File()],
     csrf_token: Csrf = "",
     organisation_id: Annotated[str, Form()] = "",
 ) -> Response:
+    from vats.api.settings import MAX_SCAN_FILES
+    from vats.web.scans import is_scan_upload, stage_and_review
+
     check_csrf(request, csrf_token)
-    raw = await document.read(MAX_UPLOAD + 1)
-    if len(raw) > MAX_UPLOAD:
-        raise InputError("file too large (10 MB max) / 文件过大", field="document")
-    return _preview(request, session, user, raw, document.filename or "upload.txt", organisation_id)
+    if len(document) > MAX_SCAN_FILES:
+        raise InputError(f"文件过多（最多 {MAX_SCAN_FILES} 个）/ too many files", field="document")
+    files: list[tuple[bytes, str | None]] = []
+    for upload_file in document:
+        raw = await upload_file.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise InputError("file too large (10 MB max) / 文件过大", field="document")
+        files.append((raw, upload_file.filename or f"page{len(files) + 1}"))
+    if not files:
+        raise InputError("请选择文件 / choose a file", field="document")
+    if is_scan_upload(files):
+        try:
+            return await stage_and_review(request, session, user, files, organisation_id)
+        except InputError as exc:
+            session.rollback()
+            return _upload_error(request, session, user, exc)
+    raw, filename = files[0]
+    return _preview(request, session, user, raw, filename or "upload.txt", organisation_id)
+
+
+def _upload_error(request: Request, session: Any, user: Principal, exc: InputError) -> Response:
+    return render(
+        request,
+        "upload.html",
+        status_code=400,
+        nav="licences",
+        organisations=_organisations(session, user),
+        error=exc.describe(),
+    )
 
 
 def _preview(
@@ -163,14 +192,7 @@ def _preview(
     try:
         licence = parse_upload(raw, filename)
     except InputError as exc:
-        return render(
-            request,
-            "upload.html",
-            status_code=400,
-            nav="licences",
-            organisations=_organisations(session, user),
-            error=exc.describe(),
-        )
+        return _upload_error(request, session, user, exc)
     return render(
         request,
         "preview.html",
@@ -218,6 +240,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
     history = revisions(session, number=record.number)
     current = revision(session, f"{record.number}@{record.current_revision}") if history else None
     raw = current.content if current is not None and current.media_type != SHEET_ROW_MEDIA_TYPE else None
+    scan = stored_scan(request, session, current.id) if current is not None else None
     return render(
         request,
         "licence.html",
@@ -230,9 +253,10 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         obligations=audit.obligations,
         unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
         revisions=history,
-        document_lines=document_lines(raw) if raw else [],
+        document_lines=document_lines(raw) if raw and scan is None else [],
         app_filings=app_filing_report(session, licence=record.number),
         organisation_id=record.organisation_id,
+        scan=scan,
     )
 
 

@@ -21,6 +21,7 @@ from vats.web import (
     pages,
     registers,
     reminders,
+    scans,
     sheet,
     watchlists,
     workpacks,
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
     app.include_router(sheet.router)  # before pages: /licences/sheet is not a licence number
     app.include_router(copies.router)  # before pages: /licences/N/copies/new is not a licence page
     app.include_router(management.router)  # before pages: /management is not a page id
+    app.include_router(scans.router)  # before pages: /licences/review is not a licence number
     app.include_router(pages.router)
     app.include_router(registers.router)
     app.include_router(workspace.router)

@@ -81,7 +81,8 @@ def _organisations(session: Any, user: Principal) -> list[Any]:
     return [o for o in list_organisations(session) if user.can_see(o.id)]
 
 
-def _organisation(value: str) -> int | None:
+def organisation_choice(value: str) -> int | None:
+    """The organisation chosen in an upload form (empty: the default one), validated as an id."""
     value = value.strip()
     if not value:
         return None
@@ -138,7 +139,7 @@ async def _run(
             data=data,
             name=name,
             mapping=mapping,
-            organisation_id=_organisation(organisation_id),
+            organisation_id=organisation_choice(organisation_id),
             write=write,
         )
     except InputError as exc:
@@ -228,7 +229,7 @@ async def sheet_report(
         data=data,
         name=name,
         mapping=await _mapping(request, data, name),
-        organisation_id=_organisation(organisation_id),
+        organisation_id=organisation_choice(organisation_id),
         write=False,
     )
     return problem_report(summary)

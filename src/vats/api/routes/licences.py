@@ -190,7 +190,8 @@ async def import_licence(
     organisation_id: Annotated[int | None, Form()] = None,
 ) -> LicenceSummary:
     raw = await _read_upload(document)
-    record = import_document(session, actor, raw, document.filename, organisation_id)
+    # Off the event loop: a scan is read by OCR in a child process (seconds per page).
+    record = await run_in_threadpool(import_document, session, actor, raw, document.filename, organisation_id)
     response.headers["Location"] = f"/api/v1/licences/{quote(record.number)}"
     response.headers["ETag"] = etag(record.version)
     return _summary(record, today())

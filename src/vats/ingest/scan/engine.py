@@ -22,12 +22,14 @@ _LOCK = threading.Lock()
 #: RapidOCR settings. Pages are upright (EXIF applied), so the 180° classifier is skipped; text
 #: detection runs on the page reduced to `Det.limit_side_len` on its longest side (a licence's
 #: print stays well above the detector's minimum there), recognition on full-resolution crops.
-#: Two ONNX threads: the machines have two cores.
+#: Detection is the larger half of the engine's work; the round trip reads as many fields with the
+#: smaller detection input (see BENCHMARKS.md), so the cheaper size is used. Two ONNX threads: the
+#: machines have two cores.
 ENGINE_PARAMS: dict[str, object] = {
     "Global.log_level": "warning",
     "Global.use_cls": False,
     "Det.limit_type": "max",
-    "Det.limit_side_len": 1280,
+    "Det.limit_side_len": 960,
     "EngineConfig.onnxruntime.intra_op_num_threads": 2,
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
 }

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vats.ingest.normalise import survives_break
+from vats.ingest.scan.review import EDITABLE
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -208,16 +209,7 @@ def to_bytes(image: Image, fmt: str = "PNG", **options: object) -> bytes:
     return buffer.getvalue()
 
 
-MAIN_FIELDS = (
-    "number",
-    "title",
-    "company",
-    "legal_representative",
-    "issuer",
-    "issue_date",
-    "expiry_date",
-    "copy_restriction",
-)
+MAIN_FIELDS = EDITABLE  # the fields compared one by one (the ones a reviewer can edit)
 
 
 def licence_lines(text: str) -> list[str]:

@@ -74,12 +74,19 @@ class _Recognised:
     codes: list[str]
 
 
-def _recognise(files: Sequence[tuple[bytes, str | None]]) -> _Recognised:
+def scan_pages(files: Sequence[tuple[bytes, str | None]]) -> list[Page]:
+    """Every page of the files, in the order given, numbered across files; bounded in count."""
     pages: list[Page] = []
     for data, name in files:
         pages.extend(load_pages(data, source=name, first_number=len(pages) + 1))
         if len(pages) > MAX_PAGES:
             raise InputError(f"页数过多 / the scan has more than {MAX_PAGES} pages", source=name)
+    return pages
+
+
+def _recognise(files: Sequence[tuple[bytes, str | None]], pages: list[Page] | None = None) -> _Recognised:
+    if pages is None:
+        pages = scan_pages(files)
     names = ", ".join(n for _, n in files if n) or None
     if not pages:
         raise InputError("没有页面 / the scan has no pages", source=names)
@@ -95,9 +102,12 @@ def scan_text(files: Sequence[tuple[bytes, str | None]]) -> str:
     return "\n".join(_recognise(files).text)
 
 
-def read_scan(files: Sequence[tuple[bytes, str | None]]) -> ScanReading:
-    """Read one licence from one or more files (pages in the order given)."""
-    seen = _recognise(files)
+def read_scan(files: Sequence[tuple[bytes, str | None]], *, pages: list[Page] | None = None) -> ScanReading:
+    """Read one licence from one or more files (pages in the order given).
+
+    `pages` are the files' pages when the caller has decoded them already (`scan_pages`), so a
+    caller that also shows the pages decodes them once."""
+    seen = _recognise(files, pages)
     licence = extract(normalise("\n".join(seen.text)), source=seen.names)
     digest = hashlib.sha256()
     for data, _ in files:

@@ -1,7 +1,7 @@
 """Application dossiers (renewal, expired licence, change) and the files attached to their items.
 
 Revision ID: 0018_dossiers
-Revises: 0016_jobs
+Revises: 0017_scans
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_dossiers"
-down_revision = "0016_jobs"
+down_revision = "0017_scans"
 branch_labels = None
 depends_on = None
 
