@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, Path, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
-from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer
+from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer, versioned
 from vats.api.downloads import attachment as download_response
 from vats.api.forms import form_day, read_capped
 from vats.registers.dossiers import service
@@ -18,8 +18,7 @@ ItemId = Annotated[str, Path(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 
 def _out(session: Any, dossier_id: int, response: Response) -> dict[str, Any]:
     view = service.view_dossier(session, dossier_id=dossier_id)
-    response.headers["ETag"] = f'"{view.dossier.version}"'
-    return view_json(view)
+    return versioned(response, view.dossier.version, view_json(view))
 
 
 @router.get("", summary="申请材料包列表 / List dossiers")
@@ -44,9 +43,7 @@ def list_dossiers(
 
 
 @router.post("", summary="建立（或打开已有的）申请材料包 / Open a renewal or change dossier")
-def open_dossier(
-    body: Annotated[DossierOpen, Body()], response: Response, session: DbSession, actor: Writer
-) -> dict[str, Any]:
+def open_dossier(body: DossierOpen, response: Response, session: DbSession, actor: Writer) -> dict[str, Any]:
     if body.change_id is not None:
         dossier = service.open_change(session, change_id=body.change_id)
     else:
@@ -66,7 +63,7 @@ def read_dossier(dossier_id: int, response: Response, session: DbSession, actor:
 def update_item(
     dossier_id: int,
     item: ItemId,
-    body: Annotated[ItemUpdate, Body()],
+    body: ItemUpdate,
     response: Response,
     session: DbSession,
     actor: Writer,
@@ -139,7 +136,7 @@ def export(
 @router.post("/{dossier_id}/submit", summary="登记已提交申请 / Record the submission")
 def submit(
     dossier_id: int,
-    body: Annotated[DossierSubmit, Body()],
+    body: DossierSubmit,
     response: Response,
     session: DbSession,
     actor: Writer,

@@ -6,19 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 
-from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer
+from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer, versioned
 from vats.api.downloads import attachment as download_response
 from vats.api.forms import form_day, read_capped
 from vats.registers.workpacks import service
 from vats.registers.workpacks.schemas import WorkpackFill, WorkpackOpen, view_json
 
 router = APIRouter(prefix="/workpacks", tags=["workpacks"])
-
-
-def _out(session: Any, workpack_id: int, response: Response) -> dict[str, Any]:
-    view = service.view_workpack(session, workpack_id=workpack_id)
-    response.headers["ETag"] = f'"{view.workpack.version}"'
-    return view_json(view)
 
 
 @router.get("", summary="年报底稿列表 / List workpacks")
@@ -32,6 +26,11 @@ def list_workpacks(
         {"id": w.id, "licence": w.licence, "year": w.year, "status": w.status, "version": w.version}
         for w in service.list_workpacks(session, licence=licence, year=year)
     ]
+
+
+def _out(session: Any, workpack_id: int, response: Response) -> dict[str, Any]:
+    view = service.view_workpack(session, workpack_id=workpack_id)
+    return versioned(response, view.workpack.version, view_json(view))
 
 
 @router.post("", summary="打开（首次创建）年报底稿 / Open a licence's workpack for a year")
