@@ -15,7 +15,7 @@ from vats.api.deps import DbSession
 from vats.api.forms import read_capped
 from vats.model.errors import InputError, VatsError
 from vats.web.auth import WebUser, WebWriter
-from vats.web.forms import error_status, failed, form_day, form_version
+from vats.web.forms import PostedVersion, error_status, failed, form_day
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -155,15 +155,13 @@ def dossier_item(
     item: ItemId,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     owner: Short = "",
     status: Annotated[str, Form(max_length=10)] = "",
     note: Short = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
 
-    check_csrf(request, csrf_token)
     try:
         service.update_item(
             session,
@@ -172,7 +170,7 @@ def dossier_item(
             owner=owner,
             status=status or None,
             note=note,
-            expected_version=form_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(
@@ -188,13 +186,11 @@ async def dossier_attach(
     item: ItemId,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     file: Annotated[UploadFile, File()],
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
 
-    check_csrf(request, csrf_token)
     content = await read_capped(file)
     try:
         service.attach(
@@ -204,7 +200,7 @@ async def dossier_attach(
             filename=file.filename or "",
             content=content,
             media_type=file.content_type,
-            expected_version=form_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(request, session, dossier_id, user, exc, item=item)
@@ -217,15 +213,13 @@ def dossier_submit(
     dossier_id: int,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     submitted_at: Annotated[str, Form(max_length=10)] = "",
     receipt_no: Annotated[str, Form(max_length=100)] = "",
     not_continuing: Annotated[str, Form(max_length=3)] = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
 
-    check_csrf(request, csrf_token)
     try:
         service.submit(
             session,
@@ -233,7 +227,7 @@ def dossier_submit(
             submitted_at=form_day(submitted_at, field="submitted_at", label="提交日期"),
             receipt_no=receipt_no or None,
             not_continuing=bool(not_continuing),
-            expected_version=form_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(
@@ -255,14 +249,12 @@ async def dossier_approve(
     dossier_id: int,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     document: Annotated[UploadFile, File()],
     approved_at: Annotated[str, Form(max_length=10)] = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
 
-    check_csrf(request, csrf_token)
     content = await read_capped(document)
     try:
         service.approve(
@@ -271,7 +263,7 @@ async def dossier_approve(
             approved_at=form_day(approved_at, field="approved_at", label="批准日期"),
             document=content,
             filename=document.filename or "licence",
-            expected_version=form_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(request, session, dossier_id, user, exc, approved_at=approved_at)

@@ -6,16 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Response
+from fastapi import Depends, Form, Request, Response
 
 from vats.model.errors import InputError, VatsError
+from vats.web.security import Csrf, check_csrf
 
 
 def form_version(raw: str) -> int | None:
     """The record version the page was rendered with; empty (an old page) skips the version check."""
     return int(raw) if raw.isdigit() else None
+
+
+def _posted_version(
+    request: Request, version: Annotated[str, Form(max_length=12)] = "", csrf_token: Csrf = ""
+) -> int | None:
+    """The version a record page's form posts, once the form's CSRF token is checked."""
+    check_csrf(request, csrf_token)
+    return form_version(version)
+
+
+PostedVersion = Annotated[int | None, Depends(_posted_version)]
+"""A write from a record page: CSRF checked, and the version the page showed (for If-Match)."""
 
 
 def form_day(raw: str, *, field: str, label: str) -> date:
@@ -39,4 +52,4 @@ def failed(session: Any, exc: VatsError, page: Callable[..., Response], typed: A
     return page(error=exc.describe(), error_key=exc.field, typed=typed, status_code=error_status(exc))
 
 
-__all__ = ["error_status", "failed", "form_day", "form_version"]
+__all__ = ["PostedVersion", "error_status", "failed", "form_day", "form_version"]

@@ -8,6 +8,7 @@ calls."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -118,6 +119,25 @@ def _list_form(
 ListForm = Annotated[dict[str, str], Depends(_list_form)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """A step posted on a staged list: its token and the fields typed so far."""
+
+    token: str
+    typed: dict[str, str]
+
+
+def _step(
+    request: Request, token: Annotated[str, Form(max_length=64)], typed: ListForm, csrf_token: Csrf = ""
+) -> _Step:
+    """The fields every step after the upload posts, once its CSRF token is checked."""
+    check_csrf(request, csrf_token)
+    return _Step(token, typed)
+
+
+Step = Annotated[_Step, Depends(_step)]
+
+
 @router.post("/lists")
 async def lists_upload(
     request: Request,
@@ -150,15 +170,8 @@ async def _chosen_mapping(request: Request) -> dict[str, Any]:
 
 
 @router.post("/lists/preview")
-async def lists_preview(
-    request: Request,
-    user: WebWriter,
-    session: DbSession,
-    token: Annotated[str, Form(max_length=64)],
-    typed: ListForm,
-    csrf_token: Csrf = "",
-) -> Response:
-    check_csrf(request, csrf_token)
+async def lists_preview(request: Request, user: WebWriter, session: DbSession, step: Step) -> Response:
+    token, typed = step.token, step.typed
     mapping = await _chosen_mapping(request)
     try:
         return _preview_page(request, session, user, token=token, typed=typed, mapping=mapping)
@@ -167,15 +180,8 @@ async def lists_preview(
 
 
 @router.post("/lists/import")
-async def lists_import(
-    request: Request,
-    user: WebWriter,
-    session: DbSession,
-    token: Annotated[str, Form(max_length=64)],
-    typed: ListForm,
-    csrf_token: Csrf = "",
-) -> Response:
-    check_csrf(request, csrf_token)
+async def lists_import(request: Request, user: WebWriter, session: DbSession, step: Step) -> Response:
+    token, typed = step.token, step.typed
     mapping = await _chosen_mapping(request)
     data, name = staged(token, user)
     try:

@@ -14,7 +14,7 @@ from vats.api.deps import DbSession
 from vats.api.forms import read_capped
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
-from vats.web.forms import failed, form_day, form_version
+from vats.web.forms import PostedVersion, failed, form_day, form_version
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -131,15 +131,13 @@ async def workpack_submit(
     workpack_id: int,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     receipt: Annotated[UploadFile, File()],
     submitted_at: Annotated[str, Form(max_length=10)] = "",
     receipt_no: Annotated[str, Form(max_length=100)] = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.workpacks import service
 
-    check_csrf(request, csrf_token)
     content = await read_capped(receipt)
     try:
         service.submit_workpack(
@@ -149,7 +147,7 @@ async def workpack_submit(
             receipt_filename=receipt.filename or "",
             receipt_content=content,
             receipt_no=receipt_no or None,
-            expected_version=form_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(request, session, workpack_id, user, exc)
