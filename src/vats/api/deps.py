@@ -22,9 +22,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from vats.model.errors import InputError, NotFoundError, VatsError
@@ -155,6 +155,15 @@ def if_match_version(request: Request) -> int | None:
 def etag(version: int) -> str:
     """The ETag header value for a record version (the inverse of `if_match_version`)."""
     return f'"{version}"'
+
+
+_Body = TypeVar("_Body")
+
+
+def versioned(response: Response, version: int, body: _Body) -> _Body:
+    """`body` answered with `version` as its ETag, so the caller's next write can name it in If-Match."""
+    response.headers["ETag"] = etag(version)
+    return body
 
 
 MAX_ID = 2_147_483_647  # PostgreSQL INTEGER; larger ids cannot exist

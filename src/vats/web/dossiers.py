@@ -4,7 +4,7 @@ recording submission and approval. They call the same service functions as the A
 
 from __future__ import annotations
 
-from datetime import date
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -12,24 +12,16 @@ from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from vats.api.deps import DbSession
+from vats.api.forms import read_capped
 from vats.model.errors import InputError, VatsError
 from vats.web.auth import WebUser, WebWriter
+from vats.web.forms import PostedVersion, error_status, failed, form_day
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 ItemId = Annotated[str, Path(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 Short = Annotated[str, Form(max_length=200)]
-
-
-def _status(exc: VatsError) -> int:
-    from vats.api.problems import status_for
-
-    return status_for(exc)[0]
-
-
-def _writer(user: Any) -> bool:
-    return bool(user.role.value in ("admin", "officer"))
 
 
 def _list(
@@ -65,7 +57,7 @@ def _list(
         status=status or "",
         error=error,
         typed=typed or {},
-        writer=_writer(user),
+        writer=user.can_write,
     )
 
 
@@ -100,7 +92,7 @@ def dossier_open(
     except VatsError as exc:
         session.rollback()
         typed = {"licence": licence, "change_id": change_id}
-        return _list(request, session, user, error=exc.describe(), typed=typed, status_code=_status(exc))
+        return _list(request, session, user, error=exc.describe(), typed=typed, status_code=error_status(exc))
     return RedirectResponse(f"/dossiers/{dossier.id}", status_code=303)
 
 
@@ -140,7 +132,7 @@ def _page(
         error_key=error_key,
         typed=typed or {},
         minute=minute_text,
-        writer=_writer(user),
+        writer=user.can_write,
         quoted=quote(view.dossier.licence),
     )
 
@@ -153,21 +145,7 @@ def dossier_page(request: Request, dossier_id: int, user: WebUser, session: DbSe
 def _failed(
     request: Request, session: Any, dossier_id: int, user: Any, exc: VatsError, **typed: str
 ) -> Response:
-    session.rollback()
-    return _page(
-        request,
-        session,
-        dossier_id,
-        user,
-        error=exc.describe(),
-        error_key=exc.field,
-        typed=typed,
-        status_code=_status(exc),
-    )
-
-
-def _version(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return failed(session, exc, partial(_page, request, session, dossier_id, user), typed)
 
 
 @router.post("/dossiers/{dossier_id}/items/{item}")
@@ -177,15 +155,13 @@ def dossier_item(
     item: ItemId,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     owner: Short = "",
     status: Annotated[str, Form(max_length=10)] = "",
     note: Short = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
 
-    check_csrf(request, csrf_token)
     try:
         service.update_item(
             session,
@@ -194,7 +170,7 @@ def dossier_item(
             owner=owner,
             status=status or None,
             note=note,
-            expected_version=_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(
@@ -210,15 +186,12 @@ async def dossier_attach(
     item: ItemId,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     file: Annotated[UploadFile, File()],
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
-    from vats.registers.filings.attachments import max_attachment_bytes
 
-    check_csrf(request, csrf_token)
-    content = await file.read(max_attachment_bytes() + 1)  # one byte over the cap is enough to refuse
+    content = await read_capped(file)
     try:
         service.attach(
             session,
@@ -227,18 +200,11 @@ async def dossier_attach(
             filename=file.filename or "",
             content=content,
             media_type=file.content_type,
-            expected_version=_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(request, session, dossier_id, user, exc, item=item)
     return RedirectResponse(f"/dossiers/{dossier_id}#item-{item}", status_code=303)
-
-
-def _day(raw: str, field: str, name: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(f"{name}格式应为 YYYY-MM-DD：{raw!r}", field=field) from None
 
 
 @router.post("/dossiers/{dossier_id}/submit")
@@ -247,23 +213,21 @@ def dossier_submit(
     dossier_id: int,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     submitted_at: Annotated[str, Form(max_length=10)] = "",
     receipt_no: Annotated[str, Form(max_length=100)] = "",
     not_continuing: Annotated[str, Form(max_length=3)] = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
 
-    check_csrf(request, csrf_token)
     try:
         service.submit(
             session,
             dossier_id=dossier_id,
-            submitted_at=_day(submitted_at, "submitted_at", "提交日期"),
+            submitted_at=form_day(submitted_at, field="submitted_at", label="提交日期"),
             receipt_no=receipt_no or None,
             not_continuing=bool(not_continuing),
-            expected_version=_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(
@@ -285,24 +249,21 @@ async def dossier_approve(
     dossier_id: int,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     document: Annotated[UploadFile, File()],
     approved_at: Annotated[str, Form(max_length=10)] = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
     from vats.registers.dossiers import service
-    from vats.registers.filings.attachments import max_attachment_bytes
 
-    check_csrf(request, csrf_token)
-    content = await document.read(max_attachment_bytes() + 1)
+    content = await read_capped(document)
     try:
         service.approve(
             session,
             dossier_id=dossier_id,
-            approved_at=_day(approved_at, "approved_at", "批准日期"),
+            approved_at=form_day(approved_at, field="approved_at", label="批准日期"),
             document=content,
             filename=document.filename or "licence",
-            expected_version=_version(version),
+            expected_version=expected,
         )
     except VatsError as exc:
         return _failed(request, session, dossier_id, user, exc, approved_at=approved_at)

@@ -80,9 +80,9 @@ async def stage_and_review(
 ) -> Response:
     """Read the scan (in a worker thread: OCR takes seconds per page) and open its review."""
     from vats.api.scans import stage_scan
-    from vats.web.sheet import organisation_choice
+    from vats.web.organisations import chosen_organisation
 
-    org = organisation_choice(organisation)
+    org = chosen_organisation(organisation)
     upload = await run_in_threadpool(stage_scan, session, user, files=files, organisation_id=org)
     session.commit()
     return RedirectResponse(f"/licences/review/{quote(upload.token)}", status_code=303)

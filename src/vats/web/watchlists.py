@@ -2,15 +2,16 @@
 see every imported list and the findings it produced, hand a finding to an owner or close it, and
 keep the counterparties to watch. APP filing findings per organisation live here too.
 
-The upload is staged like the sheet import's (bound to the uploading user), so "preview again with
+The upload is staged (`vats.web.staging`, bound to the uploading user), so "preview again with
 this mapping" and "import" act on the same bytes. Every step calls the watchlist services the API
 calls."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from vats.api.deps import DbSession, Principal, RecordId
@@ -18,8 +19,9 @@ from vats.checks.regulator_lists import COLUMNS, LIST_KINDS, MAX_BYTES
 from vats.model.errors import InputError, NotFoundError
 from vats.registers.watchlists import counterparties, service
 from vats.web.auth import WebUser, WebWriter
+from vats.web.organisations import chosen_organisation, visible_organisations
 from vats.web.security import Csrf, check_csrf
-from vats.web.sheet import _stage, _staged
+from vats.web.staging import stage, staged
 from vats.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,44 +40,30 @@ def labels() -> dict[str, Any]:
     }
 
 
-def _organisations(session: Any, user: Principal) -> list[Any]:
-    from vats.store.organisations import list_organisations
-
-    return [o for o in list_organisations(session) if user.can_see(o.id)]
-
-
-def _org_id(value: str) -> int | None:
-    value = value.strip()
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 10:
-        raise InputError("组织编号无效 / organisation_id must be a number", field="organisation_id")
-    return int(value)
-
-
-def _writer(user: Principal) -> bool:
-    return user.role.value in ("admin", "officer")
-
-
-def _lists_page(
-    request: Request, session: Any, user: Principal, *, status_code: int = 200, **context: Any
+def _section_page(
+    request: Request, session: Any, user: Principal, template: str, *, status_code: int = 200, **context: Any
 ) -> Response:
+    """A page of the lists section: the organisations the user may pick (and their names), whether
+    the user may write, every code's label, and what was typed (empty unless an error re-renders)."""
     context.setdefault("error", None)
     context.setdefault("typed", {})
-    orgs = _organisations(session, user)
+    orgs = visible_organisations(session, user)
     return render(
         request,
-        "lists.html",
+        template,
         status_code=status_code,
         nav="lists",
         organisations=orgs,
         org_names={o.id: o.name for o in orgs},
-        lists=service.list_lists(session),
-        findings=service.list_findings(session),
-        writer=_writer(user),
+        writer=user.can_write,
         **labels(),
         **context,
     )
+
+
+def _lists_page(request: Request, session: Any, user: Principal, **context: Any) -> Response:
+    lists, findings = service.list_lists(session), service.list_findings(session)
+    return _section_page(request, session, user, "lists.html", lists=lists, findings=findings, **context)
 
 
 @router.get("/lists")
@@ -94,9 +82,9 @@ def _preview_page(
     status_code: int = 200,
     error: str | None = None,
 ) -> Response:
-    data, name = _staged(token, user)
+    data, name = staged(token, user)
     preview = service.preview_list(data=data, filename=name, mapping=mapping)
-    orgs = _organisations(session, user)
+    orgs = visible_organisations(session, user)
     return render(
         request,
         "list_preview.html",
@@ -111,8 +99,43 @@ def _preview_page(
     )
 
 
-def _typed(organisation_id: str, kind: str, owner: str, url: str = "") -> dict[str, str]:
+def _preview_error(
+    request: Request, session: Any, user: Principal, exc: InputError | NotFoundError, **typed: Any
+) -> Response:
+    """The preview page again with the error and what was typed, the file's own mapping guessed."""
+    return _preview_page(request, session, user, mapping=None, status_code=400, error=exc.describe(), **typed)
+
+
+def _list_form(
+    organisation_id: Annotated[str, Form(max_length=12)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "bad",
+    owner: Annotated[str, Form(max_length=200)] = "",
+    url: Annotated[str, Form(max_length=2000)] = "",
+) -> dict[str, str]:
+    """The fields every step of a list import carries, kept as typed so an error page shows them."""
     return {"organisation_id": organisation_id, "kind": kind, "owner": owner, "url": url}
+
+
+ListForm = Annotated[dict[str, str], Depends(_list_form)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """A step posted on a staged list: its token and the fields typed so far."""
+
+    token: str
+    typed: dict[str, str]
+
+
+def _step(
+    request: Request, token: Annotated[str, Form(max_length=64)], typed: ListForm, csrf_token: Csrf = ""
+) -> _Step:
+    """The fields every step after the upload posts, once its CSRF token is checked."""
+    check_csrf(request, csrf_token)
+    return _Step(token, typed)
+
+
+Step = Annotated[_Step, Depends(_step)]
 
 
 @router.post("/lists")
@@ -120,24 +143,20 @@ async def lists_upload(
     request: Request,
     user: WebWriter,
     session: DbSession,
+    typed: ListForm,
     csrf_token: Csrf = "",
     file: Annotated[UploadFile | None, File()] = None,
-    url: Annotated[str, Form(max_length=2000)] = "",
-    organisation_id: Annotated[str, Form(max_length=12)] = "",
-    kind: Annotated[str, Form(max_length=20)] = "bad",
-    owner: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Stage the upload (or the fetched page) and show how it would be mapped."""
     from vats.registers.watchlists.api import read_upload
 
     check_csrf(request, csrf_token)
-    typed = _typed(organisation_id, kind, owner, url)
     if file is not None and not file.filename:
         file = None  # the browser sends an empty file part when only the URL was filled in
     try:
-        service.organisation_for(session, _org_id(organisation_id))
-        data, name, _source = await read_upload(file, url.strip() or None, cap=MAX_BYTES)
-        token = _stage(data, name, user)
+        service.organisation_for(session, chosen_organisation(typed["organisation_id"]))
+        data, name, _source = await read_upload(file, typed["url"].strip() or None, cap=MAX_BYTES)
+        token = stage(data, name, user)
         return _preview_page(request, session, user, token=token, typed=typed, mapping=None)
     except (InputError, NotFoundError) as exc:
         session.rollback()
@@ -151,82 +170,42 @@ async def _chosen_mapping(request: Request) -> dict[str, Any]:
 
 
 @router.post("/lists/preview")
-async def lists_preview(
-    request: Request,
-    user: WebWriter,
-    session: DbSession,
-    token: Annotated[str, Form(max_length=64)],
-    csrf_token: Csrf = "",
-    organisation_id: Annotated[str, Form(max_length=12)] = "",
-    kind: Annotated[str, Form(max_length=20)] = "bad",
-    owner: Annotated[str, Form(max_length=200)] = "",
-    url: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    check_csrf(request, csrf_token)
-    typed = _typed(organisation_id, kind, owner, url)
+async def lists_preview(request: Request, user: WebWriter, session: DbSession, step: Step) -> Response:
+    token, typed = step.token, step.typed
     mapping = await _chosen_mapping(request)
     try:
         return _preview_page(request, session, user, token=token, typed=typed, mapping=mapping)
     except InputError as exc:
-        return _preview_page(
-            request,
-            session,
-            user,
-            token=token,
-            typed=typed,
-            mapping=None,
-            status_code=400,
-            error=exc.describe(),
-        )
+        return _preview_error(request, session, user, exc, token=token, typed=typed)
 
 
 @router.post("/lists/import")
-async def lists_import(
-    request: Request,
-    user: WebWriter,
-    session: DbSession,
-    token: Annotated[str, Form(max_length=64)],
-    csrf_token: Csrf = "",
-    organisation_id: Annotated[str, Form(max_length=12)] = "",
-    kind: Annotated[str, Form(max_length=20)] = "bad",
-    owner: Annotated[str, Form(max_length=200)] = "",
-    url: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    check_csrf(request, csrf_token)
-    typed = _typed(organisation_id, kind, owner, url)
+async def lists_import(request: Request, user: WebWriter, session: DbSession, step: Step) -> Response:
+    token, typed = step.token, step.typed
     mapping = await _chosen_mapping(request)
-    data, name = _staged(token, user)
+    data, name = staged(token, user)
     try:
         done = service.import_list(
             session,
-            organisation_id=_org_id(organisation_id),
-            kind=kind,
+            organisation_id=chosen_organisation(typed["organisation_id"]),
+            kind=typed["kind"],
             data=data,
             filename=name,
             actor=user.name,
             mapping=mapping,
-            source_url=url.strip() or None,
-            owner=owner.strip() or None,
+            source_url=typed["url"].strip() or None,
+            owner=typed["owner"].strip() or None,
         )
     except (InputError, NotFoundError) as exc:
         session.rollback()
-        return _preview_page(
-            request,
-            session,
-            user,
-            token=token,
-            typed=typed,
-            mapping=None,
-            status_code=400,
-            error=exc.describe(),
-        )
+        return _preview_error(request, session, user, exc, token=token, typed=typed)
     return RedirectResponse(f"/lists/{done.regulator_list.id}", status_code=303)
 
 
 @router.get("/lists/{list_id}")
 def list_page(request: Request, list_id: RecordId, user: WebUser, session: DbSession) -> Response:
     stored = service.get_list(session, list_id=list_id)
-    orgs = {o.id: o.name for o in _organisations(session, user)}
+    orgs = {o.id: o.name for o in visible_organisations(session, user)}
     return render(
         request,
         "list.html",
@@ -235,7 +214,7 @@ def list_page(request: Request, list_id: RecordId, user: WebUser, session: DbSes
         organisation=orgs.get(stored.organisation_id, ""),
         entries=service.list_entries(session, list_id=list_id, limit=200),
         findings=service.list_findings(session, list_id=list_id),
-        writer=_writer(user),
+        writer=user.can_write,
         **labels(),
     )
 
@@ -262,25 +241,10 @@ def finding_update(
     return RedirectResponse(f"{target}#finding-{finding_id}", status_code=303)
 
 
-def _counterparties_page(
-    request: Request, session: Any, user: Principal, *, status_code: int = 200, **context: Any
-) -> Response:
-    context.setdefault("error", None)
+def _counterparties_page(request: Request, session: Any, user: Principal, **context: Any) -> Response:
     context.setdefault("flash", None)
-    context.setdefault("typed", {})
-    orgs = _organisations(session, user)
-    return render(
-        request,
-        "counterparties.html",
-        status_code=status_code,
-        nav="lists",
-        organisations=orgs,
-        org_names={o.id: o.name for o in orgs},
-        rows=counterparties.list_counterparties(session),
-        writer=_writer(user),
-        **labels(),
-        **context,
-    )
+    rows = counterparties.list_counterparties(session)
+    return _section_page(request, session, user, "counterparties.html", rows=rows, **context)
 
 
 @router.get("/counterparties")
@@ -307,7 +271,7 @@ def counterparty_add(
     try:
         counterparties.add_counterparty(
             session,
-            organisation_id=_org_id(organisation_id),
+            organisation_id=chosen_organisation(organisation_id),
             role=role,
             name=name,
             uscc=uscc,
@@ -337,7 +301,7 @@ async def counterparty_import(
         data = await file.read(counterparties.MAX_COUNTERPARTY_BYTES + 1)
         added, skipped = counterparties.import_counterparties(
             session,
-            organisation_id=_org_id(organisation_id),
+            organisation_id=chosen_organisation(organisation_id),
             data=data,
             filename=file.filename or "交易方.csv",
         )

@@ -3,7 +3,7 @@ export, and recording the submission. It calls the same service functions as the
 
 from __future__ import annotations
 
-from datetime import date
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -11,8 +11,10 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from vats.api.deps import DbSession
-from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError, VatsError
+from vats.api.forms import read_capped
+from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
+from vats.web.forms import PostedVersion, failed, form_day, form_version
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -53,19 +55,20 @@ def _page(
         display=display,
         error=error,
         error_key=error_key,
-        writer=user.role.value in ("admin", "officer"),
+        writer=user.can_write,
         quoted=quote(view.workpack.licence),
     )
 
 
-def _status(exc: VatsError) -> int:
-    if isinstance(exc, ConflictError):
-        return 409
-    if isinstance(exc, RefusedError):
-        return 403
-    if isinstance(exc, NotFoundError):
-        return 404
-    return 400
+def _failed(
+    request: Request,
+    session: Any,
+    workpack_id: int,
+    user: Any,
+    exc: VatsError,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    return failed(session, exc, partial(_page, request, session, workpack_id, user), typed)
 
 
 @router.get("/licences/{number}/workpacks")
@@ -112,20 +115,10 @@ async def workpack_save(request: Request, workpack_id: int, session: DbSession, 
     typed = {k[2:]: str(v) for k, v in form.items() if k.startswith("v:")}
     version = str(form.get("version", ""))
     try:
-        expected = int(version) if version.isdigit() else None
+        expected = form_version(version)
         service.fill_workpack(session, workpack_id=workpack_id, values=typed, expected_version=expected)
     except VatsError as exc:
-        session.rollback()
-        return _page(
-            request,
-            session,
-            workpack_id,
-            user,
-            error=exc.describe(),
-            error_key=exc.field,
-            typed=typed,
-            status_code=_status(exc),
-        )
+        return _failed(request, session, workpack_id, user, exc, typed)
     workpack = service.get_workpack(session, workpack_id=workpack_id)
     return RedirectResponse(
         f"/licences/{quote(workpack.licence)}/workpacks/{workpack.year}?saved=1", status_code=303
@@ -138,41 +131,25 @@ async def workpack_submit(
     workpack_id: int,
     session: DbSession,
     user: WebWriter,
+    expected: PostedVersion,
     receipt: Annotated[UploadFile, File()],
     submitted_at: Annotated[str, Form(max_length=10)] = "",
     receipt_no: Annotated[str, Form(max_length=100)] = "",
-    version: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Csrf = "",
 ) -> Response:
-    from vats.registers.filings.service import max_attachment_bytes
     from vats.registers.workpacks import service
 
-    check_csrf(request, csrf_token)
-    content = await receipt.read(max_attachment_bytes() + 1)
+    content = await read_capped(receipt)
     try:
-        try:
-            when = date.fromisoformat(submitted_at)
-        except ValueError:
-            raise InputError(f"报送日期格式应为 YYYY-MM-DD：{submitted_at!r}", field="submitted_at") from None
         service.submit_workpack(
             session,
             workpack_id=workpack_id,
-            submitted_at=when,
+            submitted_at=form_day(submitted_at, field="submitted_at", label="报送日期"),
             receipt_filename=receipt.filename or "",
             receipt_content=content,
             receipt_no=receipt_no or None,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=expected,
         )
     except VatsError as exc:
-        session.rollback()
-        return _page(
-            request,
-            session,
-            workpack_id,
-            user,
-            error=exc.describe(),
-            error_key=exc.field,
-            status_code=_status(exc),
-        )
+        return _failed(request, session, workpack_id, user, exc)
     workpack = service.get_workpack(session, workpack_id=workpack_id)
     return RedirectResponse(f"/licences/{quote(workpack.licence)}/workpacks/{workpack.year}", status_code=303)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import APIRouter, Body, File, Form, Path, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
-from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer
-from vats.model.errors import InputError
+from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer, versioned
+from vats.api.downloads import attachment as download_response
+from vats.api.forms import form_day, read_capped
 from vats.registers.dossiers import service
 from vats.registers.dossiers.schemas import DossierOpen, DossierSubmit, ItemUpdate, view_json
 
@@ -19,15 +18,7 @@ ItemId = Annotated[str, Path(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 
 def _out(session: Any, dossier_id: int, response: Response) -> dict[str, Any]:
     view = service.view_dossier(session, dossier_id=dossier_id)
-    response.headers["ETag"] = f'"{view.dossier.version}"'
-    return view_json(view)
-
-
-def _day(raw: str, field: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(f"日期格式应为 YYYY-MM-DD / not a date: {raw!r}", field=field) from None
+    return versioned(response, view.dossier.version, view_json(view))
 
 
 @router.get("", summary="申请材料包列表 / List dossiers")
@@ -52,9 +43,7 @@ def list_dossiers(
 
 
 @router.post("", summary="建立（或打开已有的）申请材料包 / Open a renewal or change dossier")
-def open_dossier(
-    body: Annotated[DossierOpen, Body()], response: Response, session: DbSession, actor: Writer
-) -> dict[str, Any]:
+def open_dossier(body: DossierOpen, response: Response, session: DbSession, actor: Writer) -> dict[str, Any]:
     if body.change_id is not None:
         dossier = service.open_change(session, change_id=body.change_id)
     else:
@@ -74,20 +63,14 @@ def read_dossier(dossier_id: int, response: Response, session: DbSession, actor:
 def update_item(
     dossier_id: int,
     item: ItemId,
-    body: Annotated[ItemUpdate, Body()],
+    body: ItemUpdate,
     response: Response,
     session: DbSession,
     actor: Writer,
     expected: ExpectedVersion,
 ) -> dict[str, Any]:
     service.update_item(
-        session,
-        dossier_id=dossier_id,
-        item=item,
-        owner=body.owner,
-        status=body.status,
-        note=body.note,
-        expected_version=expected,
+        session, dossier_id=dossier_id, item=item, expected_version=expected, **body.model_dump()
     )
     return _out(session, dossier_id, response)
 
@@ -106,9 +89,7 @@ async def attach(
     actor: Writer,
     expected: ExpectedVersion,
 ) -> dict[str, Any]:
-    from vats.registers.filings.attachments import max_attachment_bytes
-
-    content = await file.read(max_attachment_bytes() + 1)  # one byte over the cap is enough to refuse
+    content = await read_capped(file)
     attachment = service.attach(
         session,
         dossier_id=dossier_id,
@@ -130,14 +111,8 @@ async def attach(
 )
 def download(dossier_id: int, attachment_id: int, session: DbSession, actor: Reader) -> Response:
     a = service.get_attachment(session, dossier_id=dossier_id, attachment_id=attachment_id)
-    return Response(
-        content=a.content,
-        media_type=a.media_type,
-        headers={
-            "X-Content-SM3": a.sm3,
-            # always a download: an uploaded HTML or SVG file must never render inside the app's origin
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(a.filename)}",
-        },
+    return download_response(
+        a.content, media_type=a.media_type, filename=a.filename, headers={"X-Content-SM3": a.sm3}
     )
 
 
@@ -155,30 +130,19 @@ def export(
     view = service.view_dossier(session, dossier_id=dossier_id)
     data = render(view, service.contents(session, view.dossier), format)
     name = filename(view, format)  # type: ignore[arg-type]  # render refused any other format
-    return Response(
-        content=data,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return download_response(data, media_type=MEDIA_TYPES[format], filename=name)
 
 
 @router.post("/{dossier_id}/submit", summary="登记已提交申请 / Record the submission")
 def submit(
     dossier_id: int,
-    body: Annotated[DossierSubmit, Body()],
+    body: DossierSubmit,
     response: Response,
     session: DbSession,
     actor: Writer,
     expected: ExpectedVersion,
 ) -> dict[str, Any]:
-    service.submit(
-        session,
-        dossier_id=dossier_id,
-        submitted_at=body.submitted_at,
-        receipt_no=body.receipt_no,
-        not_continuing=body.not_continuing,
-        expected_version=expected,
-    )
+    service.submit(session, dossier_id=dossier_id, expected_version=expected, **body.model_dump())
     return _out(session, dossier_id, response)
 
 
@@ -192,10 +156,8 @@ async def approve(
     actor: Writer,
     expected: ExpectedVersion,
 ) -> dict[str, Any]:
-    from vats.registers.filings.attachments import max_attachment_bytes
-
-    when = _day(approved_at, "approved_at")
-    content = await document.read(max_attachment_bytes() + 1)
+    when = form_day(approved_at, field="approved_at")
+    content = await read_capped(document)
     service.approve(
         session,
         dossier_id=dossier_id,

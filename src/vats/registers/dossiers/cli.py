@@ -11,7 +11,7 @@ import typer
 from vats.cli.common import print_json
 from vats.model.errors import InputError
 from vats.registers import cli as common
-from vats.registers.cli import ActorOpt, DbOpt, JsonOpt, VersionOpt
+from vats.registers.cli import ActorOpt, DbOpt, JsonOpt, LicenceOpt, NoteOpt, OwnerOpt, VersionOpt
 from vats.registers.dossiers.schemas import view_json
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _show(session: object, dossier_id: int, as_json: bool) -> None:
 
 @app.command("list")
 def list_command(
-    licence: Annotated[str | None, typer.Option("--licence", help="许可证编号 / licence")] = None,
+    licence: LicenceOpt = None,
     kind: Annotated[str | None, typer.Option("--kind", help="renewal | expired | change")] = None,
     status: Annotated[str | None, typer.Option("--status", help="open | submitted | approved")] = None,
     db: DbOpt = None,
@@ -165,9 +165,9 @@ def show_command(
 def item_command(
     dossier_id: DossierId,
     item: ItemArg,
-    owner: Annotated[str | None, typer.Option("--owner", help="负责人 / owner")] = None,
+    owner: OwnerOpt = None,
     status: Annotated[str | None, typer.Option("--status", help="todo | ready | na")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="备注 / note")] = None,
+    note: NoteOpt = None,
     expected_version: VersionOpt = None,
     db: DbOpt = None,
     actor: ActorOpt = None,
@@ -248,6 +248,7 @@ def submit_command(
             dossier_id=dossier_id,
             submitted_at=when,
             receipt_no=receipt_no,
+            not_continuing=not_continuing,
             expected_version=expected_version,
         )
         typer.echo(f"已登记提交（{when}）：{d.licence} {service.KIND_LABELS[d.kind]}")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from vats.api.deps import DbSession, ExpectedVersion, Reader, RecordId, Writer
+from vats.api.deps import DbSession, ExpectedVersion, Reader, RecordId, Writer, versioned
 from vats.checks.regulator_lists import LIST_KINDS
 from vats.model.clock import minute_iso
 from vats.model.errors import InputError
@@ -237,8 +237,7 @@ def patch_finding(
     row = service.update_finding(
         session, finding_id=finding_id, owner=body.owner, status=body.status, expected_version=expected
     )
-    response.headers["ETag"] = f'"{row.version}"'
-    return finding_json(row)
+    return versioned(response, row.version, finding_json(row))
 
 
 @router.get("/counterparties", summary="交易方 / Counterparties watched on the lists")

@@ -15,8 +15,7 @@ from vats.checks.regulator_lists import decode_text
 from vats.model.errors import InputError, NotFoundError
 from vats.registers.base import visible
 from vats.registers.watchlists.models import Counterparty
-from vats.registers.watchlists.service import ROLES, organisation_for
-from vats.store.scope import scope_of
+from vats.registers.watchlists.service import ROLES, organisation_for, scoped
 
 MAX_COUNTERPARTY_BYTES = 2 * 1024 * 1024
 MAX_COUNTERPARTY_ROWS = 50_000
@@ -145,11 +144,7 @@ def import_counterparties(
 
 def list_counterparties(session: Session, *, organisation_id: int | None = None) -> list[Counterparty]:
     query = select(Counterparty).order_by(Counterparty.role, Counterparty.name, Counterparty.id)
-    if organisation_id is not None:
-        query = query.where(Counterparty.organisation_id == organisation_for(session, organisation_id).id)
-    allowed = scope_of(session).organisations
-    if allowed is not None:
-        query = query.where(Counterparty.organisation_id.in_(allowed))
+    query = scoped(session, query, Counterparty.organisation_id, organisation_id)
     return list(session.scalars(query.limit(5000)))
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from vats.checks.regulator_lists import (
@@ -82,6 +82,17 @@ def organisation_for(session: Session, organisation_id: int | None) -> Organisat
     if org is None or not visible(session, org.id):
         raise NotFoundError("组织不存在 / organisation not found", field="organisation_id")
     return org
+
+
+_Query = TypeVar("_Query", bound=Select[Any])
+
+
+def scoped(session: Session, query: _Query, column: Any, organisation_id: int | None) -> _Query:
+    """`query` kept to the caller's organisations on `column`, and to `organisation_id` when one is
+    named (refused like a missing one when the caller may not see it)."""
+    if organisation_id is not None:
+        query = query.where(column == organisation_for(session, organisation_id).id)
+    return query.where(*scope_of(session).where(column))
 
 
 def _kind(kind: str) -> str:
@@ -330,11 +341,7 @@ async def fetch_list_async(
 def list_lists(session: Session, *, organisation_id: int | None = None) -> list[RegulatorList]:
     """Imported lists the caller may see, newest first."""
     query = select(RegulatorList).order_by(RegulatorList.imported_at.desc(), RegulatorList.id.desc())
-    if organisation_id is not None:
-        query = query.where(RegulatorList.organisation_id == organisation_for(session, organisation_id).id)
-    allowed = scope_of(session).organisations
-    if allowed is not None:
-        query = query.where(RegulatorList.organisation_id.in_(allowed))
+    query = scoped(session, query, RegulatorList.organisation_id, organisation_id)
     return list(session.scalars(query.limit(500)))
 
 
@@ -371,11 +378,7 @@ def list_findings(
     from vats.model.findings import Severity
 
     query = select(ListFinding)
-    if organisation_id is not None:
-        query = query.where(ListFinding.organisation_id == organisation_for(session, organisation_id).id)
-    allowed = scope_of(session).organisations
-    if allowed is not None:
-        query = query.where(ListFinding.organisation_id.in_(allowed))
+    query = scoped(session, query, ListFinding.organisation_id, organisation_id)
     if licence:
         query = query.where(ListFinding.licence == licence)
     if status:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 
-from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer
-from vats.model.errors import InputError
+from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer, versioned
+from vats.api.downloads import attachment as download_response
+from vats.api.forms import form_day, read_capped
 from vats.registers.workpacks import service
 from vats.registers.workpacks.schemas import WorkpackFill, WorkpackOpen, view_json
 
 router = APIRouter(prefix="/workpacks", tags=["workpacks"])
-
-
-def _out(session: Any, workpack_id: int, response: Response) -> dict[str, Any]:
-    view = service.view_workpack(session, workpack_id=workpack_id)
-    response.headers["ETag"] = f'"{view.workpack.version}"'
-    return view_json(view)
 
 
 @router.get("", summary="年报底稿列表 / List workpacks")
@@ -33,6 +26,11 @@ def list_workpacks(
         {"id": w.id, "licence": w.licence, "year": w.year, "status": w.status, "version": w.version}
         for w in service.list_workpacks(session, licence=licence, year=year)
     ]
+
+
+def _out(session: Any, workpack_id: int, response: Response) -> dict[str, Any]:
+    view = service.view_workpack(session, workpack_id=workpack_id)
+    return versioned(response, view.workpack.version, view_json(view))
 
 
 @router.post("", summary="打开（首次创建）年报底稿 / Open a licence's workpack for a year")
@@ -87,11 +85,7 @@ def export_workpack(
     view = service.view_workpack(session, workpack_id=workpack_id)
     data = render(view, format)
     name = filename(view, format)  # type: ignore[arg-type]  # render refused any other format
-    return Response(
-        content=data,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return download_response(data, media_type=MEDIA_TYPES[format], filename=name)
 
 
 @router.post("/{workpack_id}/submit", summary="登记已报送（附回执）/ Record submission with its receipt")
@@ -105,15 +99,8 @@ async def submit_workpack(
     expected: ExpectedVersion,
     receipt_no: Annotated[str | None, Form(max_length=100)] = None,
 ) -> dict[str, Any]:
-    from vats.registers.filings.service import max_attachment_bytes
-
-    try:
-        when = date.fromisoformat(submitted_at)
-    except ValueError:
-        raise InputError(
-            f"日期格式应为 YYYY-MM-DD / not a date: {submitted_at!r}", field="submitted_at"
-        ) from None
-    content = await receipt.read(max_attachment_bytes() + 1)  # one byte over the cap is enough to refuse
+    when = form_day(submitted_at, field="submitted_at")
+    content = await read_capped(receipt)
     service.submit_workpack(
         session,
         workpack_id=workpack_id,
