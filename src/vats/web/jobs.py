@@ -20,6 +20,7 @@ from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError, VatsError
 from vats.store import background
 from vats.web.auth import WebUser, WebWriter
+from vats.web.organisations import visible_organisations
 from vats.web.security import Csrf, check_csrf
 from vats.web.templating import render
 
@@ -35,13 +36,6 @@ FIELD_LABELS = {
     "list_kind": "名单类型",
     "file": "名单文件",
 }
-
-
-def _organisations(session: Session, user: Principal) -> list[Any]:
-    from vats.store.models import Organisation
-
-    rows = session.scalars(select(Organisation).order_by(Organisation.name))
-    return [o for o in rows if user.organisations is None or o.id in user.organisations]
 
 
 def _page(
@@ -65,7 +59,7 @@ def _page(
         counts=background.count_by_state(session, principal=user),
         states=background.STATE_LABELS,
         kinds=background.KIND_LABELS,
-        organisations=_organisations(session, user),
+        organisations=visible_organisations(session, user),
         formats=REPORT_FORMATS,
         list_kinds=_list_kinds(),
         year=today().year - 1,

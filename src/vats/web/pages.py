@@ -31,6 +31,7 @@ from vats.report import management
 from vats.rules.horizon import renewal_days_before
 from vats.web.auth import WebAuditor, WebUser, WebWriter
 from vats.web.i18n import WEEKDAYS
+from vats.web.organisations import visible_organisations
 from vats.web.query import month_start
 from vats.web.scans import stored_scan
 from vats.web.security import Csrf, check_csrf
@@ -130,14 +131,8 @@ def licences_page(
 @router.get("/licences/upload")
 def upload_form(request: Request, user: WebWriter, session: DbSession) -> Response:
     return render(
-        request, "upload.html", nav="licences", organisations=_organisations(session, user), error=None
+        request, "upload.html", nav="licences", organisations=visible_organisations(session, user), error=None
     )
-
-
-def _organisations(session: Any, user: Principal) -> list[Any]:
-    from vats.store.organisations import list_organisations
-
-    return [o for o in list_organisations(session) if user.can_see(o.id)]
 
 
 @router.post("/licences/upload")
@@ -179,7 +174,7 @@ def _upload_error(request: Request, session: Any, user: Principal, exc: InputErr
         "upload.html",
         status_code=400,
         nav="licences",
-        organisations=_organisations(session, user),
+        organisations=visible_organisations(session, user),
         error=exc.describe(),
     )
 
