@@ -368,7 +368,7 @@ def obligations_page(
             for r in default_library().rules
             if view == "all" or (r.kind.value == "continuous") == controls
         ],
-        statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus] + [("open", "待办（全部未完成）")],
+        statuses=[("open", "待办（全部未完成）")] + [(s.value, WORK_LABELS[s]) for s in WorkStatus],
         timeliness=timeliness or "",
         overdue_on=overdue_on or "",
     )
