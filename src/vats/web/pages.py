@@ -228,6 +228,7 @@ def confirm(
 
 @router.get("/licences/{number}")
 def licence_page(request: Request, number: str, user: WebUser, session: DbSession) -> Response:
+    from vats.registers.dossiers.daily import launch_findings
     from vats.store.app_filings import app_filing_report
     from vats.store.licences import require_licence, revision, revisions
 
@@ -249,6 +250,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         validity=validity(audit.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
         findings=audit.findings,
         actions=finding_actions(audit.findings, audit.obligations),
+        launch=launch_findings(session, licences=[record.number], today=as_of).get(record.number, ()),
         sites=_site_states(session, audit.licence, as_of),
         obligations=audit.obligations,
         unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
