@@ -11,6 +11,7 @@ from vats.model.errors import InputError, NotFoundError
 from vats.registers.watchlists import counterparties, service
 from vats.registers.watchlists.models import ListFinding, RegulatorList, RegulatorListEntry
 from vats.store.models import LicenceRecord, Organisation
+from vats.store.scope import Scope, bind
 
 USCC_SUPPLIER = "91110000MA0123456P"
 USCC_OTHER = "91500000MA5U00000W"
@@ -77,7 +78,7 @@ def test_scope_hides_other_organisations(scope, orgs) -> None:  # type: ignore[n
     with scope() as s:
         service.import_list(s, organisation_id=org_b, kind="bad", data=LIST, filename="b.csv", actor="b")
     with scope() as s:
-        s.info["visible_organisations"] = frozenset({org_a})
+        bind(s, Scope.of("a", {org_a}))
         assert service.list_lists(s) == [] and service.list_findings(s) == []
         with pytest.raises(NotFoundError):
             service.import_list(s, organisation_id=org_b, kind="bad", data=LIST, filename="x.csv", actor="a")
@@ -92,7 +93,7 @@ def test_scope_hides_other_organisations(scope, orgs) -> None:  # type: ignore[n
         }
         b_finding = b_found[0]
     with scope() as s:
-        s.info["visible_organisations"] = frozenset({org_a})
+        bind(s, Scope.of("a", {org_a}))
         with pytest.raises(NotFoundError):
             service.get_list(s, list_id=b_list.id)
         with pytest.raises(NotFoundError):
