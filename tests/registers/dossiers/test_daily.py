@@ -4,6 +4,7 @@ approved renewal gives none; the compliance report shows them with a link to the
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 from test_dossiers import VALID, Scope, _check, _store
@@ -62,3 +63,14 @@ def test_compliance_report_links_each_finding_to_its_dossier(scope: Scope) -> No
     assert "续期：业务开展证明" in html and "B21" in html
     plain = render_html(build_report(audits, as_of=VALID, generated_at=generated))
     assert "续期：业务开展证明" not in plain
+
+    from openpyxl import load_workbook
+
+    from vats.report.compliance_xlsx import render_xlsx
+
+    sheet = load_workbook(io.BytesIO(render_xlsx(report)))["问题 Findings"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    linked = [r for r in rows if r[-1]]
+    assert [(r[0], r[6], r[-1]) for r in linked] == [
+        (NUMBER, "dossier.service_apps_only", f"https://vats.example/dossiers/{did}")
+    ]
