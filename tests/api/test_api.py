@@ -118,7 +118,14 @@ def test_report_size_is_capped_per_format(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setitem(reports.MAX_LICENCES, "pdf", 0)
     with pytest.raises(InputError, match="limit of 0") as caught:
-        reports.report_response([object()], as_of=date(2026, 11, 2), fmt="pdf", explain=False, name="x")  # type: ignore[list-item]
+        reports.report_response(
+            [object()],  # type: ignore[list-item]
+            session=object(),  # type: ignore[arg-type]
+            as_of=date(2026, 11, 2),
+            fmt="pdf",
+            explain=False,
+            name="x",
+        )
     assert caught.value.field == "organisation_id"
 
 

@@ -81,3 +81,22 @@ def test_files_mode_still_evaluates_licence_files(seed_path: Path) -> None:
     result = vats("obligations", str(seed_path), "--format", "json", "--as-of", "2026-11-02", "--dated-only")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["obligations"]
+
+
+def test_list_text_separates_controls(db_url: str, seed_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The stored list prints dated obligations, then the standing duties in a 控制项 table with their
+    review dates, as the file command does; no id appears in both."""
+    monkeypatch.setenv("VATS_AS_OF", "2026-11-02")
+    _setup(db_url, seed_path)
+    listed = vats("obligations", "list", "--db", db_url, "--licence", NUMBER, "--json")
+    items = json.loads(listed.stdout)
+    text = vats("obligations", "list", "--db", db_url, "--licence", NUMBER)
+    assert text.returncode == 0, text.stderr
+    dated_part, _, control_part = text.stdout.partition("控制项 / Controls")
+    assert control_part, text.stdout
+    report = next(i["id"] for i in items if i["rule_id"] == "licence.annual_report")
+    assert report in dated_part and report not in control_part
+    control_ids = [line.split()[0] for line in control_part.splitlines() if line.startswith("ob-")]
+    assert control_ids and all(i not in dated_part for i in control_ids)
+    assert all("下次复核" in line for line in control_part.splitlines() if line.startswith("ob-"))
+    assert len(control_ids) + dated_part.count("\nob-") + dated_part.startswith("ob-") == len(items)

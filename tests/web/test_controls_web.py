@@ -58,7 +58,13 @@ def test_controls_are_listed_apart_and_turn_current_when_attested(
         assert f"/obligations/{staff['id']}#evidence" in staff_row
         detail = officer.get(f"/obligations/{staff['id']}").text
         assert "下次复核日期</dt><dd>2027-10-08" in detail and "证据有效" in detail
-        assert 'action="/obligations/' in detail and "记录完成" in detail  # attest again before the review
+        assert 'action="/obligations/' in detail  # attest again before the review
+        assert '<h2 id="act-complete">复核确认</h2>' in detail
+        assert '<button type="submit">复核确认</button>' in detail
+        assert "记录完成" not in detail
+        dated = officer.get("/obligations", params={"licence": NUMBER, "status": "overdue"}).text
+        report = dated.split('href="/obligations/ob-')[1].split('"')[0]
+        assert "记录完成" in officer.get(f"/obligations/ob-{report}").text
         logs_row = next(r for r in rows if "网络日志留存不少于六个月" in r)
         assert "2026-09-01" in logs_row and "2027-03-01" in logs_row
     finally:

@@ -154,4 +154,34 @@ def test_app_filing_findings_on_the_licence_and_organisation_pages(web_server: S
     assert f'href="/organisations/{org}/app-filings"' in page.text
     whole = client.get(f"/organisations/{org}/app-filings")
     assert "未登记 APP 备案号" in whole.text and "移动互联网应用程序备案" in whole.text
+    assert '清单中的 APP 和小程序 <a href="#checked-apps">1</a>' in whole.text  # the count links to its rows
+    checked = whole.text.split('id="checked-apps"', 1)[1].split("</table>", 1)[0]
+    assert checked.count("<tr><td>") == 1 and "卖车通" in checked and "清单.yaml:7" in checked
+    listed = re.search(r'许可证载明的 APP (?:<a href="#listed-apps">(\d+)</a>|0)', whole.text)
+    assert listed is not None
+    if listed.group(1):
+        rows = whole.text.split('id="listed-apps"', 1)[1].split("</table>", 1)[0]
+        assert rows.count("<tr><td>") == int(listed.group(1))
     assert client.get("/organisations/99999999999/app-filings").status_code in (404, 422)
+
+
+def test_counterparty_import_count_links_to_the_rows_it_counts(web_server: Server) -> None:
+    org = _org_id(web_server)
+    client, csrf = web_server.login("officer")
+    csv_text = "角色,名称,统一社会信用代码\n供应商,甲数据有限公司,\n客户,乙科技有限公司,\n".encode()
+
+    def upload():  # type: ignore[no-untyped-def]
+        return client.post(
+            "/counterparties/import",
+            data={"csrf_token": csrf, "organisation_id": org},
+            files={"file": ("交易方.csv", csv_text, "text/csv")},
+        )
+
+    first = upload()
+    assert first.status_code == 200, first.text[-500:]
+    assert '已添加 <a href="#imported">2</a> · 已存在而跳过 0' in first.text
+    imported = first.text.split('id="imported"', 1)[1].split("</table>", 1)[0]
+    assert imported.count("<tr><td>") == 2
+    assert "甲数据有限公司" in imported and "乙科技有限公司" in imported and "交易方.csv:3" in imported
+    again = upload()
+    assert "已添加 0 · 已存在而跳过 2" in again.text and 'id="imported"' not in again.text

@@ -173,6 +173,7 @@ def _report(engine: Engine, job: background.BackgroundJob) -> tuple[list[Link], 
 
     from vats.api import views
     from vats.model.clock import in_beijing, now_utc
+    from vats.registers.dossiers.daily import launch_findings
     from vats.report.compliance import MEDIA_TYPES, build_report, render
 
     fmt = str(job.args["format"])
@@ -180,7 +181,8 @@ def _report(engine: Engine, job: background.BackgroundJob) -> tuple[list[Link], 
     with Session(engine) as session:
         p = views.portfolio(session, _portfolio_principal(job), as_of=as_of)
         audits = [a for a in map(p.audit_of, [lic.number for lic in p.licences]) if a is not None]
-    report = build_report(audits, as_of=as_of, generated_at=in_beijing(now_utc()))
+        launch = launch_findings(session, licences=[a.licence.number for a in audits], today=as_of)
+    report = build_report(audits, as_of=as_of, generated_at=in_beijing(now_utc()), launch=launch)
     name = f"vats-report-{job.organisation_id or 'portfolio'}-{as_of.isoformat()}.{fmt}"
     data = render(report, fmt)  # type: ignore[arg-type]
     return [{"label": f"下载报告 {name}", "href": f"/jobs/{job.id}/file"}], (name, MEDIA_TYPES[fmt], data)

@@ -11,6 +11,8 @@ from fastapi import Query
 from fastapi.responses import Response
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from vats.rules.audit import LicenceAudit
 
 ReportFormatParam = Annotated[
@@ -33,11 +35,20 @@ REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def report_response(
-    audits: Sequence[LicenceAudit], *, as_of: date, fmt: str, explain: bool, name: str
+    audits: Sequence[LicenceAudit],
+    *,
+    session: Session,
+    as_of: date,
+    fmt: str,
+    explain: bool,
+    name: str,
+    link_base: str = "",
 ) -> Response:
-    """Render the report of `audits` and send it as an attachment `vats-report-NAME-DATE.FMT`."""
+    """Render the report of `audits` and send it as an attachment `vats-report-NAME-DATE.FMT`, with
+    the launch-proof findings of their renewal dossiers (read in the session's scope)."""
     from vats.model.clock import in_beijing, now_utc
     from vats.model.errors import InputError
+    from vats.registers.dossiers.daily import launch_findings
     from vats.report.compliance import MEDIA_TYPES, build_report, render
 
     n, limit = len(audits), MAX_LICENCES[fmt]
@@ -48,7 +59,14 @@ def report_response(
             "use another format, or run `vats report` offline",
             field="organisation_id",
         )
-    report = build_report(audits, as_of=as_of, generated_at=in_beijing(now_utc()), explain=explain)
+    report = build_report(
+        audits,
+        as_of=as_of,
+        generated_at=in_beijing(now_utc()),
+        explain=explain,
+        launch=launch_findings(session, licences=[a.licence.number for a in audits], today=as_of),
+        link_base=link_base,
+    )
     filename = f"vats-report-{name}-{as_of.isoformat()}.{fmt}"
     return Response(
         content=render(report, fmt),  # type: ignore[arg-type]

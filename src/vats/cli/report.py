@@ -14,7 +14,7 @@ in the report; `vats audit` is the command whose exit status gates a pipeline), 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
@@ -89,13 +89,16 @@ def report_command(
                 field="--org",
             )
         audits = _file_audits(files, event_list, day, engine_settings)
+        launch: dict[str, Any] = {}
     else:
         if events:
             raise InputError(
                 "数据库模式使用已登记的事件 / stored licences use their recorded events", field="--events"
             )
-        audits = _stored_audits(db, org, licence, day, engine_settings)
-    report = build_report(audits, as_of=day, generated_at=in_beijing(now_utc()), explain=explain)
+        audits, launch = _stored_audits(db, org, licence, day, engine_settings)
+    report = build_report(
+        audits, as_of=day, generated_at=in_beijing(now_utc()), explain=explain, launch=launch
+    )
     if chosen == "pdf" and cjk_fonts_available() is False:
         typer.echo(
             "警告：未找到中文字体，PDF 中的中文将无法显示（Debian: apt install fonts-noto-cjk）/ "
@@ -126,7 +129,9 @@ def _file_audits(
 
 def _stored_audits(
     db: str | None, org: str | None, numbers: list[str], day: date, settings: EngineSettings | None
-) -> list[LicenceAudit]:
+) -> tuple[list[LicenceAudit], dict[str, Any]]:
+    """The stored licences' audits and the launch-proof findings of their renewal dossiers."""
+    from vats.registers.dossiers.daily import launch_findings
     from vats.report.stored import stored_audits
     from vats.store.db import cli_session
     from vats.store.organisations import find_organisation
@@ -136,8 +141,9 @@ def _stored_audits(
         audits = stored_audits(
             session, as_of=day, organisation_id=organisation_id, numbers=numbers or None, settings=settings
         )
+        launch = launch_findings(session, licences=[a.licence.number for a in audits], today=day)
     if not audits:
         raise InputError(
             "没有可报告的许可证 / no stored licence to report on", field="--org" if org else "--db"
         )
-    return audits
+    return audits, dict(launch)

@@ -108,13 +108,37 @@ def list_command(
         if as_json:
             print_json([r.item() for r in rows])
             return
-        for r in rows:
-            i = r.item()
-            due = i["due_date"] or "持续"
-            sys.stdout.write(
-                f"{i['id']}  {i['status_zh']}  {due}  {i['licence']}  {i['title_zh']}"
-                f" {i['subject'] or ''}  {i['owner'] or ''}\n"
-            )
+        _write_rows(rows)
+
+
+def _write_rows(rows: list[Any]) -> None:
+    """Dated obligations first, then the standing duties in their own 控制项 / Controls table, as the
+    file command separates them (a control's status is about the freshness of its evidence)."""
+    from vats.rules.controls import control_row, is_control
+
+    dated = [r for r in rows if not is_control(r.target.obligation)]
+    controls = [r for r in rows if is_control(r.target.obligation)]
+    for r in dated:
+        i = r.item()
+        due = i["due_date"] or "持续"
+        sys.stdout.write(
+            f"{i['id']}  {i['status_zh']}  {due}  {i['licence']}  {i['title_zh']}"
+            f" {i['subject'] or ''}  {i['owner'] or ''}\n"
+        )
+    sys.stdout.write(f"共 {len(dated)} 项 / {len(dated)} obligations\n")
+    if not controls:
+        return
+    sys.stdout.write("\n控制项 / Controls\n")
+    for r in controls:
+        i = r.item()
+        c = control_row(r.target.obligation)
+        last = str(c.last_on) if c.last_on else "无证据"
+        review = str(c.next_review) if c.next_review else ("立即" if c.periodic else "—")
+        sys.stdout.write(
+            f"{i['id']}  {c.status_zh}  上次证据 {last}  下次复核 {review}  {i['licence']}"
+            f"  {i['title_zh']} {i['subject'] or ''}  {i['owner'] or ''}\n"
+        )
+    sys.stdout.write(f"控制项 {len(controls)} 项 / {len(controls)} controls\n")
 
 
 @app.command("show")

@@ -13,7 +13,7 @@ report says exactly what `vats audit` and `vats obligations` say.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -30,6 +30,7 @@ from vats.rules.horizon import renewal_days_before
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from vats.registers.dossiers.daily import LaunchFinding
     from vats.rules.audit import LicenceAudit
 
 K = TypeVar("K")
@@ -55,6 +56,7 @@ class LicenceSection:
     continuing: tuple[Obligation, ...]  # standing duties without a due date
     severities: dict[Severity, int]
     statuses: dict[ObligationStatus, int]
+    launch: tuple[LaunchFinding, ...] = ()  # services without proof of launch, from the renewal dossier
 
     @property
     def passed(self) -> bool:
@@ -68,6 +70,7 @@ class ComplianceReport:
     generated_at: datetime
     sections: tuple[LicenceSection, ...]
     explain: bool = False
+    link_base: str = ""  # the server's address, so links to dossiers work from a saved file
 
     @property
     def severities(self) -> dict[Severity, int]:
@@ -85,9 +88,16 @@ def _tally(values: Iterable[K], keys: Iterable[K]) -> dict[K, int]:
 
 
 def build_report(
-    audits: Sequence[LicenceAudit], *, as_of: date, generated_at: datetime, explain: bool = False
+    audits: Sequence[LicenceAudit],
+    *,
+    as_of: date,
+    generated_at: datetime,
+    explain: bool = False,
+    launch: Mapping[str, Sequence[LaunchFinding]] | None = None,
+    link_base: str = "",
 ) -> ComplianceReport:
-    """Arrange audited licences into report sections (in the order given)."""
+    """Arrange audited licences into report sections (in the order given); `launch` adds each
+    licence's launch-proof findings from its renewal dossier (vats.registers.dossiers.daily)."""
     sections = []
     for a in audits:
         sections.append(
@@ -99,9 +109,16 @@ def build_report(
                 continuing=tuple(o for o in a.obligations if o.due_date is None),
                 severities=_tally((f.severity for f in a.findings), Severity),
                 statuses=_tally((o.status for o in a.obligations), ObligationStatus),
+                launch=tuple((launch or {}).get(a.licence.number, ())),
             )
         )
-    return ComplianceReport(as_of=as_of, generated_at=generated_at, sections=tuple(sections), explain=explain)
+    return ComplianceReport(
+        as_of=as_of,
+        generated_at=generated_at,
+        sections=tuple(sections),
+        explain=explain,
+        link_base=link_base.rstrip("/"),
+    )
 
 
 def render_html(report: ComplianceReport) -> str:

@@ -7,7 +7,8 @@ filters in Excel or WPS as teams are used to:
   义务 Obligations  one row per obligation (dated first, then continuing duties): due date as a real date
                     cell, status, title, subject, window start, completion, sources with reliability,
                     the evidence that satisfies it, provisional and conditional notes
-  问题 Findings     one row per finding: severity, message, sources, source-document lines
+  问题 Findings     one row per finding: severity, message, sources, source-document lines; a launch-proof
+                    finding names the renewal dossier that holds its proof
 
 Dates are date cells (not text) so deadlines sort and conditional formatting works; overdue rows are
 tinted. openpyxl (already used for register exports) writes the file; nothing is recalculated on open.
@@ -62,6 +63,7 @@ FINDING_HEAD = [
     "依据 Sources",
     "原文行 Lines",
     "编号 ID",
+    "申请材料包 Dossier",
 ]
 OVERDUE_FILL = "FDE2E2"
 DUE_SOON_FILL = "FEF3C7"
@@ -86,7 +88,12 @@ def render_xlsx(report: ComplianceReport) -> bytes:
     _table(obligations, OBLIGATION_HEAD, rows, widths=widths, fills=fills)
     findings = book.create_sheet("问题 Findings")
     rows = [_finding_row(s.licence.number, f) for s in report.sections for f in s.findings]
-    _table(findings, FINDING_HEAD, rows, widths=[18, 12, 60, 60, 48, 10, 36])
+    rows += [
+        [*_finding_row(s.licence.number, lf.finding)[:-1], f"{report.link_base}{lf.href}"]
+        for s in report.sections
+        for lf in s.launch
+    ]
+    _table(findings, FINDING_HEAD, rows, widths=[18, 12, 60, 60, 48, 10, 36, 36])
     book.properties.title = f"增值电信业务合规报告 / VATS compliance report {report.as_of.isoformat()}"
     book.properties.creator = "vats"
     out = io.BytesIO()
@@ -142,6 +149,7 @@ def _finding_row(number: str, f: Any) -> list[Any]:
         _sources(f.sources),
         ", ".join(str(n) for n in lines),
         f.id,
+        "",
     ]
 
 

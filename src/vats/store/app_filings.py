@@ -16,13 +16,32 @@ from vats.store.scope import scope_of
 
 
 @dataclass(frozen=True, slots=True)
+class CheckedApp:
+    """One app that was looked at, as a page lists it behind the count: its name, the licence it is
+    tied to, its filing number as typed and where vats read it (inventory file:line or licence)."""
+
+    name: str
+    licence: str | None
+    filing_number: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class AppFilingReport:
-    """The findings, and how many declared apps and licence-listed apps were looked at (zero of
-    both means nothing was checked, which a page must not show as "no problems")."""
+    """The findings, and the declared apps and licence-listed apps that were looked at (none of
+    either means nothing was checked, which a page must not show as "no problems")."""
 
     findings: list[Finding]
-    apps: int
-    licence_apps: int
+    checked: tuple[CheckedApp, ...]  # declared apps and mini-programs (the inventory)
+    listed: tuple[CheckedApp, ...]  # apps the licences name
+
+    @property
+    def apps(self) -> int:
+        return len(self.checked)
+
+    @property
+    def licence_apps(self) -> int:
+        return len(self.listed)
 
 
 def _visible(session: Session, organisation_id: int | None) -> bool:
@@ -71,6 +90,15 @@ def app_filing_report(
     all_found = app_filing_findings(items, licences=licences, source=lambda item: where.get(id(item)))
     return AppFilingReport(
         findings=[f for f in all_found if licence is None or f.licence == licence],
-        apps=sum(1 for item in items if licence is None or item.licence == licence),
-        licence_apps=sum(1 for lic in licences for site in lic.sites if site.kind.value == "app"),
+        checked=tuple(
+            CheckedApp(item.name, item.licence, item.filing_number, where[id(item)])
+            for item in items
+            if licence is None or item.licence == licence
+        ),
+        listed=tuple(
+            CheckedApp(site.name or site.domain, lic.number, None, f"许可证 {lic.number}")
+            for lic in licences
+            for site in lic.sites
+            if site.kind.value == "app"
+        ),
     )

@@ -223,6 +223,7 @@ def confirm(
 
 @router.get("/licences/{number}")
 def licence_page(request: Request, number: str, user: WebUser, session: DbSession) -> Response:
+    from vats.registers.dossiers.daily import launch_findings
     from vats.store.app_filings import app_filing_report
     from vats.store.licences import require_licence, revision, revisions
 
@@ -244,6 +245,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
         validity=validity(audit.licence.expiry_date, as_of, expiring_within=renewal_days_before()),
         findings=audit.findings,
         actions=finding_actions(audit.findings, audit.obligations),
+        launch=launch_findings(session, licences=[record.number], today=as_of).get(record.number, ()),
         sites=_site_states(session, audit.licence, as_of),
         obligations=audit.obligations,
         unverified=frozenset({record.number}) if audit.licence.from_sheet else frozenset(),
@@ -363,7 +365,7 @@ def obligations_page(
             for r in default_library().rules
             if view == "all" or (r.kind.value == "continuous") == controls
         ],
-        statuses=[(s.value, WORK_LABELS[s]) for s in WorkStatus] + [("open", "待办（全部未完成）")],
+        statuses=[("open", "待办（全部未完成）")] + [(s.value, WORK_LABELS[s]) for s in WorkStatus],
         timeliness=timeliness or "",
         overdue_on=overdue_on or "",
     )

@@ -299,7 +299,7 @@ async def counterparty_import(
     typed = {"organisation_id": organisation_id}
     try:
         data = await file.read(counterparties.MAX_COUNTERPARTY_BYTES + 1)
-        added, skipped = counterparties.import_counterparties(
+        added, skipped = counterparties.import_counterparty_rows(
             session,
             organisation_id=chosen_organisation(organisation_id),
             data=data,

@@ -66,6 +66,7 @@ def obligations_ics(session: DbSession, actor: Reader) -> Response:
     responses=REPORT_RESPONSES,
 )
 def portfolio_report(
+    request: Request,
     session: DbSession,
     actor: Reader,
     organisation_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="one client only")] = None,
@@ -92,7 +93,15 @@ def portfolio_report(
     ]
     audits = [a for a in map(p.audit_of, numbers) if a is not None]
     name = f"org{organisation_id}" if organisation_id is not None else "portfolio"
-    return report_response(audits, as_of=as_of, fmt=fmt, explain=explain, name=name)
+    return report_response(
+        audits,
+        session=session,
+        as_of=as_of,
+        fmt=fmt,
+        explain=explain,
+        name=name,
+        link_base=str(request.base_url),
+    )
 
 
 @router.get(

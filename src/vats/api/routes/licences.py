@@ -270,6 +270,7 @@ def revision_document(number: str, n: RecordId, session: DbSession, actor: Reade
     responses=REPORT_RESPONSES,
 )
 def licence_report(
+    request: Request,
     number: str,
     session: DbSession,
     actor: Reader,
@@ -281,7 +282,15 @@ def licence_report(
     audit = views.portfolio(session, actor, as_of=as_of).audit_of(record.number)
     if audit is None:  # archived: the portfolio holds live licences only
         raise NotFoundError(f"licence {number} is archived / 许可证已归档", field="number")
-    return report_response([audit], as_of=as_of, fmt=fmt, explain=explain, name=record.number)
+    return report_response(
+        [audit],
+        session=session,
+        as_of=as_of,
+        fmt=fmt,
+        explain=explain,
+        name=record.number,
+        link_base=str(request.base_url),
+    )
 
 
 @router.get("/{number}/diff", summary="What changed between two revisions (dates, holder, sites, scope)")

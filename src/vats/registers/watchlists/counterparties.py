@@ -78,9 +78,20 @@ def add_counterparty(
 def import_counterparties(
     session: Session, *, organisation_id: int | None, data: bytes, filename: str
 ) -> tuple[int, int]:
+    """`import_counterparty_rows`, counted: (added, skipped)."""
+    added, skipped = import_counterparty_rows(
+        session, organisation_id=organisation_id, data=data, filename=filename
+    )
+    return len(added), skipped
+
+
+def import_counterparty_rows(
+    session: Session, *, organisation_id: int | None, data: bytes, filename: str
+) -> tuple[list[Counterparty], int]:
     """A CSV of counterparties (header: role/角色, name/名称, uscc/统一社会信用代码, licence/许可证编号,
     note/备注). All rows are checked first; one bad row refuses the file naming its line and field.
-    Rows identical to a stored counterparty are skipped. Returns (added, skipped)."""
+    Rows identical to a stored counterparty are skipped. Returns the rows added (so a page can show
+    exactly what its count counts) and how many were skipped."""
     org = organisation_for(session, organisation_id)
     if len(data) > MAX_COUNTERPARTY_BYTES:
         raise InputError(f"文件超过 {MAX_COUNTERPARTY_BYTES} 字节 / file too large", field="file")
@@ -130,16 +141,16 @@ def import_counterparties(
         (c.role, c.name, c.uscc, c.licence)
         for c in session.scalars(select(Counterparty).where(Counterparty.organisation_id == org.id))
     }
-    added = 0
+    added: list[Counterparty] = []
     for values in rows:
         identity = (values["role"], values["name"], values["uscc"], values["licence"])
         if identity in existing:
             continue
         existing.add(identity)
-        session.add(Counterparty(organisation_id=org.id, **values))
-        added += 1
+        added.append(Counterparty(organisation_id=org.id, **values))
+    session.add_all(added)
     session.flush()
-    return added, len(rows) - added
+    return added, len(rows) - len(added)
 
 
 def list_counterparties(session: Session, *, organisation_id: int | None = None) -> list[Counterparty]:
