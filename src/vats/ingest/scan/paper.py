@@ -62,8 +62,11 @@ def _font(condition: Condition) -> FreeTypeFont:
     return ImageFont.truetype(str(FONTS.get(condition.font, FONTS["sans"])), size, index=index)
 
 
-def _wrap(line: str, font: FreeTypeFont, width: float) -> list[str]:
+def _wrap(line: str, font: FreeTypeFont, width: float, before: str = "") -> list[str]:
     """`line` cut at the longest prefix that fits `width` and where a break survives normalising.
+
+    `before` is what earlier printed lines of the same paragraph already hold, so a paragraph
+    wraps over as many lines as it needs and the normaliser still joins every piece.
 
     A prefix's width never shrinks as it grows, so the longest fitting prefix is found by bisection
     and shorter cuts need only the break test (measuring every cut was most of a page's time)."""
@@ -78,8 +81,8 @@ def _wrap(line: str, font: FreeTypeFont, width: float) -> list[str]:
             hi = mid - 1
     for cut in range(lo, 0, -1):
         first, rest = line[:cut], line[cut:]
-        if survives_break(first, rest):
-            return [first, *_wrap(rest, font, width)]
+        if survives_break(first, rest, before=before):
+            return [first, *_wrap(rest, font, width, before + first)]
     return [line]  # no safe break: print it smaller rather than change the text
 
 
