@@ -73,3 +73,17 @@ def test_two_files_are_one_licence_with_its_appendix(reference: tuple[Licence, l
     assert right["services[0]"] and right["services[1]"] and right["copy_restriction"]
     assert reading.pages == 2
     assert reading.fields["services[1]"].page == 2
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_every_provision_reads_back(reference: tuple[Licence, list[str]], dpi: int) -> None:
+    """The 特别规定事项 pages (behind the main page, the appendix left out to save OCR time): every
+    article and item, paragraphs wrapped over many lines and across pages, read back exactly."""
+    expected, lines = reference
+    printed = [*lines[: lines.index("\f")], "\f", *lines[lines.index("特别规定事项") :]]
+    pages = render_pages(printed, Condition(dpi=dpi))
+    reading = read_scan([(to_bytes(page), f"p{i}.png") for i, page in enumerate(pages, 1)])
+    right = compare_fields(expected, reading.licence)
+    provisions = {name: ok for name, ok in right.items() if name.startswith("provisions[")}
+    assert provisions == dict.fromkeys(provisions, True)
+    assert reading.licence.provisions == expected.provisions
