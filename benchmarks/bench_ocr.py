@@ -94,8 +94,8 @@ def accuracy(licences: list[str], conditions: list[str], max_pages: int) -> None
         print(
             f"| {condition.name} | {cells} | {pages_read} | {seconds / max(pages_read, 1):.1f} |", flush=True
         )
-    for key, fields in wrong.items():
-        print(f"wrong under {key}: {', '.join(fields)}")
+        if wrong[key]:
+            print(f"wrong under {key}: {', '.join(wrong[key])}", flush=True)
 
 
 def _pct(counts: list[int]) -> str:

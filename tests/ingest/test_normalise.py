@@ -96,6 +96,32 @@ def test_every_break_the_renderer_may_make_is_repaired(value: str, cut: int) -> 
 
 
 @settings(deadline=None)
+@given(
+    value=_CJK,
+    more=_CJK,
+    cut=st.integers(min_value=1, max_value=29),
+    cut2=st.integers(min_value=1, max_value=29),
+)
+def test_a_paragraph_wrapped_over_three_lines_is_repaired(value: str, more: str, cut: int, cut2: int) -> None:
+    line = "(一)你公司应当按照" + value + more
+    at = min(9 + cut, len(line) - 2)
+    first, rest = line[:at], line[at:]
+    at2 = min(cut2, len(rest) - 1)
+    middle, tail = rest[:at2], rest[at2:]
+    if survives_break(first, rest) and survives_break(middle, tail, before=first):
+        assert normalise(f"{first}\n{middle}\n{tail}\n").lines == (line,)
+
+
+def test_a_continuation_must_not_start_a_line_of_its_own() -> None:
+    first = "(一)你公司应当按照电信主管部门要求配备人员"
+    middle = "配备相应数量的专职网络与信息安全管理"
+    assert not survives_break(middle, "人员和机构")  # alone it could glue onto any open line
+    assert not survives_break("十五、你公司应当按照电信主管部门", "要求", before=first)
+    assert survives_break(middle, "人员和机构", before=first)
+    assert not survives_break(middle, "信息安全管理", before=first)  # a repeat: dropped
+
+
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_line_map_is_monotonic_and_in_range(text: str) -> None:
     doc = normalise(text)

@@ -84,6 +84,7 @@ def test_review_confirm_and_scope(server: Server, pages: list[bytes]) -> None:
     assert review.status_code == 200
     assert 'name="field_number"' in review.text and NUMBER in review.text
     assert review.text.count("<svg") == 2 and 'class="field-box' in review.text
+    assert "PNG 图片" in review.text and "image/png" not in review.text  # media types in Chinese
     image = officer.get(f"{review_url}/pages/1")
     assert image.status_code == 200 and image.content.startswith(b"\xff\xd8")
 
@@ -113,6 +114,8 @@ def test_review_confirm_and_scope(server: Server, pages: list[bytes]) -> None:
     assert page.status_code == 200
     assert "扫描原件" in page.text and "第1页.png" in page.text and "第2页.png" in page.text
     assert "张三" in page.text and "已修改" in page.text and "officer" in page.text
+    assert "法定代表人：经人工更正" in page.text and "legal_representative" not in page.text
+    assert "PNG 图片" in page.text and "image/png" not in page.text
     assert sm3_hex(pages[0]) in page.text
 
     from vats.store.db import make_engine, session_scope

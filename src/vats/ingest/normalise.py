@@ -90,12 +90,15 @@ def is_duplicate_fragment(previous: str, line: str) -> bool:
     return len(line) >= MIN_DUPLICATE and len(line) < len(previous) and previous.endswith(line)
 
 
-def survives_break(first: str, rest: str) -> bool:
+def survives_break(first: str, rest: str, *, before: str = "") -> bool:
     """True when a line split into `first` + `rest` is re-joined exactly by `normalise`.
 
     The renderer's noise uses it, so synthetic broken lines are exactly the ones this stage
-    promises to repair (and the property test can demand an exact round trip).
+    promises to repair (and the property test can demand an exact round trip). `before` is the
+    part of the same line already printed on earlier lines when a paragraph wraps over three or
+    more: `first` then continues it, so it must not look like the start of a new line itself.
     """
+    whole = before + first
     return (
         bool(first)
         and bool(rest)
@@ -105,11 +108,12 @@ def survives_break(first: str, rest: str) -> bool:
         and clean_line(rest) == rest
         and first[-1] not in CLOSERS
         and len(first) >= MIN_WRAP
-        and is_starter(first)  # else `first` could itself glue onto an open line
+        and is_starter(whole)  # else the line could itself glue onto an open line
+        and not (before and is_starter(first))
         and not is_starter(rest)
         and not is_furniture(rest)
         and not is_furniture(first)
-        and not is_duplicate_fragment(first, rest)
+        and not is_duplicate_fragment(whole, rest)
     )
 
 

@@ -58,6 +58,9 @@ AUDIT_ENTITIES: dict[str, tuple[str, str]] = {
     "organisations": ("组织", "organisation"),
     "reminder_channels": ("提醒渠道", "reminder channel"),
     "reminder_settings": ("提醒设置", "reminder settings"),
+    "scan_fields": ("扫描件字段核对", "scan field review"),
+    "scan_files": ("扫描原件", "scan file"),
+    "scan_uploads": ("待核对扫描件", "staged scan"),
     "waiver_requests": ("豁免申请", "waiver request"),
     "web_sessions": ("登录会话", "web session"),
     "workpacks": ("年报工作包", "annual report workpack"),
@@ -71,8 +74,26 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# Media types of stored originals (scans, photos, e-licences), named as a reader knows them; an
+# unknown type is shown as its code.
+MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    "application/pdf": ("PDF 文件", "PDF file"),
+    "application/ofd": ("OFD 电子文件", "OFD file"),
+    "image/png": ("PNG 图片", "PNG image"),
+    "image/jpeg": ("JPEG 图片", "JPEG image"),
+    "image/tiff": ("TIFF 图片", "TIFF image"),
+    "image/webp": ("WebP 图片", "WebP image"),
+    "image/heic": ("HEIC 图片", "HEIC image"),
+    "image/gif": ("GIF 图片", "GIF image"),
+    "image/bmp": ("BMP 图片", "BMP image"),
+    "image/*": ("图片", "image"),
+    "text/plain": ("文本文件", "text file"),
+    "application/octet-stream": ("未知类型文件", "file of unknown type"),
+}
+
+
 def audit_label(table: dict[str, tuple[str, str]], code: str, lang: str = "zh") -> str:
-    """The label of an audit entity or action code (the code itself if unknown, e.g. an old entry)."""
+    """The label of a code in one of these tables (the code itself if unknown, e.g. an old entry)."""
     found = table.get(code)
     if found is None:
         return code

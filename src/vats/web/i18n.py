@@ -24,6 +24,7 @@ def code_values() -> tuple[str, ...]:
     Code values (latin) need a Chinese label too, so both catalogues list them. Register field and
     action names are not here: their labels come from the register specs."""
     from vats.checks.results import Outcome
+    from vats.ingest.scan.review import LABELS as REVIEW_FIELDS
     from vats.model.findings import Severity
     from vats.model.licence import VALIDITY, SiteKind
     from vats.model.obligation_ids import WorkStatus
@@ -36,7 +37,17 @@ def code_values() -> tuple[str, ...]:
     extra = ("late", "pending", "approved", "rejected")  # due summaries; waiver request states
     management = ("open", *TIMELINESS_FILTERS)  # list filters the management view links with
     enums = [*ObligationStatus, *WorkStatus, *Severity, *Reliability, *SiteKind, *Outcome]
-    codes = (*roles, *extra, *management, *(e.value for e in enums), *VALIDITY, *WEEKDAYS, *CONTROL_TEXTS)
+    fields = tuple(REVIEW_FIELDS.values())  # the scan review's field labels
+    codes = (
+        *roles,
+        *extra,
+        *management,
+        *(e.value for e in enums),
+        *VALIDITY,
+        *WEEKDAYS,
+        *CONTROL_TEXTS,
+        *fields,
+    )
     return tuple(dict.fromkeys(codes))
 
 

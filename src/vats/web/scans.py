@@ -31,17 +31,13 @@ _PATH = re.compile(r"(services|sites|provisions)\[(\d+)\](.*)")
 
 
 def field_labels(request: Request) -> dict[str, str]:
-    """The Chinese label of each field a review shows (sub-fields are labelled by their parent)."""
+    """The label of each field a review shows (sub-fields are labelled by their parent); the main
+    fields' Chinese labels are the review's own (`vats.ingest.scan.review.LABELS`)."""
+    from vats.ingest.scan.review import LABELS
+
     _ = translations(request_lang(request)).gettext
     return {
-        "number": _("许可证编号"),
-        "title": _("许可证名称"),
-        "company": _("公司"),
-        "legal_representative": _("法定代表人"),
-        "issuer": _("发证机关"),
-        "issue_date": _("发证日期"),
-        "expiry_date": _("有效期至"),
-        "copy_restriction": _("复印件使用限制"),
+        **{name: _(label) for name, label in LABELS.items()},
         "services": _("业务种类"),
         "sites": _("网站与应用"),
         "provisions": _("特别规定"),

@@ -44,6 +44,7 @@ def environment() -> Environment:
     env.filters["obid"] = _obligation_id
     env.filters["audit_entity"] = _audit_entity
     env.filters["audit_action"] = _audit_action
+    env.filters["media_type"] = _media_type
     return env
 
 
@@ -57,6 +58,12 @@ def _audit_action(code: str, lang: str = "zh-CN") -> str:
     from vats.report.labels import AUDIT_ACTIONS, audit_label
 
     return audit_label(AUDIT_ACTIONS, code, "en" if lang == "en" else "zh")
+
+
+def _media_type(code: str, lang: str = "zh-CN") -> str:
+    from vats.report.labels import MEDIA_TYPES, audit_label
+
+    return audit_label(MEDIA_TYPES, code, "en" if lang == "en" else "zh")
 
 
 def _obligation_id(ob: Any) -> str:

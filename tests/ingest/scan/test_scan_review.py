@@ -3,13 +3,14 @@ warnings with the original reading, and refused naming the field."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from vats.ingest.document import read_licence
-from vats.ingest.scan.review import EDITABLE, apply_edits, field_text
+from vats.ingest.scan.review import EDITABLE, LABELS, apply_edits, field_text
 from vats.model.errors import InputError
 
 
@@ -40,6 +41,13 @@ def test_edits_are_validated_and_noted(licence) -> None:  # type: ignore[no-unty
     assert edited.number_info.canonical == "渝B2-20210468"
     notes = {w.raw for w in edited.warnings if w.code == "reviewed"}
     assert notes == {licence.company, licence.number, licence.issue_date.isoformat()}
+    messages = {w.message.split(" / ")[0] for w in edited.warnings if w.code == "reviewed"}
+    assert messages == {"公司：经人工更正", "许可证编号：经人工更正", "发证日期：经人工更正"}
+
+
+def test_every_editable_field_has_a_chinese_label() -> None:
+    assert set(LABELS) == set(EDITABLE)
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]+", label) for label in LABELS.values())
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,10 @@ FONTS = {
 A4_INCHES = (8.27, 11.69)
 MARGIN_INCHES = 0.9
 FONT_POINTS = 11.0
+#: Chinese typesetting never starts a printed line with closing punctuation nor ends one with an
+#: opening bracket (a lone `。` on a line of its own is also what an OCR engine misreads as `0`).
+NO_LINE_START = frozenset("。，、；：？！）》」』】”’,.;:?!)]")
+NO_LINE_END = frozenset("（《「『【“‘([")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +66,12 @@ def _font(condition: Condition) -> FreeTypeFont:
     return ImageFont.truetype(str(FONTS.get(condition.font, FONTS["sans"])), size, index=index)
 
 
-def _wrap(line: str, font: FreeTypeFont, width: float) -> list[str]:
+def _wrap(line: str, font: FreeTypeFont, width: float, before: str = "") -> list[str]:
     """`line` cut at the longest prefix that fits `width` and where a break survives normalising.
+
+    `before` is what earlier printed lines of the same paragraph already hold, so a paragraph
+    wraps over as many lines as it needs and the normaliser still joins every piece. Cuts follow
+    the typesetting rule on punctuation (`NO_LINE_START`, `NO_LINE_END`).
 
     A prefix's width never shrinks as it grows, so the longest fitting prefix is found by bisection
     and shorter cuts need only the break test (measuring every cut was most of a page's time)."""
@@ -78,8 +86,10 @@ def _wrap(line: str, font: FreeTypeFont, width: float) -> list[str]:
             hi = mid - 1
     for cut in range(lo, 0, -1):
         first, rest = line[:cut], line[cut:]
-        if survives_break(first, rest):
-            return [first, *_wrap(rest, font, width)]
+        if rest[0] in NO_LINE_START or first[-1] in NO_LINE_END:
+            continue
+        if survives_break(first, rest, before=before):
+            return [first, *_wrap(rest, font, width, before + first)]
     return [line]  # no safe break: print it smaller rather than change the text
 
 

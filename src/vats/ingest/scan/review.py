@@ -16,17 +16,19 @@ from typing import Any
 from vats.model.errors import InputError
 from vats.model.licence import Issuer, Licence, ParseWarning
 
-#: Fields a reviewer may edit, in the order the review form shows them.
-EDITABLE: tuple[str, ...] = (
-    "number",
-    "title",
-    "company",
-    "legal_representative",
-    "issuer",
-    "issue_date",
-    "expiry_date",
-    "copy_restriction",
-)
+#: Fields a reviewer may edit, in the order the review form shows them, with the Chinese label a
+#: reader sees for each (the review page, its error messages and the reviewer's notes all use these).
+LABELS: dict[str, str] = {
+    "number": "许可证编号",
+    "title": "许可证名称",
+    "company": "公司",
+    "legal_representative": "法定代表人",
+    "issuer": "发证机关",
+    "issue_date": "发证日期",
+    "expiry_date": "有效期至",
+    "copy_restriction": "复印件使用限制",
+}
+EDITABLE: tuple[str, ...] = tuple(LABELS)
 #: Longest value accepted for an edited field (a copy restriction is the longest printed one).
 MAX_VALUE = 500
 
@@ -104,7 +106,7 @@ def apply_edits(licence: Licence, values: Mapping[str, str]) -> Licence:
         notes.append(
             ParseWarning(
                 "reviewed",
-                f"{name}: 经人工更正 / corrected by the reviewer",
+                f"{LABELS[name]}：经人工更正 / {name.replace('_', ' ')}: corrected by the reviewer",
                 None,
                 raw=field_text(licence, name),
             )
