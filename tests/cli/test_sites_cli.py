@@ -40,6 +40,9 @@ FLEET = {
 }
 
 
+EXPIRED = "expired_number"  # the reference licence's number, shown after its expiry
+
+
 @pytest.fixture
 def fleet() -> Iterator[FixtureServer]:
     with FixtureServer(FLEET) as server:
@@ -81,15 +84,16 @@ def test_reference_fleet_checked_without_database(
     report = json.loads(out.stdout)
     codes = by_domain(report)
     assert list(codes) == ["maichetong.com.cn", "autoengine.com", "dongchedi.com"]
+    # The reference licence expired on 2026-10-20: a homepage still showing its number fails.
     assert codes["maichetong.com.cn"] == {
         "homepage_reachable": "ok",
         "redirect_within_licence": "no_redirect",
-        "licence_number_displayed": "displayed",
+        "licence_number_displayed": EXPIRED,
         "filing_number_linked": "filing_linked",
     }
     assert codes["autoengine.com"]["licence_number_displayed"] == "missing"
     assert codes["dongchedi.com"]["redirect_within_licence"] == "redirect_unlisted"
-    assert [s["passed"] for s in report["sites"]] == [True, False, False]
+    assert [s["passed"] for s in report["sites"]] == [False, False, False]
     assert report["run_id"] is None
     assert not list(tmp_path.rglob("*.db"))  # nothing stored without a database
     assert fleet.user_agents and all(ua.startswith("vats/0.1") for ua in fleet.user_agents)
@@ -99,7 +103,7 @@ def test_text_output_is_bilingual(fleet: FixtureServer, seed_path: Path) -> None
     out = vats("sites", "check", str(seed_path), *resolve_args(fleet))
     assert out.returncode == 1
     assert "首页未显示许可证编号" in out.stdout and "is not displayed" in out.stdout
-    assert "3 个网站，2 个不通过 / 3 sites, 2 failed" in out.stdout
+    assert "3 个网站，3 个不通过 / 3 sites, 3 failed" in out.stdout
 
 
 @pytest.mark.slow
@@ -117,7 +121,7 @@ def test_evidence_stored_and_history_answers_by_day(
     )
     assert hist.returncode == 0, hist.stderr
     rows = json.loads(hist.stdout)
-    assert {r["code"] for r in rows} >= {"redirect_unlisted", "displayed"}
+    assert {r["code"] for r in rows} >= {"redirect_unlisted", EXPIRED}
     assert all(r["run_id"] == run_id for r in rows)
     assert any(r["final_url"] == "http://www.dcd-promo.test/" and r["body_sm3"] for r in rows)
 
@@ -133,7 +137,7 @@ def test_evidence_stored_and_history_answers_by_day(
         events = {(e.type, e.fields["domain"]) for e in list_events(session, licence=LICENCE)}
     engine.dispose()
     assert events == {
-        ("site_check_passed", "maichetong.com.cn"),
+        ("site_check_failed", "maichetong.com.cn"),
         ("site_check_failed", "autoengine.com"),
         ("site_check_failed", "dongchedi.com"),
     }
@@ -239,7 +243,8 @@ def test_check_all_includes_declared_sites_no_licence_lists(
     out = vats("sites", "check", "--all", "--db", sqlite_url, "--format", "json", *resolve_args(fleet))
     report = json.loads(out.stdout)
     assert [s["domain"] for s in report["sites"]][-1] == "www.dcd-promo.test"
-    assert report["sites"][-1]["passed"] is True  # it shows the number of the licence it declares
+    # it shows the number of the licence it declares, which has expired
+    assert by_domain(report)["www.dcd-promo.test"]["licence_number_displayed"] == EXPIRED
 
 
 def test_target_neither_file_nor_number(tmp_path: Path) -> None:
