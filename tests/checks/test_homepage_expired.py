@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.factories import register_licence
-
+from factories import register_licence
 from vats.checks.fetch import FetchSettings
 from vats.checks.fixture_server import Route
 from vats.checks.homepage import run_checks, targets_for

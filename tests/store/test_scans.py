@@ -18,6 +18,7 @@ from vats.store.auditlog import AuditEntry
 from vats.store.db import session_scope
 from vats.store.licences import import_licence, revision
 from vats.store.organisations import add_organisation
+from vats.store.scope import Scope, bind
 
 PAGE = scans.FileIn(scans.PAGE, 1, "p1.png", "image/jpeg", b"\xff\xd8 page one", 100, 140)
 ORIGINAL = scans.FileIn(scans.ORIGINAL, 0, "p1.png", "image/png", b"\x89PNG original bytes")
@@ -41,7 +42,7 @@ def test_stage_is_the_uploaders_and_expires(engine: Engine) -> None:
         assert scans.staged_page(s, upload, position=1).sm3 == sm3_hex(PAGE.content)
         with pytest.raises(NotFoundError):
             scans.staged_upload(s, token=token, user="someone else")
-        s.info["visible_organisations"] = frozenset({org_b})
+        bind(s, Scope.of("officer", {org_b}))
         with pytest.raises(NotFoundError):
             scans.staged_upload(s, token=token, user="officer")
     with session_scope(engine, actor="test") as s:
@@ -86,7 +87,7 @@ def test_confirmation_moves_files_and_records_fields(engine: Engine, seed_path: 
             True,
             "officer",
         )
-        s.info["visible_organisations"] = frozenset({other})
+        bind(s, Scope.of("officer", {other}))
         with pytest.raises(NotFoundError):
             scans.scan_file(s, file_id=original.id)
         tables = set(s.scalars(select(AuditEntry.entity)))
