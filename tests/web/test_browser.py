@@ -5,6 +5,7 @@ the calendar, switch language. Screenshots of each page go to test-artifacts/.""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -46,7 +47,10 @@ def test_officer_journey(web_server: Server, browser, seed_path: Path, artifacts
     page.wait_for_url("**/licences/**")
     assert page.get_by_role("heading", name="问题").is_visible()
     assert page.locator("td.sev-critical, td.sev-high").count() >= 1
-    assert page.get_by_role("alert").filter(has_text="许可证已过期").is_visible()
+    expired = page.get_by_role("alert").filter(has_text="许可证已过期")
+    assert expired.is_visible() and "下一步：停止经营所列业务" in expired.inner_text()
+    dossiers = expired.get_by_role("link", name="申请材料包").get_attribute("href")
+    assert dossiers == f"/dossiers?licence={quote(NUMBER)}"
     page.screenshot(path=str(artifacts / "licence.png"), full_page=True)
     with page.expect_download() as download:  # the compliance report, through the session cookie
         page.get_by_role("link", name="下载合规报告（PDF）").click()
