@@ -137,7 +137,7 @@ def counts(session: Any) -> int:
 def generate(session: Any) -> int:
     from vats.registers.workpacks.service import generate_workpacks
 
-    return len(generate_workpacks(session, year=YEAR, today=TODAY))
+    return len(generate_workpacks(session, year=YEAR))
 
 
 def best(url: str, work: Callable[[Any], Any], runs: int = 3) -> tuple[float, float, Any]:

@@ -197,7 +197,7 @@ def _workpacks(engine: Engine, job: background.BackgroundJob) -> list[Link]:
     organisations = None if job.organisation_id is None else [job.organisation_id]
     with session_scope(engine, actor=job.actor, organisations=organisations) as session:
         views = generate_workpacks(session, year=year)
-        numbers = sorted(v.workpack.licence for v in views)
+        numbers = sorted(v.licence for v in views)
     return [{"label": f"{n} {year} 年报", "href": f"/licences/{n}/workpacks/{year}"} for n in numbers]
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from vats.model.errors import InputError
-from vats.reference.annual_report import AnnualReportForm, FormField, Section
+from vats.reference.annual_report import AnnualReportForm, Check, FormField, Section
 
 LAUNCHED = "开通"
 """The 业务发展 table exists only for services marked 开通 (TSM manual); other services carry no data."""
@@ -28,6 +28,26 @@ class Prefilled:
 
     value: Any
     source: str
+
+
+class Known(Mapping[str, Prefilled]):
+    """One licence's pre-filled values as plain data, each value's source written only when asked
+    for: checking a whole portfolio needs the values, only a page or an export shows the sources."""
+
+    __slots__ = ("plain", "source")
+
+    def __init__(self, plain: dict[str, Any], source: Callable[[str], str]) -> None:
+        self.plain = plain
+        self.source = source
+
+    def __getitem__(self, key: str) -> Prefilled:
+        return Prefilled(self.plain[key], self.source(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.plain)
+
+    def __len__(self) -> int:
+        return len(self.plain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +165,37 @@ def effective(
     slot_list: Sequence[Slot], values: Mapping[str, Any], prefill: Mapping[str, Prefilled]
 ) -> dict[str, Any]:
     """What the report says: an entered value wins over the pre-filled one."""
-    out: dict[str, Any] = {}
-    for s in slot_list:
-        value = values.get(s.key) if values else None
-        if value is None and s.field.prefill:
-            known = prefill.get(s.field.prefill)
-            value = known.value if known is not None else None
-        out[s.key] = value
-    return out
+    return _fill(
+        dict.fromkeys(s.key for s in slot_list),
+        tuple((s.key, s.field.prefill) for s in slot_list if s.field.prefill),
+        values,
+        prefill,
+    )
+
+
+def _fill(
+    blank: dict[str, Any],
+    prefilled: Sequence[tuple[str, str]],
+    values: Mapping[str, Any] | None,
+    prefill: Mapping[str, Prefilled],
+) -> dict[str, Any]:
+    """`blank` (every box empty, in form order) with the pre-filled values, then the entered ones."""
+    if isinstance(prefill, Known):
+        plain = prefill.plain
+        for key, fact in prefilled:
+            if fact in plain:
+                blank[key] = plain[fact]
+    else:
+        get = prefill.get
+        for key, fact in prefilled:
+            known = get(fact)
+            if known is not None:
+                blank[key] = known.value
+    if values:
+        for key, value in values.items():
+            if value is not None and key in blank:
+                blank[key] = value
+    return blank
 
 
 def remaining(slot_list: Sequence[Slot], eff: Mapping[str, Any]) -> list[Slot]:
@@ -168,6 +211,111 @@ def remaining(slot_list: Sequence[Slot], eff: Mapping[str, Any]) -> list[Slot]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A box whose value can be wrong (its service not 开通, out of range, unusually large, malformed)."""
+
+    slot: Slot
+    minimum: float | None
+    maximum: float | None
+    limit: float | None
+    pattern: re.Pattern[str] | None
+
+
+def _checked(form: AnnualReportForm, slot_list: Sequence[Slot]) -> tuple[_Checked, ...]:
+    out = []
+    for s in slot_list:
+        f = s.field
+        limit = form.flag_above.get(f.type)
+        pattern = re.compile(f.pattern) if f.pattern else None
+        if s.launched_key or f.min is not None or f.max is not None or limit is not None or pattern:
+            out.append(_Checked(s, f.min, f.max, limit, pattern))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A form's boxes for one set of services, with what filling and validating them asks, worked out
+    once and shared by every workpack with that set: a workpack then costs a pass over its pre-filled
+    boxes, its required boxes and the boxes a value can fail, not a pass over every box per step."""
+
+    form: AnnualReportForm
+    slots: tuple[Slot, ...]
+    blank: Mapping[str, None]
+    prefilled: tuple[tuple[str, str], ...]  # (box, fact) for the boxes vats pre-fills
+    required: tuple[Slot, ...]
+    checked: tuple[_Checked, ...]
+    cross: tuple[tuple[Check, str], ...]  # the form's cross-field checks, each with its field's fact
+
+    @classmethod
+    def of(cls, form: AnnualReportForm, slot_list: Sequence[Slot]) -> Plan:
+        return cls(
+            form=form,
+            slots=tuple(slot_list),
+            blank=dict.fromkeys(s.key for s in slot_list),
+            prefilled=tuple((s.key, s.field.prefill) for s in slot_list if s.field.prefill),
+            required=tuple(s for s in slot_list if s.required_problem is not None),
+            checked=_checked(form, slot_list),
+            cross=tuple((c, form.field(c.field).prefill or "") for c in form.checks),
+        )
+
+    def effective(self, values: Mapping[str, Any] | None, prefill: Mapping[str, Prefilled]) -> dict[str, Any]:
+        return _fill(dict(self.blank), self.prefilled, values, prefill)
+
+    def remaining(self, eff: Mapping[str, Any]) -> list[Slot]:
+        return remaining(self.required, eff)
+
+    def validate(
+        self,
+        eff: Mapping[str, Any],
+        *,
+        prefill: Mapping[str, Prefilled],
+        previous: Mapping[str, Any] | None = None,
+        missing: Sequence[Slot] | None = None,
+    ) -> list[Problem]:
+        """Required, types/ranges, cross-table consistency, then year-over-year and size flags.
+        `missing`: `self.remaining(eff)` when the caller has it already."""
+        if missing is None:
+            missing = self.remaining(eff)
+        problems = [s.required_problem for s in missing if s.required_problem is not None]
+        for c in self.checked:
+            s = c.slot
+            value = eff.get(s.key)
+            if value is None:
+                continue
+            if s.launched_key is not None and eff.get(s.launched_key) != LAUNCHED:
+                problems.append(
+                    Problem(
+                        s.key, "cross", f"{s.label}：业务未开通，不应填写业务发展数据 / service not launched"
+                    )
+                )
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if c.minimum is not None and value < c.minimum:
+                    problems.append(
+                        Problem(s.key, "range", f"{s.label}：不能小于 {c.minimum:g} / below {c.minimum:g}")
+                    )
+                if c.maximum is not None and value > c.maximum:
+                    problems.append(
+                        Problem(s.key, "range", f"{s.label}：不能大于 {c.maximum:g} / above {c.maximum:g}")
+                    )
+                if c.limit is not None and value > c.limit:
+                    problems.append(
+                        Problem(
+                            s.key,
+                            "large",
+                            f"{s.label}：超过 {c.limit:,.0f}，请核对 / unusually large",
+                            blocking=False,
+                        )
+                    )
+            if c.pattern is not None and isinstance(value, str) and not c.pattern.fullmatch(value):
+                problems.append(Problem(s.key, "pattern", f"{s.label}：格式不正确 / malformed"))
+        problems.extend(_cross(self.form, self.cross, eff, prefill))
+        if previous:
+            problems.extend(_year_over_year(self.form, eff, previous))
+        return problems
+
+
 def validate(
     form: AnnualReportForm,
     slot_list: Sequence[Slot],
@@ -177,52 +325,34 @@ def validate(
     previous: Mapping[str, Any] | None = None,
     missing: Sequence[Slot] | None = None,
 ) -> list[Problem]:
-    """Required, types/ranges, cross-table consistency, then year-over-year and size flags.
-    `missing`: `remaining(slot_list, eff)` when the caller has it already."""
-    if missing is None:
-        missing = remaining(slot_list, eff)
-    problems = [s.required_problem for s in missing if s.required_problem is not None]
-    for s in slot_list:
-        value = eff.get(s.key)
-        if value is None:
-            continue
-        f = s.field
-        if s.launched_key is not None and eff.get(s.launched_key) != LAUNCHED:
-            problems.append(
-                Problem(s.key, "cross", f"{s.label}：业务未开通，不应填写业务发展数据 / service not launched")
-            )
-            continue
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if f.min is not None and value < f.min:
-                problems.append(Problem(s.key, "range", f"{s.label}：不能小于 {f.min:g} / below {f.min:g}"))
-            if f.max is not None and value > f.max:
-                problems.append(Problem(s.key, "range", f"{s.label}：不能大于 {f.max:g} / above {f.max:g}"))
-            limit = form.flag_above.get(f.type)
-            if limit is not None and value > limit:
-                problems.append(
-                    Problem(
-                        s.key,
-                        "large",
-                        f"{s.label}：超过 {limit:,.0f}，请核对 / unusually large",
-                        blocking=False,
-                    )
-                )
-        if f.pattern and isinstance(value, str) and not re.fullmatch(f.pattern, value):
-            problems.append(Problem(s.key, "pattern", f"{s.label}：格式不正确 / malformed"))
+    """`Plan.validate` for a box list at hand (a plan is built for it)."""
+    return Plan.of(form, slot_list).validate(eff, prefill=prefill, previous=previous, missing=missing)
+
+
+def _cross(
+    form: AnnualReportForm,
+    checks: Sequence[tuple[Check, str]],
+    eff: Mapping[str, Any],
+    prefill: Mapping[str, Prefilled],
+) -> list[Problem]:
+    """The pledge typed exactly, and the form's cross-field checks."""
+    problems: list[Problem] = []
     pledge = eff.get(PLEDGE_KEY)
     if pledge is not None and pledge != form.pledge.text:
         problems.append(
             Problem(PLEDGE_KEY, "pledge", "承诺书须与规定文字逐字一致（含标点）/ type the pledge exactly")
         )
-    for check in form.checks:
+    for check, fact in checks:
         value = eff.get(check.field)
         if check.kind == "not_greater" and check.than:
             other = eff.get(check.than)
             if isinstance(value, (int, float)) and isinstance(other, (int, float)) and value > other:
                 problems.append(Problem(check.field, "cross", check.message))
-        elif check.kind == "equals_prefill":
-            known = prefill.get(form.field(check.field).prefill or "")
-            if known is not None and value is not None and value != known.value:
+        elif check.kind == "equals_prefill" and value is not None:
+            if isinstance(prefill, Known) and prefill.plain.get(fact, value) == value:
+                continue  # as vats counted (or nothing counted): no source text needed
+            known = prefill.get(fact)
+            if known is not None and value != known.value:
                 problems.append(
                     Problem(
                         check.field,
@@ -230,8 +360,6 @@ def validate(
                         f"{check.message}（清单为 {known.value}，来源：{known.source}）",
                     )
                 )
-    if previous:
-        problems.extend(_year_over_year(form, eff, previous))
     return problems
 
 

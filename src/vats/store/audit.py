@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -116,6 +117,27 @@ def _after(obj: Audited) -> dict[str, Any]:
 def _entity_id(obj: Audited) -> str:
     key = inspect(type(obj)).primary_key_from_instance(obj)  # identity is not set until after flush
     return ",".join(str(part) for part in key)
+
+
+def log_inserts(session: Session, model: type[Audited], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Log rows of `model` inserted without the ORM (a bulk path), one entry per row exactly as the
+    flush hook logs a new object: its column values, `id` included, under its `organisation_id`."""
+    from vats.store.auditlog import Change, append
+
+    name = model.__tablename__  # type: ignore[attr-defined]
+    changes = [
+        Change(
+            entity=name,
+            entity_id=str(row["id"]),
+            action="insert",
+            before=None,
+            after={key: logged_value(model, key, value) for key, value in row.items()},
+            organisation_id=org if isinstance(org := row.get("organisation_id"), int) else None,
+        )
+        for row in rows
+    ]
+    if changes:
+        append(session.connection(), actor=scope_of(session).actor, changes=changes)
 
 
 @event.listens_for(Session, "before_flush")

@@ -18,7 +18,7 @@ from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from vats.model.clock import CHINA
-from vats.rules.workpack import Prefilled
+from vats.rules.workpack import Known
 from vats.store.models import LicenceRecord, Organisation
 
 
@@ -97,26 +97,57 @@ def _line(record: Licensed, field: str) -> str:
     return f"许可证 {record.number}（第 {record.current_revision} 版）{where}"
 
 
-def _licence_facts(record: Licensed, organisation: Organisation | None) -> dict[str, Prefilled]:
+_LINES = {
+    "licence.company": "company",
+    "licence.legal_representative": "legal_representative",
+    "licence.issue_date": "issue_date",
+    "licence.expiry_date": "expiry_date",
+    "licence.services": "services",
+}
+"""Pre-filled licence particulars and the parsed field whose document line is their source."""
+
+
+def _licence_values(record: Licensed, organisation: Organisation | None) -> dict[str, Any]:
     data = record.data
-    out: dict[str, Prefilled] = {
-        "licence.number": Prefilled(record.number, f"许可证 {record.number}"),
-        "licence.company": Prefilled(record.company, _line(record, "company")),
-    }
+    out: dict[str, Any] = {"licence.number": record.number, "licence.company": record.company}
     if data.get("legal_representative"):
-        out["licence.legal_representative"] = Prefilled(
-            data["legal_representative"], _line(record, "legal_representative")
-        )
+        out["licence.legal_representative"] = data["legal_representative"]
     if record.issue_date:
-        out["licence.issue_date"] = Prefilled(record.issue_date.isoformat(), _line(record, "issue_date"))
+        out["licence.issue_date"] = record.issue_date.isoformat()
     if record.expiry_date:
-        out["licence.expiry_date"] = Prefilled(record.expiry_date.isoformat(), _line(record, "expiry_date"))
+        out["licence.expiry_date"] = record.expiry_date.isoformat()
     codes = service_codes(record)
     if codes:
-        out["licence.services"] = Prefilled("、".join(codes), _line(record, "services"))
+        out["licence.services"] = "、".join(codes)
     if organisation is not None and organisation.uscc:
-        out["organisation.uscc"] = Prefilled(organisation.uscc, f"组织档案：{organisation.name}")
+        out["organisation.uscc"] = organisation.uscc
     return out
+
+
+class _Sources:
+    """Where each of one licence's pre-filled values came from, written when a page asks."""
+
+    __slots__ = ("inventory", "organisation", "period", "record")
+
+    def __init__(
+        self,
+        record: Licensed,
+        organisation: Organisation | None,
+        inventory: Sequence[Any],
+        period: Mapping[str, str],
+    ) -> None:
+        self.record, self.organisation, self.inventory, self.period = record, organisation, inventory, period
+
+    def __call__(self, key: str) -> str:
+        if key in self.period:
+            return self.period[key]
+        if key in _LINES:
+            return _line(self.record, _LINES[key])
+        if key == "licence.number":
+            return f"许可证 {self.record.number}"
+        if key == "organisation.uscc" and self.organisation is not None:
+            return f"组织档案：{self.organisation.name}"
+        return _inventory_sources(self.inventory)[key]
 
 
 def service_codes(record: Licensed) -> list[str]:
@@ -135,7 +166,7 @@ def _grouped(session: Session, stmt: Any) -> dict[str, tuple[int, ...]]:
 
 def prefill_many(
     session: Session, records: Sequence[Licensed], *, year: int, whole_portfolio: bool = False
-) -> dict[str, dict[str, Prefilled]]:
+) -> dict[str, Known]:
     """Pre-filled values per licence number for one report year (grouped queries, not one per licence)."""
     from vats.registers.assessments.models import Assessment
     from vats.registers.cases.models import DisposalCase
@@ -218,7 +249,7 @@ def prefill_many(
         )
         .group_by(CheckResultRow.licence),
     )
-    inventory = _inventory(session, records, InventoryItemRow)
+    inventory = _inventory(session, records, InventoryItemRow, whole_portfolio=whole_portfolio)
 
     # The source texts depend on the year only: written once, shared by every licence's values.
     src = {
@@ -235,87 +266,93 @@ def prefill_many(
         "site_checks.count": f"首页检查记录：{period}检查结果",
         "site_checks.failed": f"首页检查记录：{period}未通过或无法访问",
     }
-    empty = _empty_inventory()
-    out: dict[str, dict[str, Prefilled]] = {}
+    out: dict[str, Known] = {}
     for record in records:
         n = record.number
         n_received, in_time = complaints.get(n, (0, 0))
         disposed, reported = cases.get(n, (0, 0))
         total, inc_reported = incidents.get(n, (0, 0))
         count, bad = checks.get(n, (0, 0))
-        values = {
-            "complaints.received": n_received,
-            "complaints.answered_in_time": in_time,
-            "cases.disposed": disposed,
-            "cases.reported": reported,
-            "incidents.count": total,
-            "incidents.reported": inc_reported,
-            "assessments.completed": assessments.get(n, (0,))[0],
-            "changes.filed": changes.get(n, (0,))[0],
-            "site_checks.count": count,
-            "site_checks.failed": bad,
-        }
-        facts = _licence_facts(record, orgs.get(record.organisation_id or -1))
-        facts.update({key: Prefilled(value, src[key]) for key, value in values.items()})
-        facts.update(inventory.get(n) or empty)
-        out[n] = facts
+        organisation = orgs.get(record.organisation_id or -1)
+        values = _licence_values(record, organisation)
+        values["complaints.received"] = n_received
+        values["complaints.answered_in_time"] = in_time
+        values["cases.disposed"] = disposed
+        values["cases.reported"] = reported
+        values["incidents.count"] = total
+        values["incidents.reported"] = inc_reported
+        values["assessments.completed"] = assessments.get(n, (0,))[0]
+        values["changes.filed"] = changes.get(n, (0,))[0]
+        values["site_checks.count"] = count
+        values["site_checks.failed"] = bad
+        items = inventory.get(n, ())
+        values.update(_inventory_values(items))
+        out[n] = Known(values, _Sources(record, organisation, items, src))
     return out
 
 
-def _empty_inventory() -> dict[str, Prefilled]:
-    source = "网站与应用清单：无登记"
-    return {
-        "inventory.websites": Prefilled(0, source),
-        "inventory.apps": Prefilled(0, source),
-        "inventory.domains": Prefilled(0, source),
-    }
-
-
-def _inventory(session: Session, records: Sequence[Licensed], model: Any) -> dict[str, dict[str, Prefilled]]:
-    """Sites and apps declared for each licence (or, without a licence, for its company)."""
+def _inventory(
+    session: Session, records: Sequence[Licensed], model: Any, *, whole_portfolio: bool
+) -> dict[str, list[Any]]:
+    """Sites and apps declared for each licence (or, without a licence, for its company), as rows of
+    plain columns; for the whole portfolio every row is read and the others' are ignored."""
     by_number = {r.number: r for r in records}
     by_company: dict[str, list[str]] = defaultdict(list)
     for r in records:
         by_company[r.company].append(r.number)
-    # Plain columns, not mapped objects: the counts and source texts need nothing else.
-    rows = session.execute(
-        select(
-            model.licence, model.organisation, model.kind, model.key, model.name, model.domain, model.owner,
-            model.source,
-        ).where(
+    stmt = select(
+        model.licence, model.organisation, model.kind, model.key, model.name, model.domain, model.owner,
+        model.source,
+    )  # fmt: skip
+    if not whole_portfolio:
+        stmt = stmt.where(
             or_(
                 model.licence.in_(list(by_number)),
                 model.licence.is_(None) & model.organisation.in_(list(by_company)),
             )
         )
-    ).all()  # fmt: skip
     grouped: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        targets = [row.licence] if row.licence in by_number else by_company.get(row.organisation, [])
-        for number in targets:
+    for row in session.execute(stmt):
+        if row.licence is not None:
+            if row.licence in by_number:
+                grouped[row.licence].append(row)
+            continue
+        for number in by_company.get(row.organisation, ()):
             grouped[number].append(row)
-    out: dict[str, dict[str, Prefilled]] = {}
-    for number, items in grouped.items():
-        sites = sorted((i for i in items if i.kind == "website"), key=lambda i: i.key)
-        apps = sorted((i for i in items if i.kind != "website"), key=lambda i: i.key)
-        where = "、".join(sorted({i.source for i in items if i.source})[:5]) or "清单"
-        owners = sorted({i.owner for i in items if i.owner})
-        facts = {
-            "inventory.websites": Prefilled(
-                len(sites), f"网站与应用清单（{where}）：{'、'.join(i.key for i in sites)}"
-            ),
-            "inventory.apps": Prefilled(
-                len(apps), f"网站与应用清单（{where}）：{'、'.join(i.name for i in apps)}"
-            ),
-            "inventory.domains": Prefilled(
-                len({i.domain for i in items if i.domain}), f"网站与应用清单（{where}）：不同域名数"
-            ),
-        }
-        if owners:
-            facts["inventory.owners"] = Prefilled("、".join(owners), f"网站与应用清单（{where}）：负责人")
-        out[number] = facts
+    return grouped
+
+
+_NONE_DECLARED = {"inventory.websites": 0, "inventory.apps": 0, "inventory.domains": 0}
+
+
+def _inventory_values(items: Sequence[Any]) -> dict[str, Any]:
+    if not items:
+        return _NONE_DECLARED
+    owners = sorted({i.owner for i in items if i.owner})
+    sites = sum(1 for i in items if i.kind == "website")
+    out: dict[str, Any] = {
+        "inventory.websites": sites,
+        "inventory.apps": len(items) - sites,
+        "inventory.domains": len({i.domain for i in items if i.domain}),
+    }
+    if owners:
+        out["inventory.owners"] = "、".join(owners)
     return out
 
 
-def prefill_one(session: Session, record: Licensed, *, year: int) -> Mapping[str, Prefilled]:
+def _inventory_sources(items: Sequence[Any]) -> dict[str, str]:
+    if not items:
+        return dict.fromkeys(_NONE_DECLARED, "网站与应用清单：无登记")
+    sites = sorted((i for i in items if i.kind == "website"), key=lambda i: i.key)
+    apps = sorted((i for i in items if i.kind != "website"), key=lambda i: i.key)
+    where = "、".join(sorted({i.source for i in items if i.source})[:5]) or "清单"
+    return {
+        "inventory.websites": f"网站与应用清单（{where}）：{'、'.join(i.key for i in sites)}",
+        "inventory.apps": f"网站与应用清单（{where}）：{'、'.join(i.name for i in apps)}",
+        "inventory.domains": f"网站与应用清单（{where}）：不同域名数",
+        "inventory.owners": f"网站与应用清单（{where}）：负责人",
+    }
+
+
+def prefill_one(session: Session, record: Licensed, *, year: int) -> Known:
     return prefill_many(session, [record], year=year)[record.number]
