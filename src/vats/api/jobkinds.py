@@ -190,7 +190,7 @@ def _report(engine: Engine, job: background.BackgroundJob) -> tuple[list[Link], 
 
 def _workpacks(engine: Engine, job: background.BackgroundJob) -> list[Link]:
     """The year's annual-report workpacks of the job's organisation, created where missing."""
-    from vats.registers.workpacks.service import generate_workpacks
+    from vats.registers.workpacks.generate import generate_workpacks
     from vats.store.db import session_scope
 
     year = int(job.args["year"])

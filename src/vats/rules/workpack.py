@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from vats.model.errors import InputError
-from vats.reference.annual_report import AnnualReportForm, Check, FormField, Section
+from vats.reference.annual_report import AnnualReportForm, FormField, Section
 
 LAUNCHED = "开通"
 """The 业务发展 table exists only for services marked 开通 (TSM manual); other services carry no data."""
@@ -211,25 +211,25 @@ def remaining(slot_list: Sequence[Slot], eff: Mapping[str, Any]) -> list[Slot]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """A box whose value can be wrong (its service not 开通, out of range, unusually large, malformed)."""
+_Checked = tuple[
+    str, "str | None", str, "float | None", "float | None", "float | None", "re.Pattern[str] | None"
+]
+"""A box whose value can be wrong (its service not 开通, out of range, unusually large, malformed):
+key, the 开通 box it depends on, label, minimum, maximum, size flag limit, pattern."""
 
-    slot: Slot
-    minimum: float | None
-    maximum: float | None
-    limit: float | None
-    pattern: re.Pattern[str] | None
+_Cross = tuple[str, str, "str | None", str, str]
+"""A cross-field check of the form: kind, field, the field it is compared with, message, the fact
+the field is pre-filled from."""
 
 
 def _checked(form: AnnualReportForm, slot_list: Sequence[Slot]) -> tuple[_Checked, ...]:
-    out = []
+    out: list[_Checked] = []
     for s in slot_list:
         f = s.field
         limit = form.flag_above.get(f.type)
         pattern = re.compile(f.pattern) if f.pattern else None
         if s.launched_key or f.min is not None or f.max is not None or limit is not None or pattern:
-            out.append(_Checked(s, f.min, f.max, limit, pattern))
+            out.append((s.key, s.launched_key, s.label, f.min, f.max, limit, pattern))
     return tuple(out)
 
 
@@ -245,7 +245,7 @@ class Plan:
     prefilled: tuple[tuple[str, str], ...]  # (box, fact) for the boxes vats pre-fills
     required: tuple[Slot, ...]
     checked: tuple[_Checked, ...]
-    cross: tuple[tuple[Check, str], ...]  # the form's cross-field checks, each with its field's fact
+    cross: tuple[_Cross, ...]
 
     @classmethod
     def of(cls, form: AnnualReportForm, slot_list: Sequence[Slot]) -> Plan:
@@ -256,7 +256,9 @@ class Plan:
             prefilled=tuple((s.key, s.field.prefill) for s in slot_list if s.field.prefill),
             required=tuple(s for s in slot_list if s.required_problem is not None),
             checked=_checked(form, slot_list),
-            cross=tuple((c, form.field(c.field).prefill or "") for c in form.checks),
+            cross=tuple(
+                (c.kind, c.field, c.than, c.message, form.field(c.field).prefill or "") for c in form.checks
+            ),
         )
 
     def effective(self, values: Mapping[str, Any] | None, prefill: Mapping[str, Prefilled]) -> dict[str, Any]:
@@ -278,38 +280,28 @@ class Plan:
         if missing is None:
             missing = self.remaining(eff)
         problems = [s.required_problem for s in missing if s.required_problem is not None]
-        for c in self.checked:
-            s = c.slot
-            value = eff.get(s.key)
+        for key, launched, label, minimum, maximum, limit, pattern in self.checked:
+            value = eff.get(key)
             if value is None:
                 continue
-            if s.launched_key is not None and eff.get(s.launched_key) != LAUNCHED:
-                problems.append(
-                    Problem(
-                        s.key, "cross", f"{s.label}：业务未开通，不应填写业务发展数据 / service not launched"
-                    )
-                )
+            if launched is not None and eff.get(launched) != LAUNCHED:
+                message = f"{label}：业务未开通，不应填写业务发展数据 / service not launched"
+                problems.append(Problem(key, "cross", message))
                 continue
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                if c.minimum is not None and value < c.minimum:
+                if minimum is not None and value < minimum:
                     problems.append(
-                        Problem(s.key, "range", f"{s.label}：不能小于 {c.minimum:g} / below {c.minimum:g}")
+                        Problem(key, "range", f"{label}：不能小于 {minimum:g} / below {minimum:g}")
                     )
-                if c.maximum is not None and value > c.maximum:
+                if maximum is not None and value > maximum:
                     problems.append(
-                        Problem(s.key, "range", f"{s.label}：不能大于 {c.maximum:g} / above {c.maximum:g}")
+                        Problem(key, "range", f"{label}：不能大于 {maximum:g} / above {maximum:g}")
                     )
-                if c.limit is not None and value > c.limit:
-                    problems.append(
-                        Problem(
-                            s.key,
-                            "large",
-                            f"{s.label}：超过 {c.limit:,.0f}，请核对 / unusually large",
-                            blocking=False,
-                        )
-                    )
-            if c.pattern is not None and isinstance(value, str) and not c.pattern.fullmatch(value):
-                problems.append(Problem(s.key, "pattern", f"{s.label}：格式不正确 / malformed"))
+                if limit is not None and value > limit:
+                    message = f"{label}：超过 {limit:,.0f}，请核对 / unusually large"
+                    problems.append(Problem(key, "large", message, blocking=False))
+            if pattern is not None and isinstance(value, str) and not pattern.fullmatch(value):
+                problems.append(Problem(key, "pattern", f"{label}：格式不正确 / malformed"))
         problems.extend(_cross(self.form, self.cross, eff, prefill))
         if previous:
             problems.extend(_year_over_year(self.form, eff, previous))
@@ -331,7 +323,7 @@ def validate(
 
 def _cross(
     form: AnnualReportForm,
-    checks: Sequence[tuple[Check, str]],
+    checks: Sequence[_Cross],
     eff: Mapping[str, Any],
     prefill: Mapping[str, Prefilled],
 ) -> list[Problem]:
@@ -342,23 +334,20 @@ def _cross(
         problems.append(
             Problem(PLEDGE_KEY, "pledge", "承诺书须与规定文字逐字一致（含标点）/ type the pledge exactly")
         )
-    for check, fact in checks:
-        value = eff.get(check.field)
-        if check.kind == "not_greater" and check.than:
-            other = eff.get(check.than)
+    plain = prefill.plain if isinstance(prefill, Known) else None
+    for kind, field, than, message, fact in checks:
+        value = eff.get(field)
+        if kind == "not_greater" and than:
+            other = eff.get(than)
             if isinstance(value, (int, float)) and isinstance(other, (int, float)) and value > other:
-                problems.append(Problem(check.field, "cross", check.message))
-        elif check.kind == "equals_prefill" and value is not None:
-            if isinstance(prefill, Known) and prefill.plain.get(fact, value) == value:
+                problems.append(Problem(field, "cross", message))
+        elif kind == "equals_prefill" and value is not None:
+            if plain is not None and plain.get(fact, value) == value:
                 continue  # as vats counted (or nothing counted): no source text needed
             known = prefill.get(fact)
             if known is not None and value != known.value:
                 problems.append(
-                    Problem(
-                        check.field,
-                        "inventory",
-                        f"{check.message}（清单为 {known.value}，来源：{known.source}）",
-                    )
+                    Problem(field, "inventory", f"{message}（清单为 {known.value}，来源：{known.source}）")
                 )
     return problems
 

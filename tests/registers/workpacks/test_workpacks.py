@@ -258,30 +258,6 @@ def test_other_organisations_workpack_looks_missing(scope: Scope, licence: str) 
         service.view_workpack(s, workpack_id=wid, today=TODAY)
 
 
-def test_generate_for_the_portfolio_matches_one_by_one(scope: Scope, licence: str) -> None:
-    from vats.registers.workpacks.prefill import licence_facts, prefill_many
-    from vats.store.auditlog import AuditEntry
-
-    with scope() as s:
-        _history(s, licence)
-        generated = service.generate_workpacks(s, year=2025)
-        assert [g.licence for g in generated] == [licence]
-        bulk = prefill_many(s, licence_facts(s), year=2025, whole_portfolio=True)[licence]
-        bulk_rows = {k: (v.value, v.source) for k, v in bulk.items()}
-    with scope() as s:
-        wid = service.find_workpack(s, licence=licence, year=2025).id
-        view = service.view_workpack(s, workpack_id=wid)
-        single = {r.slot.field.prefill: (r.value, r.source) for r in view.rows if r.prefilled is not None}
-        again = service.generate_workpacks(s, year=2025)
-        assert [g.workpack_id for g in again] == [wid] == [generated[0].workpack_id]  # no duplicate
-        logged = s.scalars(select(AuditEntry).where(AuditEntry.entity == "workpacks")).all()
-        assert [(e.entity_id, e.action) for e in logged] == [(str(wid), "insert")]
-        assert logged[0].after["licence"] == licence and logged[0].after["status"] == "draft"
-    assert {k: bulk_rows[k] for k in single} == single
-    assert (generated[0].remaining, generated[0].problems) == (view.remaining, view.problems)
-    assert generated[0].blocking == len(view.blocking) > 0
-
-
 def test_a_workpack_is_kept_for_its_retention_period(scope: Scope, licence: str) -> None:
     from vats.registers.workpacks.models import Workpack
 

@@ -135,6 +135,20 @@ class ResolvedWindow:
     unconfirmed: frozenset[str]
 
 
+COUNTED_FACTS = (
+    "complaints.received",
+    "complaints.answered_in_time",
+    "cases.disposed",
+    "cases.reported",
+    "incidents.count",
+    "incidents.reported",
+    "assessments.completed",
+    "changes.filed",
+    "site_checks.count",
+    "site_checks.failed",
+)
+"""The facts counted from the registers for the report year, in the order the pre-fill counts them."""
+
 PREFILL_KEYS = frozenset(
     {
         "licence.number",
@@ -148,16 +162,7 @@ PREFILL_KEYS = frozenset(
         "inventory.apps",
         "inventory.domains",
         "inventory.owners",
-        "complaints.received",
-        "complaints.answered_in_time",
-        "cases.disposed",
-        "cases.reported",
-        "incidents.count",
-        "incidents.reported",
-        "assessments.completed",
-        "changes.filed",
-        "site_checks.count",
-        "site_checks.failed",
+        *COUNTED_FACTS,
     }
 )
 """The facts vats knows how to pre-fill; a data file naming any other is refused at load."""

@@ -12,12 +12,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import String, case, func, or_, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from vats.model.clock import CHINA
+from vats.reference.annual_report import COUNTED_FACTS
 from vats.rules.workpack import Known
 from vats.store.models import LicenceRecord, Organisation
 
@@ -34,6 +35,8 @@ class LicenceFacts:
     issue_date: date | None
     expiry_date: date | None
     data: dict[str, Any]
+    version: int
+    updated_at: Any  # as stored: a marker of change, not decoded
 
 
 Licensed = LicenceRecord | LicenceFacts
@@ -51,6 +54,8 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
             LicenceRecord.current_revision,
             LicenceRecord.issue_date,
             LicenceRecord.expiry_date,
+            LicenceRecord.version,
+            type_coerce(LicenceRecord.updated_at, String),
             # Scalars read as SQL text/integers, so only `services` is decoded from JSON per row.
             d["legal_representative"].as_string(),
             d["services"],
@@ -62,7 +67,7 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
     )
     out = []
     for row in session.execute(stmt):
-        number, company, org, revision, issued, expires, rep, services, region, *spans = row
+        number, company, org, revision, issued, expires, version, updated, rep, services, region, *spans = row
         data: dict[str, Any] = {
             "legal_representative": rep,
             "services": services or [],
@@ -73,7 +78,7 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
                 if line is not None
             },
         }
-        out.append(LicenceFacts(number, company, org, revision, issued, expires, data))
+        out.append(LicenceFacts(number, company, org, revision, issued, expires, data, version, updated))
     return out
 
 
@@ -164,10 +169,72 @@ def _grouped(session: Session, stmt: Any) -> dict[str, tuple[int, ...]]:
     return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in session.execute(stmt)}
 
 
+class Holder(Protocol):
+    """What counting needs of a licence: its number, and the company and organisation its
+    inventory and organisation record are found by."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def organisation_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The report year's counts for a set of licences, read once (one grouped query per register),
+    from which each licence's pre-filled values are derived."""
+
+    sources: Mapping[str, str]  # the year's source texts, shared by every licence's counts
+    complaints: Mapping[str, Sequence[int]]
+    cases: Mapping[str, tuple[int, ...]]
+    incidents: Mapping[str, tuple[int, ...]]
+    assessments: Mapping[str, tuple[int, ...]]
+    changes: Mapping[str, tuple[int, ...]]
+    checks: Mapping[str, tuple[int, ...]]
+    inventory: Mapping[str, Sequence[Any]]
+    organisations: Mapping[int, Organisation]
+
+    def counts(self, number: str) -> tuple[int, ...]:
+        """A licence's register counts in `COUNTED_FACTS` order."""
+        return (
+            *self.complaints.get(number, (0, 0)),
+            *self.cases.get(number, (0, 0)),
+            *self.incidents.get(number, (0, 0)),
+            *self.assessments.get(number, (0,)),
+            *self.changes.get(number, (0,)),
+            *self.checks.get(number, (0, 0)),
+        )
+
+    def inputs(self, holder: Holder) -> tuple[Any, ...]:
+        """Everything of the year's registers, inventory and organisation record that a licence's
+        pre-filled values and their sources are made from (the licence's own row aside)."""
+        org = self.organisations.get(holder.organisation_id or -1)
+        inventory = tuple(tuple(row) for row in self.inventory.get(holder.number, ()))
+        return self.counts(holder.number), inventory, (org.name, org.uscc) if org is not None else None
+
+    def known(self, record: Licensed) -> Known:
+        """A licence's pre-filled values, each source written when asked for."""
+        organisation = self.organisations.get(record.organisation_id or -1)
+        values = _licence_values(record, organisation)
+        values.update(zip(COUNTED_FACTS, self.counts(record.number), strict=True))
+        items = self.inventory.get(record.number, ())
+        values.update(_inventory_values(items))
+        return Known(values, _Sources(record, organisation, items, self.sources))
+
+
 def prefill_many(
     session: Session, records: Sequence[Licensed], *, year: int, whole_portfolio: bool = False
 ) -> dict[str, Known]:
     """Pre-filled values per licence number for one report year (grouped queries, not one per licence)."""
+    found = tally(session, records, year=year, whole_portfolio=whole_portfolio)
+    return {r.number: found.known(r) for r in records}
+
+
+def tally(session: Session, records: Sequence[Holder], *, year: int, whole_portfolio: bool = False) -> Tally:
+    """The year's register counts, inventory and organisations of these licences; for the whole
+    portfolio the registers are read without a list of numbers (rows of others are ignored)."""
     from vats.registers.assessments.models import Assessment
     from vats.registers.cases.models import DisposalCase
     from vats.registers.changes.models import CorporateChange
@@ -175,8 +242,6 @@ def prefill_many(
     from vats.registers.incidents.models import Incident
     from vats.store.checks import CheckResultRow, InventoryItemRow
 
-    if not records:
-        return {}
     numbers = [r.number for r in records]
 
     def of(col: Any) -> Any:
@@ -266,33 +331,11 @@ def prefill_many(
         "site_checks.count": f"首页检查记录：{period}检查结果",
         "site_checks.failed": f"首页检查记录：{period}未通过或无法访问",
     }
-    out: dict[str, Known] = {}
-    for record in records:
-        n = record.number
-        n_received, in_time = complaints.get(n, (0, 0))
-        disposed, reported = cases.get(n, (0, 0))
-        total, inc_reported = incidents.get(n, (0, 0))
-        count, bad = checks.get(n, (0, 0))
-        organisation = orgs.get(record.organisation_id or -1)
-        values = _licence_values(record, organisation)
-        values["complaints.received"] = n_received
-        values["complaints.answered_in_time"] = in_time
-        values["cases.disposed"] = disposed
-        values["cases.reported"] = reported
-        values["incidents.count"] = total
-        values["incidents.reported"] = inc_reported
-        values["assessments.completed"] = assessments.get(n, (0,))[0]
-        values["changes.filed"] = changes.get(n, (0,))[0]
-        values["site_checks.count"] = count
-        values["site_checks.failed"] = bad
-        items = inventory.get(n, ())
-        values.update(_inventory_values(items))
-        out[n] = Known(values, _Sources(record, organisation, items, src))
-    return out
+    return Tally(src, complaints, cases, incidents, assessments, changes, checks, inventory, orgs)
 
 
 def _inventory(
-    session: Session, records: Sequence[Licensed], model: Any, *, whole_portfolio: bool
+    session: Session, records: Sequence[Holder], model: Any, *, whole_portfolio: bool
 ) -> dict[str, list[Any]]:
     """Sites and apps declared for each licence (or, without a licence, for its company), as rows of
     plain columns; for the whole portfolio every row is read and the others' are ignored."""

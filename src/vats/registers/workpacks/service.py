@@ -14,7 +14,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vats.model import clock
@@ -22,13 +22,7 @@ from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedE
 from vats.reference.annual_report import AnnualReportForm, load_form
 from vats.registers.base import check_version, get_or_raise, resolve_licence, visible
 from vats.registers.workpacks.models import Workpack
-from vats.registers.workpacks.prefill import (
-    LicenceFacts,
-    Licensed,
-    licence_facts,
-    prefill_one,
-    service_codes,
-)
+from vats.registers.workpacks.prefill import Licensed, prefill_one, service_codes
 from vats.rules.workpack import Plan, Prefilled, Problem, Slot, WindowState, coerce, slots, window_state
 from vats.store.models import LicenceRecord
 from vats.store.scope import scope_of
@@ -181,8 +175,8 @@ def build_view(
     """Everything a page or export shows, from facts already gathered (also used in bulk)."""
     form = load_form(workpack.year)
     if workpack.frozen:
-        prefill = _frozen_prefill(workpack.frozen)
-    plan = _plan(form, tuple(service_codes(record)))
+        prefill = frozen_prefill(workpack.frozen)
+    plan = plan_for(form, tuple(service_codes(record)))
     eff = plan.effective(workpack.values, prefill)
     missing = plan.remaining(eff)
     problems = plan.validate(eff, prefill=prefill, previous=previous, missing=missing)
@@ -202,7 +196,7 @@ def build_view(
 _PLANS: dict[tuple[int, tuple[str, ...]], Plan] = {}
 
 
-def _plan(form: AnnualReportForm, services: tuple[str, ...]) -> Plan:
+def plan_for(form: AnnualReportForm, services: tuple[str, ...]) -> Plan:
     """The boxes of a form for a set of services and what checking them asks, built once per
     combination (forms are cached)."""
     key = (form.year, services)
@@ -244,7 +238,7 @@ def fill_workpack(
     if len(values) > MAX_VALUES_PER_SAVE:
         raise InputError(f"一次最多保存 {MAX_VALUES_PER_SAVE} 项 / too many values", field="values")
     record = _record(session, workpack.licence)
-    by_key = {s.key: s for s in _plan(load_form(workpack.year), tuple(service_codes(record))).slots}
+    by_key = {s.key: s for s in plan_for(load_form(workpack.year), tuple(service_codes(record))).slots}
     updated = dict(workpack.values or {})
     for key, raw in values.items():
         slot = by_key.get(str(key))
@@ -326,97 +320,6 @@ def submit_workpack(
     return workpack
 
 
-@dataclass(frozen=True, slots=True)
-class Generated:
-    """One workpack as a portfolio run leaves it: what an overview lists (the page shows the rest)."""
-
-    workpack_id: int
-    licence: str
-    status: str
-    remaining: int
-    problems: tuple[Problem, ...]
-
-    @property
-    def blocking(self) -> int:
-        return sum(1 for p in self.problems if p.blocking)
-
-
-def generate_workpacks(session: Session, *, year: int, licences: list[str] | None = None) -> list[Generated]:
-    """Every visible live licence's workpack for a year, created where missing, pre-filled and
-    checked in bulk: an agency's quarter in one call.
-
-    The register counts are read once for the portfolio (one grouped query per register) and each
-    workpack is checked from plain values against the plan of its service set; workpack rows are
-    read and written as columns, not mapped objects, and each new row is audited as the flush hook
-    would audit it."""
-    from vats.registers.workpacks.prefill import prefill_many
-
-    form = load_form(year)
-    where: list[Any] = []
-    if licences is not None:
-        where.append(LicenceRecord.number.in_(licences))
-    where += scope_of(session).where(LicenceRecord.organisation_id, unowned=True)
-    records = licence_facts(session, where=where)
-    whole = licences is None and scope_of(session).unrestricted
-    stored = _stored(session, year=year, numbers=None if whole else [r.number for r in records])
-    new = [r for r in records if r.number not in stored]
-    if new:
-        stored.update(_create(session, year=year, records=new))
-    prefill = prefill_many(session, records, year=year, whole_portfolio=whole)
-    out = []
-    for r in records:
-        workpack_id, status, values, frozen = stored[r.number]
-        known: Mapping[str, Prefilled] = _frozen_prefill(frozen) if frozen else prefill[r.number]
-        plan = _plan(form, tuple(service_codes(r)))
-        eff = plan.effective(values, known)
-        missing = plan.remaining(eff)
-        problems = plan.validate(eff, prefill=known, missing=missing)
-        out.append(Generated(workpack_id, r.number, status, len(missing), tuple(problems)))
-    return out
-
-
-def _stored(
-    session: Session, *, year: int, numbers: list[str] | None
-) -> dict[str, tuple[int, str, dict[str, Any], dict[str, Any] | None]]:
-    """The year's workpacks as (id, status, entered values, frozen report) by licence; None: all."""
-    w = Workpack
-    stmt = select(w.licence, w.id, w.status, w.values, w.frozen).where(w.year == year)
-    if numbers is not None:
-        stmt = stmt.where(w.licence.in_(numbers))
-    return {
-        number: (id_, status, values or {}, frozen)
-        for number, id_, status, values, frozen in session.execute(stmt)
-    }
-
-
-def _create(
-    session: Session, *, year: int, records: list[LicenceFacts]
-) -> dict[str, tuple[int, str, dict[str, Any], None]]:
-    """Draft workpacks for these licences, inserted in one statement and audited row by row."""
-    from vats.store.audit import log_inserts
-
-    now = clock.now_utc()
-    rows: list[dict[str, Any]] = [
-        {
-            "licence": r.number,
-            "organisation_id": r.organisation_id,
-            "status": DRAFT,
-            "year": year,
-            "values": {},
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        }
-        for r in records
-    ]
-    stmt = insert(Workpack).returning(Workpack.id, sort_by_parameter_order=True)
-    ids = session.scalars(stmt, rows).all()
-    for row, id_ in zip(rows, ids, strict=True):
-        row["id"] = id_
-    log_inserts(session, Workpack, rows)
-    return {r.number: (id_, DRAFT, {}, None) for r, id_ in zip(records, ids, strict=True)}
-
-
-def _frozen_prefill(frozen: Mapping[str, Any]) -> dict[str, Prefilled]:
+def frozen_prefill(frozen: Mapping[str, Any]) -> dict[str, Prefilled]:
     """The pre-filled values a submitted workpack was filed with."""
     return {k: Prefilled(v["value"], v["source"]) for k, v in frozen.get("prefill", {}).items()}
