@@ -19,9 +19,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, insert, select, type_coerce
+from sqlalchemy import String, Table, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from vats.model import clock
@@ -197,9 +197,11 @@ def _create(session: Session, *, year: int, heads: Sequence[_Head | LicenceFacts
         }
         for h in heads
     ]
-    stmt = insert(Workpack).returning(Workpack.id, sort_by_parameter_order=True)
-    ids = session.scalars(stmt, rows).all()
-    for row, id_ in zip(rows, ids, strict=True):
-        row["id"] = id_
+    session.execute(insert(cast(Table, Workpack.__table__)), rows)  # one executemany, no per-row RETURNING
+    ids = dict(
+        session.execute(select(Workpack.licence, Workpack.id).where(Workpack.year == year)).tuples().all()
+    )
+    for row in rows:
+        row["id"] = ids[row["licence"]]
     log_inserts(session, Workpack, rows)
-    return {h.number: _Stored(id_, DRAFT, {}, None, 1) for h, id_ in zip(heads, ids, strict=True)}
+    return {h.number: _Stored(ids[h.number], DRAFT, {}, None, 1) for h in heads}
