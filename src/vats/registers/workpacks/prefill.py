@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import String, case, func, or_, select, true, type_coerce
+from sqlalchemy import String, case, cast, func, or_, select, true, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from vats.model.clock import CHINA
@@ -45,7 +46,14 @@ FACT_FIELDS = ("company", "legal_representative", "issue_date", "expiry_date", "
 
 def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[LicenceFacts]:
     """Live licences (matching `where`) with only the JSON keys the pre-fill uses, in number order."""
-    d = LicenceRecord.data
+    d: Any = LicenceRecord.data
+    joined: Any = None
+    if session.get_bind().dialect.name == "postgresql":
+        # Each path on a `json` value de-toasts and parses the whole document again; converting it
+        # to jsonb once per row (a lateral subquery PostgreSQL may not flatten) parses it once.
+        doc = cast(LicenceRecord.data, JSONB).label("doc")
+        joined = select(doc).correlate(LicenceRecord).offset(0).lateral("parsed")
+        d = joined.c.doc
     stmt = (
         select(
             LicenceRecord.number,
@@ -65,6 +73,8 @@ def licence_facts(session: Session, *, where: Sequence[Any] = ()) -> list[Licenc
         .where(LicenceRecord.archived.is_(False), *where)
         .order_by(LicenceRecord.number)
     )
+    if joined is not None:
+        stmt = stmt.select_from(LicenceRecord).join(joined, true())
     out = []
     for row in session.execute(stmt):
         number, company, org, revision, issued, expires, version, updated, rep, services, region, *spans = row
