@@ -6,12 +6,14 @@ workpack is checked from plain values against the plan of its service set. Workp
 and written as columns, not mapped objects; each new row is audited as the flush hook would audit it.
 
 Generating again is the common case (an agency re-runs its portfolio as records come in), so each
-workpack's outcome is remembered with the inputs it was made from: the licence row's version and
-update time, the workpack's version, status and entered values, and the year's counts, inventory
-rows and organisation record of its licence. Those inputs are read afresh on every run (reading
-them costs what the counts cost); a workpack whose inputs are all unchanged keeps its outcome
-without being pre-filled and checked again, and its licence's parsed document is not read. The
-memory is per process and per database, so a new process pays the whole work once.
+workpack's outcome is remembered with the inputs it was made from: the licence's number, its row's
+version and update time, the workpack's version, status and entered values, and the year's counts,
+inventory rows and organisation record of its licence. Those inputs are read afresh on every run
+(reading them costs what the counts cost); a workpack whose inputs are all unchanged keeps its
+outcome without being pre-filled and checked again, and its licence's parsed document is not read.
+The memory is per process and per database, so a new process pays the whole work once. An outcome
+remembered in a transaction that is then rolled back is reused only for identical inputs, for which
+it is the same outcome.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def generate_workpacks(session: Session, *, year: int, licences: list[str] | Non
     inputs: dict[str, tuple[Any, ...]] = {}
     for h in heads:
         wp = stored[h.number]
-        key = (h.version, h.updated_at, wp.version, wp.status, wp.values, found.inputs(h))
+        key = (h.number, h.version, h.updated_at, wp.version, wp.status, wp.values, found.inputs(h))
         kept = memory.outcomes.get(wp.id)
         if kept is not None and kept[0] == key and wp.frozen is None:
             out[h.number] = kept[1]
