@@ -8,6 +8,7 @@ from datetime import date
 from fastapi import UploadFile
 
 from vats.model.errors import InputError
+from vats.registers.upload import Upload
 
 
 async def read_capped(upload: UploadFile) -> bytes:
@@ -15,6 +16,11 @@ async def read_capped(upload: UploadFile) -> bytes:
     from vats.registers.filings.attachments import max_attachment_bytes
 
     return await upload.read(max_attachment_bytes() + 1)
+
+
+async def received(upload: UploadFile) -> Upload:
+    """The upload as a register's `Upload`, read no further than `read_capped` reads."""
+    return Upload(upload.filename or "", await read_capped(upload), upload.content_type)
 
 
 def form_day(raw: str, *, field: str) -> date:
@@ -25,4 +31,4 @@ def form_day(raw: str, *, field: str) -> date:
         raise InputError(f"日期格式应为 YYYY-MM-DD / not a date: {raw!r}", field=field) from None
 
 
-__all__ = ["form_day", "read_capped"]
+__all__ = ["form_day", "read_capped", "received"]

@@ -165,21 +165,11 @@ def complete(
     as_json: JsonOpt = False,
 ) -> None:
     """记录完成（附证据）/ Record the obligation as done, with evidence files or register records."""
-    from vats.registers.filings.service import max_attachment_bytes
+    from vats.registers.upload import upload_from_path
     from vats.registers.workspace import service
 
     day = parse_date(done_on, field="--done-on")
-    uploads = []
-    for path in files:
-        if not path.is_file():
-            raise InputError("文件不存在 / no such file", field="--file", source=str(path))
-        if path.stat().st_size > max_attachment_bytes():
-            raise InputError(
-                f"文件超过上限 {max_attachment_bytes()} 字节 / file too large",
-                field="--file",
-                source=str(path),
-            )
-        uploads.append(service.Upload(path.name, path.read_bytes()))
+    uploads = [upload_from_path(path, field="--file") for path in files]
     with _target(db, actor, ident) as (session, target):
         service.complete(
             session,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from vats.api.deps import DbSession
-from vats.api.forms import read_capped
+from vats.api.forms import read_capped, received
 from vats.model.errors import InputError, VatsError
 from vats.web.auth import WebUser, WebWriter
 from vats.web.forms import PostedVersion, error_status, failed, form_day
@@ -255,14 +255,13 @@ async def dossier_approve(
 ) -> Response:
     from vats.registers.dossiers import service
 
-    content = await read_capped(document)
+    licence = await received(document)
     try:
         service.approve(
             session,
             dossier_id=dossier_id,
             approved_at=form_day(approved_at, field="approved_at", label="批准日期"),
-            document=content,
-            filename=document.filename or "licence",
+            document=licence,
             expected_version=expected,
         )
     except VatsError as exc:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from vats.api.deps import DbSession
-from vats.api.forms import read_capped
+from vats.api.forms import received
 from vats.model.errors import NotFoundError, VatsError
 from vats.web.auth import WebUser, WebWriter
 from vats.web.forms import PostedVersion, failed, form_day, form_version
@@ -138,14 +138,13 @@ async def workpack_submit(
 ) -> Response:
     from vats.registers.workpacks import service
 
-    content = await read_capped(receipt)
+    proof = await received(receipt)
     try:
         service.submit_workpack(
             session,
             workpack_id=workpack_id,
             submitted_at=form_day(submitted_at, field="submitted_at", label="报送日期"),
-            receipt_filename=receipt.filename or "",
-            receipt_content=content,
+            receipt=proof,
             receipt_no=receipt_no or None,
             expected_version=expected,
         )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from vats.api import views, workspace
 from vats.api.deps import DbSession, Principal
+from vats.api.forms import received
 from vats.model.clock import today
 from vats.model.errors import InputError, VatsError
 from vats.model.obligation_ids import WORK_LABELS, WorkStatus
@@ -166,8 +167,6 @@ async def complete_form(
     event_type: Annotated[str, Form(max_length=64)] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    from vats.registers.filings.service import max_attachment_bytes
-
     check_csrf(request, csrf_token)
     form = await request.form()
     extra = {
@@ -175,11 +174,8 @@ async def complete_form(
     }
     values = {"done_on": done_on, "note": note, "records": records, "event_type": event_type}
     values.update({f"f_{k}": v for k, v in extra.items()})
-    uploads = []
-    for f in (files or [])[: service.MAX_FILES + 1]:
-        content = await f.read(max_attachment_bytes() + 1)
-        if f.filename or content:
-            uploads.append(service.Upload(f.filename or "", content, f.content_type))
+    received_files = [await received(f) for f in (files or [])[: service.MAX_FILES + 1]]
+    uploads = [u for u in received_files if u.filename or u.content]
 
     def run(target: service.Target) -> Any:
         return service.complete(

@@ -19,6 +19,7 @@ from factories import NUMBER, make_reference
 from vats.model.errors import InputError, NotFoundError, RefusedError
 from vats.model.licence import Site, SiteKind
 from vats.registers.dossiers import service
+from vats.registers.upload import Upload
 from vats.store.scope import Scope as SessionScope
 from vats.store.scope import bind
 
@@ -253,27 +254,26 @@ def test_approval_imports_the_new_revision_and_keeps_the_diff(
         d = service.open_change(s, change_id=change.id, today=today)
         with pytest.raises(RefusedError):
             service.approve(
-                s, dossier_id=d.id, approved_at=today, document=b"x", filename="a.txt", today=today
+                s, dossier_id=d.id, approved_at=today, document=Upload("a.txt", b"x"), today=today
             )
         _ready(s, d.id, list(d.items))
         service.submit(s, dossier_id=d.id, submitted_at=today, today=today)
+        another = seed_path.read_bytes().replace("渝B2-20210467".encode(), "渝B2-20210468".encode())
         with pytest.raises(InputError) as other:
             service.approve(
-                s, dossier_id=d.id, approved_at=today, filename="x.txt", today=today,
-                document=seed_path.read_bytes().replace("渝B2-20210467".encode(), "渝B2-20210468".encode()),
-            )  # fmt: skip
+                s, dossier_id=d.id, approved_at=today, today=today, document=Upload("x.txt", another)
+            )
         assert other.value.field == "document"
         with pytest.raises(InputError) as garbage:
             service.approve(
-                s, dossier_id=d.id, approved_at=today, document=b"\x00\x01", filename="x.bin", today=today
+                s, dossier_id=d.id, approved_at=today, document=Upload("x.bin", b"\x00\x01"), today=today
             )
         assert garbage.value.field == "document"
         service.approve(
             s,
             dossier_id=d.id,
             approved_at=today,
-            document=seed_path.read_bytes(),
-            filename="new.txt",
+            document=Upload("new.txt", seed_path.read_bytes()),
             today=today,
         )
     with scope() as s:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from vats.model.errors import InputError, NotFoundError, RefusedError
 from vats.reference.annual_report import load_form
+from vats.registers.upload import Upload
 from vats.registers.workpacks import service
 from vats.store.scope import Scope as SessionScope
 from vats.store.scope import bind
@@ -188,8 +189,7 @@ def test_submission_satisfies_the_obligation_and_freezes(scope: Scope, licence: 
             s,
             workpack_id=wid,
             submitted_at=date(2026, 3, 18),
-            receipt_filename="回执.png",
-            receipt_content=b"png",
+            receipt=Upload("回执.png", b"png"),
             today=TODAY,
         )
     with scope() as s:
@@ -201,8 +201,7 @@ def test_submission_satisfies_the_obligation_and_freezes(scope: Scope, licence: 
             s,
             workpack_id=wid,
             submitted_at=date(2026, 3, 18),
-            receipt_filename="回执.png",
-            receipt_content=b"\x89PNG receipt",
+            receipt=Upload("回执.png", b"\x89PNG receipt"),
             receipt_no="NB-2025",
             today=TODAY,
         )

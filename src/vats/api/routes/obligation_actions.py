@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from vats.api import workspace
 from vats.api.deps import DbSession, Reader, Writer
+from vats.api.forms import received
 from vats.model.clock import today
 from vats.model.errors import InputError
 from vats.registers.workspace import service
@@ -135,14 +136,9 @@ async def complete_obligation(
     records: Annotated[list[str] | None, Form(description="登记记录，如 filing:3 / register records")] = None,
     event_type: Annotated[str | None, Form(max_length=64)] = None,
 ) -> ObligationDetail:
-    from vats.registers.filings.service import max_attachment_bytes
-
     target = _target(session, actor, obligation_id)
-    uploads = []
-    for f in (files or [])[: service.MAX_FILES + 1]:
-        content = await f.read(max_attachment_bytes() + 1)  # one byte over the cap is enough to refuse
-        if f.filename or content:
-            uploads.append(service.Upload(f.filename or "", content, f.content_type))
+    received_files = [await received(f) for f in (files or [])[: service.MAX_FILES + 1]]
+    uploads = [u for u in received_files if u.filename or u.content]
     if files and len(files) > service.MAX_FILES:
         raise InputError(f"最多上传 {service.MAX_FILES} 个文件 / too many files", field="files")
     service.complete(

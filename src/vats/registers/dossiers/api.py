@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
 from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer, versioned
 from vats.api.downloads import attachment as download_response
-from vats.api.forms import form_day, read_capped
+from vats.api.forms import form_day, read_capped, received
 from vats.registers.dossiers import service
 from vats.registers.dossiers.schemas import DossierOpen, DossierSubmit, ItemUpdate, view_json
 
@@ -149,21 +149,16 @@ def submit(
 @router.post("/{dossier_id}/approve", summary="登记批准并导入新许可证 / Record approval with the new licence")
 async def approve(
     dossier_id: int,
-    approved_at: Annotated[str, Form(max_length=10)],
-    document: Annotated[UploadFile, File(description="批准后的许可证文件 / the licence as issued")],
     response: Response,
     session: DbSession,
     actor: Writer,
     expected: ExpectedVersion,
+    approved_at: Annotated[str, Form(max_length=10)],
+    document: Annotated[UploadFile, File(description="批准后的许可证文件 / the licence as issued")],
 ) -> dict[str, Any]:
     when = form_day(approved_at, field="approved_at")
-    content = await read_capped(document)
+    licence = await received(document)
     service.approve(
-        session,
-        dossier_id=dossier_id,
-        approved_at=when,
-        document=content,
-        filename=document.filename or "licence",
-        expected_version=expected,
+        session, dossier_id=dossier_id, approved_at=when, document=licence, expected_version=expected
     )
     return _out(session, dossier_id, response)

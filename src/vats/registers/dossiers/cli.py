@@ -11,8 +11,10 @@ import typer
 from vats.cli.common import print_json
 from vats.model.errors import InputError
 from vats.registers import cli as common
+from vats.registers.base import parse_input
 from vats.registers.cli import ActorOpt, DbOpt, JsonOpt, LicenceOpt, NoteOpt, OwnerOpt, VersionOpt
-from vats.registers.dossiers.schemas import view_json
+from vats.registers.dossiers.schemas import DossierSubmit, ItemUpdate, view_json
+from vats.registers.upload import upload_from_path
 
 if TYPE_CHECKING:
     from vats.registers.dossiers.service import DossierView
@@ -21,19 +23,6 @@ app = common.new_app("申请材料包 / Renewal and change application dossiers"
 
 DossierId = Annotated[int, typer.Argument(min=1, help="材料包编号 / dossier id")]
 ItemArg = Annotated[str, typer.Argument(help="材料项编号 / checklist item id (see `show`)")]
-
-
-def _read(path: Path, option: str) -> bytes:
-    """A file's bytes, refused above the attachment cap before it is read."""
-    from vats.registers.filings.attachments import max_attachment_bytes
-
-    try:
-        size = path.stat().st_size
-        if size > max_attachment_bytes():
-            raise InputError(f"文件过大（{size} 字节）/ file too large", field=option)
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取文件 / cannot read file: {exc.strerror}", field=option) from None
 
 
 def _print(view: DossierView) -> None:
@@ -175,15 +164,14 @@ def item_command(
     """更新材料项 / Set a checklist item's owner, status or note."""
     from vats.registers.dossiers import service
 
+    change = parse_input(ItemUpdate, {"owner": owner, "status": status, "note": note})
     with common.open_session(db, actor) as session:
         service.update_item(
             session,
             dossier_id=dossier_id,
             item=item,
-            owner=owner,
-            status=status,
-            note=note,
             expected_version=expected_version,
+            **change.model_dump(),
         )
     typer.echo(f"已更新 {item}")
 
@@ -199,9 +187,11 @@ def attach_command(
     """上传材料文件（保存 SM3 摘要）/ Attach a file to a checklist item."""
     from vats.registers.dossiers import service
 
-    content = _read(file, "file")
+    upload = upload_from_path(file, field="file")
     with common.open_session(db, actor) as session:
-        a = service.attach(session, dossier_id=dossier_id, item=item, filename=file.name, content=content)
+        a = service.attach(
+            session, dossier_id=dossier_id, item=item, filename=upload.filename, content=upload.content
+        )
         typer.echo(f"已保存附件 {a.id}：{a.filename} SM3 {a.sm3}")
 
 
@@ -242,14 +232,12 @@ def submit_command(
     from vats.registers.dossiers import service
 
     when = common.ask_date(submitted_at, option="--submitted-at", prompt="提交日期 / submitted")
+    body = parse_input(
+        DossierSubmit, {"submitted_at": when, "receipt_no": receipt_no, "not_continuing": not_continuing}
+    )
     with common.open_session(db, actor) as session:
         d = service.submit(
-            session,
-            dossier_id=dossier_id,
-            submitted_at=when,
-            receipt_no=receipt_no,
-            not_continuing=not_continuing,
-            expected_version=expected_version,
+            session, dossier_id=dossier_id, expected_version=expected_version, **body.model_dump()
         )
         typer.echo(f"已登记提交（{when}）：{d.licence} {service.KIND_LABELS[d.kind]}")
 
@@ -267,14 +255,13 @@ def approve_command(
     from vats.registers.dossiers import service
 
     when = common.ask_date(approved_at, option="--approved-at", prompt="批准日期 / approved")
-    content = _read(document, "--document")
+    licence = upload_from_path(document, field="--document")
     with common.open_session(db, actor) as session:
         d = service.approve(
             session,
             dossier_id=dossier_id,
             approved_at=when,
-            document=content,
-            filename=document.name,
+            document=licence,
             expected_version=expected_version,
         )
         typer.echo(f"已导入第 {d.revision_after} 版（上一版 {d.revision_before}）")

@@ -25,6 +25,7 @@ from vats.registers.base import LicenceRef, check_version, get_or_raise, resolve
 from vats.registers.dossiers.clocks import Clocks, change_clocks
 from vats.registers.dossiers.models import Dossier, DossierAttachment
 from vats.registers.dossiers.proof import LaunchProof, StopList, launch_proof, stop_list
+from vats.registers.upload import Upload
 from vats.store.models import LicenceRecord
 from vats.store.scope import scope_of
 
@@ -468,8 +469,7 @@ def approve(
     *,
     dossier_id: int,
     approved_at: date,
-    document: bytes,
-    filename: str,
+    document: Upload,
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Dossier:
@@ -493,13 +493,14 @@ def approve(
         raise InputError(
             f"批准日期早于提交日期 {dossier.submitted_at} / before submission", field="approved_at"
         )
-    name = clean_filename(filename)
-    if not document or len(document) > max_attachment_bytes():
+    name = clean_filename(document.filename or "licence")
+    content = document.content
+    if not content or len(content) > max_attachment_bytes():
         raise InputError(
             "许可证文件为空或过大 / the licence document is empty or too large", field="document"
         )
     try:
-        licence = parse_licence_bytes(document, source_name=name)
+        licence = parse_licence_bytes(content, source_name=name)
     except InputError as exc:
         raise InputError(
             f"无法识别为许可证：{exc.message} / not a licence document", field="document"
@@ -512,7 +513,7 @@ def approve(
     record = _record(session, dossier.licence)
     before = record.current_revision
     updated = import_licence(
-        session, data=document, licence=licence, source_name=name, organisation_id=record.organisation_id
+        session, data=content, licence=licence, source_name=name, organisation_id=record.organisation_id
     )
     if updated.current_revision == before:
         raise InputError(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 
 from vats.api.deps import DbSession, ExpectedVersion, Reader, Writer, versioned
 from vats.api.downloads import attachment as download_response
-from vats.api.forms import form_day, read_capped
+from vats.api.forms import form_day, received
 from vats.registers.workpacks import service
 from vats.registers.workpacks.schemas import WorkpackFill, WorkpackOpen, view_json
 
@@ -100,13 +100,12 @@ async def submit_workpack(
     receipt_no: Annotated[str | None, Form(max_length=100)] = None,
 ) -> dict[str, Any]:
     when = form_day(submitted_at, field="submitted_at")
-    content = await read_capped(receipt)
+    proof = await received(receipt)
     service.submit_workpack(
         session,
         workpack_id=workpack_id,
         submitted_at=when,
-        receipt_filename=receipt.filename or "",
-        receipt_content=content,
+        receipt=proof,
         receipt_no=receipt_no or None,
         expected_version=expected,
     )

@@ -11,6 +11,7 @@ from vats.cli.common import print_json
 from vats.model.errors import InputError
 from vats.registers import cli as common
 from vats.registers.cli import ActorOpt, DbOpt, JsonOpt, VersionOpt
+from vats.registers.upload import upload_from_path
 from vats.registers.workpacks.schemas import view_json
 
 if TYPE_CHECKING:
@@ -139,25 +140,17 @@ def submit(
     as_json: JsonOpt = False,
 ) -> None:
     """登记已报送（附回执），年报义务随之完成，底稿转为只读 / Record submission with its receipt."""
-    from vats.registers.filings.service import max_attachment_bytes
     from vats.registers.workpacks import service
 
     when = common.ask_date(submitted_at, option="--submitted-at", prompt="报送日期 / submitted")
-    try:
-        size = receipt.stat().st_size
-        if size > max_attachment_bytes():
-            raise InputError(f"回执文件过大（{size} 字节）/ receipt too large", field="--receipt")
-        content = receipt.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取回执 / cannot read receipt: {exc.strerror}", field="--receipt") from None
+    proof = upload_from_path(receipt, field="--receipt")
     with common.open_session(db, actor) as session:
         wp = service.find_workpack(session, licence=licence, year=year)
         service.submit_workpack(
             session,
             workpack_id=wp.id,
             submitted_at=when,
-            receipt_filename=receipt.name,
-            receipt_content=content,
+            receipt=proof,
             receipt_no=receipt_no,
             expected_version=expected_version,
         )

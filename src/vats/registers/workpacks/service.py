@@ -21,6 +21,7 @@ from vats.model import clock
 from vats.model.errors import ConflictError, InputError, NotFoundError, RefusedError
 from vats.reference.annual_report import AnnualReportForm, load_form
 from vats.registers.base import check_version, get_or_raise, resolve_licence, visible
+from vats.registers.upload import Upload
 from vats.registers.workpacks.models import Workpack
 from vats.registers.workpacks.prefill import Licensed, prefill_one, service_codes
 from vats.rules.workpack import Plan, Prefilled, Problem, Slot, WindowState, coerce, slots, window_state
@@ -261,8 +262,7 @@ def submit_workpack(
     *,
     workpack_id: int,
     submitted_at: date,
-    receipt_filename: str,
-    receipt_content: bytes,
+    receipt: Upload,
     receipt_no: str | None = None,
     expected_version: int | None = None,
     today: date | None = None,
@@ -300,7 +300,7 @@ def submit_workpack(
         filing = filings.add_filing(
             session, licence=workpack.licence, kind="annual_report", year=workpack.year
         )
-    filings.attach_file(session, filing_id=filing.id, filename=receipt_filename, content=receipt_content)
+    filings.attach_file(session, filing_id=filing.id, filename=receipt.filename, content=receipt.content)
     filings.submit_filing(
         session, filing_id=filing.id, submitted_at=submitted_at, receipt_no=receipt_no, today=today
     )

@@ -27,6 +27,7 @@ from vats.model.obligations import Event, Obligation, ObligationStatus, RuleKind
 from vats.model.sm3 import sm3_hex
 from vats.reference.rules_library import CONTROL_EVENT, Rule, default_library
 from vats.registers.base import visible
+from vats.registers.upload import Upload
 from vats.registers.workspace.models import (
     DefaultOwner,
     EvidenceItem,
@@ -67,15 +68,6 @@ class Target:
     @classmethod
     def of(cls, ob: Obligation, organisation_id: int | None) -> Target:
         return cls(obligation_id(ob), ob, organisation_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """A file as received (name, bytes, declared media type)."""
-
-    filename: str
-    content: bytes
-    media_type: str | None = None
 
 
 def rule_of(ob: Obligation) -> Rule:
