@@ -52,6 +52,7 @@ def _matches_page(s: Session, generated: Generated) -> None:
 
 
 def test_generate_for_the_portfolio_matches_one_by_one(scope: Scope, licence: str) -> None:
+    from vats.registers.workpacks.models import Workpack
     from vats.registers.workpacks.prefill import licence_facts, prefill_many
     from vats.store.auditlog import AuditEntry
 
@@ -74,6 +75,15 @@ def test_generate_for_the_portfolio_matches_one_by_one(scope: Scope, licence: st
         assert [(e.entity_id, e.action) for e in logged] == [(str(wid), "insert")]
         assert logged[0].after is not None and logged[0].after["licence"] == licence
         assert (logged[0].after["status"], logged[0].after["version"]) == ("draft", 1)
+        # the same columns as the flush hook logs for a workpack added as a mapped object
+        org = logged[0].after["organisation_id"]
+        s.add(Workpack(licence=licence, organisation_id=org, status="draft", year=2024, values={}))
+        s.flush()
+        hooked = s.scalars(select(AuditEntry).where(AuditEntry.entity == "workpacks")).all()[-1]
+        assert hooked.after is not None and set(hooked.after) == set(logged[0].after)
+        assert {
+            k: v for k, v in hooked.after.items() if k not in ("id", "year", "created_at", "updated_at")
+        } == {k: v for k, v in logged[0].after.items() if k not in ("id", "year", "created_at", "updated_at")}
     assert {k: bulk_rows[k] for k in single} == single
     assert single["complaints.received"][0] == 1 and single["inventory.websites"][0] == 1
     assert generated[0].blocking > 0
