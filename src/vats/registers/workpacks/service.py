@@ -173,7 +173,7 @@ def build_view(
     previous: Mapping[str, Any] | None = None,
     today: date | None = None,
 ) -> WorkpackView:
-    """Everything a page or export shows, from facts already gathered (also used in bulk)."""
+    """Everything a page or export shows, from facts already gathered."""
     form = load_form(workpack.year)
     if workpack.frozen:
         prefill = frozen_prefill(workpack.frozen)
