@@ -31,9 +31,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 _SQLITE_BYTES = (
-    'printf(\'%s{"action":"%s","actor":"%s","after":%s,"at":"%sT%s+00:00","before":%s,"entity":"%s",'
+    'printf(\'%s{"action":"%s","actor":"%s","after":%s,"at":"%.10sT%s+00:00","before":%s,"entity":"%s",'
     '"entity_id":"%s","seq":%d}\', prev_hash, action, actor, COALESCE(after, \'null\'), '
-    "substr(at, 1, 10), substr(at, 12), COALESCE(before, 'null'), entity, entity_id, id)"
+    "at, substr(at, 12), COALESCE(before, 'null'), entity, entity_id, id)"
 )
 _POSTGRES_BYTES = (
     "prev_hash || '{\"action\":' || to_json(action)::text "
