@@ -119,7 +119,8 @@ class Scan:
             if not postgres:
                 # Reading the file through a memory map spares a system call and a copy per page.
                 self._cursor.execute("PRAGMA mmap_size")
-                self._mmap = int(self._cursor.fetchone()[0])
+                (mmap,) = self._cursor.fetchone()
+                self._mmap = int(mmap)
                 self._cursor.execute(f"PRAGMA mmap_size = {_MMAP}")
             self._cursor.execute(_POSTGRES_BOUNDS if postgres else _SQLITE_BOUNDS)
             bounds: Any = self._cursor.fetchone()
