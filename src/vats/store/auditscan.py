@@ -27,7 +27,7 @@ import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection
 
@@ -111,7 +111,7 @@ class Scan:
         postgres = conn.dialect.name == "postgresql"
         self._page_sql = _POSTGRES_PAGE if postgres else _SQLITE_PAGE
         self._rows_sql = _POSTGRES_ROWS if postgres else _SQLITE_ROWS
-        self._cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        self._cursor: Any = cast(Any, conn.connection.dbapi_connection).cursor()
         self._lock = threading.Lock()
         self.batch = batch
         self._mmap: int | None = None
@@ -123,8 +123,7 @@ class Scan:
                 self._mmap = int(mmap)
                 self._cursor.execute(f"PRAGMA mmap_size = {_MMAP}")
             self._cursor.execute(_POSTGRES_BOUNDS if postgres else _SQLITE_BOUNDS)
-            bounds: Any = self._cursor.fetchone()
-        low, high, total = bounds
+            low, high, total = self._cursor.fetchone()
         self.total = int(total)
         self.first = 0 if low is None else int(low)
         self.last = -1 if high is None else int(high)
@@ -139,8 +138,7 @@ class Scan:
         hi = min(lo + self.batch, self.last)
         with self._lock:
             self._cursor.execute(self._page_sql, (lo, lo, hi))
-            row: Any = self._cursor.fetchone()
-        count, ids, links, hashes, archives, blob = row
+            count, ids, links, hashes, archives, blob = self._cursor.fetchone()
         messages = bytes(blob).split(b"\n") if count else []
         return Page(lo, hi, int(count), ids or "", links or "", hashes or "", int(archives or 0), messages)
 
