@@ -284,7 +284,9 @@ def verify(session: Session, *, prefix: int | None = None, page_size: int | None
     finally:
         scan.close()
     if count != scan.total:
-        return _broken(count, count + 1, "an entry's sequence number is not a whole number")
+        return _broken(
+            count, count + 1, "a sequence number is not a whole number (or the log changed in between)"
+        )
     if anchor is not None:
         return _broken(count, anchor[0], "log starts mid-chain with no archive entry vouching for the gap")
     if bad_node:

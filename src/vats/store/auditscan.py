@@ -104,10 +104,14 @@ class Page:
 class Scan:
     """Reads pages of `batch` sequence numbers on a helper thread, one page ahead of the caller.
 
+    A page is small enough that its blob and its messages stay in the processor's cache between the
+    split and the hashing, and that the hashing of one page (a loop in C that holds the interpreter
+    lock throughout) keeps the reader waiting for the lock only briefly.
+
     The caller's connection is used by nothing else meanwhile; `rows` (the exact re-read of one page)
     takes the same lock as the reader, so the two never use the driver at once."""
 
-    def __init__(self, conn: Connection, batch: int = 20_000) -> None:
+    def __init__(self, conn: Connection, batch: int = 8192) -> None:
         postgres = conn.dialect.name == "postgresql"
         self._page_sql = _POSTGRES_PAGE if postgres else _SQLITE_PAGE
         self._rows_sql = _POSTGRES_ROWS if postgres else _SQLITE_ROWS
