@@ -40,9 +40,9 @@ def log(engine: Engine) -> Engine:
     return engine
 
 
-def _verify(engine: Engine) -> VerifyResult:
+def _verify(engine: Engine, *, page_size: int | None = None, prefix: int | None = None) -> VerifyResult:
     with session_scope(engine, actor="t") as s:
-        return verify(s)
+        return verify(s, page_size=page_size, prefix=prefix)
 
 
 def _rows(engine: Engine) -> list[Any]:
@@ -84,7 +84,7 @@ def test_intact_log_verifies_with_a_root_the_cache_agrees_with(log: Engine, ring
     assert _rows(log) == []
 
 
-@pytest.mark.parametrize(
+TAMPERS = pytest.mark.parametrize(
     ("statements", "broken_at"),
     [
         (["UPDATE audit_log SET actor = 'mallory' WHERE id = 7"], 7),  # edit
@@ -110,10 +110,45 @@ def test_intact_log_verifies_with_a_root_the_cache_agrees_with(log: Engine, ring
     ],
     ids=["edit", "delete", "reorder", "insert"],
 )
+
+
+@TAMPERS
 def test_altered_entries_break_the_chain(log: Engine, statements: list[str], broken_at: int) -> None:
     _sql(log, *statements)
     result = _verify(log)
     assert not result.ok and result.broken_at == broken_at, result
+
+
+@TAMPERS
+def test_altered_entries_are_named_whatever_the_page_size(
+    log: Engine, statements: list[str], broken_at: int
+) -> None:
+    _sql(log, *statements)
+    for page_size in (1, 6, 7, 8):  # the entry first, last, alone and in the middle of its page
+        result = _verify(log, page_size=page_size)
+        assert not result.ok and result.broken_at == broken_at, (page_size, result)
+
+
+def test_pages_of_any_size_give_the_same_root_and_checkpoint_root(log: Engine) -> None:
+    whole = _verify(log, prefix=BLOCK + 3)
+    assert whole.ok and whole.prefix_root
+    for page_size in (1, 5, BLOCK, BLOCK + 3, 10 * N):
+        paged = _verify(log, page_size=page_size, prefix=BLOCK + 3)
+        assert (paged.ok, paged.entries, paged.root, paged.prefix_root) == (
+            True,
+            N,
+            whole.root,
+            whole.prefix_root,
+        ), page_size
+
+
+def test_an_entry_whose_sequence_number_is_not_a_whole_number_is_caught(log: Engine) -> None:
+    if log.dialect.name != "sqlite":
+        pytest.skip("only SQLite stores text in an integer column")
+    _sql(log, f"UPDATE audit_log SET id = 'x{N}' WHERE id = {N}")
+    for page_size in (None, 7):
+        result = _verify(log, page_size=page_size)
+        assert not result.ok, (page_size, result)
 
 
 def test_audited_row_edited_added_or_removed_behind_vats_is_named(log: Engine) -> None:
@@ -220,6 +255,9 @@ def test_archiving_keeps_the_tree_and_old_checkpoints_verifiable(
     assert result.archived == 100
     after = _verify(log)
     assert after.ok and after.head_seq == N + 1 and after.entries == N + 1 - 100
+    for page_size in (7, 100):
+        paged = _verify(log, page_size=page_size)
+        assert (paged.ok, paged.entries, paged.root) == (True, after.entries, after.root), page_size
     with session_scope(log, actor="t") as s:
         assert check_checkpoint(s, before, keys=ring.public_keys()).ok
         document = prove(s, seq=150, ring=ring)

@@ -14,6 +14,7 @@ Proof generation follows RFC 6962 §2.1.1/§2.1.2 (PATH, SUBPROOF); verification
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Protocol
 
 from vats.model.sm3 import sm3_hash
@@ -226,8 +227,9 @@ def leaf_hashes(data: list[bytes]) -> list[bytes]:
 
 
 def parent_level(level: list[bytes]) -> list[bytes]:
-    """`node_hash` of each adjacent pair of an even-length level, the iteration in C."""
-    return list(map(sm3_hash, map(NODE.__add__, map(bytes.__add__, level[0::2], level[1::2]))))
+    """`node_hash` of each adjacent pair of an even-length level, the iteration in C (one join per
+    node rather than two concatenations)."""
+    return list(map(sm3_hash, map(b"".join, zip(repeat(NODE), level[0::2], level[1::2], strict=False))))
 
 
 def perfect_root(leaves: list[bytes]) -> bytes:

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +194,7 @@ def _decoded(session: Session, seq: int) -> dict[str, Any]:
     return dict(session.execute(select(t).where(t.c.id == seq)).one()._mapping)
 
 
-def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
+def verify(session: Session, *, prefix: int | None = None, page_size: int | None = None) -> VerifyResult:
     """Re-compute every entry hash and the Merkle tree; report the first entry whose content,
     position or link is wrong, or a cached tree node that disagrees with the entries.
 
@@ -205,9 +204,10 @@ def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
     archived leaves, one holding an `archive` entry or the checkpoint's size, or one that disagrees
     anywhere) is checked row by row, which names the exact entry; there, a row whose
     assembled bytes miss its hash is decoded and re-serialised, so rows stored in another key order
-    still verify."""
+    still verify. `page_size` is how many sequence numbers one read covers (tests make it small to
+    cross page boundaries)."""
     from vats.model.merkle import BlockBuilder, leaf_hash, leaf_hashes
-    from vats.store.auditscan import hashed_bytes
+    from vats.store.auditscan import Scan
 
     conn = session.connection()
     cached = audittree.cached_nodes(conn)
@@ -262,37 +262,31 @@ def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
         expected_seq += 1
         return None
 
-    prev_hashes, hashes, actions, messages = (itemgetter(i) for i in range(1, 5))
-    for page in hashed_bytes(conn):
-        first, final = page[0][0], page[-1][0]
-        if expected_seq is None and not archived and first == 1:
-            expected_seq = 1  # an unarchived log starts at #1 after the genesis link
-        stored = list(map(hashes, page))
-        links = list(map(prev_hashes, page))
-        bulk = (
-            expected_seq == first
-            and anchor is None
-            and final - first + 1 == len(page)  # ids are unique and ordered: no gap
-            and not (prefix is not None and first <= prefix <= final)
-            and "archive" not in map(actions, page)
-            and links[0] == prev
-            and links[1:] == stored[:-1]
+    scan = Scan(conn) if page_size is None else Scan(conn, batch=page_size)
+    try:
+        for page in scan.pages():
+            if expected_seq is None and not archived and page.lo == 0:
+                expected_seq = 1  # an unarchived log starts at #1 after the genesis link
+            if _whole(page, expected_seq, prev, prefix):
+                digests = list(map(sm3_hash, page.messages))
+                if b"".join(digests).hex() == page.hashes:
+                    tree.extend(leaf_hashes(digests))
+                    count += page.count
+                    expected_seq = page.hi + 1
+                    prev = last_hash = page.hashes[-64:]
+                    continue
+            if page.lo == 0 and expected_seq == 1 and count == 0:
+                expected_seq = None  # the row-by-row path starts the chain itself
+            for row in scan.rows(page):
+                broken = step(*row)
+                if broken is not None:
+                    return broken
+    finally:
+        scan.close()
+    if count != scan.total:
+        return _broken(
+            count, count + 1, "a sequence number is not a whole number (or the log changed in between)"
         )
-        if bulk:
-            digests = list(map(sm3_hash, map(bytes, map(messages, page))))
-            bulk = list(map(bytes.hex, digests)) == stored
-        if bulk:
-            tree.extend(leaf_hashes(digests))
-            count += len(page)
-            expected_seq = final + 1
-            prev = last_hash = stored[-1]
-            continue
-        if first == 1 and expected_seq == 1 and count == 0:
-            expected_seq = None  # the row-by-row path starts the chain itself
-        for row in page:
-            broken = step(*row)
-            if broken is not None:
-                return broken
     if anchor is not None:
         return _broken(count, anchor[0], "log starts mid-chain with no archive entry vouching for the gap")
     if bad_node:
@@ -309,6 +303,22 @@ def verify(session: Session, *, prefix: int | None = None) -> VerifyResult:
         head_hash=last_hash,
         root=tree.root().hex(),
         prefix_root=prefix_root,
+    )
+
+
+def _whole(page: Any, expected_seq: int | None, prev: str, prefix: int | None) -> bool:
+    """Whether `page` can be checked whole: it continues the chain where the previous page ended,
+    holds every sequence number of its range in order, links each entry to the one before, and has
+    nothing that needs the exact path (an `archive` entry, which may vouch for archived leaves, or
+    the checkpoint's size)."""
+    return (
+        page.count > 0
+        and expected_seq == page.lo + 1
+        and not page.archives
+        and not (prefix is not None and page.lo < prefix <= page.hi)
+        and len(page.messages) == page.count
+        and page.in_order()
+        and page.links == prev + page.hashes[:-64]
     )
 
 
