@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -106,46 +107,50 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("VATS_KEY_PASSPHRASE", "benchmark passphrase")
     tmp = Path(tempfile.mkdtemp(prefix="bench-auditlog-"))
-    os.environ.setdefault("VATS_KEY_DIR", str(tmp / "keys"))
-    url = args.url or f"sqlite:///{tmp / 'audit.db'}"
+    try:
+        os.environ.setdefault("VATS_KEY_DIR", str(tmp / "keys"))
+        url = args.url or f"sqlite:///{tmp / 'audit.db'}"
 
-    from vats.model.keyring import Keyring
-    from vats.store.auditlog import verify
-    from vats.store.auditproof import make_checkpoint, prove
-    from vats.store.auditrows import mismatches
-    from vats.store.db import make_engine, session_scope
+        from vats.model.keyring import Keyring
+        from vats.store.auditlog import verify
+        from vats.store.auditproof import make_checkpoint, prove
+        from vats.store.auditrows import mismatches
+        from vats.store.db import make_engine, session_scope
 
-    load_s, _ = timed(lambda: load(url, args.entries))
-    print(f"load: {args.entries} entries in {load_s:.1f} s", file=sys.stderr)
-    floor_s, floor_cpu = floor(url)
-    engine = make_engine(url)
-    ring = Keyring()
-    with session_scope(engine, actor="bench") as s:
-        ring.sign(b"warm-up: the key is generated outside the clock")
-        cpu0, main0 = time.process_time(), time.thread_time()
-        verify_s, result = timed(lambda: verify(s))
-        verify_cpu, verify_main = time.process_time() - cpu0, time.thread_time() - main0
-        assert result.ok, result
-        checkpoint_s = min(timed(lambda: make_checkpoint(s, ring=ring))[0] for _ in range(5))
-        seqs = [1, args.entries // 3, args.entries // 2 + 7, args.entries - 1, args.entries]
-        proof_s = [min(timed(lambda q=q: prove(s, seq=q, ring=ring))[0] for _ in range(3)) for q in seqs]
-        rows_s, found = timed(lambda: list(mismatches(s)))
-    engine.dispose()
-    print(f"entries            {args.entries:>12,}")
-    print(f"SM3 floor          {floor_s:>10.2f} s wall, {floor_cpu:.2f} s CPU")
-    print(f"verify             {verify_s:>10.2f} s   ratio {verify_s / floor_s:.2f}x (target ≤ 3x)")
-    print(
-        f"verify CPU         {verify_cpu:>10.2f} s   ratio {verify_cpu / floor_cpu:.2f}x; main thread "
-        f"{verify_main:.2f} s = {verify_main / floor_cpu:.2f}x, reader thread "
-        f"{verify_cpu - verify_main:.2f} s = {(verify_cpu - verify_main) / floor_cpu:.2f}x (beside it)"
-    )
-    print(f"load average       {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"checkpoint         {checkpoint_s * 1000:>10.1f} ms (target ≤ 50 ms)")
-    print(
-        f"inclusion proof    {statistics.median(proof_s) * 1000:>10.1f} ms median, "
-        f"{max(proof_s) * 1000:.1f} ms max (target ≤ 50 ms)"
-    )
-    print(f"row replay         {rows_s:>10.2f} s   ({len(found)} mismatches)")
+        load_s, _ = timed(lambda: load(url, args.entries))
+        print(f"load: {args.entries} entries in {load_s:.1f} s", file=sys.stderr)
+        floor_s, floor_cpu = floor(url)
+        engine = make_engine(url)
+        ring = Keyring()
+        with session_scope(engine, actor="bench") as s:
+            ring.sign(b"warm-up: the key is generated outside the clock")
+            cpu0, main0 = time.process_time(), time.thread_time()
+            verify_s, result = timed(lambda: verify(s))
+            verify_cpu, verify_main = time.process_time() - cpu0, time.thread_time() - main0
+            assert result.ok, result
+            checkpoint_s = min(timed(lambda: make_checkpoint(s, ring=ring))[0] for _ in range(5))
+            seqs = [1, args.entries // 3, args.entries // 2 + 7, args.entries - 1, args.entries]
+            proof_s = [min(timed(lambda q=q: prove(s, seq=q, ring=ring))[0] for _ in range(3)) for q in seqs]
+            rows_s, found = timed(lambda: list(mismatches(s)))
+        engine.dispose()
+        print(f"entries            {args.entries:>12,}")
+        print(f"SM3 floor          {floor_s:>10.2f} s wall, {floor_cpu:.2f} s CPU")
+        print(f"verify             {verify_s:>10.2f} s   ratio {verify_s / floor_s:.2f}x (target ≤ 3x)")
+        print(
+            f"verify CPU         {verify_cpu:>10.2f} s   ratio {verify_cpu / floor_cpu:.2f}x; main thread "
+            f"{verify_main:.2f} s = {verify_main / floor_cpu:.2f}x, reader thread "
+            f"{verify_cpu - verify_main:.2f} s = {(verify_cpu - verify_main) / floor_cpu:.2f}x (beside it)"
+        )
+        print(f"load average       {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(f"checkpoint         {checkpoint_s * 1000:>10.1f} ms (target ≤ 50 ms)")
+        print(
+            f"inclusion proof    {statistics.median(proof_s) * 1000:>10.1f} ms median, "
+            f"{max(proof_s) * 1000:.1f} ms max (target ≤ 50 ms)"
+        )
+        print(f"row replay         {rows_s:>10.2f} s   ({len(found)} mismatches)")
+
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # a million-entry database is hundreds of MB
 
 
 if __name__ == "__main__":
