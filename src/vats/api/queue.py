@@ -39,6 +39,7 @@ QUEUES = (QUEUE_DEFAULT, QUEUE_CHECKS)
 WORKER_ACTOR = "system:worker"
 CHECK_BATCH = "vats.check_batch"
 RUN_JOB = "vats.run_job"  #: a recorded job (`vats.store.background`), queued by `vats.api.jobsubmit`
+EVALUATE_SLICE = "vats.evaluate_slice"  #: one slice of licences of a cold evaluation
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +190,33 @@ def build_app(
                     lock=f"batch:{job_id}:{i}",
                 )
 
+    @app.task(name=EVALUATE_SLICE, queue=QUEUE_DEFAULT)
+    def evaluate_slice(job_id: int, after: int, until: int) -> int:
+        """The stale licences with `after < id <= until` of a cold evaluation."""
+        return jobkinds.evaluate_slice(engine, job_id=job_id, after=after, until=until)
+
+    def slice_out(job_id: int, slices: Sequence[tuple[int, int]]) -> None:
+        """Queue a cold evaluation's slices in one transaction (all of them or none)."""
+        from vats.store.db import session_scope
+        from vats.store.jobqueue import defer
+
+        with session_scope(engine, actor=actor) as session:
+            for after, until in slices:
+                defer(
+                    session,
+                    task=EVALUATE_SLICE,
+                    queue=QUEUE_DEFAULT,
+                    args={"job_id": job_id, "after": after, "until": until},
+                    lock=f"slice:{job_id}:{after}-{until}",
+                )
+
     def run_recorded(job_id: int, *, redelivered: bool) -> str | None:
         return jobkinds.run(
             engine,
             job_id=job_id,
             policy=policy,
             fan_out=fan_out,
+            slice_out=slice_out,
             redelivered=redelivered,
             settings=web,
             batch=queue.check_batch,

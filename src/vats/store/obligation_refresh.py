@@ -272,7 +272,7 @@ def _audit_top(session: Session) -> int:
     return int(session.execute(select(func.max(AuditEntry.id))).scalar() or 0)
 
 
-def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
+def _stale_query(session: Session, as_of: date, after: int, chunk: int, last: int | None = None) -> Any:
     from vats.store.evaluate import engine_data
 
     s, lic = STATE, LicenceRecord.__table__
@@ -294,7 +294,7 @@ def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
             lic.c.organisation_id,
         )
         .select_from(lic.outerjoin(s, s.c.number == lic.c.number))
-        .where(lic.c.archived.is_(False), lic.c.id > after, stale)
+        .where(lic.c.archived.is_(False), lic.c.id > after, stale, *([lic.c.id <= last] if last else []))
         .order_by(lic.c.id)
         .limit(chunk)
     )
@@ -369,21 +369,31 @@ def refresh_obligation_cache(
     return done
 
 
-def _stale_licences(session: Session, as_of: date, chunk: int) -> Iterator[list[StoredLicence]]:
-    """The stale live licences in id order, `chunk` at a time (each chunk is read after the previous
-    one's rows were replaced, so the keyset continues past it)."""
+def _stale_licences(
+    session: Session, as_of: date, chunk: int, *, after: int = 0, until: int | None = None
+) -> Iterator[list[StoredLicence]]:
+    """The stale live licences with `after < id <= until` in id order, `chunk` at a time (each chunk
+    is read after the previous one's rows were replaced, so the keyset continues past it)."""
     from vats.store.evaluate import stored_licence
 
-    last = 0
-    while rows := session.execute(_stale_query(session, as_of, last, chunk)).all():
+    last = after
+    while rows := session.execute(_stale_query(session, as_of, last, chunk, until)).all():
         last = rows[-1].id
         yield [stored_licence(r) for r in rows]
 
 
 def _recompute_stale(
-    session: Session, as_of: date, chunk: int, settings: EngineSettings, tally: Counter[TallyKey]
+    session: Session,
+    as_of: date,
+    chunk: int,
+    settings: EngineSettings,
+    tally: Counter[TallyKey],
+    *,
+    after: int = 0,
+    until: int | None = None,
 ) -> int:
-    """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
+    """Evaluate every stale licence (with `after < id <= until`), chunk by chunk, and replace its
+    cached rows; returns how many."""
     from vats.rules.engine.validity import Validity
     from vats.store.evaluate import evaluate_stored
 
@@ -392,9 +402,8 @@ def _recompute_stale(
     # row): a cold start has nothing to forget, and skips a delete per licence batch
     cold = session.execute(select(STATE.c.number).limit(1)).first() is None
     done = 0
-    for evaluated in evaluate_stored(
-        session, as_of=as_of, chunks=_stale_licences(session, as_of, chunk), settings=settings
-    ):
+    stale = _stale_licences(session, as_of, chunk, after=after, until=until)
+    for evaluated in evaluate_stored(session, as_of=as_of, chunks=stale, settings=settings):
         if bounds is None:
             bounds = Validity(as_of, settings)
         _replace_rows(session, evaluated, as_of, settings, bounds, tally, forget=not cold)
