@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from store.test_obligation_cache import _compare, _portfolio, _tally_matches_cache
 from vats.store.db import session_scope
@@ -53,3 +53,25 @@ def test_nothing_stale_plans_no_slice(engine: Engine, seed_path: Path) -> None:
     with session_scope(engine, actor="t") as s:
         plan = plan_slices(s, as_of=DAY, size=3)
     assert plan.slices == () and plan.licences == 0
+
+
+def test_a_whole_refresh_between_slices_finishes_the_work_and_recounts(
+    engine: Engine, seed_path: Path
+) -> None:
+    _portfolio(engine, seed_path)
+    with session_scope(engine, actor="t") as s:
+        refresh_obligation_cache(s, as_of=DAY)
+        s.execute(update(ObligationCacheState).values(dirty=True))  # as a rules update would leave it
+    with session_scope(engine, actor="t") as s:
+        plan = plan_slices(s, as_of=DAY, size=3)
+    (a1, u1, _n1), (a2, u2, _n2) = plan.slices
+    with session_scope(engine, actor="t") as s:
+        assert refresh_slice(s, as_of=DAY, after=a1, until=u1) == 3
+    with session_scope(engine, actor="t") as s:  # the job failed, or a status read came first
+        assert refresh_obligation_cache(s, as_of=DAY) == 1
+        assert _tally_matches_cache(s)
+    with session_scope(engine, actor="t") as s:
+        assert refresh_slice(s, as_of=DAY, after=a2, until=u2) == 0
+        finish_slices(s, audit_seen=plan.audit_seen)
+        assert _tally_matches_cache(s) and refresh_obligation_cache(s, as_of=DAY) == 0
+    _compare(engine, DAY)

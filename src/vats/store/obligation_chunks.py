@@ -15,6 +15,10 @@ three steps, the same work spreads over every worker:
    the summary the warm path reads from the rows themselves, so it is right however many slices
    ran, and in whatever order. The audit watermark is the one read when planning: a write that
    happened meanwhile makes the next refresh look again.
+
+Slices replace rows without keeping the tally, so from planning to finishing the cache is marked
+`SLICED`: the warm fast path is off, and a whole refresh that runs meanwhile (or after a job that
+failed) evaluates what is still stale and counts the tally afresh.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from vats.rules.settings import EngineSettings
@@ -54,6 +58,7 @@ def plan_slices(
     refresh._lock(session)
     refresh._dirty_if_rules_changed(session, settings)
     refresh._dirty_from_new_events(session)
+    refresh._set_meta(session, refresh.SLICED, 1)  # until finished, the tally is not kept
     audit_seen = refresh._audit_top(session)
     stale = refresh._stale_query(session, as_of, 0, 2**31 - 1)
     ids = [int(i) for i in session.execute(stale.with_only_columns(LicenceRecord.__table__.c.id)).scalars()]
@@ -89,28 +94,14 @@ def refresh_slice(
     return refresh._recompute_stale(session, as_of, chunk, settings, ignored, after=after, until=until)
 
 
-def _rebuild_tally(session: Session) -> None:
-    c, s = refresh.CACHE.c, refresh.STATE.c
-    tally: Counter[refresh.TallyKey] = Counter()
-    grouped = select(c.fixed_status, c.due_date, c.late, func.count()).group_by(
-        c.fixed_status, c.due_date, c.late
-    )
-    for fixed, due, late, n in session.execute(grouped):
-        tally[(fixed, due, bool(late))] += int(n)
-    tally[refresh.STANDING] += int(session.execute(select(func.sum(s.standing))).scalar() or 0)
-    rows = [{"fixed_status": f, "due_date": d, "late": lt, "n": n} for (f, d, lt), n in tally.items() if n]
-    session.execute(delete(refresh.TALLY))
-    if rows:
-        session.execute(insert(refresh.TALLY), rows)
-
-
 def finish_slices(session: Session, *, audit_seen: int) -> None:
     """Forget archived licences, rebuild the tally and the summary from the rows; run again, it
     writes the same."""
     refresh._lock(session)
     live = session.execute(select(func.count()).where(LicenceRecord.__table__.c.archived.is_(False))).scalar()
     refresh._drop_gone(session, int(live or 0), Counter())
-    _rebuild_tally(session)
+    refresh.rebuild_tally(session)
+    refresh._set_meta(session, refresh.SLICED, 0)
     refresh._save_summary(session)
     refresh._set_meta(session, refresh.AUDIT_SEEN, audit_seen)
     if session.get_bind().dialect.name == "postgresql":
