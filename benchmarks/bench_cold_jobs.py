@@ -8,8 +8,9 @@ The portfolio is `bench_store.load`'s. Each measurement starts from an empty cac
   refresh  — `refresh_obligation_cache` in this process (the baseline: one transaction, one core);
   1 worker, 2 workers — the job submitted as the web's /jobs form does, the workers already up;
                  seconds from submission to the job done (slices evaluated, tally rebuilt).
-Reported with the ratio to the refresh, the CPU seconds of this process or of the workers, and the
-load average (the machine is shared).
+Reported with the ratio to the refresh, the CPU seconds of this process or of the workers, of every
+PostgreSQL process on the machine (other databases' work included), and the load average (the
+machine is shared).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from benchmarks.bench_queue import _postgres_cpu
 from benchmarks.bench_store import AS_OF, _database, _drop, load
 
 CACHE_TABLES = (
@@ -33,6 +35,28 @@ CACHE_TABLES = (
     "obligation_cache_tally",
     "obligation_cache_meta",
 )
+
+
+#: per worker: slices run, the first start and the last end (seconds after the first slice was
+#: queued) and the seconds spent inside slices, from the queue's own event log
+SLICE_SPANS = """
+WITH slices AS (
+    SELECT j.id, j.worker_id FROM procrastinate_jobs j
+    WHERE j.task_name = 'vats.evaluate_slice' AND (j.args->>'job_id')::int = :job
+), queued AS (
+    SELECT min(ev.at) AS at FROM procrastinate_events ev JOIN slices ON slices.id = ev.job_id
+    WHERE ev.type = 'deferred'
+)
+SELECT coalesce(w.name, slices.worker_id::text, '?'), count(*),
+       extract(epoch FROM min(s.at) - queued.at), extract(epoch FROM max(e.at) - queued.at),
+       sum(extract(epoch FROM e.at - s.at))
+FROM slices
+JOIN procrastinate_events s ON s.job_id = slices.id AND s.type = 'started'
+JOIN procrastinate_events e ON e.job_id = slices.id AND e.type = 'succeeded'
+LEFT JOIN procrastinate_workers w ON w.id = slices.worker_id
+CROSS JOIN queued
+GROUP BY 1, queued.at
+"""
 
 
 def _empty_cache(engine: Any) -> None:
@@ -45,10 +69,11 @@ def _refresh(engine: Any) -> dict[str, float]:
     from vats.store.db import session_scope
     from vats.store.obligation_refresh import refresh_obligation_cache
 
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, pg0 = time.perf_counter(), time.process_time(), _postgres_cpu()
     with session_scope(engine, actor="bench") as session:
         n = refresh_obligation_cache(session, as_of=AS_OF)
-    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "licences": n}
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": elapsed, "cpu": cpu, "licences": n, "postgres_cpu": _postgres_cpu() - pg0}
 
 
 def _children_cpu() -> float:
@@ -77,7 +102,7 @@ def _job(engine: Any, url: str, workers: int, size: int, run: int) -> dict[str, 
                 ) >= workers:
                     break
             time.sleep(0.05)
-        t0 = time.perf_counter()
+        t0, pg0 = time.perf_counter(), _postgres_cpu()
         with session_scope(engine, actor="admin") as session:
             args = {"as_of": AS_OF.isoformat(), "size": size}
             request = background.JobRequest("cold_evaluate", f"bench:{run}", "admin", "bench", None, args)
@@ -93,11 +118,16 @@ def _job(engine: Any, url: str, workers: int, size: int, run: int) -> dict[str, 
                 break
             time.sleep(0.1)
         elapsed = time.perf_counter() - t0
+        postgres = _postgres_cpu() - pg0  # before the workers' server processes end with them
+        with engine.connect() as conn:
+            spans = conn.execute(text(SLICE_SPANS), {"job": job_id}).all()
     finally:
         for p in procs:
             p.terminate()
             p.wait(timeout=120)
-    return {"seconds": elapsed, "cpu": _children_cpu() - cpu0, "licences": total}
+    for worker, slices, first, last, busy in spans:
+        print(f"  {worker}: {slices} slices from {first:.1f} s to {last:.1f} s, {busy:.1f} s in slices")
+    return {"seconds": elapsed, "cpu": _children_cpu() - cpu0, "licences": total, "postgres_cpu": postgres}
 
 
 def main() -> None:
@@ -126,12 +156,15 @@ def main() -> None:
             _drop(name)
     base = rows[0][1]["seconds"]
     print(f"licences {args.licences}, slices of {args.slice}")
-    print("| measure | load (1 min) | seconds | vs refresh | CPU s (workers incl. start-up) | licences |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| measure | load (1 min) | seconds | vs refresh | CPU s (workers incl. start-up) | "
+        "PostgreSQL CPU s | licences |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for label, r, load_avg in rows:
         print(
             f"| {label} | {load_avg:.1f} | {r['seconds']:.1f} | {base / r['seconds']:.2f}x | "
-            f"{r['cpu']:.1f} | {int(r['licences'])} |"
+            f"{r['cpu']:.1f} | {r['postgres_cpu']:.1f} | {int(r['licences'])} |"
         )
 
 
