@@ -47,13 +47,12 @@ WITH slices AS (
     SELECT min(ev.at) AS at FROM procrastinate_events ev JOIN slices ON slices.id = ev.job_id
     WHERE ev.type = 'deferred'
 )
-SELECT coalesce(w.name, slices.worker_id::text, '?'), count(*),
+SELECT coalesce(slices.worker_id::text, '?'), count(*),
        extract(epoch FROM min(s.at) - queued.at), extract(epoch FROM max(e.at) - queued.at),
        sum(extract(epoch FROM e.at - s.at))
 FROM slices
 JOIN procrastinate_events s ON s.job_id = slices.id AND s.type = 'started'
 JOIN procrastinate_events e ON e.job_id = slices.id AND e.type = 'succeeded'
-LEFT JOIN procrastinate_workers w ON w.id = slices.worker_id
 CROSS JOIN queued
 GROUP BY 1, queued.at
 """
