@@ -4,11 +4,14 @@ twice changes nothing the second time."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from store.test_obligation_cache import _compare, _portfolio
 from vats.api import jobkinds
 from vats.checks.fixture_server import FixtureServer, Route
 from vats.checks.inventory import InventoryItem, SiteKind
@@ -18,10 +21,12 @@ from vats.store import background
 from vats.store.background import JobRequest
 from vats.store.checks import CheckRun, import_inventory
 from vats.store.db import make_engine, session_scope
+from vats.store.obligation_refresh import refresh_obligation_cache
 
 LICENCE = "渝B2-20210467"
 PAGE = f"<html><body><footer>经营许可证编号：{LICENCE}</footer></body></html>".encode()
 HOSTS = [f"s{i}.jobkinds.test" for i in range(5)]
+DAY = date(2026, 11, 28)
 
 
 @pytest.fixture
@@ -36,6 +41,13 @@ def engine(migrated_url: str) -> Iterator[Engine]:
     items = [InventoryItem(kind=SiteKind.WEBSITE, name=h, domain=h, licence=LICENCE) for h in HOSTS]
     with session_scope(engine, actor="setup") as session:
         import_inventory(session, items=items)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def bare_engine(migrated_url: str) -> Iterator[Engine]:
+    engine = make_engine(migrated_url)
     yield engine
     engine.dispose()
 
@@ -125,3 +137,46 @@ def test_report_job_keeps_its_file_and_runs_once(engine: Engine) -> None:
         )
     assert data is not None and b"<html" in data
     assert jobkinds.run(engine, job_id=job_id) is None
+
+
+def _submit_cold(engine: Engine, key: str) -> int:
+    args = {"as_of": DAY.isoformat(), "size": 3}
+    return _submit(engine, JobRequest("cold_evaluate", key, "admin", "义务缓存分片重算", None, args))
+
+
+def test_cold_evaluation_runs_in_process(bare_engine: Engine, seed_path: Path) -> None:
+    engine = bare_engine
+    _portfolio(engine, seed_path)
+    job_id = _submit_cold(engine, "cold:1")
+    assert jobkinds.run(engine, job_id=job_id) == background.DONE
+    job = _job(engine, job_id)
+    assert job.done == job.total == 4 and job.links == [{"label": "义务列表", "href": "/obligations"}]
+    with session_scope(engine, actor="t") as s:
+        assert refresh_obligation_cache(s, as_of=DAY) == 0
+    _compare(engine, DAY)
+    again = _submit_cold(engine, "cold:2")  # a warm cache: nothing stale, done at once
+    assert jobkinds.run(engine, job_id=again) == background.DONE and _job(engine, again).total == 0
+
+
+def test_queued_slices_count_once_and_the_last_finishes(bare_engine: Engine, seed_path: Path) -> None:
+    engine = bare_engine
+    _portfolio(engine, seed_path)
+    job_id = _submit_cold(engine, "cold:q")
+    queued: list[tuple[int, int]] = []
+
+    def slice_out(job: int, slices: Sequence[tuple[int, int]]) -> None:
+        assert job == job_id
+        queued.extend(slices)
+
+    assert jobkinds.run(engine, job_id=job_id, slice_out=slice_out) == background.RUNNING
+    assert len(queued) == 2
+    first, last = queued
+    assert jobkinds.evaluate_slice(engine, job_id=job_id, after=first[0], until=first[1]) == 3
+    assert jobkinds.evaluate_slice(engine, job_id=job_id, after=first[0], until=first[1]) == 0
+    halfway = _job(engine, job_id)
+    assert (halfway.state, halfway.done, halfway.total) == (background.RUNNING, 3, 4)
+    assert jobkinds.evaluate_slice(engine, job_id=job_id, after=last[0], until=last[1]) == 1
+    done = _job(engine, job_id)
+    assert (done.state, done.done, done.total) == (background.DONE, 4, 4)
+    assert jobkinds.evaluate_slice(engine, job_id=job_id, after=last[0], until=last[1]) == 0  # after the end
+    _compare(engine, DAY)

@@ -184,6 +184,7 @@ CASES: dict[tuple[str, str], Cases] = {
     ("GET", f"{API}/checks/results"): lambda w: [
         Case("GET", f"{API}/checks/results", {"params": {"licence": NUMBER_B}}, refuse=False)
     ],
+    ("GET", f"{API}/jobs/recorded/{{job_id}}"): lambda w: [Case("GET", f"{API}/jobs/recorded/{w.job_b}")],
     ("GET", f"{API}/checks/results/{{result_id}}"): lambda w: [
         Case("GET", f"{API}/checks/results/{w.check_result}")
     ],

@@ -131,6 +131,27 @@ def test_bad_input_is_named_and_kept(web_server: Server, org: int) -> None:
         viewer.close()
 
 
+def test_cold_evaluation_job_for_administrators(web_server: Server, org: int) -> None:
+    admin, csrf = web_server.login("admin")
+    try:
+        assert 'value="cold_evaluate"' in admin.get("/jobs").text
+        started = admin.post(
+            "/jobs", data={"csrf_token": csrf, "kind": "cold_evaluate"}, follow_redirects=False
+        )
+        assert started.status_code == 303
+        page = _wait(admin, started.headers["location"])
+        assert 'data-job="done"' in page and 'href="/obligations"' in page
+    finally:
+        admin.close()
+    officer, officer_csrf = web_server.login("officer")
+    try:
+        assert 'value="cold_evaluate"' not in officer.get("/jobs").text
+        refused = officer.post("/jobs", data={"csrf_token": officer_csrf, "kind": "cold_evaluate"})
+        assert refused.status_code == 400 and "任务：只有管理员可以重算义务缓存" in refused.text
+    finally:
+        officer.close()
+
+
 def test_regulator_list_match_job(web_server: Server, org: int) -> None:
     listed = f"经营者名称,许可证编号,处理日期\n某公司,{NUMBER},2026-10-01\n".encode()
     officer, csrf = web_server.login("officer")

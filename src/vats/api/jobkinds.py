@@ -36,6 +36,9 @@ log = logging.getLogger("vats.jobs")
 BATCH_SITES = 20
 INTERNAL_ERROR = "内部错误，详见服务器日志 / internal error, see the server log"
 FanOut = Callable[[int, Sequence[Sequence["SiteTarget"]]], None]
+#: queues a cold evaluation's slices, each `(after, until)` licence ids, for any worker to take
+SliceOut = Callable[[int, Sequence[tuple[int, int]]], None]
+SLICE_LICENCES = 1000  #: licences per slice of a cold evaluation
 
 
 def check_key(kind: str, job_id: int, args: dict[str, Any]) -> str:
@@ -160,6 +163,88 @@ def _checks(
     return True
 
 
+def _slice_key(after: int, until: int) -> str:
+    return f"{after}-{until}"
+
+
+def _plan_cold(engine: Engine, job: background.BackgroundJob) -> list[tuple[int, int]]:
+    """Mark unseen changes dirty and record the job's slices (a redelivery plans afresh: what the
+    first plan's slices evaluated is no longer stale)."""
+    from vats.store.db import session_scope
+    from vats.store.obligation_chunks import plan_slices
+
+    as_of = date.fromisoformat(str(job.args["as_of"]))
+    size = int(job.args.get("size") or SLICE_LICENCES)
+    with session_scope(engine, actor="system:jobs") as session:
+        plan = plan_slices(session, as_of=as_of, size=size)
+        row = session.get(background.BackgroundJob, job.id)
+        assert row is not None
+        counts = {_slice_key(a, u): n for a, u, n in plan.slices}
+        row.args = {**row.args, "slices": counts, "sliced": [], "audit_seen": plan.audit_seen}
+        row.done, row.total = 0, plan.licences
+    return [(a, u) for a, u, _n in plan.slices]
+
+
+def evaluate_slice(engine: Engine, *, job_id: int, after: int, until: int) -> int:
+    """Evaluate one slice of a cold evaluation and count it once on the job; the slice that
+    completes the job rebuilds the cache's tally and finishes it. Licences evaluated."""
+    from vats.store.db import session_scope
+    from vats.store.obligation_chunks import refresh_slice
+
+    key = _slice_key(after, until)
+    with session_scope(engine, actor="system:jobs") as session:
+        job = session.get(background.BackgroundJob, job_id)
+        if job is None or job.state != background.RUNNING:
+            return 0  # retried after the job was finished or failed: nothing left to do
+        as_of = date.fromisoformat(str(job.args["as_of"]))
+    try:
+        with session_scope(engine, actor="system:jobs") as session:
+            evaluated = refresh_slice(session, as_of=as_of, after=after, until=until)
+            job = session.get(background.BackgroundJob, job_id, with_for_update=True, populate_existing=True)
+            assert job is not None
+            counts, sliced = dict(job.args.get("slices") or {}), list(job.args.get("sliced") or [])
+            if key in counts and key not in sliced:  # a slice run again is counted once
+                sliced.append(key)
+                job.args = {**job.args, "sliced": sliced}
+                job.done = job.done + int(counts[key])
+            complete = set(counts) <= set(sliced)
+    except Exception:
+        log.exception("slice %s of job %s failed", key, job_id)
+        with session_scope(engine, actor="system:jobs") as session:
+            background.fail(session, job_id=job_id, error=INTERNAL_ERROR)
+        raise
+    if complete:
+        _finish_cold(engine, job_id)
+    return evaluated
+
+
+def _finish_cold(engine: Engine, job_id: int) -> None:
+    from vats.store.db import session_scope
+    from vats.store.obligation_chunks import finish_slices
+
+    links: list[Link] = [{"label": "义务列表", "href": "/obligations"}]
+    with session_scope(engine, actor="system:jobs") as session:
+        job = session.get(background.BackgroundJob, job_id)
+        if job is None or job.state != background.RUNNING:
+            return
+        finish_slices(session, audit_seen=int(job.args["audit_seen"]))
+        background.finish(session, job_id=job_id, links=links)
+
+
+def _cold(engine: Engine, job: background.BackgroundJob, slice_out: SliceOut | None) -> bool:
+    """Plan a cold evaluation and run its slices here, or queue them; True when it finished here."""
+    slices = _plan_cold(engine, job)
+    if not slices:
+        _finish_cold(engine, job.id)
+        return True
+    if slice_out is not None:
+        slice_out(job.id, slices)
+        return False
+    for after, until in slices:
+        evaluate_slice(engine, job_id=job.id, after=after, until=until)
+    return True
+
+
 def _portfolio_principal(job: background.BackgroundJob) -> Any:
     from vats.api.deps import Principal, Role
 
@@ -263,6 +348,7 @@ def run(
     job_id: int,
     policy: NetPolicy | None = None,
     fan_out: FanOut | None = None,
+    slice_out: SliceOut | None = None,
     redelivered: bool = False,
     settings: Settings | None = None,
     batch: int = BATCH_SITES,
@@ -284,6 +370,8 @@ def run(
             if not _checks(engine, job, policy, fan_out, max(1, batch)):
                 return background.RUNNING
             links = check_links(engine, job)
+        elif job.kind == "cold_evaluate":
+            return background.DONE if _cold(engine, job, slice_out) else background.RUNNING
         elif job.kind == "report":
             links, output = _report(engine, job)
         elif job.kind == "workpacks":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +40,12 @@ QUEUES = (QUEUE_DEFAULT, QUEUE_CHECKS)
 WORKER_ACTOR = "system:worker"
 CHECK_BATCH = "vats.check_batch"
 RUN_JOB = "vats.run_job"  #: a recorded job (`vats.store.background`), queued by `vats.api.jobsubmit`
+EVALUATE_SLICE = "vats.evaluate_slice"  #: one slice of licences of a cold evaluation
+#: how often a worker's threads hand the interpreter lock over (Python's default is 5 ms). A batch
+#: commits its results holding the audit chain's lock, which every worker's commits queue on; between
+#: its statements the committing thread waits for the interpreter lock while the other threads crawl
+#: and parse, so a shorter interval shortens the time the chain's lock is held (BENCHMARKS.md).
+SWITCH_INTERVAL_S = 0.0005
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +150,10 @@ def build_app(
         target = SiteTarget(domain, licence, frozenset(listed), name, expiry)
         return jobs.check_one_site(engine, period=period, target=target, actor=actor, policy=policy)
 
+    def _site(t: SiteTarget) -> list[Any]:
+        expires = t.expires.isoformat() if t.expires else None
+        return [t.domain, t.licence, sorted(t.listed_domains), t.name, expires]
+
     def _target(site: list[Any]) -> SiteTarget:
         domain, licence, listed, name, *rest = site
         expires = date.fromisoformat(rest[0]) if rest and rest[0] else None
@@ -167,27 +178,35 @@ def build_app(
     def fan_out(job_id: int, batches: Sequence[Sequence[SiteTarget]]) -> None:
         """Queue a job's batches in one transaction (all of them or none)."""
         from vats.store.db import session_scope
-        from vats.store.jobqueue import defer
+        from vats.store.jobqueue import defer_many
 
+        jobs = [
+            (
+                {"job_id": job_id, "sites": [_site(t) for t in batch]},
+                f"batch:{job_id}:{i}",
+                None,
+            )
+            for i, batch in enumerate(batches)
+        ]
         with session_scope(engine, actor=actor) as session:
-            for i, batch in enumerate(batches):
-                sites = [
-                    [
-                        t.domain,
-                        t.licence,
-                        sorted(t.listed_domains),
-                        t.name,
-                        t.expires.isoformat() if t.expires else None,
-                    ]
-                    for t in batch
-                ]
-                defer(
-                    session,
-                    task=CHECK_BATCH,
-                    queue=QUEUE_CHECKS,
-                    args={"job_id": job_id, "sites": sites},
-                    lock=f"batch:{job_id}:{i}",
-                )
+            defer_many(session, task=CHECK_BATCH, queue=QUEUE_CHECKS, jobs=jobs)
+
+    @app.task(name=EVALUATE_SLICE, queue=QUEUE_DEFAULT)
+    def evaluate_slice(job_id: int, after: int, until: int) -> int:
+        """The stale licences with `after < id <= until` of a cold evaluation."""
+        return jobkinds.evaluate_slice(engine, job_id=job_id, after=after, until=until)
+
+    def slice_out(job_id: int, slices: Sequence[tuple[int, int]]) -> None:
+        """Queue a cold evaluation's slices in one transaction (all of them or none)."""
+        from vats.store.db import session_scope
+        from vats.store.jobqueue import defer_many
+
+        jobs = [
+            ({"job_id": job_id, "after": after, "until": until}, f"slice:{job_id}:{after}-{until}", None)
+            for after, until in slices
+        ]
+        with session_scope(engine, actor=actor) as session:
+            defer_many(session, task=EVALUATE_SLICE, queue=QUEUE_DEFAULT, jobs=jobs)
 
     def run_recorded(job_id: int, *, redelivered: bool) -> str | None:
         return jobkinds.run(
@@ -195,6 +214,7 @@ def build_app(
             job_id=job_id,
             policy=policy,
             fan_out=fan_out,
+            slice_out=slice_out,
             redelivered=redelivered,
             settings=web,
             batch=queue.check_batch,
@@ -244,6 +264,7 @@ def run_worker(url: str, *, queues: Sequence[str] | None, concurrency: int, name
     from vats.store.db import make_engine
 
     load_all()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     queue = QueueSettings.from_env()
     engine = make_engine(url, pool_size=max(5, concurrency + 2))
     actor = f"{WORKER_ACTOR}:{name}" if name else WORKER_ACTOR

@@ -39,6 +39,7 @@ KIND_LABELS = {
     "reminders": "提醒与通知",
     "checkpoint": "审计检查点",
     "list_match": "监管名单比对",
+    "cold_evaluate": "义务缓存分片重算",
 }
 #: kinds that crawl sites (their progress counts stored site results)
 CHECK_KINDS = frozenset({"check_site", "check_licence", "check_all", "check_round"})

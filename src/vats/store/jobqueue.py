@@ -6,6 +6,7 @@ client. On SQLite there is no queue (jobs run inside `vats serve`): the list is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,10 @@ STATE_LABELS = {
     "failed": "失败",
     "cancelled": "已取消",
 }
+
+
+#: jobs queued per statement (three parameters each, far below PostgreSQL's limit of 65,535)
+DEFER_STATEMENT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +123,31 @@ def defer(
 ) -> int:
     """Put one job in the queue inside the caller's transaction (the queue's own defer function):
     the job exists exactly when the caller's record of it commits, and workers are woken on commit."""
+    return defer_many(session, task=task, queue=queue, jobs=[(args, lock, queueing_lock)])[0]
+
+
+def defer_many(
+    session: Session,
+    *,
+    task: str,
+    queue: str,
+    jobs: Sequence[tuple[dict[str, Any], str | None, str | None]],
+) -> list[int]:
+    """Queue several jobs of one task (each: args, lock, queueing lock) in one statement, inside the
+    caller's transaction: a round's hundred batches cost one round trip, not a hundred, so the
+    workers get them sooner."""
     import json
 
-    return int(
-        session.execute(
-            text(
-                "SELECT (procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, :lock, :qlock, "
-                "CAST(:args AS jsonb), NULL)::procrastinate_job_to_defer_v1]))[1]"
-            ),
-            {"queue": queue, "task": task, "lock": lock, "qlock": queueing_lock, "args": json.dumps(args)},
-        ).scalar_one()
-    )
+    ids: list[int] = []
+    for start in range(0, len(jobs), DEFER_STATEMENT):
+        params: dict[str, Any] = {"queue": queue, "task": task}
+        rows = []
+        for i, (args, lock, queueing_lock) in enumerate(jobs[start : start + DEFER_STATEMENT]):
+            params.update({f"lock{i}": lock, f"qlock{i}": queueing_lock, f"args{i}": json.dumps(args)})
+            rows.append(
+                f"ROW(:queue, :task, 0, :lock{i}, :qlock{i}, CAST(:args{i} AS jsonb), NULL)"
+                "::procrastinate_job_to_defer_v1"
+            )
+        statement = text(f"SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[{', '.join(rows)}]))")
+        ids.extend(int(i) for i in session.execute(statement, params).scalars())
+    return ids

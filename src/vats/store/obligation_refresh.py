@@ -59,6 +59,7 @@ AUDIT_SEEN = "audit_seen"
 STATE_ROWS = "state_rows"  # summary of obligation_cache_state written by every refresh that ran:
 VALID_FROM = "valid_from"  # the latest `computed_for` (ordinal)
 VALID_UNTIL = "valid_until"  # the earliest `valid_until` (ordinal; 0 while any row is dirty)
+SLICED = "sliced"  # 1 while a refresh in slices (`store.obligation_chunks`) has not finished
 REFRESH_LOCK = 0x7A7C_0B1E  # PostgreSQL advisory lock key of the refresh
 TIME_DERIVED = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
 _IN_BATCH = 500
@@ -216,6 +217,23 @@ def _save_tally(session: Session, delta: Counter[TallyKey]) -> None:
         session.execute(insert(TALLY), rows)
 
 
+def rebuild_tally(session: Session) -> None:
+    """Count `obligation_cache_tally` afresh from the cached rows and the state rows' standing duties
+    (after a refresh in slices, which replace rows without keeping the tally)."""
+    c = CACHE.c
+    tally: Counter[TallyKey] = Counter()
+    grouped = select(c.fixed_status, c.due_date, c.late, func.count()).group_by(
+        c.fixed_status, c.due_date, c.late
+    )
+    for fixed, due, late, n in session.execute(grouped):
+        tally[(fixed, due, bool(late))] += int(n)
+    tally[STANDING] += int(session.execute(select(func.sum(STATE.c.standing))).scalar() or 0)
+    session.execute(delete(TALLY))
+    rows = [{"fixed_status": f, "due_date": d, "late": lt, "n": n} for (f, d, lt), n in tally.items() if n]
+    if rows:
+        session.execute(insert(TALLY), rows)
+
+
 def _save_summary(session: Session) -> None:
     """Record what the fast path needs to know about the state rows (one pass, after a refresh)."""
     s = STATE.c
@@ -254,6 +272,8 @@ def _nothing_stale(session: Session, as_of: date, live: int | None, settings: En
     the audit chain), and the last refresh left one clean state row per live licence, every one
     valid for `as_of`."""
     meta = _all_meta(session)
+    if meta.get(SLICED):
+        return False
     if meta.get(ENGINE_FINGERPRINT) != _rules_fingerprint(settings):
         return False
     top_event = session.execute(select(func.max(EventRow.__table__.c.id))).scalar()
@@ -272,7 +292,7 @@ def _audit_top(session: Session) -> int:
     return int(session.execute(select(func.max(AuditEntry.id))).scalar() or 0)
 
 
-def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
+def _stale_query(session: Session, as_of: date, after: int, chunk: int, last: int | None = None) -> Any:
     from vats.store.evaluate import engine_data
 
     s, lic = STATE, LicenceRecord.__table__
@@ -294,7 +314,7 @@ def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
             lic.c.organisation_id,
         )
         .select_from(lic.outerjoin(s, s.c.number == lic.c.number))
-        .where(lic.c.archived.is_(False), lic.c.id > after, stale)
+        .where(lic.c.archived.is_(False), lic.c.id > after, stale, *([lic.c.id <= last] if last else []))
         .order_by(lic.c.id)
         .limit(chunk)
     )
@@ -359,7 +379,11 @@ def refresh_obligation_cache(
     tally: Counter[TallyKey] = Counter()
     done = _recompute_stale(session, as_of, chunk, settings, tally)
     _drop_gone(session, live_licences, tally)
-    _save_tally(session, tally)
+    if _meta(session, SLICED):  # slices replaced rows without keeping the tally: count it afresh
+        rebuild_tally(session)
+        _set_meta(session, SLICED, 0)
+    else:
+        _save_tally(session, tally)
     _save_summary(session)
     _set_meta(session, AUDIT_SEEN, audit_top)
     if done >= chunk and session.get_bind().dialect.name == "postgresql":
@@ -369,21 +393,31 @@ def refresh_obligation_cache(
     return done
 
 
-def _stale_licences(session: Session, as_of: date, chunk: int) -> Iterator[list[StoredLicence]]:
-    """The stale live licences in id order, `chunk` at a time (each chunk is read after the previous
-    one's rows were replaced, so the keyset continues past it)."""
+def _stale_licences(
+    session: Session, as_of: date, chunk: int, *, after: int = 0, until: int | None = None
+) -> Iterator[list[StoredLicence]]:
+    """The stale live licences with `after < id <= until` in id order, `chunk` at a time (each chunk
+    is read after the previous one's rows were replaced, so the keyset continues past it)."""
     from vats.store.evaluate import stored_licence
 
-    last = 0
-    while rows := session.execute(_stale_query(session, as_of, last, chunk)).all():
+    last = after
+    while rows := session.execute(_stale_query(session, as_of, last, chunk, until)).all():
         last = rows[-1].id
         yield [stored_licence(r) for r in rows]
 
 
 def _recompute_stale(
-    session: Session, as_of: date, chunk: int, settings: EngineSettings, tally: Counter[TallyKey]
+    session: Session,
+    as_of: date,
+    chunk: int,
+    settings: EngineSettings,
+    tally: Counter[TallyKey],
+    *,
+    after: int = 0,
+    until: int | None = None,
 ) -> int:
-    """Evaluate every stale licence, chunk by chunk, and replace its cached rows; returns how many."""
+    """Evaluate every stale licence (with `after < id <= until`), chunk by chunk, and replace its
+    cached rows; returns how many."""
     from vats.rules.engine.validity import Validity
     from vats.store.evaluate import evaluate_stored
 
@@ -392,9 +426,8 @@ def _recompute_stale(
     # row): a cold start has nothing to forget, and skips a delete per licence batch
     cold = session.execute(select(STATE.c.number).limit(1)).first() is None
     done = 0
-    for evaluated in evaluate_stored(
-        session, as_of=as_of, chunks=_stale_licences(session, as_of, chunk), settings=settings
-    ):
+    stale = _stale_licences(session, as_of, chunk, after=after, until=until)
+    for evaluated in evaluate_stored(session, as_of=as_of, chunks=stale, settings=settings):
         if bounds is None:
             bounds = Validity(as_of, settings)
         _replace_rows(session, evaluated, as_of, settings, bounds, tally, forget=not cold)

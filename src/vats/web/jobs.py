@@ -131,6 +131,8 @@ def _organisation(session: Session, user: Principal, raw: str) -> int | None:
 
 def _request(session: Session, user: Principal, form: dict[str, str]) -> background.JobRequest:
     kind = form["kind"]
+    if kind == "cold_evaluate":
+        return _cold_request(user)
     org = _organisation(session, user, form["organisation_id"])
     whom = f"组织 {org}" if org is not None else "全部组织"
     day = today().isoformat()
@@ -159,7 +161,20 @@ def _request(session: Session, user: Principal, form: dict[str, str]) -> backgro
             org,
             {"year": int(year)},
         )
-    raise InputError(f"{FIELD_LABELS['kind']}：只能启动合规报告或年报工作包", field="kind")
+    raise InputError(f"{FIELD_LABELS['kind']}：只能启动合规报告、年报工作包或义务缓存重算", field="kind")
+
+
+def _cold_request(user: Principal) -> background.JobRequest:
+    """Recompute the stale part of the obligation cache in slices (every organisation's licences
+    share the cache, so only an administrator asks); a second click the same minute is this job."""
+    from vats.model.clock import minute_text, now_utc
+
+    if user.organisations is not None:
+        raise InputError(f"{FIELD_LABELS['kind']}：只有管理员可以重算义务缓存", field="kind")
+    day = today().isoformat()
+    key = f"cold_evaluate:{day}:{minute_text(now_utc())}"
+    label = f"{background.KIND_LABELS['cold_evaluate']} {day}"
+    return background.JobRequest("cold_evaluate", key, user.name, label, None, {"as_of": day})
 
 
 @router.post("/jobs")

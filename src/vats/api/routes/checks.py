@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from vats.api import sitechecks
+from vats.api.checkjobs import submit_check
 from vats.api.deps import DbSession, Reader, RecordId, Writer
 from vats.api.listing import Paged, Paging, paged
+from vats.api.routes.jobs import RecordedJobOut, recorded_out
 from vats.api.sitechecks import FailureOut, ResultOut, RunOut
 from vats.model.errors import NotFoundError
 from vats.store.listing import paginate
@@ -37,14 +39,34 @@ def list_runs(
     return paged(request, response, result.items, result.total, paging)
 
 
-@router.post("/runs", status_code=201, summary="Check one licence's homepages now and store the evidence")
+@router.post(
+    "/runs",
+    status_code=201,
+    summary="Check one licence's homepages now and store the evidence",
+    description=(
+        "With workers (PostgreSQL) the check is queued as a job and the answer is 202 with the job "
+        "and where to follow it (`Location`); without them the sites are checked in the request and "
+        "the stored run is returned (201)."
+    ),
+    responses={202: {"model": RecordedJobOut, "description": "queued; follow the job at `href`"}},
+)
 def trigger_run(
-    request: Request, session: DbSession, actor: Writer, body: Annotated[RunRequest, Body()]
-) -> RunOut:
+    request: Request,
+    response: Response,
+    session: DbSession,
+    actor: Writer,
+    body: Annotated[RunRequest, Body()],
+) -> RunOut | RecordedJobOut:
     from vats.api.jobs import run_site_checks
+    from vats.api.jobsubmit import queued
     from vats.store.checks import CheckRun
     from vats.store.licences import require_licence
 
+    if queued(session):
+        job = submit_check(session, principal=actor, licence=body.licence)
+        response.status_code = 202
+        response.headers["Location"] = f"/api/v1/jobs/recorded/{job.id}"
+        return recorded_out(job)
     record = require_licence(session, number=body.licence)
     actor.check_visible(record.organisation_id, what="licence")
     run_id = run_site_checks(request.app.state.engine, actor=actor.name, numbers=[record.number])

@@ -1,6 +1,8 @@
-"""/api/v1/jobs: the background job queue (PostgreSQL): jobs by state, counts, retry a failed one.
+"""/api/v1/jobs: the background job queue (PostgreSQL): jobs by state, counts, retry a failed one;
+and one recorded job's progress (`/jobs/recorded/{id}`, what the jobs page shows).
 
-Administrators only: jobs span every organisation (a round checks every site)."""
+The queue is for administrators only: its entries span every organisation (a round checks every
+site). A recorded job is read by anyone who may see it (its organisation, or who asked for it)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from vats.api.deps import Admin, DbSession, RecordId
-from vats.store import jobqueue
+from vats.api.deps import Admin, DbSession, Reader, RecordId
+from vats.api.types import UtcDateTime
+from vats.store import background, jobqueue
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -25,6 +28,44 @@ class JobOut(BaseModel):
     attempts: int
     args: dict[str, Any]
     scheduled_at: datetime | None
+
+
+class RecordedJobOut(BaseModel):
+    """A recorded job (`vats.store.background`): what was asked, how far it got, what it produced."""
+
+    id: int
+    kind: str
+    kind_zh: str
+    label: str
+    state: str  # queued, running, done, failed
+    state_zh: str
+    done: int
+    total: int  # 0 until the job has counted its units (sites)
+    error: str | None
+    links: list[dict[str, str]]
+    created_at: UtcDateTime
+    finished_at: UtcDateTime | None
+    href: str  # this resource
+    page: str  # the web page following the job
+
+
+def recorded_out(job: background.BackgroundJob) -> RecordedJobOut:
+    return RecordedJobOut(
+        id=job.id,
+        kind=job.kind,
+        kind_zh=background.KIND_LABELS.get(job.kind, job.kind),
+        label=job.label,
+        state=job.state,
+        state_zh=background.STATE_LABELS.get(job.state, job.state),
+        done=job.done,
+        total=job.total,
+        error=job.error,
+        links=list(job.links or []),
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        href=f"/api/v1/jobs/recorded/{job.id}",
+        page=f"/jobs/{job.id}",
+    )
 
 
 class JobsOut(BaseModel):
@@ -66,3 +107,8 @@ def list_jobs(
 def retry_job(job_id: RecordId, session: DbSession, actor: Admin) -> dict[str, Any]:
     jobqueue.retry_failed(session, job_id=job_id)
     return {"id": job_id, "state": "queued"}
+
+
+@router.get("/recorded/{job_id}", summary="One recorded job's state and progress")
+def recorded_job(job_id: RecordId, session: DbSession, actor: Reader) -> RecordedJobOut:
+    return recorded_out(background.get_job(session, job_id=job_id, principal=actor))
