@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vats.api.deps import Principal
-from vats.model.licence import Licence, validity
+from vats.model.licence import Licence
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.audit import LicenceAudit
 from vats.rules.horizon import renewal_days_before
@@ -322,53 +322,55 @@ class Dashboard:
     due30: int
     failing: int
     open_cases: int
-    soonest_expiry: tuple[Licence, ...] = ()  # first 20 by expiry date
-    expired_licences: tuple[Licence, ...] = ()  # first 10
+    soonest_expiry: tuple[Any, ...] = ()  # store.status.LicenceLine, first 20 by expiry date
+    expired_licences: tuple[Any, ...] = ()  # first 10
     urgent: tuple[Obligation, ...] = ()  # first 50 overdue or due soon
+    unverified: frozenset[str] = frozenset()  # those of `urgent`'s licences known only from a sheet
 
 
-def _portfolio_numbers(p: Portfolio, as_of: date) -> dict[str, Any]:
-    """The dashboard values that depend only on the portfolio (memoised on it)."""
-    cached = p.derived.get("dashboard")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    within = renewal_days_before()
-    states = [validity(lic.expiry_date, as_of, expiring_within=within) for lic in p.licences]
-    horizon = as_of + timedelta(days=30)
-    by_expiry = sorted(p.licences, key=lambda lic: lic.expiry_date or date.max)
-    alert = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
-    numbers = {
-        "licences": len(p.licences),
-        "expired": states.count("expired"),
-        "expiring": states.count("expiring"),
-        "expiring_within": within,
-        "overdue": sum(1 for o in p.obligations if o.status is ObligationStatus.OVERDUE),
-        "due30": sum(
-            1
-            for o in p.obligations
-            if o.status in (ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
-            and o.due_date is not None
-            and as_of <= o.due_date <= horizon
-        ),
-        "soonest_expiry": tuple(by_expiry[:20]),
-        "expired_licences": tuple(
-            lic
-            for lic in by_expiry
-            if validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()) == "expired"
-        )[:10],
-        "urgent": tuple(o for o in p.obligations if o.status in alert)[:50],
-    }
-    p.derived["dashboard"] = numbers
-    return numbers
+DASHBOARD_URGENT = 50
 
 
 def dashboard(session: Session, principal: Principal, *, as_of: date) -> Dashboard:
-    """The numbers on the dashboard, each of which links to the list it counts."""
+    """The numbers on the dashboard, each of which links to the list it counts, within the session's
+    scope (the caller's organisations).
+
+    Answered from the database, so a web process just started answers as fast as a warm one: licence
+    counts and lists by SQL over the stored expiry dates, obligation counts and the urgent list from
+    the obligation cache (refreshed first: a few indexed queries when nothing changed). Only the
+    licences on the urgent list are evaluated, to show those obligations whole (sources, deadlines
+    to the minute) — the cache keeps what lists sort and count by, not everything a row shows.
+    """
     from vats.registers.base import open_counts
     from vats.report.notify.sites import latest_failures
+    from vats.store.evaluate import evaluate_licences
+    from vats.store.models import LicenceRecord as L
+    from vats.store.scope import scope_of
+    from vats.store.status import ALERT, due_between, portfolio_status, urgency
 
-    p = portfolio(session, principal, as_of=as_of)
-    numbers = _portfolio_numbers(p, as_of)
-    failing = {f.domain for f in latest_failures(session, licences=set(p.organisation_of))}
-    counts = open_counts(session)
-    return Dashboard(as_of=as_of, failing=len(failing), open_cases=counts.get("case", 0), **numbers)
+    status = portfolio_status(session, as_of=as_of, top=DASHBOARD_URGENT)
+    evaluated = evaluate_licences(session, numbers={line.licence for line in status.obligations}, as_of=as_of)
+    urgent = sorted((o for e in evaluated for o in e.obligations if o.status in ALERT), key=urgency)
+    soonest = tuple(status.licences[:20])
+    visible = set(
+        session.scalars(
+            select(L.number).where(L.archived.is_(False), *scope_of(session).where(L.organisation_id))
+        )
+    )
+    return Dashboard(
+        as_of=as_of,
+        licences=status.licences_total,
+        expired=status.licences_expired,
+        expiring=status.licences_expiring,
+        expiring_within=renewal_days_before(),
+        overdue=status.obligations_by_status.get(ObligationStatus.OVERDUE.value, 0),
+        due30=due_between(session, as_of=as_of, first=as_of, last=as_of + timedelta(days=30)),
+        failing=len({f.domain for f in latest_failures(session, licences=visible)}),
+        open_cases=open_counts(session).get("case", 0),
+        soonest_expiry=soonest,
+        expired_licences=tuple(
+            line for line in status.licences if line.days_left is not None and line.days_left < 0
+        )[:10],
+        urgent=tuple(urgent[:DASHBOARD_URGENT]),
+        unverified=frozenset(e.stored.number for e in evaluated if e.stored.licence.from_sheet),
+    )

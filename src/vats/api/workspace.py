@@ -57,10 +57,9 @@ def find(session: Session, principal: Principal, ident: str, *, as_of: date) -> 
 
 def refreshed(session: Session, target: Target, *, as_of: date) -> Target:
     """The same obligation evaluated again from the session's current state (its licence only)."""
-    from vats.store.evaluate import evaluate_stored, live_licences
+    from vats.store.evaluate import evaluate_licences
 
-    chunks = live_licences(session, numbers=[target.obligation.licence])
-    found = [e for chunk in evaluate_stored(session, as_of=as_of, chunks=chunks, audit=True) for e in chunk]
+    found = evaluate_licences(session, numbers=[target.obligation.licence], as_of=as_of, audit=True)
     if not found:
         raise _missing(target.id)
     audit = found[0]

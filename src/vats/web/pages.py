@@ -66,12 +66,22 @@ def dashboard_page(request: Request, user: WebUser, session: DbSession) -> Respo
         nav="dashboard",
         d=numbers,
         as_of=as_of,
-        licences=[_summary(lic, as_of) for lic in numbers.soonest_expiry],
+        licences=[_expiry_line(lic, as_of) for lic in numbers.soonest_expiry],
         more_licences=numbers.licences > len(numbers.soonest_expiry),
-        expired=[_summary(lic, as_of) for lic in numbers.expired_licences],
+        expired=[_expiry_line(lic, as_of) for lic in numbers.expired_licences],
         obligations=numbers.urgent,
-        unverified=views.portfolio(session, user, as_of=as_of).unverified,
+        unverified=numbers.unverified,
     )
+
+
+def _expiry_line(lic: Any, as_of: date) -> dict[str, Any]:
+    """A dashboard expiry line (`store.status.LicenceLine`) as the licence tables show it."""
+    return {
+        "number": lic.number,
+        "company": lic.company,
+        "expiry_date": lic.expiry_date,
+        "validity": validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()),
+    }
 
 
 def _summary(lic: Any, as_of: date) -> dict[str, Any]:
