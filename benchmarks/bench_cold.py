@@ -20,6 +20,7 @@ new one started, and its first `GET /` is timed again (`GET /healthz` of the sam
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -81,17 +82,37 @@ def _first_request(url: str, workdir: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     for label in ("initial", "restart"):
         server = start_server(url, workdir, env={"VATS_AS_OF": AS_OF.isoformat()})
+        assert server.process is not None
+        pid = server.process.pid
         try:
             browser, _csrf = server.login("admin")
             t0 = time.perf_counter()
             httpx.get(f"{server.url}/healthz", timeout=600).raise_for_status()
             out[f"{label}_healthz_s"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            browser.get("/", timeout=600).raise_for_status()
-            out[f"{label}_first_s"] = time.perf_counter() - t0
+            for name, path in PAGES:
+                t0, c0 = time.perf_counter(), _cpu_of(pid)
+                browser.get(path, timeout=600).raise_for_status()
+                out[f"{label}_{name}_s"] = time.perf_counter() - t0
+                out[f"{label}_{name}_cpu"] = _cpu_of(pid) - c0
         finally:
             stop_server(server)
     return out
+
+
+#: What the first requests after a start ask for, in order: the dashboard, then the lists its two
+#: obligation counts link to, then the obligations API's first page.
+PAGES = (
+    ("first", "/"),
+    ("overdue", "/obligations?view=all&status=overdue"),
+    ("due30", "/obligations?view=all&due_within=30"),
+    ("api", "/api/v1/obligations"),
+)
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(url: str, workdir: Path, *, licences: int, restart: bool, loaded: bool) -> dict[str, Any]:
@@ -142,10 +163,13 @@ def main() -> None:
     )
     if "first" in result:
         first = result["first"]
-        print(
-            f"  first GET / on a new database state: {first['initial_first_s']:.3f}s; after a restart: "
-            f"{first['restart_first_s']:.3f}s (GET /healthz {first['restart_healthz_s']:.3f}s)"
-        )
+        for label, when in (("initial", "on a new database state"), ("restart", "after a restart")):
+            pages = ", ".join(
+                f"{path} {first[f'{label}_{name}_s']:.3f}s (server CPU {first[f'{label}_{name}_cpu']:.2f}s)"
+                for name, path in PAGES
+            )
+            print(f"  {when}: {pages}; GET /healthz {first[f'{label}_healthz_s']:.3f}s")
+        print(f"  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def _reset_cache(url: str) -> None:

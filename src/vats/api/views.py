@@ -103,6 +103,23 @@ class Portfolio:
         return cached
 
 
+def licence_audit(session: Session, number: str, *, as_of: date) -> LicenceAudit | None:
+    """One live licence with its obligations (engine order) and audit findings, evaluated on its own
+    (None when archived or missing): a licence page costs that licence, not the portfolio.
+
+    The caller has already checked that the licence is visible to whom it answers; the evaluation
+    is widened so a licence of no organisation reads the same for every caller who may see it."""
+    from vats.store.evaluate import evaluate_licences
+    from vats.store.scope import widened
+
+    with widened(session):
+        found = evaluate_licences(session, numbers=[number], as_of=as_of, audit=True)
+    if not found:
+        return None
+    e = found[0]
+    return LicenceAudit(licence=e.stored.licence, obligations=e.obligations, findings=e.findings)
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """One licence's evaluation and the inputs it was computed from."""

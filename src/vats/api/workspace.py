@@ -8,6 +8,7 @@ caller's transaction, so the answer shows the new status without touching the sh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -105,7 +106,16 @@ def rows(
     session: Session, p: views.Portfolio, obligations: tuple[Obligation, ...] | list[Obligation]
 ) -> list[Row]:
     """Rows with their owners resolved (one query for the explicit owners of these obligations)."""
-    targets = [Target.of(o, p.organisation_of.get(o.licence)) for o in obligations]
+    return rows_of(session, p.organisation_of, obligations)
+
+
+def rows_of(
+    session: Session,
+    organisation_of: Mapping[str, int | None],
+    obligations: tuple[Obligation, ...] | list[Obligation],
+) -> list[Row]:
+    """`rows`, given each licence's organisation (`organisation_of`) rather than a portfolio."""
+    targets = [Target.of(o, organisation_of.get(o.licence)) for o in obligations]
     found: Owners = service.owners(session, [t.id for t in targets])
     return [Row(t, found.of(t.id, t.obligation.rule_id, t.organisation_id)) for t in targets]
 

@@ -176,7 +176,7 @@ class TopN:
         return self.items
 
 
-def _status_sql(as_of: date, settings: EngineSettings) -> ColumnElement[str]:
+def cached_status(as_of: date, settings: EngineSettings) -> ColumnElement[str]:
     """`derived_status` in SQL: the stored terminal status, else overdue / due soon / upcoming."""
     from vats.rules.status import status_sql
 
@@ -189,7 +189,7 @@ def _cached_line(row: Any) -> ObligationLine:
     return line if line.subject else dataclasses.replace(line, subject=None)  # stored '' = none
 
 
-def _visible_scope(session: Session) -> list[ColumnElement[bool]]:
+def visible_scope(session: Session) -> list[ColumnElement[bool]]:
     """The filter on cached obligations for a session limited to some organisations (none otherwise)."""
     visible = scope_of(session).organisations
     if visible is None:
@@ -203,7 +203,7 @@ def _visible_scope(session: Session) -> list[ColumnElement[bool]]:
 def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSettings) -> None:
     """Obligations per status and late completions: from the tally (a few hundred rows) for the
     whole portfolio; grouped over the visible licences' cached rows when the session is scoped."""
-    scope = _visible_scope(session)
+    scope = visible_scope(session)
     groups = _groups(scope)
     alerts = {s.value for s in ALERT}
     counts: Counter[str] = Counter()
@@ -243,7 +243,7 @@ def due_between(session: Session, *, as_of: date, first: date, last: date) -> in
     settings = EngineSettings()
     wanted = {ObligationStatus.DUE_SOON.value, ObligationStatus.UPCOMING.value}
     total = 0
-    for fixed, due, _late, n in session.execute(_groups(_visible_scope(session))):
+    for fixed, due, _late, n in session.execute(_groups(visible_scope(session))):
         dated = due is not None and first <= due <= last
         if dated and (fixed or derived_status(due, as_of, settings).value) in wanted:
             total += int(n)
@@ -263,14 +263,14 @@ def _cached_obligations(session: Session, status: PortfolioStatus, top: int, chu
     )
     _cached_counts(session, status, settings)
     c = CachedObligation.__table__.c
-    scope = _visible_scope(session)
+    scope = visible_scope(session)
     alerts = [s.value for s in ALERT]
     columns = (
         c.licence,
         c.rule_id,
         c.title_zh,
         c.title_en,
-        _status_sql(status.as_of, settings),
+        cached_status(status.as_of, settings),
         c.due_date,
         c.subject,
         c.late,
