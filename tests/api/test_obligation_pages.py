@@ -62,11 +62,19 @@ FILTERS = [
 
 def test_cached_pages_agree_with_the_evaluated_portfolio(portfolio_engine: Any) -> None:
     from vats.store.db import session_scope
-    from vats.store.obligation_list import CachedQuery
+    from vats.store.obligation_list import CachedQuery, UndatedRun, cached_page
 
     with session_scope(portfolio_engine, actor="t") as s:
-        numbers = [e.stored.number for e in _all(s)]
-        filters = [*FILTERS, views.ObligationFilter(licence=numbers[0]), views.ObligationFilter()]
+        evaluated = _all(s)
+        numbers = [e.stored.number for e in evaluated]
+        undated_rule = next(o.rule_id for e in evaluated for o in e.obligations if o.due_date is None)
+        filters = [
+            *FILTERS,
+            views.ObligationFilter(licence=numbers[0]),
+            views.ObligationFilter(),
+            views.ObligationFilter(status=ObligationStatus.UPCOMING),
+            views.ObligationFilter(rule=undated_rule),
+        ]
         for wanted in filters:
             for rank in (API_RANK, WORK_RANK):
                 for control in (None, False, True):
@@ -79,8 +87,11 @@ def test_cached_pages_agree_with_the_evaluated_portfolio(portfolio_engine: Any) 
                     ]
                     assert {p.total for p in pages} == {len(expected)}, wanted
                     assert [obligation_id(o) for p in pages for o in p.items] == expected, wanted
-        assert CachedQuery(status=ObligationStatus.OVERDUE).answerable
-        assert not CachedQuery().answerable and not CachedQuery(status=ObligationStatus.UPCOMING).answerable
+        assert CachedQuery().answerable and CachedQuery(status=ObligationStatus.UPCOMING).answerable
+        assert not CachedQuery(rule="x").answerable and not CachedQuery(control=False).answerable
+        assert CachedQuery(rule="x", status=ObligationStatus.OVERDUE, control=True).answerable
+        whole = cached_page(s, as_of=AS_OF, query=CachedQuery(), rank=WORK_RANK, offset=0, limit=10_000)[1]
+        assert any(isinstance(r, UndatedRun) for r in whole)  # standing duties were listed, not only rows
         overdue = obligation_page(s, ADMIN, FILTERS[0], as_of=AS_OF, rank=API_RANK, offset=0, limit=50)
         assert overdue.total > 0  # the comparison covers rows, not only empty lists
 
@@ -93,7 +104,7 @@ def test_scoped_pages_keep_to_the_callers_organisations(portfolio_engine: Any) -
     org = stored[-1].organisation_id
     viewer = Principal(name="v", role=Role.VIEWER, organisations=frozenset({org}))  # type: ignore[arg-type]
     with session_scope(portfolio_engine, actor="v", organisations={org}) as s:  # type: ignore[arg-type]
-        for wanted in FILTERS:
+        for wanted in (*FILTERS, views.ObligationFilter()):
             found = obligation_page(s, viewer, wanted, as_of=AS_OF, rank=API_RANK, offset=0, limit=500)
             assert [obligation_id(o) for o in found.items] == _expected(s, wanted, API_RANK, None)
             assert {o.licence for o in found.items} <= {stored[-1].number}

@@ -3,11 +3,12 @@ the page rather than of the portfolio whenever it can be.
 
 Three ways, chosen by the filter, each giving the same rows in the same order:
   * one licence named: that licence evaluated on its own;
-  * a list the obligation cache holds whole (a status other than upcoming, or a due range — the
-    dashboard's counts link to such lists): counted and paged in SQL, and only the page's licences
-    evaluated, to show their obligations whole (sources, deadlines to the minute);
-  * anything else (every obligation, or every upcoming one: undated standing duties are counted by
-    the cache, not stored) from the evaluated portfolio (`views.portfolio`).
+  * a list the obligation cache can page (`CachedQuery.answerable`: anything not narrowed by rule
+    or kind, or that cannot hold undated standing duties, which the cache counts per licence but
+    does not store): counted and paged in SQL, and only the page's licences evaluated, to show
+    their obligations whole (sources, deadlines to the minute);
+  * anything else (every upcoming obligation of one rule, the web's dated or control lists
+    without a status or due range) from the evaluated portfolio (`views.portfolio`).
 Order everywhere: a rank per status (`API_RANK` lists overdue first, `WORK_RANK` in workspace order),
 then due date (undated last), licence, rule and subject.
 """
@@ -68,7 +69,7 @@ def obligation_page(
         return _evaluated(session, [wanted.licence], wanted, as_of, rank, control, offset, limit)
     if query.answerable and limit is not None:
         total, keys = cached_page(session, as_of=as_of, query=query, rank=rank, offset=offset, limit=limit)
-        return _materialised(session, total, keys, as_of)
+        return _materialised(session, total, keys, as_of, rank, wanted.status)
     p = views.portfolio(session, principal, as_of=as_of)
     items = _ordered(p, wanted, rank, control)
     end = None if limit is None else offset + limit
@@ -122,17 +123,37 @@ def _evaluated(
     )
 
 
-def _materialised(session: Session, total: int, keys: list[Any], as_of: date) -> ObligationPage:
-    """The cached page's rows as the engine's obligations: its licences evaluated on their own."""
+def _materialised(
+    session: Session,
+    total: int,
+    keys: list[Any],
+    as_of: date,
+    rank: Mapping[ObligationStatus, int],
+    status: ObligationStatus | None,
+) -> ObligationPage:
+    """The cached page's rows as the engine's obligations: its licences evaluated on their own (the
+    licences of a stretch of undated obligations too, which the cache counts but does not store)."""
     from vats.store.evaluate import evaluate_licences
-    from vats.store.obligation_list import key_of
+    from vats.store.obligation_list import UndatedRun, key_of, undated_member
 
-    evaluated = evaluate_licences(session, numbers={k.licence for k in keys}, as_of=as_of)
+    numbers = {n for k in keys for n in (k.licences if isinstance(k, UndatedRun) else (k.licence,))}
+    evaluated = evaluate_licences(session, numbers=numbers, as_of=as_of)
     found: dict[tuple[Any, ...], list[Obligation]] = {}
+    of_licence: dict[str, list[Obligation]] = {}
     for o in (o for e in evaluated for o in e.obligations):
         found.setdefault(key_of(o), []).append(o)
-    items = []
+        of_licence.setdefault(o.licence, []).append(o)
+    items: list[Obligation] = []
     for k in keys:
+        if isinstance(k, UndatedRun):
+            run = [
+                o
+                for n in k.licences
+                for o in of_licence.get(n, ())
+                if undated_member(o, rank=rank, status=status)
+            ]
+            items += sorted(run, key=list_order(rank))[k.skip : k.skip + k.take]
+            continue
         same = found.get((k.licence, k.rule_id, k.subject, k.due_date))
         if same:  # else archived since the count: the page shows one row fewer
             items.append(same.pop(0))
