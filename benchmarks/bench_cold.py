@@ -100,12 +100,13 @@ def _first_request(url: str, workdir: Path) -> dict[str, float]:
     return out
 
 
-#: What the first requests after a start ask for, in order: the dashboard, then the lists its two
-#: obligation counts link to, then the obligations API's first page.
+#: What the first requests after a start ask for, in order: the dashboard, the lists its two
+#: obligation counts link to, the obligations page as the menu opens it, the obligations API.
 PAGES = (
     ("first", "/"),
     ("overdue", "/obligations?view=all&status=overdue"),
     ("due30", "/obligations?view=all&due_within=30"),
+    ("list", "/obligations"),
     ("api", "/api/v1/obligations"),
 )
 
@@ -176,10 +177,11 @@ def main() -> None:
 
 
 def _reset_cache(url: str) -> None:
-    """Empty the obligation cache of a kept database, so the next status is cold again."""
+    """Empty the obligation cache of a kept database (migrated to the current schema first), so
+    the next status is cold again."""
     from sqlalchemy import delete
 
-    from vats.store.db import make_engine
+    from vats.store.db import make_engine, upgrade
     from vats.store.obligation_cache import (
         CachedObligation,
         ObligationCacheMeta,
@@ -188,6 +190,7 @@ def _reset_cache(url: str) -> None:
     )
 
     engine = make_engine(url)
+    upgrade(engine)
     with engine.begin() as conn:
         for model in (CachedObligation, ObligationCacheState, ObligationCacheMeta, ObligationCacheTally):
             conn.execute(delete(model.__table__))

@@ -3,12 +3,12 @@ the page rather than of the portfolio whenever it can be.
 
 Three ways, chosen by the filter, each giving the same rows in the same order:
   * one licence named: that licence evaluated on its own;
-  * a list the obligation cache can page (`CachedQuery.answerable`: anything not narrowed by rule
-    or kind, or that cannot hold undated standing duties, which the cache counts per licence but
+  * a list the obligation cache can page (`CachedQuery.answerable`: anything not narrowed by rule,
+    or that cannot hold undated standing duties, which the cache counts per licence and kind but
     does not store): counted and paged in SQL, and only the page's licences evaluated, to show
     their obligations whole (sources, deadlines to the minute);
-  * anything else (every upcoming obligation of one rule, the web's dated or control lists
-    without a status or due range) from the evaluated portfolio (`views.portfolio`).
+  * anything else (the upcoming obligations of one rule, without a due range) from the evaluated
+    portfolio (`views.portfolio`).
 Order everywhere: a rank per status (`API_RANK` lists overdue first, `WORK_RANK` in workspace order),
 then due date (undated last), licence, rule and subject.
 """

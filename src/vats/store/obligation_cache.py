@@ -81,6 +81,8 @@ class ObligationCacheState(Base):
     # undated standing duties without a stored status: counted here and in the tally, not stored
     # as rows (never listed, only counted; most of a licence's obligations)
     standing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # how many of `standing` are continuous duties (controls): lists show dated duties and controls apart
+    standing_controls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ObligationCacheMeta(Base):

@@ -2,12 +2,13 @@
 licence, rule, subject and due date) in list order, without evaluating the portfolio.
 
 The cache holds every obligation except undated standing duties with no stored status, which it only
-counts per licence (`obligation_cache_state.standing`). A list that may hold them (no status or
-"upcoming", and no due range) is answered in three parts — stored rows ranked before them, the
-undated part (named by licence: the caller evaluates those few licences), stored rows ranked after —
-unless it is also narrowed by rule or kind, which those counts cannot say: `answerable` is then False
-and the caller evaluates instead. Statuses are derived from the stored due date in SQL exactly as the
-engine derives them (`vats.rules.status.status_sql`), so a warm cache answers any day.
+counts per licence (`obligation_cache_state.standing`, and `standing_controls` per kind). A list that
+may hold them (no status or "upcoming", and no due range) is answered in three parts — stored rows
+ranked before them, the undated part (named by licence: the caller evaluates those few licences),
+stored rows ranked after — unless it is also narrowed by rule, which those counts cannot say:
+`answerable` is then False and the caller evaluates instead. Statuses are derived from the stored
+due date in SQL exactly as the engine derives them (`vats.rules.status.status_sql`), so a warm cache
+answers any day.
 
 List order: a rank per status (given by the caller, since the API lists overdue first and the web
 page in workspace order), then the due date (undated last), then licence, rule and subject — the
@@ -54,9 +55,9 @@ class CachedQuery:
 
     @property
     def answerable(self) -> bool:
-        """Whether the cache can list it: standing duties are counted per licence only, not per rule
-        or kind."""
-        return not self.holds_standing or (self.rule is None and self.control is None)
+        """Whether the cache can list it: standing duties are counted per licence and kind, not per
+        rule."""
+        return not self.holds_standing or self.rule is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,12 @@ def _undated_counts(
     its state row, plus its stored undated rows), in licence (code point) order."""
     st, lic = ObligationCacheState.__table__.c, LicenceRecord.__table__.c
     visible = scope_of(session).where(lic.organisation_id)
-    states = select(st.number, st.standing)
+    standing: ColumnElement[Any]
+    if query.control is None:
+        standing = st.standing
+    else:
+        standing = st.standing_controls if query.control else st.standing - st.standing_controls
+    states = select(st.number, standing)
     if visible:
         states = states.where(st.number.in_(select(lic.number).where(*visible)))
     if query.licence:

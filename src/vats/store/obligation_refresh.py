@@ -42,7 +42,7 @@ from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vats.model.errors import UnavailableError
-from vats.model.obligations import Obligation, ObligationStatus
+from vats.model.obligations import Obligation, ObligationStatus, RuleKind
 from vats.rules.settings import EngineSettings
 from vats.store.auditlog import AuditEntry
 from vats.store.models import EventRow, LicenceRecord
@@ -422,13 +422,14 @@ def _replace_rows(
     values: list[dict[str, Any]] = []
     states = []
     for e in evaluated:
-        standing = 0
+        standing = controls = 0
         for o in e.obligations:
             if _standing(o):
                 standing += 1
+                controls += o.kind is RuleKind.CONTINUOUS
             else:
                 values.append(_row(o, e.stored.number, as_of, days))
-        states.append(_state(e, as_of, bounds, standing))
+        states.append(_state(e, as_of, bounds, standing, controls))
         tally[STANDING] += standing
     if values:
         insert_rows(session.connection(), CACHE, values)
@@ -436,7 +437,9 @@ def _replace_rows(
     session.execute(insert(STATE), states)
 
 
-def _state(e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int) -> dict[str, Any]:
+def _state(
+    e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int, controls: int
+) -> dict[str, Any]:
     """The state row of a freshly evaluated licence: its inputs and the dates its rows hold for."""
     lic = e.stored.licence
     future: dict[str | None, date] = {}
@@ -452,4 +455,5 @@ def _state(e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int) ->
         "valid_until": bounds.valid_until(lic, future, e.obligations),
         "dirty": False,
         "standing": standing,
+        "standing_controls": controls,
     }

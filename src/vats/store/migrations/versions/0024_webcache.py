@@ -1,0 +1,32 @@
+"""Standing duties counted per kind: how many of a licence's uncached standing duties are controls.
+
+The obligations list pages from the cache (`vats.store.obligation_list`), and the web lists dated
+duties and controls (continuous duties) apart: the undated standing duties the cache only counts
+must be counted per kind too. `obligation_cache_state.standing_controls` holds how many of
+`standing` are continuous. Rows cached earlier do not know it, so the rules fingerprint is
+forgotten: the next refresh evaluates every licence again.
+
+Revision ID: 0024_webcache
+Revises: 0023_mgmt
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0024_webcache"
+down_revision = "0023_mgmt"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("obligation_cache_state") as batch:
+        batch.add_column(sa.Column("standing_controls", sa.Integer(), nullable=False, server_default="0"))
+    op.execute("DELETE FROM obligation_cache_meta WHERE key = 'engine_fingerprint'")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("obligation_cache_state") as batch:
+        batch.drop_column("standing_controls")
