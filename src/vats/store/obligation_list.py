@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import ObligationStatus, RuleKind
@@ -135,11 +135,13 @@ def cached_page(
     undated = and_(ranked == upcoming, c.due_date.is_(None))
     before = or_(ranked < upcoming, and_(ranked == upcoming, c.due_date.is_not(None)))
     head = count(before)
-    runs = _undated_counts(session, query, where, undated)
-    middle = sum(n for _number, n in runs)
+    standing = _standing(session, query)
+    middle = int(session.execute(select(func.coalesce(func.sum(standing.c.n), 0))).scalar() or 0)
+    middle += count(undated)
     out = keys(offset, limit, before) if offset < head else []
     start = max(offset - head, 0)
-    if len(out) < limit and start < middle:
+    if len(out) < limit and start < middle:  # per-licence counts only for a page that reaches them
+        runs = _undated_counts(session, standing, where, undated)
         out.append(_undated_run(runs, start, limit - len(out)))
     taken = sum(r.take if isinstance(r, UndatedRun) else 1 for r in out)
     if taken < limit:
@@ -147,11 +149,9 @@ def cached_page(
     return head + middle + count(ranked > upcoming), out
 
 
-def _undated_counts(
-    session: Session, query: CachedQuery, where: list[ColumnElement[bool]], undated: ColumnElement[bool]
-) -> list[tuple[str, int]]:
-    """Each visible licence's number of obligations in the undated part (standing duties counted in
-    its state row, plus its stored undated rows), in licence (code point) order."""
+def _standing(session: Session, query: CachedQuery) -> Subquery:
+    """(number, n): each visible licence's standing duties of the wanted kind, which the cache counts
+    in the state rows instead of storing."""
     st, lic = ObligationCacheState.__table__.c, LicenceRecord.__table__.c
     visible = scope_of(session).where(lic.organisation_id)
     standing: ColumnElement[Any]
@@ -159,12 +159,20 @@ def _undated_counts(
         standing = st.standing
     else:
         standing = st.standing_controls if query.control else st.standing - st.standing_controls
-    states = select(st.number, standing)
+    states = select(st.number, standing.label("n"))
     if visible:
         states = states.where(st.number.in_(select(lic.number).where(*visible)))
     if query.licence:
         states = states.where(st.number == query.licence)
-    counts = {number: int(n) for number, n in session.execute(states)}
+    return states.subquery()
+
+
+def _undated_counts(
+    session: Session, standing: Subquery, where: list[ColumnElement[bool]], undated: ColumnElement[bool]
+) -> list[tuple[str, int]]:
+    """Each visible licence's number of obligations in the undated part (standing duties counted in
+    its state row, plus its stored undated rows), in licence (code point) order."""
+    counts = {number: int(n) for number, n in session.execute(select(standing.c.number, standing.c.n))}
     c = CachedObligation.__table__.c
     for number, n in session.execute(
         select(c.licence, func.count()).where(*where, undated).group_by(c.licence)
