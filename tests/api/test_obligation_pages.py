@@ -3,13 +3,13 @@ evaluated portfolio: same total, same rows, same order, whole and scoped."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from factories import small_portfolio
 from vats.api import views
 from vats.api.deps import Principal, Role
 from vats.api.obligation_pages import API_RANK, WORK_RANK, list_order, obligation_page
@@ -34,16 +34,10 @@ def _expected(session: Any, wanted: views.ObligationFilter, rank: Any, control: 
 
 @pytest.fixture
 def portfolio_engine(db_url: str, seed_path: Path) -> Any:
-    from vats.ingest.render import synthetic_licence
-    from vats.store.db import make_engine, session_scope, upgrade
-    from vats.store.licences import import_licence
+    from vats.store.db import make_engine
 
+    small_portfolio(db_url, seed_path)
     engine = make_engine(db_url)
-    upgrade(engine)
-    with session_scope(engine, actor="t") as s:
-        import_licence(s, path=seed_path)
-        for n, expiry in ((3, date(2026, 11, 20)), (5, date(2027, 3, 1)), (7, date(2026, 9, 1))):
-            import_licence(s, licence=dataclasses.replace(synthetic_licence(n), expiry_date=expiry))
     yield engine
     engine.dispose()
 

@@ -3,10 +3,10 @@ that many rows, on SQLite and PostgreSQL, through a real server."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from datetime import date
 from pathlib import Path
+
+from factories import small_portfolio
 
 AS_OF = "2026-11-02"
 CARD = re.compile(r'<a class="card[^"]*" href="([^"]+)"><span class="n">(\d+)</span>')
@@ -25,18 +25,9 @@ def _listed(html: str, link: str) -> int:
 
 def test_dashboard_numbers_match_their_lists(db_url: str, seed_path: Path, tmp_path: Path) -> None:
     from vats.api.testing import running_server
-    from vats.ingest.render import synthetic_licence
-    from vats.store.db import make_engine, session_scope, upgrade
-    from vats.store.licences import import_licence
 
     with running_server(db_url, tmp_path, env={"VATS_AS_OF": AS_OF}) as server:
-        engine = make_engine(db_url)
-        upgrade(engine)
-        with session_scope(engine, actor="t") as s:
-            import_licence(s, path=seed_path)
-            for n, expiry in ((3, date(2026, 11, 20)), (5, date(2027, 3, 1)), (7, date(2026, 9, 1))):
-                import_licence(s, licence=dataclasses.replace(synthetic_licence(n), expiry_date=expiry))
-        engine.dispose()
+        small_portfolio(db_url, seed_path)
         browser, _csrf = server.login("admin")
         home = browser.get("/")
         assert home.status_code == 200
