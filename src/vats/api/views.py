@@ -1,8 +1,10 @@
-"""Read models shared by the REST API and the web pages: the visible portfolio, its obligations and
-the dashboard numbers — computed once per database state and reused.
+"""Read models shared by the REST API and the web pages: the dashboard numbers and one licence's
+audit, answered from the database (`dashboard`, `licence_audit`: a restarted process answers them
+as fast as a warm one), and the visible portfolio with its obligations, computed once per database
+state and reused by the pages that still need every licence evaluated.
 
-Evaluating a 10,000-licence portfolio (decoding, rules engine, audits) takes about 5 seconds, and the
-dashboard, calendar and obligations pages all need it. The result is cached per (database, audit-log
+Evaluating a 10,000-licence portfolio (decoding, rules engine, audits) takes seconds, and the
+calendar, findings, exports and site pages still need it. The result is cached per (database, audit-log
 head, as-of date): any audited write appends an audit row, so a stale answer is impossible. A new
 head re-evaluates only the licences whose record version or events changed. The memory is per
 process, but the key is not: every request reads the audit head from the database, so a write
