@@ -108,3 +108,23 @@ def _all(session: Any) -> list[Any]:
     from vats.store.evaluate import evaluate_stored
 
     return [e for chunk in evaluate_stored(session, as_of=AS_OF) for e in chunk]
+
+
+def test_an_obligation_is_found_through_its_licence_alone(portfolio_engine: Any) -> None:
+    from vats.api import workspace
+    from vats.model.errors import NotFoundError
+    from vats.store.db import session_scope
+
+    with session_scope(portfolio_engine, actor="t") as s:
+        evaluated = _all(s)
+        dated = [o for e in evaluated for o in e.obligations if o.due_date is not None]
+        views._CACHE.portfolios.clear()
+        for ob in dated[:: max(len(dated) // 10, 1)]:
+            target = workspace.find(s, ADMIN, obligation_id(ob), as_of=AS_OF)
+            assert target.obligation == ob
+        assert not views._CACHE.portfolios  # no portfolio was evaluated for them
+        standing = next(o for e in evaluated for o in e.obligations if o.due_date is None)
+        assert workspace.find(s, ADMIN, obligation_id(standing), as_of=AS_OF).obligation == standing
+    outsider = Principal(name="o", role=Role.VIEWER, organisations=frozenset({999}))
+    with session_scope(portfolio_engine, actor="o", organisations={999}) as s, pytest.raises(NotFoundError):
+        workspace.find(s, outsider, obligation_id(dated[0]), as_of=AS_OF)  # another organisation's

@@ -1,9 +1,10 @@
 """Finding one obligation by its stable id and describing it, for the API, the web pages and the CLI.
 
-Obligations are derived, not stored: an id is looked up in the evaluated portfolio the caller may
-see (`views.portfolio`, cached per database state), so another organisation's obligation answers
-exactly like a missing one. After an action the licence is evaluated again on its own, inside the
-caller's transaction, so the answer shows the new status without touching the shared cache.
+Obligations are derived, not stored: an id is looked up in the obligation cache (its licence then
+evaluated alone) or else in the evaluated portfolio the caller may see (`views.portfolio`), so
+another organisation's obligation answers exactly like a missing one. After an action the licence is
+evaluated again on its own, inside the caller's transaction, so the answer shows the new status
+without touching the shared cache.
 """
 
 from __future__ import annotations
@@ -46,9 +47,21 @@ def _missing(ident: str) -> NotFoundError:
 
 
 def find(session: Session, principal: Principal, ident: str, *, as_of: date) -> Target:
-    """The visible obligation with this id (404 naming `id` when missing or another organisation's)."""
+    """The visible obligation with this id (404 naming `id` when missing or another organisation's).
+
+    The obligation cache names its licence, which is then evaluated alone; an id the cache does not
+    hold (an undated standing duty, which it only counts) is looked up in the evaluated portfolio."""
+    from vats.store.evaluate import evaluate_licences
+    from vats.store.obligation_list import cached_licence_of
+
     if not is_obligation_id(ident):
         raise _missing(ident)
+    number = cached_licence_of(session, ident=ident, as_of=as_of)
+    if number is not None:
+        for e in evaluate_licences(session, numbers=[number], as_of=as_of):
+            for ob in e.obligations:
+                if obligation_id(ob) == ident:
+                    return Target(ident, ob, e.stored.organisation_id)
     p = views.portfolio(session, principal, as_of=as_of)
     found = index(p).get(ident)
     if found is None:

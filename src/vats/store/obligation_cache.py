@@ -64,6 +64,9 @@ class CachedObligation(Base):
     # overdue on its own date); NULL = derive overdue / due_soon / upcoming from due_date in SQL
     fixed_status: Mapped[str | None] = mapped_column(String(16), default=None)
     computed_for: Mapped[date] = mapped_column(Date)
+    # the obligation's stable id (`vats.model.obligation_ids`): a page about one obligation finds its
+    # licence here and evaluates that licence alone
+    ident: Mapped[str] = mapped_column(String(24), default="", server_default="", index=True)
 
 
 class ObligationCacheState(Base):

@@ -220,3 +220,13 @@ def _conditions(query: CachedQuery, status: ColumnElement[str]) -> list[ColumnEl
 def key_of(o: Any) -> tuple[str, str, str | None, date | None]:
     """The `CachedKey` fields of an evaluated obligation, to match it with its cached row."""
     return o.licence, o.rule_id, o.subject or None, o.due_date
+
+
+def cached_licence_of(session: Session, *, ident: str, as_of: date) -> str | None:
+    """The licence of the visible cached obligation with this stable id, after refreshing the cache
+    (None: no such row — a standing duty the cache only counts, another organisation's, or none)."""
+    refresh_obligation_cache(session, as_of=as_of)
+    c = CachedObligation.__table__.c
+    found = session.execute(select(c.licence).where(c.ident == ident, *visible_scope(session)).limit(1))
+    licence: str | None = found.scalar()
+    return licence

@@ -301,6 +301,7 @@ def _stale_query(session: Session, as_of: date, after: int, chunk: int) -> Any:
 
 
 def _row(o: Obligation, number: str, as_of: date, due_soon_days: int) -> dict[str, Any]:
+    from vats.model.obligation_ids import obligation_id
     from vats.rules.status import status_on
 
     fixed = (
@@ -324,6 +325,7 @@ def _row(o: Obligation, number: str, as_of: date, due_soon_days: int) -> dict[st
         "conditional": o.conditional,
         "fixed_status": fixed,
         "computed_for": as_of,
+        "ident": obligation_id(o),
     }
 
 
