@@ -68,8 +68,16 @@ def obligation_page(
     if wanted.licence:
         return _evaluated(session, [wanted.licence], wanted, as_of, rank, control, offset, limit)
     if query.answerable and limit is not None:
-        total, keys = cached_page(session, as_of=as_of, query=query, rank=rank, offset=offset, limit=limit)
-        return _materialised(session, total, keys, as_of, rank, wanted.status)
+
+        def compute() -> ObligationPage:
+            total, keys = cached_page(
+                session, as_of=as_of, query=query, rank=rank, offset=offset, limit=limit
+            )
+            return _materialised(session, total, keys, as_of, rank, wanted.status)
+
+        key = ("obligations", as_of, query, tuple(sorted(rank.items())), offset, limit)
+        found: ObligationPage = views.memo_cached(session, key, compute)
+        return found
     p = views.portfolio(session, principal, as_of=as_of)
     items = _ordered(p, wanted, rank, control)
     end = None if limit is None else offset + limit

@@ -203,6 +203,18 @@ def memo(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> 
     return value
 
 
+def memo_cached(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """`memo` for values read from the obligation cache within the session's scope: keyed on the
+    event log's head as well (events may be recorded without an audited write, and the cache follows
+    them) and on the organisations the session sees. Many clients asking for the same page then cost
+    one computation per database state; a new process computes it once from the database."""
+    from vats.store.models import EventRow
+    from vats.store.scope import scope_of
+
+    events = session.scalar(select(func.max(EventRow.id)))
+    return memo(session, (events, scope_of(session).organisations, *key), compute)
+
+
 def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfolio:
     """The visible portfolio evaluated on `as_of` (cached per database state)."""
     url = str(session.get_bind().engine.url)
@@ -359,9 +371,24 @@ def dashboard(session: Session, principal: Principal, *, as_of: date) -> Dashboa
     the obligation cache (refreshed first: a few indexed queries when nothing changed). Only the
     licences on the urgent list are evaluated, to show those obligations whole (sources, deadlines
     to the minute) — the cache keeps what lists sort and count by, not everything a row shows.
+    Failing site checks and open cases are counted on every request, as their registers change
+    without touching the obligation cache.
     """
     from vats.registers.base import open_counts
     from vats.report.notify.sites import latest_failures
+
+    numbers = memo_cached(session, ("dashboard", as_of), lambda: _dashboard_numbers(session, as_of))
+    visible = set(numbers["visible"])
+    return Dashboard(
+        as_of=as_of,
+        failing=len({f.domain for f in latest_failures(session, licences=visible)}),
+        open_cases=open_counts(session).get("case", 0),
+        **{k: v for k, v in numbers.items() if k != "visible"},
+    )
+
+
+def _dashboard_numbers(session: Session, as_of: date) -> dict[str, Any]:
+    """What the dashboard reads from the licences and the obligation cache (see `dashboard`)."""
     from vats.store.evaluate import evaluate_licences
     from vats.store.models import LicenceRecord as L
     from vats.store.scope import scope_of
@@ -370,26 +397,19 @@ def dashboard(session: Session, principal: Principal, *, as_of: date) -> Dashboa
     status = portfolio_status(session, as_of=as_of, top=DASHBOARD_URGENT)
     evaluated = evaluate_licences(session, numbers={line.licence for line in status.obligations}, as_of=as_of)
     urgent = sorted((o for e in evaluated for o in e.obligations if o.status in ALERT), key=urgency)
-    soonest = tuple(status.licences[:20])
-    visible = set(
-        session.scalars(
-            select(L.number).where(L.archived.is_(False), *scope_of(session).where(L.organisation_id))
-        )
-    )
-    return Dashboard(
-        as_of=as_of,
-        licences=status.licences_total,
-        expired=status.licences_expired,
-        expiring=status.licences_expiring,
-        expiring_within=renewal_days_before(),
-        overdue=status.obligations_by_status.get(ObligationStatus.OVERDUE.value, 0),
-        due30=due_between(session, as_of=as_of, first=as_of, last=as_of + timedelta(days=30)),
-        failing=len({f.domain for f in latest_failures(session, licences=visible)}),
-        open_cases=open_counts(session).get("case", 0),
-        soonest_expiry=soonest,
-        expired_licences=tuple(
+    live = (L.archived.is_(False), *scope_of(session).where(L.organisation_id))
+    return {
+        "licences": status.licences_total,
+        "expired": status.licences_expired,
+        "expiring": status.licences_expiring,
+        "expiring_within": renewal_days_before(),
+        "overdue": status.obligations_by_status.get(ObligationStatus.OVERDUE.value, 0),
+        "due30": due_between(session, as_of=as_of, first=as_of, last=as_of + timedelta(days=30)),
+        "soonest_expiry": tuple(status.licences[:20]),
+        "expired_licences": tuple(
             line for line in status.licences if line.days_left is not None and line.days_left < 0
         )[:10],
-        urgent=tuple(urgent[:DASHBOARD_URGENT]),
-        unverified=frozenset(e.stored.number for e in evaluated if e.stored.licence.from_sheet),
-    )
+        "urgent": tuple(urgent[:DASHBOARD_URGENT]),
+        "unverified": frozenset(e.stored.number for e in evaluated if e.stored.licence.from_sheet),
+        "visible": frozenset(session.scalars(select(L.number).where(*live))),
+    }
