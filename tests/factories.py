@@ -8,6 +8,7 @@ tests/ is on the import path through its conftest.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from vats.model.licence import Issuer, Licence, Provision, ProvisionItem, Service, Site, SiteKind
 from vats.model.numbers import LicenceNumber, NumberKind
@@ -104,3 +105,21 @@ def register_licence() -> Licence:
             ),
         ),
     )
+
+
+def small_portfolio(db_url: str, seed_path: Any) -> None:
+    """The reference licence and three synthetic ones expiring at different distances from early
+    November 2026 (one expired, one inside the renewal horizon, one beyond), stored in `db_url`."""
+    import dataclasses
+
+    from vats.ingest.render import synthetic_licence
+    from vats.store.db import make_engine, session_scope, upgrade
+    from vats.store.licences import import_licence
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_scope(engine, actor="t") as s:
+        import_licence(s, path=seed_path)
+        for n, expiry in ((3, date(2026, 11, 20)), (5, date(2027, 3, 1)), (7, date(2026, 9, 1))):
+            import_licence(s, licence=dataclasses.replace(synthetic_licence(n), expiry_date=expiry))
+    engine.dispose()

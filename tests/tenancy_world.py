@@ -24,7 +24,15 @@ NAME_B = "乙方数据科技有限公司"
 USER_B = "viewer-of-b"
 SAMPLE = {"date": "2026-10-09", "datetime-local": "2026-10-09T10:00", "number": "2"}
 # Rows that change with every request whatever it does (sessions); everything else must stay put.
-VOLATILE_TABLES = {"web_sessions"}
+# web sessions change with every login; the obligation cache is derived from licences and events
+# (no one's data of its own) and any page listing obligations brings it up to date first
+VOLATILE_TABLES = {
+    "web_sessions",
+    "obligation_cache",
+    "obligation_cache_state",
+    "obligation_cache_meta",
+    "obligation_cache_tally",
+}
 
 
 @dataclass

@@ -1,8 +1,10 @@
-"""Read models shared by the REST API and the web pages: the visible portfolio, its obligations and
-the dashboard numbers — computed once per database state and reused.
+"""Read models shared by the REST API and the web pages: the dashboard numbers and one licence's
+audit, answered from the database (`dashboard`, `licence_audit`: a restarted process answers them
+as fast as a warm one), and the visible portfolio with its obligations, computed once per database
+state and reused by the pages that still need every licence evaluated.
 
-Evaluating a 10,000-licence portfolio (decoding, rules engine, audits) takes about 5 seconds, and the
-dashboard, calendar and obligations pages all need it. The result is cached per (database, audit-log
+Evaluating a 10,000-licence portfolio (decoding, rules engine, audits) takes seconds, and the
+calendar, findings, exports and site pages still need it. The result is cached per (database, audit-log
 head, as-of date): any audited write appends an audit row, so a stale answer is impossible. A new
 head re-evaluates only the licences whose record version or events changed. The memory is per
 process, but the key is not: every request reads the audit head from the database, so a write
@@ -23,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vats.api.deps import Principal
-from vats.model.licence import Licence, validity
+from vats.model.licence import Licence
 from vats.model.obligations import Obligation, ObligationStatus
 from vats.rules.audit import LicenceAudit
 from vats.rules.horizon import renewal_days_before
@@ -101,6 +103,23 @@ class Portfolio:
                 findings_by_licence={n: f for n, f in self.findings_by_licence.items() if n in keep},
             )
         return cached
+
+
+def licence_audit(session: Session, number: str, *, as_of: date) -> LicenceAudit | None:
+    """One live licence with its obligations (engine order) and audit findings, evaluated on its own
+    (None when archived or missing): a licence page costs that licence, not the portfolio.
+
+    The caller has already checked that the licence is visible to whom it answers; the evaluation
+    is widened so a licence of no organisation reads the same for every caller who may see it."""
+    from vats.store.evaluate import evaluate_licences
+    from vats.store.scope import widened
+
+    with widened(session):
+        found = evaluate_licences(session, numbers=[number], as_of=as_of, audit=True)
+    if not found:
+        return None
+    e = found[0]
+    return LicenceAudit(licence=e.stored.licence, obligations=e.obligations, findings=e.findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +201,18 @@ def memo(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> 
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
     return value
+
+
+def memo_cached(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """`memo` for values read from the obligation cache within the session's scope: keyed on the
+    event log's head as well (events may be recorded without an audited write, and the cache follows
+    them) and on the organisations the session sees. Many clients asking for the same page then cost
+    one computation per database state; a new process computes it once from the database."""
+    from vats.store.models import EventRow
+    from vats.store.scope import scope_of
+
+    events = session.scalar(select(func.max(EventRow.id)))
+    return memo(session, (events, scope_of(session).organisations, *key), compute)
 
 
 def portfolio(session: Session, principal: Principal, *, as_of: date) -> Portfolio:
@@ -322,53 +353,63 @@ class Dashboard:
     due30: int
     failing: int
     open_cases: int
-    soonest_expiry: tuple[Licence, ...] = ()  # first 20 by expiry date
-    expired_licences: tuple[Licence, ...] = ()  # first 10
+    soonest_expiry: tuple[Any, ...] = ()  # store.status.LicenceLine, first 20 by expiry date
+    expired_licences: tuple[Any, ...] = ()  # first 10
     urgent: tuple[Obligation, ...] = ()  # first 50 overdue or due soon
+    unverified: frozenset[str] = frozenset()  # those of `urgent`'s licences known only from a sheet
 
 
-def _portfolio_numbers(p: Portfolio, as_of: date) -> dict[str, Any]:
-    """The dashboard values that depend only on the portfolio (memoised on it)."""
-    cached = p.derived.get("dashboard")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    within = renewal_days_before()
-    states = [validity(lic.expiry_date, as_of, expiring_within=within) for lic in p.licences]
-    horizon = as_of + timedelta(days=30)
-    by_expiry = sorted(p.licences, key=lambda lic: lic.expiry_date or date.max)
-    alert = (ObligationStatus.OVERDUE, ObligationStatus.DUE_SOON)
-    numbers = {
-        "licences": len(p.licences),
-        "expired": states.count("expired"),
-        "expiring": states.count("expiring"),
-        "expiring_within": within,
-        "overdue": sum(1 for o in p.obligations if o.status is ObligationStatus.OVERDUE),
-        "due30": sum(
-            1
-            for o in p.obligations
-            if o.status in (ObligationStatus.DUE_SOON, ObligationStatus.UPCOMING)
-            and o.due_date is not None
-            and as_of <= o.due_date <= horizon
-        ),
-        "soonest_expiry": tuple(by_expiry[:20]),
-        "expired_licences": tuple(
-            lic
-            for lic in by_expiry
-            if validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()) == "expired"
-        )[:10],
-        "urgent": tuple(o for o in p.obligations if o.status in alert)[:50],
-    }
-    p.derived["dashboard"] = numbers
-    return numbers
+DASHBOARD_URGENT = 50
 
 
 def dashboard(session: Session, principal: Principal, *, as_of: date) -> Dashboard:
-    """The numbers on the dashboard, each of which links to the list it counts."""
+    """The numbers on the dashboard, each of which links to the list it counts, within the session's
+    scope (the caller's organisations).
+
+    Answered from the database, so a web process just started answers as fast as a warm one: licence
+    counts and lists by SQL over the stored expiry dates, obligation counts and the urgent list from
+    the obligation cache (refreshed first: a few indexed queries when nothing changed). Only the
+    licences on the urgent list are evaluated, to show those obligations whole (sources, deadlines
+    to the minute) — the cache keeps what lists sort and count by, not everything a row shows.
+    Failing site checks and open cases are counted on every request, as their registers change
+    without touching the obligation cache.
+    """
     from vats.registers.base import open_counts
     from vats.report.notify.sites import latest_failures
 
-    p = portfolio(session, principal, as_of=as_of)
-    numbers = _portfolio_numbers(p, as_of)
-    failing = {f.domain for f in latest_failures(session, licences=set(p.organisation_of))}
-    counts = open_counts(session)
-    return Dashboard(as_of=as_of, failing=len(failing), open_cases=counts.get("case", 0), **numbers)
+    numbers = memo_cached(session, ("dashboard", as_of), lambda: _dashboard_numbers(session, as_of))
+    visible = set(numbers["visible"])
+    return Dashboard(
+        as_of=as_of,
+        failing=len({f.domain for f in latest_failures(session, licences=visible)}),
+        open_cases=open_counts(session).get("case", 0),
+        **{k: v for k, v in numbers.items() if k != "visible"},
+    )
+
+
+def _dashboard_numbers(session: Session, as_of: date) -> dict[str, Any]:
+    """What the dashboard reads from the licences and the obligation cache (see `dashboard`)."""
+    from vats.store.evaluate import evaluate_licences
+    from vats.store.models import LicenceRecord as L
+    from vats.store.scope import scope_of
+    from vats.store.status import ALERT, due_between, portfolio_status, urgency
+
+    status = portfolio_status(session, as_of=as_of, top=DASHBOARD_URGENT)
+    evaluated = evaluate_licences(session, numbers={line.licence for line in status.obligations}, as_of=as_of)
+    urgent = sorted((o for e in evaluated for o in e.obligations if o.status in ALERT), key=urgency)
+    live = (L.archived.is_(False), *scope_of(session).where(L.organisation_id))
+    return {
+        "licences": status.licences_total,
+        "expired": status.licences_expired,
+        "expiring": status.licences_expiring,
+        "expiring_within": renewal_days_before(),
+        "overdue": status.obligations_by_status.get(ObligationStatus.OVERDUE.value, 0),
+        "due30": due_between(session, as_of=as_of, first=as_of, last=as_of + timedelta(days=30)),
+        "soonest_expiry": tuple(status.licences[:20]),
+        "expired_licences": tuple(
+            line for line in status.licences if line.days_left is not None and line.days_left < 0
+        )[:10],
+        "urgent": tuple(urgent[:DASHBOARD_URGENT]),
+        "unverified": frozenset(e.stored.number for e in evaluated if e.stored.licence.from_sheet),
+        "visible": frozenset(session.scalars(select(L.number).where(*live))),
+    }

@@ -1,13 +1,15 @@
 """Finding one obligation by its stable id and describing it, for the API, the web pages and the CLI.
 
-Obligations are derived, not stored: an id is looked up in the evaluated portfolio the caller may
-see (`views.portfolio`, cached per database state), so another organisation's obligation answers
-exactly like a missing one. After an action the licence is evaluated again on its own, inside the
-caller's transaction, so the answer shows the new status without touching the shared cache.
+Obligations are derived, not stored: an id is looked up in the obligation cache (its licence then
+evaluated alone) or else in the evaluated portfolio the caller may see (`views.portfolio`), so
+another organisation's obligation answers exactly like a missing one. After an action the licence is
+evaluated again on its own, inside the caller's transaction, so the answer shows the new status
+without touching the shared cache.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,9 +47,21 @@ def _missing(ident: str) -> NotFoundError:
 
 
 def find(session: Session, principal: Principal, ident: str, *, as_of: date) -> Target:
-    """The visible obligation with this id (404 naming `id` when missing or another organisation's)."""
+    """The visible obligation with this id (404 naming `id` when missing or another organisation's).
+
+    The obligation cache names its licence, which is then evaluated alone; an id the cache does not
+    hold (an undated standing duty, which it only counts) is looked up in the evaluated portfolio."""
+    from vats.store.evaluate import evaluate_licences
+    from vats.store.obligation_list import cached_licence_of
+
     if not is_obligation_id(ident):
         raise _missing(ident)
+    number = cached_licence_of(session, ident=ident, as_of=as_of)
+    if number is not None:
+        for e in evaluate_licences(session, numbers=[number], as_of=as_of):
+            for ob in e.obligations:
+                if obligation_id(ob) == ident:
+                    return Target(ident, ob, e.stored.organisation_id)
     p = views.portfolio(session, principal, as_of=as_of)
     found = index(p).get(ident)
     if found is None:
@@ -57,10 +71,9 @@ def find(session: Session, principal: Principal, ident: str, *, as_of: date) -> 
 
 def refreshed(session: Session, target: Target, *, as_of: date) -> Target:
     """The same obligation evaluated again from the session's current state (its licence only)."""
-    from vats.store.evaluate import evaluate_stored, live_licences
+    from vats.store.evaluate import evaluate_licences
 
-    chunks = live_licences(session, numbers=[target.obligation.licence])
-    found = [e for chunk in evaluate_stored(session, as_of=as_of, chunks=chunks, audit=True) for e in chunk]
+    found = evaluate_licences(session, numbers=[target.obligation.licence], as_of=as_of, audit=True)
     if not found:
         raise _missing(target.id)
     audit = found[0]
@@ -106,7 +119,16 @@ def rows(
     session: Session, p: views.Portfolio, obligations: tuple[Obligation, ...] | list[Obligation]
 ) -> list[Row]:
     """Rows with their owners resolved (one query for the explicit owners of these obligations)."""
-    targets = [Target.of(o, p.organisation_of.get(o.licence)) for o in obligations]
+    return rows_of(session, p.organisation_of, obligations)
+
+
+def rows_of(
+    session: Session,
+    organisation_of: Mapping[str, int | None],
+    obligations: tuple[Obligation, ...] | list[Obligation],
+) -> list[Row]:
+    """`rows`, given each licence's organisation (`organisation_of`) rather than a portfolio."""
+    targets = [Target.of(o, organisation_of.get(o.licence)) for o in obligations]
     found: Owners = service.owners(session, [t.id for t in targets])
     return [Row(t, found.of(t.id, t.obligation.rule_id, t.organisation_id)) for t in targets]
 

@@ -220,3 +220,14 @@ def _evaluated(
         EvaluatedLicence(s, tuple(events), profiles.get(s.number, frozenset()), tuple(by_licence[s.number]))
         for s, events in zip(stored, own, strict=True)
     ]
+
+
+def evaluate_licences(
+    session: Session, *, numbers: Collection[str], as_of: date, audit: bool = False
+) -> list[EvaluatedLicence]:
+    """These live licences (within the session's scope) evaluated on their own, in id order: what a
+    page about a few licences needs, at the cost of those licences rather than of the portfolio."""
+    if not numbers:
+        return []
+    chunks = live_licences(session, numbers=numbers)
+    return [e for chunk in evaluate_stored(session, as_of=as_of, chunks=chunks, audit=audit) for e in chunk]

@@ -64,6 +64,9 @@ class CachedObligation(Base):
     # overdue on its own date); NULL = derive overdue / due_soon / upcoming from due_date in SQL
     fixed_status: Mapped[str | None] = mapped_column(String(16), default=None)
     computed_for: Mapped[date] = mapped_column(Date)
+    # the obligation's stable id (`vats.model.obligation_ids`): a page about one obligation finds its
+    # licence here and evaluates that licence alone
+    ident: Mapped[str] = mapped_column(String(24), default="", server_default="", index=True)
 
 
 class ObligationCacheState(Base):
@@ -81,6 +84,8 @@ class ObligationCacheState(Base):
     # undated standing duties without a stored status: counted here and in the tally, not stored
     # as rows (never listed, only counted; most of a licence's obligations)
     standing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # how many of `standing` are continuous duties (controls): lists show dated duties and controls apart
+    standing_controls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ObligationCacheMeta(Base):

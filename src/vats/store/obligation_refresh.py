@@ -42,7 +42,7 @@ from sqlalchemy import Integer, Table, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vats.model.errors import UnavailableError
-from vats.model.obligations import Obligation, ObligationStatus
+from vats.model.obligations import Obligation, ObligationStatus, RuleKind
 from vats.rules.settings import EngineSettings
 from vats.store.auditlog import AuditEntry
 from vats.store.models import EventRow, LicenceRecord
@@ -321,6 +321,7 @@ def _stale_query(session: Session, as_of: date, after: int, chunk: int, last: in
 
 
 def _row(o: Obligation, number: str, as_of: date, due_soon_days: int) -> dict[str, Any]:
+    from vats.model.obligation_ids import obligation_id
     from vats.rules.status import status_on
 
     fixed = (
@@ -344,6 +345,7 @@ def _row(o: Obligation, number: str, as_of: date, due_soon_days: int) -> dict[st
         "conditional": o.conditional,
         "fixed_status": fixed,
         "computed_for": as_of,
+        "ident": obligation_id(o),
     }
 
 
@@ -455,13 +457,14 @@ def _replace_rows(
     values: list[dict[str, Any]] = []
     states = []
     for e in evaluated:
-        standing = 0
+        standing = controls = 0
         for o in e.obligations:
             if _standing(o):
                 standing += 1
+                controls += o.kind is RuleKind.CONTINUOUS
             else:
                 values.append(_row(o, e.stored.number, as_of, days))
-        states.append(_state(e, as_of, bounds, standing))
+        states.append(_state(e, as_of, bounds, standing, controls))
         tally[STANDING] += standing
     if values:
         insert_rows(session.connection(), CACHE, values)
@@ -469,7 +472,9 @@ def _replace_rows(
     session.execute(insert(STATE), states)
 
 
-def _state(e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int) -> dict[str, Any]:
+def _state(
+    e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int, controls: int
+) -> dict[str, Any]:
     """The state row of a freshly evaluated licence: its inputs and the dates its rows hold for."""
     lic = e.stored.licence
     future: dict[str | None, date] = {}
@@ -485,4 +490,5 @@ def _state(e: EvaluatedLicence, as_of: date, bounds: Validity, standing: int) ->
         "valid_until": bounds.valid_until(lic, future, e.obligations),
         "dirty": False,
         "standing": standing,
+        "standing_controls": controls,
     }

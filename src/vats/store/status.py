@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, inspect, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, inspect, select
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Obligation, ObligationStatus
-from vats.rules.horizon import renewal_days_before
 from vats.rules.settings import EngineSettings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheState, ObligationCacheTally
@@ -98,28 +97,24 @@ def _first(
 
 
 def _licence_lines(session: Session, as_of: date, top: int) -> tuple[int, int, int, list[LicenceLine]]:
-    """Live-licence counts and the soonest expiries, from `ix_licences_live_expiry` alone (the
-    licence rows are wide: each carries its parsed JSON)."""
+    """Visible live-licence counts and the soonest expiries, from `ix_licences_live_expiry` alone
+    (the licence rows are wide: each carries its parsed JSON). "Expired" and "expiring" are the
+    licence list's own filters (`licence_conditions`), so each count agrees with the list it links to.
+    """
+    from vats.store.licence_filters import LicenceFilters, licence_conditions
+
     t = LicenceRecord.__table__
-    live = t.c.archived.is_(False)
+    visible = scope_of(session).organisations
+
+    def where(validity: str | None) -> ColumnElement[bool]:
+        return and_(*licence_conditions(LicenceFilters(validity=validity), as_of=as_of, visible=visible))
+
+    def count(validity: str) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((where(validity), 1), else_=0)), 0)
+
+    live = where(None)
     total, expired, expiring = session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((t.c.expiry_date < as_of, 1), else_=0)), 0),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (
-                            (t.c.expiry_date >= as_of)
-                            & (t.c.expiry_date <= as_of + timedelta(days=renewal_days_before())),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-        ).where(live)
+        select(func.count(), count("expired"), count("expiring")).select_from(t).where(live)
     ).one()
     # the index order (archived first: constant here) so both planners stop after `top` entries
     order = (t.c.archived, t.c.expiry_date, t.c.number)
@@ -147,7 +142,7 @@ def _line(o: Obligation) -> ObligationLine:
     )
 
 
-def _urgency(o: Obligation) -> tuple[Any, ...]:
+def urgency(o: Obligation) -> tuple[Any, ...]:
     """Smaller is more urgent: overdue before due soon, then the earlier due date; ties broken by
     licence, rule and subject so the answer does not depend on how the portfolio was chunked."""
     rank = 0 if o.status is ObligationStatus.OVERDUE else 1
@@ -181,7 +176,7 @@ class TopN:
         return self.items
 
 
-def _status_sql(as_of: date, settings: EngineSettings) -> ColumnElement[str]:
+def cached_status(as_of: date, settings: EngineSettings) -> ColumnElement[str]:
     """`derived_status` in SQL: the stored terminal status, else overdue / due soon / upcoming."""
     from vats.rules.status import status_sql
 
@@ -194,7 +189,7 @@ def _cached_line(row: Any) -> ObligationLine:
     return line if line.subject else dataclasses.replace(line, subject=None)  # stored '' = none
 
 
-def _visible_scope(session: Session) -> list[ColumnElement[bool]]:
+def visible_scope(session: Session) -> list[ColumnElement[bool]]:
     """The filter on cached obligations for a session limited to some organisations (none otherwise)."""
     visible = scope_of(session).organisations
     if visible is None:
@@ -208,17 +203,8 @@ def _visible_scope(session: Session) -> list[ColumnElement[bool]]:
 def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSettings) -> None:
     """Obligations per status and late completions: from the tally (a few hundred rows) for the
     whole portfolio; grouped over the visible licences' cached rows when the session is scoped."""
-    c = CachedObligation.__table__.c
-    scope = _visible_scope(session)
-    if not scope:
-        t = ObligationCacheTally.__table__.c
-        groups = select(t.fixed_status, t.due_date, t.late, t.n)
-    else:
-        groups = (
-            select(c.fixed_status, c.due_date, c.late, func.count())
-            .where(*scope)
-            .group_by(c.fixed_status, c.due_date, c.late)
-        )
+    scope = visible_scope(session)
+    groups = _groups(scope)
     alerts = {s.value for s in ALERT}
     counts: Counter[str] = Counter()
     if scope:  # undated standing duties are counted in the state rows, not stored (see the tally)
@@ -236,6 +222,34 @@ def _cached_counts(session: Session, status: PortfolioStatus, settings: EngineSe
     status.late_completions = late
 
 
+def _groups(scope: list[ColumnElement[bool]]) -> Select[Any]:
+    """(stored status, due date, late, how many) of the cached rows: the tally for the whole
+    portfolio, grouped over the visible licences' rows when the session is scoped."""
+    if not scope:
+        t = ObligationCacheTally.__table__.c
+        return select(t.fixed_status, t.due_date, t.late, t.n)
+    c = CachedObligation.__table__.c
+    return (
+        select(c.fixed_status, c.due_date, c.late, func.count())
+        .where(*scope)
+        .group_by(c.fixed_status, c.due_date, c.late)
+    )
+
+
+def due_between(session: Session, *, as_of: date, first: date, last: date) -> int:
+    """How many visible obligations are still to do (due soon or upcoming on `as_of`) with a due
+    date from `first` to `last`: the dashboard's "due in 30 days", the count of the obligations list
+    filtered the same way. Reads the (refreshed) cache's tally, or the visible rows when scoped."""
+    settings = EngineSettings()
+    wanted = {ObligationStatus.DUE_SOON.value, ObligationStatus.UPCOMING.value}
+    total = 0
+    for fixed, due, _late, n in session.execute(_groups(visible_scope(session))):
+        dated = due is not None and first <= due <= last
+        if dated and (fixed or derived_status(due, as_of, settings).value) in wanted:
+            total += int(n)
+    return total
+
+
 def _cached_obligations(session: Session, status: PortfolioStatus, top: int, chunk: int) -> None:
     """Counts and top-N lists from `obligation_cache` (after an incremental refresh).
 
@@ -249,14 +263,14 @@ def _cached_obligations(session: Session, status: PortfolioStatus, top: int, chu
     )
     _cached_counts(session, status, settings)
     c = CachedObligation.__table__.c
-    scope = _visible_scope(session)
+    scope = visible_scope(session)
     alerts = [s.value for s in ALERT]
     columns = (
         c.licence,
         c.rule_id,
         c.title_zh,
         c.title_en,
-        _status_sql(status.as_of, settings),
+        cached_status(status.as_of, settings),
         c.due_date,
         c.subject,
         c.late,
@@ -283,7 +297,7 @@ def _cached_obligations(session: Session, status: PortfolioStatus, top: int, chu
 
 
 def _line_urgency(line: ObligationLine) -> tuple[Any, ...]:
-    """`_urgency` for a cached line (same order, so cached and evaluated answers agree)."""
+    """`urgency` for a cached line (same order, so cached and evaluated answers agree)."""
     rank = 0 if line.status == ObligationStatus.OVERDUE.value else 1
     return rank, line.due_date or date.max, line.licence, line.rule_id, line.subject or ""
 
@@ -295,7 +309,7 @@ def _evaluated_obligations(
     from vats.store.evaluate import evaluate_stored, live_licences
 
     counts: Counter[str] = Counter()
-    urgent, late = TopN(top, _urgency), TopN(top, _recency)
+    urgent, late = TopN(top, urgency), TopN(top, _recency)
     chunks = live_licences(session, chunk=chunk, engine_only=True)
     for evaluated in evaluate_stored(session, as_of=status.as_of, chunks=chunks, evaluate=evaluate):
         for o in (o for e in evaluated for o in e.obligations):

@@ -51,8 +51,12 @@ def _query(request: Request):  # type: ignore[no-untyped-def]
     return build
 
 
+def _offset(page: int) -> int:
+    return (max(page, 1) - 1) * PER_PAGE
+
+
 def _page(items: Sequence[Any], page: int) -> list[Any]:
-    start = (max(page, 1) - 1) * PER_PAGE
+    start = _offset(page)
     return list(items[start : start + PER_PAGE])
 
 
@@ -66,12 +70,22 @@ def dashboard_page(request: Request, user: WebUser, session: DbSession) -> Respo
         nav="dashboard",
         d=numbers,
         as_of=as_of,
-        licences=[_summary(lic, as_of) for lic in numbers.soonest_expiry],
+        licences=[_expiry_line(lic, as_of) for lic in numbers.soonest_expiry],
         more_licences=numbers.licences > len(numbers.soonest_expiry),
-        expired=[_summary(lic, as_of) for lic in numbers.expired_licences],
+        expired=[_expiry_line(lic, as_of) for lic in numbers.expired_licences],
         obligations=numbers.urgent,
-        unverified=views.portfolio(session, user, as_of=as_of).unverified,
+        unverified=numbers.unverified,
     )
+
+
+def _expiry_line(lic: Any, as_of: date) -> dict[str, Any]:
+    """A dashboard expiry line (`store.status.LicenceLine`) as the licence tables show it."""
+    return {
+        "number": lic.number,
+        "company": lic.company,
+        "expiry_date": lic.expiry_date,
+        "validity": validity(lic.expiry_date, as_of, expiring_within=renewal_days_before()),
+    }
 
 
 def _summary(lic: Any, as_of: date) -> dict[str, Any]:
@@ -230,7 +244,7 @@ def licence_page(request: Request, number: str, user: WebUser, session: DbSessio
     record = require_licence(session, number=number)
     user.check_visible(record.organisation_id, what="licence")
     as_of = today()
-    audit = views.portfolio(session, user, as_of=as_of).audit_of(record.number)
+    audit = views.licence_audit(session, record.number, as_of=as_of)
     if audit is None:
         raise NotFoundError(f"licence {number} not found / 未找到许可证")
     history = revisions(session, number=record.number)
@@ -303,7 +317,8 @@ def obligations_page(
     `overdue_on` (overdue at the end of a day), `owner=-` (no owner) and `organisation=none` apply
     the very predicates its figures count with (`vats.report.management`)."""
     from vats.api import workspace
-    from vats.model.obligation_ids import URGENCY, WORK_LABELS, WorkStatus, engine_status, work_status
+    from vats.api.obligation_pages import WORK_RANK, list_order, obligation_page
+    from vats.model.obligation_ids import WORK_LABELS, WorkStatus, engine_status
     from vats.reference.rules_library import default_library
     from vats.rules.controls import control_row, is_control
     from vats.store.models import Organisation
@@ -320,24 +335,39 @@ def obligations_page(
         due_to=_date(due_to, "due_to")
         or (as_of + timedelta(days=due_within) if due_within is not None else None),
     )
-    p = views.portfolio(session, user, as_of=as_of)
-    items = list(views.obligations_matching(p, f))
     org_id = int(organisation) if organisation and organisation.isdigit() else None
-    if org_id is not None:
-        items = [o for o in items if p.organisation_of.get(o.licence) == org_id]
-    elif organisation == "none":
-        items = [o for o in items if p.organisation_of.get(o.licence) is None]
-    items = management_filter(items, status=status, timeliness=timeliness, overdue_on=overdue_on, as_of=as_of)
     controls = view == "controls"
-    if view != "all":  # the dashboard's counts link to every obligation they count (view=all)
-        items = [o for o in items if is_control(o) == controls]
-    items.sort(key=lambda o: (URGENCY[work_status(o.status)], o.due_date or date.max, o.licence))
-    if owner:
-        wanted = None if owner == management.UNASSIGNED else owner
-        rows = [r for r in workspace.rows(session, p, items) if r.owner == wanted]
-        total, shown = len(rows), _page(rows, page)
-    else:
-        total, shown = len(items), workspace.rows(session, p, _page(items, page))
+    kind = None if view == "all" else controls  # the dashboard's counts link to every one (view=all)
+    if (
+        org_id is None
+        and organisation != "none"
+        and not (owner or timeliness or overdue_on or status == "open")
+    ):
+        found = obligation_page(
+            session, user, f, as_of=as_of, rank=WORK_RANK, control=kind, offset=_offset(page), limit=PER_PAGE
+        )
+        total, shown = found.total, workspace.rows_of(session, found.organisation_of, found.items)
+        unverified = found.unverified
+    else:  # the management view's filters: over the evaluated portfolio
+        p = views.portfolio(session, user, as_of=as_of)
+        items = list(views.obligations_matching(p, f))
+        if org_id is not None:
+            items = [o for o in items if p.organisation_of.get(o.licence) == org_id]
+        elif organisation == "none":
+            items = [o for o in items if p.organisation_of.get(o.licence) is None]
+        items = management_filter(
+            items, status=status, timeliness=timeliness, overdue_on=overdue_on, as_of=as_of
+        )
+        if kind is not None:
+            items = [o for o in items if is_control(o) == kind]
+        items.sort(key=list_order(WORK_RANK))
+        unverified = p.unverified
+        if owner:
+            wanted = None if owner == management.UNASSIGNED else owner
+            rows = [r for r in workspace.rows(session, p, items) if r.owner == wanted]
+            total, shown = len(rows), _page(rows, page)
+        else:
+            total, shown = len(items), workspace.rows(session, p, _page(items, page))
     orgs = [
         (o.id, o.name)
         for o in session.scalars(select(Organisation).order_by(Organisation.name))
@@ -349,7 +379,7 @@ def obligations_page(
         nav="obligations",
         rows=shown,
         controls={r.target.id: control_row(r.target.obligation) for r in shown} if controls else {},
-        unverified=p.unverified,
+        unverified=unverified,
         total=total,
         page=page,
         per_page=PER_PAGE,

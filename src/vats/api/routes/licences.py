@@ -279,7 +279,7 @@ def licence_report(
 ) -> Response:
     record = visible_record(session, actor, number)
     as_of = today()
-    audit = views.portfolio(session, actor, as_of=as_of).audit_of(record.number)
+    audit = views.licence_audit(session, record.number, as_of=as_of)
     if audit is None:  # archived: the portfolio holds live licences only
         raise NotFoundError(f"licence {number} is archived / 许可证已归档", field="number")
     return report_response(

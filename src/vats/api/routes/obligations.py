@@ -107,7 +107,8 @@ def list_obligations(
     due_to: date | None = None,
     as_of: date | None = None,
 ) -> Paged[ObligationOut]:
-    p = views.portfolio(session, actor, as_of=as_of or today())
+    from vats.api.obligation_pages import API_RANK, obligation_page
+
     wanted = views.ObligationFilter(
         status=None if status is None else engine_status(status),
         licence=licence,
@@ -115,25 +116,22 @@ def list_obligations(
         due_to=due_to,
         rule=rule,
     )
-    items = views.obligations_matching(p, wanted)
+    day = as_of or today()
     if owner is not None:
-        owned = [r for r in workspace.rows(session, p, items) if r.owner == owner]
-        page = paging.slice(owned)
-        return paged(
-            request,
-            response,
-            [ObligationOut.of(r, unverified=p.unverified) for r in page],
-            len(owned),
-            paging,
-        )
-    page_rows = workspace.rows(session, p, list(paging.slice(items)))
-    return paged(
-        request,
-        response,
-        [ObligationOut.of(r, unverified=p.unverified) for r in page_rows],
-        len(items),
-        paging,
+        everything = obligation_page(session, actor, wanted, as_of=day, rank=API_RANK, offset=0, limit=None)
+        owned = [
+            r
+            for r in workspace.rows_of(session, everything.organisation_of, everything.items)
+            if r.owner == owner
+        ]
+        out = [ObligationOut.of(r, unverified=everything.unverified) for r in paging.slice(owned)]
+        return paged(request, response, out, len(owned), paging)
+    found = obligation_page(
+        session, actor, wanted, as_of=day, rank=API_RANK, offset=paging.offset, limit=paging.per_page
     )
+    page_rows = workspace.rows_of(session, found.organisation_of, found.items)
+    out = [ObligationOut.of(r, unverified=found.unverified) for r in page_rows]
+    return paged(request, response, out, found.total, paging)
 
 
 @router.get("/findings", summary="Findings of the visible licences, most serious first", tags=["findings"])
