@@ -87,17 +87,14 @@ def stage_and_review(
 
 def open_review(session: Any, user: Principal, job: Any) -> Response | None:
     """The redirect to a finished scan job's review, when it is the caller's and still staged."""
-    from vats.model.errors import NotFoundError
-    from vats.store.background import DONE
-    from vats.store.scans import staged_upload
+    from vats.api.scans import scan_job
 
-    if job.kind != "scan_read" or job.state != DONE or job.actor != user.name:
+    if job.kind != "scan_read":
         return None
-    try:
-        staged_upload(session, token=str(job.args["token"]), user=user.name)
-    except NotFoundError:
-        return None  # confirmed, discarded or expired: the job page says what became of it
-    return RedirectResponse(f"/licences/review/{quote(str(job.args['token']))}", status_code=303)
+    staged = scan_job(session, user, job_id=job.id).staged
+    if staged is None:
+        return None  # still reading, or confirmed, discarded or expired: the job page says which
+    return RedirectResponse(f"/licences/review/{quote(staged.token)}", status_code=303)
 
 
 def _review_page(
