@@ -27,8 +27,7 @@ _LOCK = threading.Lock()
 #: recognised on its own (`Rec.rec_batch_num` 1): in a batch every line is padded to the widest
 #: line's proportions, and that padding changes what the recogniser reads (a comma it reads in the
 #: line alone is dropped when the line shares a batch), so a line's text would depend on which
-#: other lines the page happens to have. Unpadded lines are also less work. Two ONNX threads: the
-#: machines have two cores.
+#: other lines the page happens to have. Two ONNX threads: the machines have two cores.
 ENGINE_PARAMS: dict[str, object] = {
     "Global.log_level": "warning",
     "Global.use_cls": False,
