@@ -142,6 +142,17 @@ CASES: dict[tuple[str, str], Cases] = {
             {"files": {"document": ("b.txt", w.document)}, "data": {"organisation_id": str(w.org_b)}},
         ),
     ],
+    ("POST", f"{API}/scans"): lambda w: [
+        Case(
+            "POST",
+            f"{API}/scans",
+            {
+                "files": {"document": ("b.png", b"\x89PNG\r\n\x1a\n")},
+                "data": {"organisation_id": str(w.org_b)},
+            },
+        ),
+    ],
+    ("GET", f"{API}/scans/{{job_id}}"): lambda w: [Case("GET", f"{API}/scans/{w.job_b}")],
     ("GET", f"{API}/licences/{{number}}"): _licence_reads,
     ("PATCH", f"{API}/licences/{{number}}"): lambda w: [
         Case("PATCH", f"{API}/licences/{NUMBER_B}", {"json": {"archived": True, "version": 1}}),

@@ -1,6 +1,6 @@
-"""The scan review journey in a real browser: upload a PNG of the printed reference licence, check
-the fields beside the page with its boxes, correct one, confirm, and find the scan on the licence
-page."""
+"""The scan review journey in a real browser: upload a PNG of the printed reference licence, follow
+its reading on the job page until the review opens, check the fields beside the page with its
+boxes, correct one, confirm, and find the scan on the licence page."""
 
 from __future__ import annotations
 
@@ -47,8 +47,10 @@ def test_upload_review_confirm_and_see_the_scan(
     page.wait_for_url(f"{scan_server.url}/")
     page.goto(f"{scan_server.url}/licences/upload")
     page.get_by_label("许可证文件（文本、PDF、扫描件或照片、OFD）").set_input_files(str(main_page))
-    page.get_by_role("button", name="解析并预览").click(no_wait_after=True)  # OCR takes a while
-    page.wait_for_url("**/licences/review/**", timeout=300_000)
+    page.get_by_role("button", name="解析并预览").click()
+    page.wait_for_url("**/jobs/*?review=1", timeout=60_000)  # at once: OCR runs as a job
+    assert page.get_by_role("status").is_visible()
+    page.wait_for_url("**/licences/review/**", timeout=300_000)  # the job page reloads, then opens it
     assert page.get_by_role("heading", name="核对扫描件").is_visible()
     assert page.get_by_label("许可证编号").input_value() == NUMBER
     boxes = page.locator("svg.scan-page rect.field-box")

@@ -1,11 +1,16 @@
 """Scanned licences in the web, on SQLite and PostgreSQL: two page images uploaded together are read
-as one licence and staged; the review shows each page with a box per field; an edit that fails
-validation re-shows the form with what was typed; confirming stores the licence with its original
-files and who confirmed which field; another organisation sees neither the staged scan nor the
-stored one."""
+as one licence by a background job (the upload answers at once with the job's page, which counts the
+pages read and opens the review when done) and staged; the review shows each page with a box per
+field; an edit that fails validation re-shows the form with what was typed; confirming stores the
+licence with its original files and who confirmed which field; another organisation sees neither
+the staged scan nor the stored one."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,9 +38,24 @@ def pages(seed_path: Path) -> list[bytes]:
 
 @pytest.fixture
 def server(db_url: str, tmp_path: Path) -> Iterator[Server]:
-    with running_server(db_url, tmp_path, env={"VATS_AS_OF": "2026-03-01"}) as srv:
+    """The web server; on PostgreSQL with a `vats worker` beside it, which takes the scan jobs from
+    the queue (on SQLite the server runs them itself)."""
+    env = {"VATS_AS_OF": "2026-03-01"}
+    with running_server(db_url, tmp_path, env=env) as srv:
         _other_organisation(srv)
-        yield srv
+        worker = _worker(db_url, env, tmp_path) if db_url.startswith("postgresql") else None
+        try:
+            yield srv
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=60)
+
+
+def _worker(url: str, env: dict[str, str], tmp_path: Path) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "vats.cli.main", "worker", "--db", url, "--concurrency", "1"]
+    with (tmp_path / "worker.log").open("wb") as out:
+        return subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
 
 
 def _other_organisation(server: Server) -> None:
@@ -72,12 +92,47 @@ def _upload(client: httpx.Client, csrf: str, files: list[tuple[str, bytes]]) -> 
     )
 
 
+def _followed(client: httpx.Client, job_url: str) -> httpx.Response:
+    """The scan job's page as a browser sees it (it reloads itself) until the job ends: the
+    redirect to the review, or the page of a failed job."""
+    for _ in range(1200):
+        seen = client.get(job_url)
+        if seen.status_code != 200 or 'data-job="failed"' in seen.text:
+            return seen
+        assert 'data-job="queued"' in seen.text or 'data-job="running"' in seen.text, seen.text
+        time.sleep(0.5)
+    raise AssertionError(f"the scan job at {job_url} never ended")
+
+
+def _job(server: Server, job_url: str) -> tuple[int, int, bytes | None]:
+    from vats.store.background import BackgroundJob
+    from vats.store.db import make_engine
+
+    job_id = int(job_url.split("?")[0].rsplit("/", 1)[1])
+    engine = make_engine(server.db_url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(BackgroundJob.done, BackgroundJob.total, BackgroundJob.input).where(
+                BackgroundJob.id == job_id
+            )
+        ).one()
+    engine.dispose()
+    return int(row[0]), int(row[1]), row[2]
+
+
 def test_review_confirm_and_scope(server: Server, pages: list[bytes]) -> None:
     officer, csrf = server.login("officer")
-    staged = _upload(officer, csrf, [("第1页.png", pages[0]), ("第2页.png", pages[1])])
+    queued = _upload(officer, csrf, [("第1页.png", pages[0]), ("第2页.png", pages[1])])
+    assert queued.status_code == 303, queued.text
+    job_url = queued.headers["location"]
+    assert job_url.startswith("/jobs/") and job_url.endswith("?review=1")
+    first = officer.get(job_url)
+    assert first.status_code == 200 and "扫描件识别" in first.text and "第1页.png" in first.text
+    staged = _followed(officer, job_url)
     assert staged.status_code == 303, staged.text
     review_url = staged.headers["location"]
     assert review_url.startswith("/licences/review/")
+    assert _job(server, job_url) == (2, 2, None)  # both pages counted; the job's copy is dropped
     assert _count(server, "licences") == 0  # nothing is a licence before the confirmation
 
     review = officer.get(review_url)
@@ -109,6 +164,8 @@ def test_review_confirm_and_scope(server: Server, pages: list[bytes]) -> None:
     )
     assert done.status_code == 303 and done.headers["location"].endswith("/licences/%E6%B8%9DB2-20210467")
     assert officer.get(review_url).status_code == 404  # the stage is gone
+    after = officer.get(job_url)  # the job page no longer leads to a review that is gone
+    assert after.status_code == 200 and 'data-job="done"' in after.text and review_url in after.text
 
     page = officer.get(done.headers["location"])
     assert page.status_code == 200
@@ -148,10 +205,13 @@ def test_review_confirm_and_scope(server: Server, pages: list[bytes]) -> None:
 
 def test_bad_uploads_keep_the_form_and_stage_nothing(server: Server, pages: list[bytes]) -> None:
     officer, csrf = server.login("officer")
-    broken = _upload(officer, csrf, [("a.png", pages[0]), ("b.png", b"\x89PNG\r\n\x1a\n broken")])
-    assert broken.status_code == 400 and "b.png" in broken.text and 'role="alert"' in broken.text
     mixed = _upload(officer, csrf, [("a.png", pages[0]), ("c.txt", "经营许可证".encode())])
-    assert mixed.status_code == 400 and "c.txt" in mixed.text
+    assert mixed.status_code == 400 and "c.txt" in mixed.text and 'role="alert"' in mixed.text
+    assert _count(server, "background_jobs") == 0  # refused before any job
+    broken = _upload(officer, csrf, [("a.png", pages[0]), ("b.png", b"\x89PNG\r\n\x1a\n broken")])
+    assert broken.status_code == 303  # only the reader can tell: the job fails naming the file
+    failed = _followed(officer, broken.headers["location"])
+    assert failed.status_code == 200 and "b.png" in failed.text and "data-job-error" in failed.text
     assert _count(server, "scan_uploads") == 0 and _count(server, "scan_files") == 0
 
 

@@ -35,6 +35,7 @@ def _api_routers() -> list[APIRouter]:
         obligation_actions,
         obligations,
         organisations,
+        scans,
         sheet,
         sites,
     )
@@ -58,6 +59,7 @@ def _api_routers() -> list[APIRouter]:
         sites.router,
         exports.router,
         jobs.router,
+        scans.router,
         *(router_for(spec) for spec in specs()),
         workpacks,
         watchlists,

@@ -5,7 +5,7 @@ thread on SQLite, a `vats worker` calls it for a queued `vats.run_job` on Postgr
 idempotent, so a job delivered twice (a worker killed mid-job, a retry) changes nothing the second
 time: site results are keyed by job and site, workpacks are created only where missing, a report of
 a given day is rendered once, a list match writes only its own file, reminders and notices are sent
-once per stage, a day has one checkpoint file.
+once per stage, a day has one checkpoint file, a scan is staged once under the token its job names.
 
 Site checks fan out: with a queue, `fan_out` turns the job's sites into batches that any worker
 takes (`check_batch`); in-process the whole list is crawled at once. Either way each site's result
@@ -378,6 +378,10 @@ def run(
             links = _workpacks(engine, job)
         elif job.kind == "list_match":
             links, output = _list_match(engine, job)
+        elif job.kind == "scan_read":
+            from vats.api.scanread import run_scan_job
+
+            links = run_scan_job(engine, job=job)
         elif job.kind == "reminders":
             links = _reminders(engine, settings)
         else:

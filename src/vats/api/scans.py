@@ -2,7 +2,8 @@
 
 The web pages and any other caller share these services. Uploads are bounded (file count, bytes
 per file and together; pixels and pages are bounded by the reader) and read by OCR in a bounded
-child process; nothing becomes a licence until `confirm_scan`, which stores the licence, its
+child process, in a background job (`submit_scan`, `vats.api.scanread`) so that no request waits for
+it; nothing becomes a licence until `confirm_scan`, which stores the licence, its
 original files and each field's decision in one transaction.
 """
 
@@ -10,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from vats.api.deps import Principal
+from vats.api.licences import default_organisation
 from vats.api.settings import MAX_SCAN_BYTES, MAX_SCAN_FILES, MAX_UPLOAD
 from vats.model.errors import InputError
 from vats.model.licence import Licence
+
+if TYPE_CHECKING:
+    from fastapi import UploadFile
 
 
 def check_scan_files(files: Sequence[tuple[bytes, str | None]]) -> None:
@@ -54,28 +59,83 @@ def check_scan_files(files: Sequence[tuple[bytes, str | None]]) -> None:
             )
 
 
-def stage_scan(
+def submit_scan(
     session: Session,
     actor: Principal,
     *,
     files: Sequence[tuple[bytes, str | None]],
     organisation_id: int | None,
 ) -> Any:
-    """Read the files as one licence (bounded child process) and stage them for review."""
-    from vats.api.licences import default_organisation
-    from vats.ingest.scan.isolated import read_isolated
-    from vats.store.scans import scan_inputs, stage_upload
+    """Queue the files to be read as one licence in the background; the job (`scan_read`).
 
-    check_scan_files(files)
+    OCR takes seconds a page, so no request waits for it: the job reads the files in the bounded
+    child process (`vats.api.scanread`), counts pages as it goes, and stages the reading under a token
+    chosen here, which names the review page the job links to when it is done."""
+    from vats.api import jobsubmit
+    from vats.ingest.scan.isolated import pack_files
+    from vats.store import background
+    from vats.store.scans import new_token
+
     org = default_organisation(actor, organisation_id)
-    scan = read_isolated(files)
-    return stage_upload(
-        session,
-        reading=scan.reading,
-        files=scan_inputs(files, scan.previews),
-        organisation_id=org,
-        created_by=actor.name,
+    check_scan_files(files)
+    token = new_token()
+    names = ", ".join(name or f"page{i}" for i, (_, name) in enumerate(files, 1))
+    request = background.JobRequest(
+        "scan_read",
+        f"scan:{token}",
+        actor.name,
+        f"{names}（{len(files)} 个文件）",
+        org,
+        {"token": token},
+        (names[:200], pack_files(files)),
     )
+    return jobsubmit.submit(session, request)
+
+
+async def read_uploads(documents: Sequence[UploadFile]) -> list[tuple[bytes, str | None]]:
+    """The uploaded files of one scan, each read within the per-file limit (API and web alike)."""
+    if len(documents) > MAX_SCAN_FILES:
+        raise InputError(
+            f"文件过多（最多 {MAX_SCAN_FILES} 个）/ more than {MAX_SCAN_FILES} files", field="document"
+        )
+    files: list[tuple[bytes, str | None]] = []
+    for upload in documents:
+        raw = await upload.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise InputError(
+                f"文件过大（最多 {MAX_UPLOAD // 1_048_576} MB）/ larger than {MAX_UPLOAD // 1_048_576} MB",
+                field="document",
+                source=upload.filename,
+            )
+        files.append((raw, upload.filename or f"page{len(files) + 1}"))
+    return files
+
+
+@dataclass(frozen=True, slots=True)
+class ScanJob:
+    """A scan's background reading as its uploader follows it: the job, and once the reading is
+    staged for them, the staged upload (None before, and after it is confirmed or discarded)."""
+
+    job: Any
+    staged: Any | None
+
+
+def scan_job(session: Session, actor: Principal, *, job_id: int) -> ScanJob:
+    """The caller's view of a scan job (another organisation's, or another kind, is not found)."""
+    from vats.model.errors import NotFoundError
+    from vats.store import background
+    from vats.store.scans import staged_upload
+
+    job = background.get_job(session, job_id=job_id, principal=actor)
+    if job.kind != "scan_read":
+        raise NotFoundError("扫描识别任务不存在 / no such scan job", field="job_id")
+    staged = None
+    if job.state == background.DONE and job.actor == actor.name:
+        try:
+            staged = staged_upload(session, token=str(job.args["token"]), user=actor.name)
+        except NotFoundError:
+            staged = None
+    return ScanJob(job, staged)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@ and what it produced.
 
 One row per piece of work a person or the schedule asked for (check one site, one licence or an
 organisation; write a compliance report; generate workpacks; a scheduled check round; reminders; the
-day's audit checkpoint). The row is the same on SQLite, where `vats serve` runs the work in-process,
-and on PostgreSQL, where `vats worker` processes take it from the queue, so the jobs page reads one
-table either way and scopes it by organisation like every other record.
+day's audit checkpoint; read an uploaded scan by OCR). The row is the same on SQLite, where
+`vats serve` runs the work in-process, and on PostgreSQL, where `vats worker` processes take it
+from the queue, so the jobs page reads one table either way and scopes it by organisation like
+every other record.
 
 `key` makes submitting idempotent: asking again for work whose key is queued, running or done
 returns the existing row instead of a second one; only a failed row is run again (by retry).
@@ -40,6 +41,7 @@ KIND_LABELS = {
     "checkpoint": "审计检查点",
     "list_match": "监管名单比对",
     "cold_evaluate": "义务缓存分片重算",
+    "scan_read": "扫描件识别",
 }
 #: kinds that crawl sites (their progress counts stored site results)
 CHECK_KINDS = frozenset({"check_site", "check_licence", "check_all", "check_round"})
@@ -150,6 +152,18 @@ def reclaim(session: Session, *, job_id: int) -> BackgroundJob | None:
 
 def set_total(session: Session, *, job_id: int, total: int) -> None:
     session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(total=total))
+
+
+def set_progress(session: Session, *, job_id: int, done: int, total: int) -> None:
+    """Record how far a job that counts its own units (pages of a scan) has got."""
+    session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(done=done, total=total))
+
+
+def drop_input(session: Session, *, job_id: int) -> None:
+    """Forget the uploaded file once the job has kept what it needs of it elsewhere."""
+    session.execute(
+        update(BackgroundJob).where(BackgroundJob.id == job_id).values(input=None, input_name=None)
+    )
 
 
 def advance(session: Session, *, job_id: int, by: int = 1) -> None:

@@ -150,12 +150,16 @@ def stage_upload(
     files: Sequence[FileIn],
     organisation_id: int | None,
     created_by: str,
+    token: str | None = None,
 ) -> ScanUpload:
-    """Keep a scan's reading and files until a person confirms them; expired stages are removed."""
+    """Keep a scan's reading and files until a person confirms them; expired stages are removed.
+
+    `token` is the one promised before the reading (`new_token`: a background job names its review
+    page up front, and a job run twice finds its stage by it), else a fresh one."""
     purge_expired(session)
     moment = now_utc()
     upload = ScanUpload(
-        token=secrets.token_urlsafe(24),
+        token=token or new_token(),
         organisation_id=organisation_id,
         created_by=created_by,
         created_at=moment,
@@ -168,6 +172,11 @@ def stage_upload(
         session.add(_file_row(f, organisation_id, upload_id=upload.id))
     session.flush()
     return upload
+
+
+def new_token() -> str:
+    """An unguessable name for a staged upload (its review page's address)."""
+    return secrets.token_urlsafe(24)
 
 
 def _file_row(f: FileIn, organisation_id: int | None, **link: int) -> ScanFile:

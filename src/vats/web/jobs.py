@@ -76,8 +76,13 @@ def jobs_page(request: Request, session: DbSession, user: WebUser, state: str = 
 
 
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, job_id: int, session: DbSession, user: WebUser) -> Response:
+def job_page(request: Request, job_id: int, session: DbSession, user: WebUser, review: str = "") -> Response:
+    from vats.web.scans import open_review
+
     job = background.get_job(session, job_id=job_id, principal=user)
+    following = review == "1"
+    if following and (opened := open_review(session, user, job)) is not None:
+        return opened
     return render(
         request,
         "job.html",
@@ -85,6 +90,7 @@ def job_page(request: Request, job_id: int, session: DbSession, user: WebUser) -
         job=job,
         states=background.STATE_LABELS,
         kinds=background.KIND_LABELS,
+        following=following,
     )
 
 

@@ -22,7 +22,7 @@ from vats.api import views
 from vats.api.deps import DbSession, Principal
 from vats.api.licences import document_lines, import_document, parse_upload
 from vats.api.reports import MAX_LICENCES
-from vats.api.settings import MAX_UPLOAD, PER_PAGE
+from vats.api.settings import PER_PAGE
 from vats.model.clock import today
 from vats.model.errors import InputError, NotFoundError
 from vats.model.licence import SHEET_ROW_MEDIA_TYPE, validity
@@ -158,23 +158,16 @@ async def upload(
     csrf_token: Csrf = "",
     organisation_id: Annotated[str, Form()] = "",
 ) -> Response:
-    from vats.api.settings import MAX_SCAN_FILES
+    from vats.api.scans import read_uploads
     from vats.web.scans import is_scan_upload, stage_and_review
 
     check_csrf(request, csrf_token)
-    if len(document) > MAX_SCAN_FILES:
-        raise InputError(f"文件过多（最多 {MAX_SCAN_FILES} 个）/ too many files", field="document")
-    files: list[tuple[bytes, str | None]] = []
-    for upload_file in document:
-        raw = await upload_file.read(MAX_UPLOAD + 1)
-        if len(raw) > MAX_UPLOAD:
-            raise InputError("file too large (10 MB max) / 文件过大", field="document")
-        files.append((raw, upload_file.filename or f"page{len(files) + 1}"))
+    files = await read_uploads(document)
     if not files:
         raise InputError("请选择文件 / choose a file", field="document")
     if is_scan_upload(files):
         try:
-            return await stage_and_review(request, session, user, files, organisation_id)
+            return stage_and_review(request, session, user, files, organisation_id)
         except InputError as exc:
             session.rollback()
             return _upload_error(request, session, user, exc)

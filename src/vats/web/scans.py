@@ -1,10 +1,11 @@
 """/licences/review: check a scanned licence field by field before it is saved, and its stored scan.
 
 An upload of scan pages or photos (one or several files, one licence) is read by OCR in a bounded
-child process and staged; the review page shows each page with a box over every field and the
-value beside it, low-confidence and corrected readings marked. Confirming stores the licence with
-its original files and each field's decision (`vats.api.scans`); the licence page then shows the
-scan and offers the originals for download, within the caller's organisations.
+child process, as a background job whose page shows the pages read, and staged; the review page
+shows each page with a box over every field and the value beside it, low-confidence and corrected
+readings marked. Confirming stores the licence with its original files and each field's decision
+(`vats.api.scans`); the licence page then shows the scan and offers the originals for download,
+within the caller's organisations.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from vats.api.deps import DbSession, Principal
 from vats.model.errors import InputError
@@ -71,17 +71,30 @@ def is_scan_upload(files: list[tuple[bytes, str | None]]) -> bool:
         return False  # the text preview reports what is wrong with it
 
 
-async def stage_and_review(
+def stage_and_review(
     request: Request, session: Any, user: Principal, files: Any, organisation: str
 ) -> Response:
-    """Read the scan (in a worker thread: OCR takes seconds per page) and open its review."""
-    from vats.api.scans import stage_scan
+    """Queue the scan's reading and show its job: the page follows the pages read and opens the
+    review when the reading is staged (`open_review`), so the upload never waits for OCR."""
+    from vats.api.scans import submit_scan
     from vats.web.organisations import chosen_organisation
 
     org = chosen_organisation(organisation)
-    upload = await run_in_threadpool(stage_scan, session, user, files=files, organisation_id=org)
+    job = submit_scan(session, user, files=files, organisation_id=org)
     session.commit()
-    return RedirectResponse(f"/licences/review/{quote(upload.token)}", status_code=303)
+    return RedirectResponse(f"/jobs/{job.id}?review=1", status_code=303)
+
+
+def open_review(session: Any, user: Principal, job: Any) -> Response | None:
+    """The redirect to a finished scan job's review, when it is the caller's and still staged."""
+    from vats.api.scans import scan_job
+
+    if job.kind != "scan_read":
+        return None
+    staged = scan_job(session, user, job_id=job.id).staged
+    if staged is None:
+        return None  # still reading, or confirmed, discarded or expired: the job page says which
+    return RedirectResponse(f"/licences/review/{quote(staged.token)}", status_code=303)
 
 
 def _review_page(

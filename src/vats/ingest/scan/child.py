@@ -4,7 +4,9 @@ Image decoders and the OCR engine run here, under an address-space limit set bef
 is imported, so a hostile file ends this process (MemoryError or a crash) rather than the server.
 The parent (`vats.ingest.scan.isolated`) writes a header line (JSON: each file's name and size)
 followed by the files' bytes, and reads one JSON object back: the reading (licence, per-field
-confidence and boxes) with a reduced JPEG of every page for the review screen, or an error.
+confidence and boxes) with a reduced JPEG of every page for the review screen, or an error. While
+reading, the child writes `PROGRESS` lines (pages read, pages in all) to its standard error, which
+the parent may follow to show how far a long scan has got.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 #: Longest side of the page previews shown beside the extracted fields.
 PREVIEW_SIDE = 1600
 PREVIEW_QUALITY = 80
+#: Start of a progress line on standard error: `vats-scan-progress DONE TOTAL`.
+PROGRESS = b"vats-scan-progress"
 
 
 def read_files(files: list[tuple[bytes, str | None]]) -> dict[str, Any]:
@@ -27,7 +31,7 @@ def read_files(files: list[tuple[bytes, str | None]]) -> dict[str, Any]:
     from vats.model.serialise import to_jsonable
 
     pages = scan_pages(files)
-    reading = read_scan(files, pages=pages)
+    reading = read_scan(files, pages=pages, progress=_report)
     return {
         "licence": to_jsonable(reading.licence),
         "fields": {
@@ -45,6 +49,11 @@ def read_files(files: list[tuple[bytes, str | None]]) -> dict[str, Any]:
         "qr_codes": list(reading.codes),
         "pages": [_preview(page) for page in pages],
     }
+
+
+def _report(done: int, total: int) -> None:
+    sys.stderr.buffer.write(PROGRESS + f" {done} {total}\n".encode("ascii"))
+    sys.stderr.buffer.flush()
 
 
 def _preview(page: Any) -> dict[str, Any]:

@@ -23,13 +23,17 @@ _LOCK = threading.Lock()
 #: detection runs on the page reduced to `Det.limit_side_len` on its longest side (a licence's
 #: print stays well above the detector's minimum there), recognition on full-resolution crops.
 #: Detection is the larger half of the engine's work; the round trip reads as many fields with the
-#: smaller detection input (see BENCHMARKS.md), so the cheaper size is used. Two ONNX threads: the
-#: machines have two cores.
+#: smaller detection input (see BENCHMARKS.md), so the cheaper size is used. Each line is
+#: recognised on its own (`Rec.rec_batch_num` 1): in a batch every line is padded to the widest
+#: line's proportions, and that padding changes what the recogniser reads (a comma it reads in the
+#: line alone is dropped when the line shares a batch), so a line's text would depend on which
+#: other lines the page happens to have. Two ONNX threads: the machines have two cores.
 ENGINE_PARAMS: dict[str, object] = {
     "Global.log_level": "warning",
     "Global.use_cls": False,
     "Det.limit_type": "max",
     "Det.limit_side_len": 960,
+    "Rec.rec_batch_num": 1,
     "EngineConfig.onnxruntime.intra_op_num_threads": 2,
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
 }

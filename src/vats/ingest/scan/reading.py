@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -33,6 +33,8 @@ REVIEW_BELOW = 0.9
 SECOND_PASS_BELOW = 0.95
 
 Box = tuple[int, int, int, int]
+#: Told (pages read, pages in the scan) before the first page and after each one.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +86,17 @@ def scan_pages(files: Sequence[tuple[bytes, str | None]]) -> list[Page]:
     return pages
 
 
-def _recognise(files: Sequence[tuple[bytes, str | None]], pages: list[Page] | None = None) -> _Recognised:
+def _recognise(
+    files: Sequence[tuple[bytes, str | None]],
+    pages: list[Page] | None = None,
+    progress: Progress | None = None,
+) -> _Recognised:
     if pages is None:
         pages = scan_pages(files)
     names = ", ".join(n for _, n in files if n) or None
     if not pages:
         raise InputError("没有页面 / the scan has no pages", source=names)
-    boxes, seals, codes = _recognise_pages(pages)
+    boxes, seals, codes = _recognise_pages(pages, progress)
     if not any(b.text.strip() for b in boxes):
         raise InputError("图像中没有可识别的文字 / no text was found on the scan", source=names)
     text, behind, warnings = _text_lines(layout.reading_order(boxes))
@@ -102,12 +108,18 @@ def scan_text(files: Sequence[tuple[bytes, str | None]]) -> str:
     return "\n".join(_recognise(files).text)
 
 
-def read_scan(files: Sequence[tuple[bytes, str | None]], *, pages: list[Page] | None = None) -> ScanReading:
+def read_scan(
+    files: Sequence[tuple[bytes, str | None]],
+    *,
+    pages: list[Page] | None = None,
+    progress: Progress | None = None,
+) -> ScanReading:
     """Read one licence from one or more files (pages in the order given).
 
     `pages` are the files' pages when the caller has decoded them already (`scan_pages`), so a
-    caller that also shows the pages decodes them once."""
-    seen = _recognise(files, pages)
+    caller that also shows the pages decodes them once. `progress` hears how many pages are read,
+    so a background job can show how far a long scan has got."""
+    seen = _recognise(files, pages, progress)
     licence = extract(normalise("\n".join(seen.text)), source=seen.names)
     digest = hashlib.sha256()
     for data, _ in files:
@@ -144,7 +156,9 @@ def read_scan(files: Sequence[tuple[bytes, str | None]], *, pages: list[Page] | 
     )
 
 
-def _recognise_pages(pages: list[Page]) -> tuple[list[TextBox], list[tuple[int, Box]], list[str]]:
+def _recognise_pages(
+    pages: list[Page], progress: Progress | None = None
+) -> tuple[list[TextBox], list[tuple[int, Box]], list[str]]:
     import numpy as np
 
     from vats.ingest.scan import codes as barcodes
@@ -153,7 +167,9 @@ def _recognise_pages(pages: list[Page]) -> tuple[list[TextBox], list[tuple[int, 
     boxes: list[TextBox] = []
     seals: list[tuple[int, Box]] = []
     found: list[str] = []
-    for page in pages:
+    if progress is not None:
+        progress(0, len(pages))
+    for done, page in enumerate(pages, 1):
         rgb = np.asarray(page.image)
         mask = seal.red_mask(rgb)
         page_seals = seal.seal_boxes(mask) if mask.any() else []
@@ -164,6 +180,8 @@ def _recognise_pages(pages: list[Page]) -> tuple[list[TextBox], list[tuple[int, 
         seals.extend((page.number, s) for s in page_seals)
         boxes.extend(page_boxes)
         found.extend(p for p in barcodes.decode(page.image) if p not in found)
+        if progress is not None:
+            progress(done, len(pages))
     return boxes, seals, found
 
 
