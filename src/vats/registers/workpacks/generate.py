@@ -200,9 +200,7 @@ def _create(session: Session, *, year: int, heads: Sequence[_Head | LicenceFacts
         for h in heads
     ]
     session.execute(insert(cast(Table, Workpack.__table__)), rows)  # one executemany, no per-row RETURNING
-    ids = dict(
-        session.execute(select(Workpack.licence, Workpack.id).where(Workpack.year == year)).tuples().all()
-    )
+    ids = dict(session.execute(select(Workpack.licence, Workpack.id).where(Workpack.year == year)).all())
     for row in rows:
         row["id"] = ids[row["licence"]]
     log_inserts(session, Workpack, rows)
