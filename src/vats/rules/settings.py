@@ -13,8 +13,10 @@ are exposed by name so an organisation can set its own reading in an overrides Y
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -90,6 +92,32 @@ def load_settings(path: str | Path) -> EngineSettings:
         numbers=MappingProxyType(dict(spec.numbers)),
         disabled_rules=frozenset(spec.disabled_rules),
     )
+
+
+SETTINGS_ENV = "VATS_SETTINGS"
+
+
+def configured_settings() -> EngineSettings:
+    """The deployment's settings: the overrides file named by $VATS_SETTINGS, else the defaults.
+
+    Every path that evaluates without being handed settings (the obligation cache, the web pages,
+    workpack pre-fill, the engine's own default) reads this one function, so an organisation's
+    reading of an UNCONFIRMED number holds everywhere, not only where a `--settings` option exists.
+    """
+    path = os.environ.get(SETTINGS_ENV, "").strip()
+    return _settings_file(path) if path else EngineSettings()
+
+
+@lru_cache(maxsize=4)
+def _settings_file(path: str) -> EngineSettings:
+    try:
+        return load_settings(path)
+    except OSError as exc:
+        raise InputError(
+            f"无法读取设置文件 / cannot read settings: {exc.strerror}", field=SETTINGS_ENV
+        ) from None
+    except InputError as exc:  # the file's own problem, named for the variable that chose the file
+        raise InputError(exc.message, field=exc.field or SETTINGS_ENV) from None
 
 
 def require_positive(value: int, *, field_name: str) -> int:

@@ -30,7 +30,7 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from vats.rules.settings import EngineSettings
+from vats.rules.settings import EngineSettings, configured_settings
 from vats.store import obligation_refresh as refresh
 from vats.store.models import LicenceRecord
 
@@ -53,7 +53,7 @@ def plan_slices(
 ) -> Plan:
     """Mark unseen changes dirty and cut the stale licences into ranges of `size` (commit before
     the slices run, so they read the dirty marks)."""
-    settings = settings or EngineSettings()
+    settings = settings or configured_settings()
     size = max(1, size)
     refresh._lock(session)
     refresh._dirty_if_rules_changed(session, settings)
@@ -88,7 +88,7 @@ def refresh_slice(
 ) -> int:
     """Evaluate the stale licences with `after < id <= until` and replace their cached rows and
     state; returns how many (0 when the range is current: the slice ran already)."""
-    settings = settings or EngineSettings()
+    settings = settings or configured_settings()
     _shared_lock(session)
     ignored: Counter[refresh.TallyKey] = Counter()  # the tally is rebuilt whole by `finish_slices`
     return refresh._recompute_stale(session, as_of, chunk, settings, ignored, after=after, until=until)

@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, 
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import ObligationStatus, RuleKind
-from vats.rules.settings import EngineSettings
+from vats.rules.settings import configured_settings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheState
 from vats.store.obligation_refresh import refresh_obligation_cache
@@ -106,7 +106,7 @@ def cached_page(
     licence order), the stored rows ranked after. The undated part comes back as an `UndatedRun`."""
     if not query.answerable:
         raise ValueError("the list may hold standing duties by rule or kind, which the cache only counts")
-    settings = EngineSettings()
+    settings = configured_settings()
     refresh_obligation_cache(session, as_of=as_of, settings=settings)
     c = CachedObligation.__table__.c
     status = cached_status(as_of, settings)

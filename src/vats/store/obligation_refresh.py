@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from vats.model.errors import UnavailableError
 from vats.model.obligations import Obligation, ObligationStatus, RuleKind
-from vats.rules.settings import EngineSettings
+from vats.rules.settings import EngineSettings, configured_settings
 from vats.store.auditlog import AuditEntry
 from vats.store.models import EventRow, LicenceRecord
 from vats.store.obligation_cache import (
@@ -369,7 +369,7 @@ def refresh_obligation_cache(
 
     Streams licences in keyset chunks (memory stays flat); a warm cache costs a few indexed queries.
     """
-    settings = settings or EngineSettings()
+    settings = settings or configured_settings()
     if _nothing_stale(session, as_of, live_licences, settings):
         return 0
     _lock(session)

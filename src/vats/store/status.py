@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, inspect, select
 from sqlalchemy.orm import Session
 
 from vats.model.obligations import Obligation, ObligationStatus
-from vats.rules.settings import EngineSettings
+from vats.rules.settings import EngineSettings, configured_settings
 from vats.store.models import LicenceRecord
 from vats.store.obligation_cache import CachedObligation, ObligationCacheState, ObligationCacheTally
 from vats.store.obligation_refresh import derived_status, refresh_obligation_cache
@@ -240,7 +240,7 @@ def due_between(session: Session, *, as_of: date, first: date, last: date) -> in
     """How many visible obligations are still to do (due soon or upcoming on `as_of`) with a due
     date from `first` to `last`: the dashboard's "due in 30 days", the count of the obligations list
     filtered the same way. Reads the (refreshed) cache's tally, or the visible rows when scoped."""
-    settings = EngineSettings()
+    settings = configured_settings()
     wanted = {ObligationStatus.DUE_SOON.value, ObligationStatus.UPCOMING.value}
     total = 0
     for fixed, due, _late, n in session.execute(_groups(visible_scope(session))):
@@ -257,7 +257,7 @@ def _cached_obligations(session: Session, status: PortfolioStatus, top: int, chu
     (`ix_obligation_cache_urgency`, `ix_obligation_cache_recent`), so it stops after `top` rows
     however many obligations are overdue or were completed late.
     """
-    settings = EngineSettings()
+    settings = configured_settings()
     refresh_obligation_cache(
         session, as_of=status.as_of, chunk=chunk, settings=settings, live_licences=status.licences_total
     )

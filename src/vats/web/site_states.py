@@ -34,9 +34,9 @@ class SiteState:
 
 
 def max_age_days() -> int:
-    from vats.rules.settings import EngineSettings
+    from vats.rules.settings import configured_settings
 
-    return int(EngineSettings().number("display_check_max_age_days", 90))
+    return int(configured_settings().number("display_check_max_age_days", 90))
 
 
 def site_states(session: Session, licences: list[Any], *, as_of: date, limit: int = 500) -> list[SiteState]:

@@ -100,10 +100,13 @@ def _year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
 
 
 def complaint_reply_days() -> int:
-    """The reply deadline the complaint.reply rule uses (a configurable, UNCONFIRMED number)."""
-    from vats.rules.settings import known_numbers
+    """The reply deadline the complaint.reply rule uses (a configurable, UNCONFIRMED number): the
+    deployment's setting when it names one, else the rule's default."""
+    from vats.rules.settings import configured_settings, known_numbers
 
-    return known_numbers().get("complaint_reply_days", 15)
+    return configured_settings().number(
+        "complaint_reply_days", known_numbers().get("complaint_reply_days", 15)
+    )
 
 
 def _line(record: Licensed, field: str) -> str:

@@ -29,7 +29,7 @@ from vats.rules.engine.index import (
 from vats.rules.engine.ordering import Ordering
 from vats.rules.engine.triggers import HANDLERS, Handler
 from vats.rules.engine.triggers.continuous import Standing, standing_duties
-from vats.rules.settings import EngineSettings
+from vats.rules.settings import EngineSettings, configured_settings
 
 Call = tuple[Rule, Handler, str | None]  # a rule, its trigger's handler, the event type it needs
 
@@ -80,7 +80,7 @@ def derive(
 ) -> tuple[list[Obligation], list[Obligation]]:
     """The sorted obligations, and those among them that can imply a finding (the dated ones, in the
     same order): findings need not look at the ~150,000 undated standing duties of a portfolio."""
-    settings = settings or EngineSettings()
+    settings = settings or configured_settings()
     library = library or default_library()
     events = without_retracted(events)
     index = EventIndex(events)
